@@ -1,0 +1,1 @@
+"""The pure core: library values, normalisation, matching, replies and SMS encoding."""

@@ -1,0 +1,380 @@
+"""The response library as immutable values, and the loader that builds it from operator files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:
+    from bot.core.matcher import Matcher
+
+KEYWORDS_FILE = "keywords.yaml"
+RESPONSES_DIR = "responses"
+MENU_PLACEHOLDER = "{menu}"
+#: Topics the bot itself relies on: the fallback, the opt-out and the one that outranks all others.
+STRUCTURAL_TOPICS = ("menu", "stop", "emergency")
+DEFAULT_SEGMENT_BUDGET = 3
+
+Severity = Literal["error", "warning"]
+#: A library's source: relative file path -> file text, exactly what an operator edits.
+Bundle = Mapping[str, str]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a library, located by file and line (line 0 when it has none)."""
+
+    file: str
+    line: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class LibraryError(ValueError):
+    """Raised when a library cannot be loaded; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One subject the bot can answer: its keywords and its reply, per language."""
+
+    id: str
+    keywords: Mapping[str, tuple[str, ...]]
+    replies: Mapping[str, str]
+    menu: int | None = None
+    titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    segment_budget: int = DEFAULT_SEGMENT_BUDGET
+    silent: bool = False
+    #: Where each keyword is written, (lang, keyword) -> line in keywords.yaml, for checks.
+    keyword_lines: Mapping[tuple[str, str], int] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
+    line: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Library:
+    """A complete, loaded response library; never mutated, replaced whole on reload."""
+
+    topics: tuple[Topic, ...]
+    languages: tuple[str, ...]
+    bundle: Bundle = field(compare=False, repr=False)
+    digest: str = ""
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Topic]:
+        """Topics keyed by id."""
+        return MappingProxyType({t.id: t for t in self.topics})
+
+    @cached_property
+    def by_menu_number(self) -> Mapping[int, Topic]:
+        """Numbered menu topics keyed by their number."""
+        return MappingProxyType({t.menu: t for t in self.topics if t.menu is not None})
+
+    @property
+    def default_language(self) -> str:
+        """The language used when a message gives no sign of another."""
+        return self.languages[0]
+
+    def topic(self, topic_id: str) -> Topic:
+        """The topic with this id."""
+        return self.by_id[topic_id]
+
+    def reply(self, topic_id: str, lang: str) -> str | None:
+        """The reply text for a topic in a language, or None for a silent topic."""
+        topic = self.by_id[topic_id]
+        if topic.silent:
+            return None
+        return topic.replies.get(lang) or topic.replies[self.default_language]
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """The matching index for this library, built once per library value."""
+        from bot.core.matcher import build_matcher
+
+        return build_matcher(self)
+
+
+# --- Reading and writing bundles -------------------------------------------------------------
+
+
+def read_bundle(directory: str | Path) -> dict[str, str]:
+    """Read keywords.yaml and responses/<lang>/*.txt under a directory into a bundle."""
+    root = Path(directory)
+    bundle: dict[str, str] = {}
+    keywords = root / KEYWORDS_FILE
+    if keywords.is_file():
+        bundle[KEYWORDS_FILE] = keywords.read_text(encoding="utf-8")
+    responses = root / RESPONSES_DIR
+    if responses.is_dir():
+        for path in sorted(responses.glob("*/*.txt")):
+            bundle[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    return bundle
+
+
+def write_bundle(bundle: Bundle, directory: str | Path) -> list[Path]:
+    """Write a bundle's files under a directory, so a published library can be edited again."""
+    root = Path(directory)
+    written = []
+    for name, text in sorted(bundle.items()):
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def bundle_digest(bundle: Bundle) -> str:
+    """A stable sha256 of a bundle's files, names included."""
+    canonical = json.dumps(dict(sorted(bundle.items())), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def reply_path(topic_id: str, lang: str) -> str:
+    """The bundle path of a topic's reply in a language."""
+    return f"{RESPONSES_DIR}/{lang}/{topic_id}.txt"
+
+
+# --- The keywords.yaml schema ----------------------------------------------------------------
+
+
+class _TopicSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    menu: int | None = Field(default=None, ge=1)
+    title: dict[str, str] = Field(default_factory=dict)
+    keywords: dict[str, list[str]] = Field(default_factory=dict)
+    segment_budget: int | None = Field(default=None, ge=1, le=10)
+    silent: bool = False
+
+
+class _LibrarySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    languages: list[str] = Field(default_factory=lambda: ["en", "es"], min_length=1)
+    segment_budget: int = Field(default=DEFAULT_SEGMENT_BUDGET, ge=1, le=10)
+    topics: list[_TopicSpec] = Field(min_length=1)
+
+
+class _Lines:
+    """Line numbers of YAML nodes, addressed by their path of keys and indexes."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[tuple[Any, ...], int] = {}
+
+    def of(self, path: tuple[Any, ...]) -> int:
+        """The line of the deepest known node on this path."""
+        while path:
+            if path in self.by_path:
+                return self.by_path[path]
+            path = path[:-1]
+        return self.by_path.get((), 1)
+
+
+def _parse_yaml(text: str) -> tuple[Any, _Lines]:
+    """Parse YAML safely, remembering the line of every node."""
+    lines = _Lines()
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is None:
+        return None, lines
+    loader = yaml.SafeLoader("")
+
+    def walk(n: yaml.Node, path: tuple[Any, ...]) -> Any:
+        lines.by_path[path] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            out = {}
+            for key_node, value_node in n.value:
+                key = loader.construct_object(key_node, deep=True)
+                if key in out:
+                    raise _DuplicateKey(key, key_node.start_mark.line + 1)
+                out[key] = walk(value_node, (*path, key))
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [walk(item, (*path, i)) for i, item in enumerate(n.value)]
+        return loader.construct_object(n, deep=True)
+
+    return walk(node, ()), lines
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int):
+        self.key, self.line = key, line
+
+
+# --- Loading ---------------------------------------------------------------------------------
+
+
+def load_library(bundle: Bundle) -> Library:
+    """Build a Library from a bundle, or raise LibraryError listing every problem found."""
+    problems: list[Problem] = []
+
+    def error(file: str, line: int, message: str) -> None:
+        problems.append(Problem(file, line, message))
+
+    text = bundle.get(KEYWORDS_FILE)
+    if text is None:
+        raise LibraryError([Problem(KEYWORDS_FILE, 0, "file is missing")])
+    try:
+        raw, lines = _parse_yaml(text)
+    except _DuplicateKey as dup:
+        raise LibraryError([Problem(KEYWORDS_FILE, dup.line, f"key {dup.key!r} is written twice")])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        detail = getattr(exc, "problem", None) or str(exc)
+        raise LibraryError([Problem(KEYWORDS_FILE, line, f"bad YAML: {detail}")])
+
+    try:
+        spec = _LibrarySpec.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            where = ".".join(str(p) for p in loc) or "file"
+            error(KEYWORDS_FILE, lines.of(loc), f"{where}: {err['msg']}")
+        raise LibraryError(problems) from None
+
+    languages = tuple(spec.languages)
+    topics: list[Topic] = []
+    seen_ids: dict[str, int] = {}
+    seen_keywords: dict[tuple[str, str], str] = {}
+    menu_numbers: dict[int, str] = {}
+
+    for index, ts in enumerate(spec.topics):
+        tline = lines.of(("topics", index))
+        if ts.id in seen_ids:
+            error(KEYWORDS_FILE, tline, f"topic {ts.id!r} is defined twice (first at line {seen_ids[ts.id]})")
+            continue
+        seen_ids[ts.id] = tline
+
+        if ts.menu is not None:
+            if ts.menu in menu_numbers:
+                error(
+                    KEYWORDS_FILE,
+                    lines.of(("topics", index, "menu")),
+                    f"menu number {ts.menu} is used by both {menu_numbers[ts.menu]!r} and {ts.id!r}",
+                )
+            menu_numbers[ts.menu] = ts.id
+            for lang in languages:
+                if not ts.title.get(lang, "").strip():
+                    error(KEYWORDS_FILE, tline, f"topic {ts.id!r} is on the menu but has no {lang} title")
+
+        for lang in (*ts.keywords, *ts.title):
+            if lang not in languages:
+                error(KEYWORDS_FILE, tline, f"topic {ts.id!r} uses language {lang!r}, not in languages {list(languages)}")
+
+        keywords: dict[str, tuple[str, ...]] = {}
+        keyword_lines: dict[tuple[str, str], int] = {}
+        for lang in languages:
+            kept = []
+            for k, word in enumerate(ts.keywords.get(lang, [])):
+                kline = lines.of(("topics", index, "keywords", lang, k))
+                folded = " ".join(word.split()).casefold()
+                if not folded:
+                    error(KEYWORDS_FILE, kline, f"topic {ts.id!r} has an empty {lang} keyword")
+                    continue
+                owner = seen_keywords.get((lang, folded))
+                if owner is not None:
+                    error(KEYWORDS_FILE, kline, f"keyword {word!r} ({lang}) is listed under both {owner!r} and {ts.id!r}")
+                    continue
+                seen_keywords[(lang, folded)] = ts.id
+                kept.append(word.strip())
+                keyword_lines[(lang, word.strip())] = kline
+            keywords[lang] = tuple(kept)
+
+        replies: dict[str, str] = {}
+        if ts.silent:
+            for lang in languages:
+                if reply_path(ts.id, lang) in bundle:
+                    error(reply_path(ts.id, lang), 0, f"topic {ts.id!r} is silent and must have no reply file")
+        else:
+            for lang in languages:
+                path = reply_path(ts.id, lang)
+                body = bundle.get(path)
+                if body is None:
+                    error(path, 0, f"topic {ts.id!r} has no {lang} reply (missing translation)")
+                    continue
+                body = body.strip()
+                if not body:
+                    error(path, 1, f"the {lang} reply of {ts.id!r} is empty")
+                    continue
+                replies[lang] = body
+                if not keywords[lang] and ts.id not in STRUCTURAL_TOPICS:
+                    error(KEYWORDS_FILE, tline, f"topic {ts.id!r} has a {lang} reply but no {lang} keywords")
+
+        topics.append(
+            Topic(
+                id=ts.id,
+                keywords=MappingProxyType(keywords),
+                replies=MappingProxyType(replies),
+                menu=ts.menu,
+                titles=MappingProxyType(dict(ts.title)),
+                segment_budget=ts.segment_budget or spec.segment_budget,
+                silent=ts.silent,
+                keyword_lines=MappingProxyType(keyword_lines),
+                line=tline,
+            )
+        )
+
+    known = {t.id for t in topics}
+    for name in sorted(bundle):
+        if name == KEYWORDS_FILE:
+            continue
+        parts = name.split("/")
+        if len(parts) != 3 or parts[0] != RESPONSES_DIR or not parts[2].endswith(".txt"):
+            error(name, 0, "unexpected file in the library (expected responses/<lang>/<topic>.txt)")
+        elif parts[1] not in languages:
+            error(name, 0, f"reply in language {parts[1]!r}, which keywords.yaml does not list")
+        elif parts[2][:-4] not in known:
+            error(name, 0, f"reply for unknown topic {parts[2][:-4]!r} (add it to keywords.yaml)")
+
+    for required in STRUCTURAL_TOPICS:
+        if required not in known:
+            error(KEYWORDS_FILE, 0, f"required topic {required!r} is missing")
+    if "stop" in seen_ids and not next((t.silent for t in topics if t.id == "stop"), True):
+        error(KEYWORDS_FILE, seen_ids["stop"], "topic 'stop' must be silent: true (opt-outs get no reply)")
+
+    if problems:
+        raise LibraryError(problems)
+
+    topics = [_expand_menu(t, topics, languages) if t.id == "menu" else t for t in topics]
+    return Library(
+        topics=tuple(topics),
+        languages=languages,
+        bundle=MappingProxyType(dict(bundle)),
+        digest=bundle_digest(bundle),
+    )
+
+
+def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -> Topic:
+    """Fill the {menu} placeholder of the menu reply with the numbered topics' titles."""
+    numbered = sorted((t for t in topics if t.menu is not None), key=lambda t: t.menu or 0)
+    replies = {
+        lang: menu.replies[lang].replace(
+            MENU_PLACEHOLDER, "\n".join(f"{t.menu} {t.titles[lang]}" for t in numbered)
+        )
+        for lang in languages
+    }
+    return replace(menu, replies=MappingProxyType(replies))
+
+
+def load_library_dir(directory: str | Path) -> Library:
+    """Load the library files under a directory."""
+    return load_library(read_bundle(directory))

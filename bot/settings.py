@@ -1,0 +1,85 @@
+"""The one Settings object, read from the environment; every variable is in .env.example and README."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the bot cannot use."""
+
+
+def _as_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"not a yes/no value: {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one bot process. Field names map to upper-case environment variables."""
+
+    #: Twilio auth token; requests to /sms are refused without it (unless DEV_INSECURE).
+    twilio_auth_token: str = field(default="", repr=False)
+    #: SQLAlchemy URL; empty means an SQLite file in the instance folder.
+    database_url: str = ""
+    #: The URL Twilio calls, e.g. https://bot.example.org; the signature is checked against it.
+    public_base_url: str = ""
+    #: How many proxies in front of the app set X-Forwarded-*; used when PUBLIC_BASE_URL is empty.
+    proxy_hops: int = 0
+    #: At most how often (seconds) each worker looks for a newly published library.
+    reload_seconds: float = 5.0
+    #: Keep anonymous daily counts per topic and language.
+    daily_counts: bool = True
+    #: Serve /sms without a token, for local development only; the app says so loudly.
+    dev_insecure: bool = False
+    #: Library files published on first start when the database holds none.
+    library_dir: str = str(PROJECT_ROOT)
+    #: Replies per sender within the window before the bot goes quiet to that sender.
+    rate_limit: str = "10 per 10 minutes"
+    #: Where rate-limit counters live: memory:// (one process) or redis://host:port/db (shared).
+    rate_limit_storage_url: str = "memory://"
+    #: Secret for the keyed hash of senders in rate-limit keys; random per process when empty.
+    rate_limit_secret: str = field(default="", repr=False)
+    #: How often the rate-limit key secret rotates, in seconds.
+    rate_limit_secret_rotate_seconds: int = 86400
+    #: Python logging level of the bot's own logs (no logger ever receives message data).
+    log_level: str = "INFO"
+    #: Also write logs to this file (empty: standard error only).
+    log_file: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read settings from environment variables named like the fields, upper-cased."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f.name.upper())
+            if raw is None:
+                continue
+            try:
+                if f.type == "bool":
+                    values[f.name] = _as_bool(raw)
+                elif f.type == "int":
+                    values[f.name] = int(raw)
+                elif f.type == "float":
+                    values[f.name] = float(raw)
+                else:
+                    values[f.name] = raw.strip()
+            except ValueError as exc:
+                raise SettingsError(f"{f.name.upper()}: {exc}") from None
+        values.update(overrides)
+        return cls(**values)
+
+    @classmethod
+    def documented(cls) -> dict[str, object]:
+        """Every environment variable with its default, as .env.example lists them."""
+        return {f.name.upper(): f.default for f in fields(cls)}
