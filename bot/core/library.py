@@ -235,12 +235,14 @@ def load_library(bundle: Bundle) -> Library:
     try:
         raw, lines = _parse_yaml(text)
     except _DuplicateKey as dup:
-        raise LibraryError([Problem(KEYWORDS_FILE, dup.line, f"key {dup.key!r} is written twice")])
+        raise LibraryError(
+            [Problem(KEYWORDS_FILE, dup.line, f"key {dup.key!r} is written twice")]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         detail = getattr(exc, "problem", None) or str(exc)
-        raise LibraryError([Problem(KEYWORDS_FILE, line, f"bad YAML: {detail}")])
+        raise LibraryError([Problem(KEYWORDS_FILE, line, f"bad YAML: {detail}")]) from None
 
     try:
         spec = _LibrarySpec.model_validate(raw if raw is not None else {})
@@ -260,7 +262,11 @@ def load_library(bundle: Bundle) -> Library:
     for index, ts in enumerate(spec.topics):
         tline = lines.of(("topics", index))
         if ts.id in seen_ids:
-            error(KEYWORDS_FILE, tline, f"topic {ts.id!r} is defined twice (first at line {seen_ids[ts.id]})")
+            error(
+                KEYWORDS_FILE,
+                tline,
+                f"topic {ts.id!r} is defined twice (first at line {seen_ids[ts.id]})",
+            )
             continue
         seen_ids[ts.id] = tline
 
@@ -269,16 +275,24 @@ def load_library(bundle: Bundle) -> Library:
                 error(
                     KEYWORDS_FILE,
                     lines.of(("topics", index, "menu")),
-                    f"menu number {ts.menu} is used by both {menu_numbers[ts.menu]!r} and {ts.id!r}",
+                    f"menu number {ts.menu} is used by {menu_numbers[ts.menu]!r} and {ts.id!r}",
                 )
             menu_numbers[ts.menu] = ts.id
             for lang in languages:
                 if not ts.title.get(lang, "").strip():
-                    error(KEYWORDS_FILE, tline, f"topic {ts.id!r} is on the menu but has no {lang} title")
+                    error(
+                        KEYWORDS_FILE,
+                        tline,
+                        f"topic {ts.id!r} is on the menu but has no {lang} title",
+                    )
 
         for lang in (*ts.keywords, *ts.title):
             if lang not in languages:
-                error(KEYWORDS_FILE, tline, f"topic {ts.id!r} uses language {lang!r}, not in languages {list(languages)}")
+                error(
+                    KEYWORDS_FILE,
+                    tline,
+                    f"topic {ts.id!r} uses language {lang!r}, not in languages {list(languages)}",
+                )
 
         keywords: dict[str, tuple[str, ...]] = {}
         keyword_lines: dict[tuple[str, str], int] = {}
@@ -292,7 +306,11 @@ def load_library(bundle: Bundle) -> Library:
                     continue
                 owner = seen_keywords.get((lang, folded))
                 if owner is not None:
-                    error(KEYWORDS_FILE, kline, f"keyword {word!r} ({lang}) is listed under both {owner!r} and {ts.id!r}")
+                    error(
+                        KEYWORDS_FILE,
+                        kline,
+                        f"keyword {word!r} ({lang}) is listed under both {owner!r} and {ts.id!r}",
+                    )
                     continue
                 seen_keywords[(lang, folded)] = ts.id
                 kept.append(word.strip())
@@ -303,7 +321,11 @@ def load_library(bundle: Bundle) -> Library:
         if ts.silent:
             for lang in languages:
                 if reply_path(ts.id, lang) in bundle:
-                    error(reply_path(ts.id, lang), 0, f"topic {ts.id!r} is silent and must have no reply file")
+                    error(
+                        reply_path(ts.id, lang),
+                        0,
+                        f"topic {ts.id!r} is silent and must have no reply file",
+                    )
         else:
             for lang in languages:
                 path = reply_path(ts.id, lang)
@@ -317,7 +339,11 @@ def load_library(bundle: Bundle) -> Library:
                     continue
                 replies[lang] = body
                 if not keywords[lang] and ts.id not in STRUCTURAL_TOPICS:
-                    error(KEYWORDS_FILE, tline, f"topic {ts.id!r} has a {lang} reply but no {lang} keywords")
+                    error(
+                        KEYWORDS_FILE,
+                        tline,
+                        f"topic {ts.id!r} has a {lang} reply but no {lang} keywords",
+                    )
 
         topics.append(
             Topic(
@@ -349,7 +375,11 @@ def load_library(bundle: Bundle) -> Library:
         if required not in known:
             error(KEYWORDS_FILE, 0, f"required topic {required!r} is missing")
     if "stop" in seen_ids and not next((t.silent for t in topics if t.id == "stop"), True):
-        error(KEYWORDS_FILE, seen_ids["stop"], "topic 'stop' must be silent: true (opt-outs get no reply)")
+        error(
+            KEYWORDS_FILE,
+            seen_ids["stop"],
+            "topic 'stop' must be silent: true (opt-outs get no reply)",
+        )
 
     if problems:
         raise LibraryError(problems)

@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from bot.core.text import normalize
+from bot.core.language import FUNCTION_WORDS, detect_language
+from bot.core.text import normalize, tokenize
 
 if TYPE_CHECKING:
     from bot.core.library import Library
 
-#: Keyword words shorter than this match only exactly: "end"/"and", "pay"/"day" are one letter apart.
+#: Twilio's opt-out words. Only a whole message that is one of them opts out.
+OPT_OUT_WORDS = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
+)
+STOP_TOPIC = "stop"
+MENU_TOPIC = "menu"
+EMERGENCY_TOPIC = "emergency"
+
+#: Keyword words shorter than this match only exactly: "pay"/"day" are one letter apart.
 FUZZY_MIN_LENGTH = 5
+#: A keyword word this long or longer also matches words it starts: "evict" -> "evicted".
+PREFIX_MIN_LENGTH = 4
+#: Phrases tolerate this many extra words between their own ("took my passport" ~ "took my old passport").
+PHRASE_MAX_GAP = 1
+EXACT, PREFIX = 100.0, 92.0
+
+_MENU_CHOICE = re.compile(
+    r"^(?:#|no|num|number|numero|option|opcion|opt|choice|op)?\s*#?\s*(\d{1,2})$"
+)
+_OPT_OUT_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def fuzzy_threshold(length: int) -> float | None:
@@ -27,19 +50,26 @@ def fuzzy_threshold(length: int) -> float | None:
     return 80.0
 
 
+def _max_prefix_extension(length: int) -> int:
+    """How many letters a word may add to a keyword word it starts with: 'work'+'ers', not 'work'+'shop'."""
+    return 3 if length == PREFIX_MIN_LENGTH else 5
+
+
 def keyword_confusion(a: str, b: str) -> float | None:
     """The score at which the matcher could take keyword `a` for `b` (or back), or None if it would not."""
     na, nb = normalize(a), normalize(b)
+    if na == nb:
+        return EXACT
     threshold = fuzzy_threshold(min(len(na), len(nb)))
-    if threshold is None or na == nb:
-        return 100.0 if na == nb else None
+    if threshold is None:
+        return None
     score = fuzz.ratio(na, nb)
     return score if score >= threshold else None
 
 
 @dataclass(frozen=True)
 class Match:
-    """What a message was matched to: the topic, the reply language, and how sure the matcher is."""
+    """What a message was matched to: the topic, the reply language, and how sure the matcher is (0-100)."""
 
     topic: str
     lang: str
@@ -47,13 +77,166 @@ class Match:
     keyword: str | None = None
 
 
-def build_matcher(library: Library) -> Matcher:
-    """Prepare the matching index for a library (implemented below)."""
-    return Matcher(library)
+@dataclass(frozen=True)
+class _Keyword:
+    topic: str
+    lang: str
+    text: str
+    words: tuple[str, ...]
+    weight: float
 
 
+@dataclass(frozen=True)
 class Matcher:
-    """Placeholder while the index is written."""
+    """A library's keywords, normalised and indexed once so that matching a message is cheap."""
 
-    def __init__(self, library: Library):
-        self.library = library
+    library: Library
+    topic_order: Mapping[str, int]
+    vocabulary: frozenset[str]
+    #: word -> the keywords it starts (single-word keywords are phrases of one word)
+    by_first_word: Mapping[str, tuple[_Keyword, ...]]
+    #: word length -> keyword words of fuzzy length near it, the only ones a typo can reach
+    fuzzy_choices: Mapping[int, tuple[str, ...]]
+    menu_words: frozenset[str]
+
+    def match(self, text: str) -> Match:
+        """Match one message."""
+        return _match(self, text)
+
+
+def build_matcher(library: Library) -> Matcher:
+    """Normalise and index a library's keywords once, so each message costs a few lookups."""
+    by_first: dict[str, list[_Keyword]] = defaultdict(list)
+    vocabulary: set[str] = set()
+    for topic in library.topics:
+        for lang, keywords in topic.keywords.items():
+            for text in keywords:
+                words = tuple(tokenize(text))
+                if not words:
+                    continue
+                kw = _Keyword(topic.id, lang, text, words, weight=float(len(words)))
+                by_first[words[0]].append(kw)
+                vocabulary.update(words)
+    fuzzy_words = sorted(w for w in vocabulary if len(w) >= FUZZY_MIN_LENGTH)
+    longest = max((len(w) for w in vocabulary), default=0) + 3
+    fuzzy_choices = {
+        length: tuple(w for w in fuzzy_words if abs(len(w) - length) <= 2)
+        for length in range(PREFIX_MIN_LENGTH, longest + 1)
+    }
+    menu = library.by_id.get(MENU_TOPIC)
+    menu_words = frozenset(
+        w for kws in (menu.keywords.values() if menu else ()) for k in kws for w in tokenize(k)
+    )
+    return Matcher(
+        library=library,
+        topic_order={t.id: i for i, t in enumerate(library.topics)},
+        vocabulary=frozenset(vocabulary),
+        by_first_word={w: tuple(kws) for w, kws in by_first.items()},
+        fuzzy_choices=fuzzy_choices,
+        menu_words=menu_words,
+    )
+
+
+def match(text: str, library: Library) -> Match:
+    """Match a message to a topic and reply language of the library."""
+    return library.matcher.match(text)
+
+
+def is_opt_out(text: str) -> bool:
+    """True when the whole message is one Twilio opt-out word, give or take spaces and punctuation."""
+    word = _OPT_OUT_TRIM.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    return word in OPT_OUT_WORDS
+
+
+def _resolve_word(matcher: Matcher, word: str) -> dict[str, float]:
+    """The keyword words a message word may stand for, with how well it matches each."""
+    if word in matcher.vocabulary:
+        return {word: EXACT}  # an exact word is never also read as a typo of another
+    if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
+        return {}
+    found: dict[str, float] = {}
+    for cut in range(PREFIX_MIN_LENGTH, len(word)):
+        stem = word[:cut]
+        if stem in matcher.vocabulary and len(word) - cut <= _max_prefix_extension(cut):
+            found[stem] = PREFIX
+    choices = matcher.fuzzy_choices.get(len(word))
+    if choices:
+        for candidate, score, _ in process.extract(
+            word, choices, scorer=fuzz.ratio, score_cutoff=80.0, limit=None
+        ):
+            threshold = fuzzy_threshold(len(candidate))
+            if threshold is not None and score >= threshold and score > found.get(candidate, 0):
+                found[candidate] = score
+    return found
+
+
+def _find_keywords(
+    matcher: Matcher, resolved: list[dict[str, float]]
+) -> list[tuple[_Keyword, float]]:
+    """Every keyword whose words appear in order in the message, with its average word score."""
+    hits: list[tuple[_Keyword, float]] = []
+    seen: set[_Keyword] = set()
+    for start, candidates in enumerate(resolved):
+        for first, first_score in candidates.items():
+            for kw in matcher.by_first_word.get(first, ()):
+                if kw in seen:
+                    continue
+                score = _follow_phrase(kw.words, resolved, start, first_score)
+                if score is not None:
+                    seen.add(kw)
+                    hits.append((kw, score))
+    return hits
+
+
+def _follow_phrase(
+    words: tuple[str, ...], resolved: list[dict[str, float]], start: int, first_score: float
+) -> float | None:
+    """The mean score of a phrase found at `start`, or None if its words do not follow there."""
+    total, position = first_score, start
+    for word in words[1:]:
+        for step in range(1, PHRASE_MAX_GAP + 2):
+            score = resolved[position + step].get(word) if position + step < len(resolved) else None
+            if score is not None:
+                total += score
+                position += step
+                break
+        else:
+            return None
+    return total / len(words)
+
+
+def _match(matcher: Matcher, text: str) -> Match:
+    library = matcher.library
+    if is_opt_out(text):
+        return Match(STOP_TOPIC, library.default_language, EXACT, keyword=text.strip())
+    words = tokenize(text)
+    resolved = [_resolve_word(matcher, w) for w in words]
+    hits = _find_keywords(matcher, resolved)
+    lang = detect_language(words, hits, library)
+
+    choice = _MENU_CHOICE.match(" ".join(words))
+    if choice:
+        topic = library.by_menu_number.get(int(choice.group(1)))
+        if topic is not None:
+            return Match(topic.id, lang, EXACT, keyword=choice.group(0))
+        return Match(MENU_TOPIC, lang, 0.0)
+
+    scores: dict[str, float] = defaultdict(float)
+    best_hit: dict[str, tuple[float, str]] = {}
+    for kw, score in hits:
+        scores[kw.topic] += kw.weight * score / EXACT
+        if score > best_hit.get(kw.topic, (0.0, ""))[0]:
+            best_hit[kw.topic] = (score, kw.text)
+
+    if EMERGENCY_TOPIC in scores:
+        chosen = EMERGENCY_TOPIC
+    else:
+        ranked = sorted(
+            (t for t in scores if t != MENU_TOPIC),
+            key=lambda t: (-scores[t], matcher.topic_order[t]),
+        )
+        chosen = ranked[0] if ranked else MENU_TOPIC
+    if chosen not in best_hit:
+        return Match(MENU_TOPIC, lang, 0.0)
+    score, keyword = best_hit[chosen]
+    return Match(chosen, lang, round(score, 1), keyword=keyword)

@@ -21,7 +21,7 @@ def _drop_symbols(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Fold text to lower-case ASCII words separated by single spaces: 'Inmigración!!' -> 'inmigracion'."""
+    """Fold text to lower-case ASCII words split by single spaces: 'Inmigración!' -> 'inmigracion'."""
     folded = anyascii(_drop_symbols(unicodedata.normalize("NFC", text))).lower()
     folded = folded.replace("'", "").replace("`", "")  # "won't" -> "wont", as people type it anyway
     folded = _NOT_WORD.sub(" ", folded)

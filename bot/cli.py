@@ -1,0 +1,123 @@
+"""Operator commands on the matcher: `flask try` shows a reply, `flask eval` measures accuracy."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from bot import runtime
+from bot.core.checks import transliterate_library
+from bot.core.evaluate import evaluate, format_eval, read_labelled
+from bot.core.library import Library, LibraryError, load_library, read_bundle
+from bot.core.matcher import match
+from bot.core.sms import encode_info
+
+
+def init_app(app: Flask) -> None:
+    """Register the try and eval commands."""
+    app.cli.add_command(try_command)
+    app.cli.add_command(eval_command)
+
+
+def _library(directory: str | None, live: bool) -> Library:
+    """The library an operator asked for: the files being edited, or the published live revision."""
+    if live:
+        store = runtime(current_app).store
+        revision = store.live_revision() if store is not None else None
+        if revision is None:
+            raise click.ClickException("no library is published yet: run `flask library publish`")
+        return load_library(revision.bundle)
+    bundle = read_bundle(directory or Path.cwd())
+    # Publishing transliterates by default, so show the reply as publish would send it.
+    bundle, _changes = transliterate_library(bundle)
+    try:
+        return load_library(bundle)
+    except LibraryError as exc:
+        raise click.ClickException(
+            f"the library in {directory or Path.cwd()} has problems:\n{exc}"
+        ) from None
+
+
+_library_options = [
+    click.option(
+        "--dir",
+        "directory",
+        type=click.Path(file_okay=False),
+        help="Library files to use (default: the working directory).",
+    ),
+    click.option("--live", is_flag=True, help="Answer from the published live revision instead."),
+]
+
+
+def _with_library_options(command):
+    for option in reversed(_library_options):
+        command = option(command)
+    return command
+
+
+@click.command("try")
+@click.argument("messages", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per message.")
+@_with_library_options
+def try_command(
+    messages: tuple[str, ...], as_json: bool, directory: str | None, live: bool
+) -> None:
+    """Show the reply a text would get; with no MESSAGES, read one message per line from stdin."""
+    library = _library(directory, live)
+    texts = messages or tuple(line.rstrip("\r\n") for line in sys.stdin)
+    for text in texts:
+        found = match(text, library)
+        reply = library.reply(found.topic, found.lang)
+        info = encode_info(reply or "")
+        row = {
+            "text": text,
+            "topic": found.topic,
+            "lang": found.lang,
+            "score": found.score,
+            "keyword": found.keyword,
+            "reply": reply,
+            "characters": info.characters,
+            "encoding": info.encoding,
+            "segments": info.segments if reply else 0,
+        }
+        # Output goes to the operator's terminal only, never through logging.
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        click.echo(f"text:     {text}")
+        click.echo(f"topic:    {found.topic}  (score {found.score:g}, keyword {found.keyword!r})")
+        click.echo(f"lang:     {found.lang}")
+        if reply is None:
+            click.echo("reply:    (none: opt-out, nothing is sent)")
+        else:
+            click.echo("reply:")
+            click.echo("\n".join(f"  | {line}" for line in reply.splitlines()))
+            forced = f", forced by {' '.join(info.ucs2_chars)}" if info.ucs2_chars else ""
+            click.echo(
+                f"length:   {info.characters} characters, {info.encoding}{forced},"
+                f" {info.segments} segment{'s' if info.segments != 1 else ''}"
+            )
+        click.echo("")
+
+
+@click.command("eval")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@_with_library_options
+def eval_command(file, as_json: bool, directory: str | None, live: bool) -> None:
+    """Measure the matcher on labelled messages (JSON lines: text, topics, lang, tags)."""
+    library = _library(directory, live)
+    try:
+        cases = read_labelled(file, source=file.name)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = evaluate(cases, library)
+    click.echo(
+        json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+        if as_json
+        else format_eval(report)
+    )

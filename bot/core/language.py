@@ -1,0 +1,58 @@
+"""Deciding the reply language of one message, from its function words and the keywords it hit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.core.library import Library
+
+# Hand-written on purpose: language detectors (langdetect, lingua) guess badly on the one to five
+# words of a typical text and cost tens of megabytes; the small closed class of function words that
+# carry a sentence in each language decides short texts better, and library keywords add evidence.
+# Words both languages use ("no", "me", "a", "solo") are in neither list.
+SPANISH_WORDS = frozenset(
+    """
+    el la los las lo le les un una unos unas del al de en y o que qu pero porque pues si sino mi
+    mis tu tus su sus nuestro nuestra nos se te yo usted ustedes ella ellas ellos nosotros es
+    son esta estan estoy estamos era fue fui ser estar hay habia tengo tiene tienen tenemos
+    puedo puede pueden podemos quiero quiere necesito necesita hace hacen hago como donde cuando
+    cual quien quienes que por para con sin sobre entre hasta desde muy mas menos ya tambien
+    aqui alli ahora hoy ayer manana bien mal algo alguien nada nadie todo todos toda todas otro
+    otra este ese eso esa estos esas hola gracias buenos buenas dias tardes noches senor senora
+    disculpe favor ayudenme ayudame dame dice dicen dijo hijo hija esposo esposa mama papa
+    trabajo casa dinero cuarto ingles espanol ni cuanto cuantos
+    """.split()
+)
+ENGLISH_WORDS = frozenset(
+    """
+    the an and or of to in on at for from with without about is are am was were be been being my
+    your his her our their its i im ive id you youre he hes she shes they theyre we were it its
+    this that these those what whats how where wheres when who whos why which do does did dont
+    doesnt didnt can cant could couldnt will wont would wouldnt should have has had havent need
+    needs want wants get got help please there theres here not any some all just like know think
+    tell told said says if but so because after before hello hi hey thanks thank good morning
+    evening night boss work job house home money him them us me my mine someone somebody anyone
+    anybody nobody everyone really
+    """.split()
+)
+FUNCTION_WORDS = SPANISH_WORDS | ENGLISH_WORDS
+
+
+def detect_language(
+    words: Sequence[str], hits: Iterable[tuple[Any, float]], library: Library
+) -> str:
+    """The reply language: Spanish when the message leans Spanish, else the library's default."""
+    votes = {lang: 0.0 for lang in library.languages}
+    for word in words:
+        if "es" in votes and word in SPANISH_WORDS:
+            votes["es"] += 1
+        if "en" in votes and word in ENGLISH_WORDS:
+            votes["en"] += 1
+    for keyword, _score in hits:
+        if keyword.lang in votes:
+            votes[keyword.lang] += 0.5 * len(keyword.words)
+    default = library.default_language
+    best = max(votes, key=lambda lang: (votes[lang], lang == default))
+    return best if votes[best] > votes[default] else default

@@ -1,0 +1,195 @@
+"""The matcher on a small library written for these tests: noise, typos, phrases, traps."""
+
+import pytest
+
+from bot.core.library import load_library
+from bot.core.matcher import OPT_OUT_WORDS, is_opt_out, match
+
+KEYWORDS = """
+languages: [en, es]
+topics:
+  - id: emergency
+    segment_budget: 1
+    keywords:
+      en: [emergency, help me now, locked in, "911"]
+      es: [emergencia, socorro]
+  - id: labor
+    menu: 1
+    title: {en: Work, es: Trabajo}
+    keywords:
+      en: [labor, wages, took my passport, pay, exploitation, work]
+      es: [trabajo, no me pagan, explotacion laboral]
+  - id: housing
+    menu: 2
+    title: {en: Housing, es: Vivienda}
+    keywords:
+      en: [housing, shelter, evict, no place to live, rent]
+      es: [vivienda, albergue, desalojo]
+  - id: immigration
+    menu: 3
+    title: {en: Immigration, es: Inmigracion}
+    keywords:
+      en: [immigration, deport, t visa, ice]
+      es: [inmigracion, aduana, papeles]
+  - id: menu
+    keywords:
+      en: [hi, hello, help, menu, info]
+      es: [hola, ayuda, opciones]
+  - id: stop
+    silent: true
+"""
+
+
+def _bundle():
+    bundle = {"keywords.yaml": KEYWORDS}
+    for topic in ("emergency", "labor", "housing", "immigration", "menu"):
+        for lang in ("en", "es"):
+            text = "{menu}\nCall 1-888-373-7888" if topic == "menu" else f"{topic} {lang} 911"
+            bundle[f"responses/{lang}/{topic}.txt"] = text
+    return bundle
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(_bundle())
+
+
+def topic_of(text, library):
+    return match(text, library).topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["HOUSING", "housing!!!", "  housing  ", "🏠 housing 🙏", "Housing?"],
+)
+def test_case_punctuation_emoji_and_spaces_do_not_matter(text, library):
+    assert topic_of(text, library) == "housing"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("housng", "housing"), ("labr", "labor"), ("trabaho", "labor"), ("imigration", "immigration")],
+)
+def test_typos_still_find_the_topic(text, topic, library):
+    assert topic_of(text, library) == topic
+
+
+def test_accents_present_or_missing_match_the_same(library):
+    assert topic_of("inmigración", library) == "immigration"
+    assert topic_of("inmigracion", library) == "immigration"
+
+
+def test_keyword_found_anywhere_in_a_sentence(library):
+    assert topic_of("hi there, i think i need some shelter tonight", library) == "housing"
+
+
+def test_multi_word_phrases_match_and_tolerate_one_extra_word(library):
+    assert topic_of("my boss took my passport", library) == "labor"
+    assert topic_of("he took my old passport", library) == "labor"
+    assert topic_of("el patron no me pagan", library) == "labor"
+
+
+def test_keyword_matches_its_longer_forms(library):
+    assert topic_of("we got evicted", library) == "housing"
+    assert topic_of("afraid of deportation", library) == "immigration"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("1", "labor"),
+        ("#2", "housing"),
+        ("2.", "housing"),
+        (" 3 ", "immigration"),
+        ("opcion 1", "labor"),
+        ("opción 2", "housing"),
+        ("option 3", "immigration"),
+    ],
+)
+def test_menu_numbers_in_their_usual_forms_select_the_item(text, topic, library):
+    assert topic_of(text, library) == topic
+
+
+def test_a_number_not_on_the_menu_gets_the_menu(library):
+    assert topic_of("9", library) == "menu"
+
+
+@pytest.mark.parametrize(
+    "text", ["hello", "HELP", "info", "menu", "ayuda", "hola", "", "👋", "qwerty"]
+)
+def test_greetings_help_words_and_unplaceable_texts_get_the_menu(text, library):
+    assert topic_of(text, library) == "menu"
+
+
+@pytest.mark.parametrize("word", sorted(OPT_OUT_WORDS))
+def test_each_twilio_opt_out_word_alone_opts_out_in_any_case(word, library):
+    for variant in (word, word.upper(), word.title(), f"  {word}. ", f"{word}!"):
+        assert topic_of(variant, library) == "stop"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i stop by the shelter",
+        "please don't end this",
+        "stop it he hurts me help me now",
+        "quit my job",
+        "cancel rent?",
+        "stop stop",
+    ],
+)
+def test_a_sentence_containing_an_opt_out_word_never_opts_out(text, library):
+    assert topic_of(text, library) != "stop"
+    assert not is_opt_out(text)
+
+
+def test_emergency_outranks_every_other_topic_in_the_message(library):
+    assert (
+        topic_of("my boss took my passport and i am locked in help me now", library) == "emergency"
+    )
+    assert topic_of("no me pagan, socorro", library) == "emergency"
+
+
+def test_spanish_text_gets_spanish_reply_and_english_gets_english(library):
+    assert match("no me pagan en el trabajo", library).lang == "es"
+    assert match("they do not pay my wages", library).lang == "en"
+    assert match("hola", library).lang == "es"
+    assert match("hello", library).lang == "en"
+
+
+def test_the_language_is_decided_per_message_without_memory(library):
+    assert match("hola", library).lang == "es"
+    assert match("wages", library).lang == "en"
+    assert match("hola", library).lang == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_topic"),
+    [
+        ("and", "stop"),  # 'end' is one letter away
+        ("day", "labor"),  # 'pay' is one letter away
+        ("aduana", "menu"),  # 'ayuda' must not be read as 'aduana'
+        ("ayuda", "immigration"),
+        ("rant", "housing"),  # 'rent' is exact-only at four letters
+        ("ace", "immigration"),  # 'ice' is exact-only
+        ("pagar", "labor"),  # not 'pay' by prefix: keywords under four letters never extend
+        ("workshop", "labor"),  # 'work' extends by three letters at most
+    ],
+)
+def test_short_words_do_not_fuzzy_match_their_neighbours(text, not_topic, library):
+    assert topic_of(text, library) != not_topic
+
+
+def test_an_exact_keyword_is_never_also_read_as_a_typo_of_another(library):
+    assert topic_of("aduana", library) == "immigration"
+
+
+def test_match_reports_topic_language_score_and_keyword(library):
+    found = match("Took my passport", library)
+    assert (found.topic, found.lang, found.score, found.keyword) == (
+        "labor",
+        "en",
+        100.0,
+        "took my passport",
+    )
+    assert 0 < match("housng", library).score < 100
