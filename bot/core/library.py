@@ -242,6 +242,9 @@ def load_library(bundle: Bundle) -> Library:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         detail = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.line + 1 != line:
+            detail += f" (in what starts at line {context.line + 1})"
         raise LibraryError([Problem(KEYWORDS_FILE, line, f"bad YAML: {detail}")]) from None
 
     try:

@@ -1,0 +1,169 @@
+"""Loading the library files: the values it builds and every problem it reports, with file and line."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from bot.core.library import (
+    LibraryError,
+    bundle_digest,
+    load_library,
+    read_bundle,
+    write_bundle,
+)
+
+CORE = Path(__file__).resolve().parents[2] / "bot" / "core"
+
+GOOD = """\
+languages: [en, es]
+segment_budget: 2
+topics:
+  - id: emergency
+    segment_budget: 1
+    keywords:
+      en: [help me now]
+      es: [socorro]
+  - id: labor
+    menu: 1
+    title: {en: Work, es: Trabajo}
+    keywords:
+      en: [wages]
+      es: [salario]
+  - id: menu
+    keywords:
+      en: [hello]
+      es: [hola]
+  - id: stop
+    silent: true
+"""
+
+
+def bundle_with(keywords=GOOD, **replace):
+    bundle = {"keywords.yaml": keywords}
+    for topic in ("emergency", "labor", "menu"):
+        for lang in ("en", "es"):
+            bundle[f"responses/{lang}/{topic}.txt"] = (
+                f"Menu:\n{{menu}}\n{lang} 911" if topic == "menu" else f"{topic} {lang} 911\n"
+            )
+    for path, text in replace.items():
+        path = path.replace("__", "/")
+        if text is None:
+            bundle.pop(path, None)
+        else:
+            bundle[path] = text
+    return bundle
+
+
+def problems_of(bundle):
+    with pytest.raises(LibraryError) as caught:
+        load_library(bundle)
+    return caught.value.problems
+
+
+def test_a_good_library_loads_into_topics_with_replies_per_language():
+    library = load_library(bundle_with())
+    assert [t.id for t in library.topics] == ["emergency", "labor", "menu", "stop"]
+    assert library.reply("labor", "es") == "labor es 911"
+    assert library.topic("emergency").segment_budget == 1
+    assert library.topic("labor").segment_budget == 2
+    assert library.reply("stop", "en") is None
+
+
+def test_the_menu_reply_lists_numbered_topics_in_the_senders_language():
+    library = load_library(bundle_with())
+    assert library.reply("menu", "en") == "Menu:\n1 Work\nen 911"
+    assert library.reply("menu", "es") == "Menu:\n1 Trabajo\nes 911"
+
+
+def test_library_values_cannot_be_changed():
+    library = load_library(bundle_with())
+    with pytest.raises((AttributeError, TypeError)):
+        library.topics[1].replies["en"] = "changed"
+    with pytest.raises(AttributeError):
+        library.topics = ()
+
+
+def test_bad_yaml_is_reported_with_its_line():
+    [problem] = problems_of(bundle_with(keywords=GOOD + "  - id: [unclosed\n"))
+    assert problem.file == "keywords.yaml"
+    assert problem.line == 22  # where the parser gave up: the end of the file
+    assert "bad YAML" in problem.message and "starts at line 21" in problem.message
+
+
+def test_every_problem_is_listed_at_once_with_file_and_line():
+    broken = GOOD.replace("es: [salario]", "es: [socorro]").replace(
+        "menu: 1", "menu: 1\n    colour: red"
+    )
+    bundle = bundle_with(keywords=broken, responses__es__labor_txt=None)
+    problems = problems_of(bundle)
+    assert len(problems) == 1  # schema errors stop before the rest could be trusted
+    assert problems[0].line == 11 and "colour" in problems[0].message
+
+    problems = problems_of(
+        bundle_with(
+            keywords=GOOD.replace("es: [salario]", "es: [socorro]"),
+            **{"responses__es__labor.txt": None},
+        )
+    )
+    messages = {(p.file, p.line): p.message for p in problems}
+    assert "listed under both 'emergency' and 'labor'" in messages[("keywords.yaml", 14)]
+    assert "missing translation" in messages[("responses/es/labor.txt", 0)]
+
+
+def test_unknown_topic_reply_without_keywords_and_empty_reply_are_errors():
+    bundle = bundle_with(
+        **{"responses__en__ghost.txt": "boo 911", "responses__en__labor.txt": "  \n"}
+    )
+    bundle["keywords.yaml"] = GOOD.replace("en: [wages]", "en: []")
+    messages = [str(p) for p in problems_of(bundle)]
+    assert any("responses/en/ghost.txt" in m and "unknown topic 'ghost'" in m for m in messages)
+    assert any("responses/en/labor.txt:1" in m and "empty" in m for m in messages)
+
+
+def test_keywords_without_a_reply_are_a_missing_translation():
+    messages = [str(p) for p in problems_of(bundle_with(**{"responses__en__labor.txt": None}))]
+    assert messages == [
+        "responses/en/labor.txt: error: topic 'labor' has no en reply (missing translation)"
+    ]
+
+
+def test_a_duplicate_keyword_is_an_error_even_in_other_case_or_spacing():
+    keywords = GOOD.replace("en: [wages]", "en: [wages, '  Help   me now']")
+    [problem] = problems_of(bundle_with(keywords=keywords))
+    assert problem.line == 13 and "'emergency' and 'labor'" in problem.message
+
+
+def test_a_menu_number_clash_is_an_error():
+    keywords = GOOD.replace(
+        "  - id: menu\n", "  - id: menu\n    menu: 1\n    title: {en: M, es: M}\n"
+    )
+    [problem] = problems_of(bundle_with(keywords=keywords))
+    assert "menu number 1 is used by 'labor' and 'menu'" in problem.message and problem.line == 16
+
+
+def test_required_topics_and_a_silent_stop_are_enforced():
+    keywords = GOOD.replace("  - id: stop\n    silent: true\n", "")
+    assert "required topic 'stop' is missing" in str(problems_of(bundle_with(keywords=keywords))[0])
+
+
+def test_export_and_read_back_gives_the_same_bundle_and_digest(tmp_path):
+    bundle = bundle_with()
+    write_bundle(bundle, tmp_path)
+    again = read_bundle(tmp_path)
+    assert again == bundle
+    assert bundle_digest(again) == load_library(bundle).digest
+
+
+def test_the_core_imports_no_web_database_or_twilio_package():
+    forbidden = {"flask", "sqlalchemy", "twilio", "werkzeug", "alembic", "redis", "limits"}
+    for path in CORE.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
