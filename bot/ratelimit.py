@@ -1,0 +1,164 @@
+"""Per-sender reply limits, keyed by a rotating keyed hash of the sender, so auto-responders can't ping-pong.
+
+Strategy: a moving window (limits.MovingWindowRateLimiter). It never lets more than N replies go
+out in any M-minute span, with no double burst at a window edge as a fixed window allows, and a
+text refused while quiet is not recorded, so a silenced auto-responder cannot extend its own
+silence for ever: a person who shares the number gets answers again once old replies age out.
+
+Privacy: the storage only ever sees HMAC-SHA256(period key, sender), where the period key is
+HMAC-SHA256(base secret, period number) and the period rotates every
+RATE_LIMIT_SECRET_ROTATE_SECONDS, so keys of one day cannot be linked to the next. The base secret
+is RATE_LIMIT_SECRET, or random per process when empty: several processes or instances sharing
+one Redis must share RATE_LIMIT_SECRET, or each keeps its own counters. Counters live in process
+memory (memory://) or in Redis, never on disk here: every Redis key expires with its window, and
+the Redis used must not persist (no RDB snapshots, no AOF) so that no hash outlives its window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qs, urlparse
+
+from flask import Flask
+from limits import RateLimitItem, parse
+from limits.errors import ConfigurationError
+from limits.storage import MovingWindowSupport, Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from bot import runtime
+from bot.core.matcher import EMERGENCY_TOPIC
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+#: Storage namespaces of the two limits; they appear in storage keys next to the hash.
+REPLIES_NAMESPACE = "bot-replies"
+EMERGENCY_NAMESPACE = "bot-emergency"
+#: After a storage error, answer without asking the storage for this long (seconds), so an
+#: unreachable Redis costs one timeout per interval, not one per message.
+RETRY_AFTER_ERROR_SECONDS = 5.0
+#: A Redis that does not answer within this long (seconds) counts as down; the reply goes out.
+REDIS_TIMEOUT_SECONDS = 0.5
+#: A RATE_LIMIT_SECRET shorter than this is easy to guess, and phone numbers are few enough to try all.
+MIN_SECRET_LENGTH = 16
+
+
+class SenderLimiter:
+    """Decides whether a reply may go to a sender: N per window, plus the first emergency reply."""
+
+    def __init__(
+        self,
+        rate_limit: str,
+        storage_url: str = "memory://",
+        secret: str = "",
+        rotate_seconds: int = 86400,
+        *,
+        storage_options: Mapping[str, object] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        try:
+            self.replies: RateLimitItem = parse(rate_limit)
+        except ValueError:
+            raise SettingsError(
+                f"RATE_LIMIT: {rate_limit!r} is not a rate such as '10 per 10 minutes'"
+            ) from None
+        if self.replies.amount < 1:
+            raise SettingsError(f"RATE_LIMIT: {rate_limit!r} must allow at least one reply")
+        if rotate_seconds < 1:
+            raise SettingsError("RATE_LIMIT_SECRET_ROTATE_SECONDS must be at least 1")
+        self.replies.namespace = REPLIES_NAMESPACE
+        self.emergency: RateLimitItem = type(self.replies)(
+            1, self.replies.multiples, namespace=EMERGENCY_NAMESPACE
+        )
+        self.storage = _storage(storage_url, storage_options or {})
+        self.strategy = MovingWindowRateLimiter(self.storage)
+        self.rotate_seconds = rotate_seconds
+        self._base_secret = secret.encode("utf-8") if secret else secrets.token_bytes(32)
+        self._clock = clock
+        self._period_key: tuple[int, bytes] = (-1, b"")
+        self._retry_at = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SenderLimiter:
+        """The limiter the settings describe."""
+        return cls(
+            settings.rate_limit,
+            settings.rate_limit_storage_url,
+            settings.rate_limit_secret,
+            settings.rate_limit_secret_rotate_seconds,
+        )
+
+    def sender_key(self, sender: str) -> str:
+        """The storage identifier of a sender in the current period: a keyed hash, never the number."""
+        period = int(self._clock() // self.rotate_seconds)
+        cached_period, key = self._period_key
+        if cached_period != period:
+            key = hmac.new(self._base_secret, str(period).encode(), hashlib.sha256).digest()
+            self._period_key = (period, key)  # one tuple assignment: threads see old or new, whole
+        return hmac.new(key, sender.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+    def allow(self, sender: str, topic: str) -> bool:
+        """True if the reply for this topic may go to this sender; never raises, allows on failure."""
+        if time.monotonic() < self._retry_at:
+            return True
+        try:
+            key = self.sender_key(sender)
+            allowed = self.strategy.hit(self.replies, key)
+            if topic == EMERGENCY_TOPIC:
+                # Hit on every emergency text, so only the first one in a window can go over N.
+                first_emergency = self.strategy.hit(self.emergency, key)
+                allowed = allowed or first_emergency
+            return allowed
+        except Exception as exc:
+            self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
+            # The type only: a storage error's message could name the key.
+            log.warning(
+                "rate-limit storage failed (%s); replying without limits for %g s",
+                type(exc).__name__,
+                RETRY_AFTER_ERROR_SECONDS,
+            )
+            return True
+
+
+def _storage(url: str, options: Mapping[str, object]) -> Storage:
+    """The limits storage for a URL, with short Redis timeouts unless the URL sets its own."""
+    opts = dict(options)
+    parsed = urlparse(url)
+    if parsed.scheme.startswith(("redis", "rediss", "valkey")):
+        query = parse_qs(parsed.query)
+        for name in ("socket_timeout", "socket_connect_timeout"):
+            if name not in query:
+                opts.setdefault(name, REDIS_TIMEOUT_SECONDS)
+    try:
+        storage = storage_from_string(url, **opts)
+    except ConfigurationError as exc:
+        raise SettingsError(f"RATE_LIMIT_STORAGE_URL: {exc}") from None
+    if not isinstance(storage, Storage) or not isinstance(storage, MovingWindowSupport):
+        raise SettingsError(
+            f"RATE_LIMIT_STORAGE_URL: {parsed.scheme}:// cannot hold moving-window limits;"
+            " use memory:// or redis://"
+        )
+    return storage
+
+
+def init_app(app: Flask) -> None:
+    """Set runtime(app).limiter from the settings; raises SettingsError for unusable ones."""
+    settings = runtime(app).settings
+    if settings.rate_limit_secret and len(settings.rate_limit_secret) < MIN_SECRET_LENGTH:
+        log.warning(
+            "RATE_LIMIT_SECRET is shorter than %d characters; use a long random one",
+            MIN_SECRET_LENGTH,
+        )
+    if not settings.rate_limit_secret and not settings.rate_limit_storage_url.startswith(
+        "memory://"
+    ):
+        log.warning(
+            "RATE_LIMIT_SECRET is empty: each process hashes senders with its own random secret,"
+            " so processes sharing the rate-limit storage do not share counters"
+        )
+    runtime(app).limiter = SenderLimiter.from_settings(settings)

@@ -1,0 +1,260 @@
+"""Per-sender reply limits: quiet after N, the first emergency still goes out, keys never hold numbers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+
+import limits.storage.memory
+import pytest
+from flask import Flask
+
+from bot import BotRuntime, ratelimit, runtime
+from bot.ratelimit import SenderLimiter
+from bot.settings import Settings, SettingsError
+
+ALICE = "+15551234567"
+BOB = "+15557654321"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+class FakeTime:
+    """Stands in for the time module inside limits' memory storage, so windows pass instantly."""
+
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    fake = FakeTime()
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    return fake
+
+
+def _memory_keys(limiter: SenderLimiter) -> list[str]:
+    storage = limiter.storage
+    assert isinstance(storage, limits.storage.memory.MemoryStorage)
+    return [*storage.events, *storage.storage]
+
+
+def _digits(number: str) -> str:
+    return number.lstrip("+")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_replies_go_out_up_to_the_limit_then_the_sender_gets_silence(clock: FakeTime) -> None:
+    limiter = SenderLimiter("3 per 10 minutes", secret="s" * 32, clock=clock.time)
+    assert [limiter.allow(ALICE, "labor") for _ in range(5)] == [True, True, True, False, False]
+
+
+def test_replies_resume_once_the_window_has_passed(clock: FakeTime) -> None:
+    limiter = SenderLimiter("2 per 10 minutes", secret="s" * 32, clock=clock.time)
+    assert [limiter.allow(ALICE, "labor") for _ in range(3)] == [True, True, False]
+    clock.now += 10 * 60 + 1
+    assert limiter.allow(ALICE, "labor") is True
+
+
+def test_texts_refused_while_quiet_do_not_extend_the_silence(clock: FakeTime) -> None:
+    limiter = SenderLimiter("2 per 10 minutes", secret="s" * 32, clock=clock.time)
+    limiter.allow(ALICE, "labor")
+    limiter.allow(ALICE, "labor")
+    for _ in range(9):
+        clock.now += 60
+        assert limiter.allow(ALICE, "labor") is False
+    clock.now += 61  # the first two replies are now more than ten minutes old
+    assert limiter.allow(ALICE, "labor") is True
+
+
+def test_the_first_emergency_over_the_limit_goes_out_and_the_second_does_not(
+    clock: FakeTime,
+) -> None:
+    limiter = SenderLimiter("2 per 10 minutes", secret="s" * 32, clock=clock.time)
+    assert [limiter.allow(ALICE, "labor") for _ in range(3)] == [True, True, False]
+    assert limiter.allow(ALICE, "emergency") is True
+    assert limiter.allow(ALICE, "emergency") is False
+    assert limiter.allow(ALICE, "labor") is False
+
+
+def test_an_emergency_reply_within_the_limit_uses_up_the_first_emergency(clock: FakeTime) -> None:
+    limiter = SenderLimiter("2 per 10 minutes", secret="s" * 32, clock=clock.time)
+    assert limiter.allow(ALICE, "emergency") is True
+    assert limiter.allow(ALICE, "labor") is True
+    assert limiter.allow(ALICE, "emergency") is False
+
+
+def test_the_emergency_allowance_returns_with_the_next_window(clock: FakeTime) -> None:
+    limiter = SenderLimiter("1 per 10 minutes", secret="s" * 32, clock=clock.time)
+    assert [limiter.allow(ALICE, "emergency") for _ in range(2)] == [True, False]
+    clock.now += 10 * 60 + 1
+    assert [limiter.allow(ALICE, "emergency") for _ in range(2)] == [True, False]
+
+
+def test_senders_are_limited_independently(clock: FakeTime) -> None:
+    limiter = SenderLimiter("2 per 10 minutes", secret="s" * 32, clock=clock.time)
+    assert [limiter.allow(ALICE, "labor") for _ in range(3)] == [True, True, False]
+    assert [limiter.allow(BOB, "labor") for _ in range(3)] == [True, True, False]
+
+
+def test_storage_keys_hold_a_keyed_hash_and_never_the_number(clock: FakeTime) -> None:
+    limiter = SenderLimiter("2 per 10 minutes", secret="s" * 32, clock=clock.time)
+    limiter.allow(ALICE, "emergency")
+    keys = _memory_keys(limiter)
+    assert keys
+    for key in keys:
+        assert _digits(ALICE) not in key
+        assert _digits(ALICE)[-7:] not in key
+    assert any(limiter.sender_key(ALICE) in key for key in keys)
+
+
+def test_the_sender_key_changes_when_the_period_rotates(clock: FakeTime) -> None:
+    limiter = SenderLimiter(
+        "2 per 10 minutes", secret="s" * 32, rotate_seconds=3600, clock=clock.time
+    )
+    clock.now = 3600 * 1000 + 10
+    before = limiter.sender_key(ALICE)
+    limiter.allow(ALICE, "labor")
+    clock.now += 60
+    assert limiter.sender_key(ALICE) == before
+    clock.now += 3600
+    after = limiter.sender_key(ALICE)
+    assert after != before
+    limiter.allow(ALICE, "labor")
+    keys = _memory_keys(limiter)
+    assert any(before in key for key in keys) and any(after in key for key in keys)
+
+
+def test_the_same_secret_gives_the_same_key_and_an_empty_one_a_random_secret(
+    clock: FakeTime,
+) -> None:
+    shared = [SenderLimiter("2 per minute", secret="x" * 32, clock=clock.time) for _ in range(2)]
+    assert shared[0].sender_key(ALICE) == shared[1].sender_key(ALICE)
+    unshared = [SenderLimiter("2 per minute", clock=clock.time) for _ in range(2)]
+    assert unshared[0].sender_key(ALICE) != unshared[1].sender_key(ALICE)
+
+
+@pytest.mark.parametrize("rate", ["", "ten per minute", "0 per minute", "10 per fortnight"])
+def test_an_unusable_rate_limit_is_a_clear_settings_error(rate: str) -> None:
+    with pytest.raises(SettingsError, match="RATE_LIMIT"):
+        SenderLimiter(rate)
+
+
+@pytest.mark.parametrize("url", ["nosuch://x", "memcached://127.0.0.1:11211"])
+def test_an_unusable_storage_url_is_a_clear_settings_error(url: str) -> None:
+    with pytest.raises(SettingsError, match="RATE_LIMIT_STORAGE_URL"):
+        SenderLimiter("10 per minute", url)
+
+
+def test_init_app_puts_the_limiter_on_the_runtime() -> None:
+    app = Flask(__name__)
+    app.extensions["bot"] = BotRuntime(settings=Settings(rate_limit="1 per hour"))
+    ratelimit.init_app(app)
+    limiter = runtime(app).limiter
+    assert isinstance(limiter, SenderLimiter)
+    assert [limiter.allow(ALICE, "labor") for _ in range(2)] == [True, False]
+
+
+def test_an_unreachable_redis_lets_every_reply_out_and_logs_no_number(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    limiter = SenderLimiter("1 per hour", f"redis://127.0.0.1:{_closed_port()}/0", secret="s" * 32)
+    with caplog.at_level(logging.WARNING, logger="bot.ratelimit"):
+        assert all(limiter.allow(ALICE, topic) for topic in ["labor", "labor", "emergency"] * 3)
+    assert "failed" in caplog.text
+    assert _digits(ALICE) not in caplog.text
+    assert limiter.sender_key(ALICE) not in caplog.text
+
+
+def test_a_storage_that_raises_lets_the_reply_out(clock: FakeTime) -> None:
+    limiter = SenderLimiter("1 per hour", secret="s" * 32, clock=clock.time)
+
+    class Broken:
+        def hit(self, *args: object, **kwargs: object) -> bool:
+            raise RuntimeError(ALICE)
+
+    limiter.strategy = Broken()  # type: ignore[assignment]
+    assert limiter.allow(ALICE, "labor") is True
+    assert limiter.allow(ALICE, "labor") is True
+
+
+# --- Against the machine's Redis -------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A random key prefix on the Redis at 127.0.0.1:6379; its keys are deleted afterwards."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis at 127.0.0.1:6379 is unreachable ({type(exc).__name__})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI is set, so the Redis tests must run", pytrace=False)
+        pytest.skip(message)
+    prefix = f"bot-test-{secrets.token_hex(6)}"
+    try:
+        yield prefix
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+def _redis_keys(prefix: str) -> dict[str, int]:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        return {key: client.ttl(key) for key in client.scan_iter(match=f"{prefix}:*")}
+    finally:
+        client.close()
+
+
+@pytest.mark.redis
+def test_redis_holds_expiring_hashed_keys_and_limits_like_memory(redis_prefix: str) -> None:
+    limiter = SenderLimiter(
+        "2 per 10 minutes",
+        REDIS_URL,
+        secret="s" * 32,
+        storage_options={"key_prefix": redis_prefix},
+    )
+    assert [limiter.allow(ALICE, "labor") for _ in range(3)] == [True, True, False]
+    assert [limiter.allow(ALICE, "emergency") for _ in range(2)] == [True, False]
+    assert limiter.allow(BOB, "labor") is True
+    keys = _redis_keys(redis_prefix)
+    assert len(keys) == 3  # Alice's replies and emergency, Bob's replies
+    for key, ttl in keys.items():
+        assert _digits(ALICE) not in key and _digits(BOB) not in key
+        assert 0 < ttl <= 600
+    assert any(limiter.sender_key(ALICE) in key for key in keys)
+
+
+@pytest.mark.redis
+def test_instances_sharing_redis_and_the_secret_share_counters(redis_prefix: str) -> None:
+    first, second = (
+        SenderLimiter(
+            "2 per 10 minutes",
+            REDIS_URL,
+            secret="shared" * 6,
+            storage_options={"key_prefix": redis_prefix},
+        )
+        for _ in range(2)
+    )
+    assert first.allow(ALICE, "labor") is True
+    assert second.allow(ALICE, "labor") is True
+    assert first.allow(ALICE, "labor") is False
+    assert second.allow(ALICE, "labor") is False
