@@ -1,0 +1,564 @@
+"""Checks on a loaded library before it goes live: numbers, SMS length and encoding, keywords, menu."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.core.library import (
+    KEYWORDS_FILE,
+    RESPONSES_DIR,
+    STRUCTURAL_TOPICS,
+    Bundle,
+    Library,
+    Problem,
+    Topic,
+    reply_path,
+)
+from bot.core.matcher import FUZZY_MIN_LENGTH, fuzzy_threshold, keyword_confusion
+from bot.core.numbers import FoundNumber, NumberRegistry, find_numbers, format_number
+from bot.core.sms import Change, Encoding, encode_info, transliterate_gsm
+from bot.core.text import normalize
+
+#: The emergency reply must arrive whole and first, whatever keywords.yaml sets as its budget.
+EMERGENCY_SEGMENT_LIMIT = 1
+
+
+@dataclass(frozen=True)
+class ReplyNumber:
+    """A number printed in a reply, and the registry entry it is, if any."""
+
+    text: str
+    digits: str
+    registry_id: str | None
+
+
+@dataclass(frozen=True)
+class ReplyReport:
+    """What one reply costs as SMS and which numbers it prints."""
+
+    topic: str
+    lang: str
+    file: str
+    characters: int
+    encoding: Encoding
+    units: int
+    segments: int
+    budget: int
+    ucs2_chars: tuple[str, ...]
+    numbers: tuple[ReplyNumber, ...]
+
+
+@dataclass(frozen=True)
+class ExactOnlyKeyword:
+    """A keyword too short for typo matching: the matcher takes it only as written."""
+
+    topic: str
+    lang: str
+    keyword: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything check_library found: a row per reply, exact-only keywords, and the problems."""
+
+    replies: tuple[ReplyReport, ...]
+    exact_only: tuple[ExactOnlyKeyword, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that stop a library from being published."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems an operator should look at, which do not stop publishing."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no errors; warnings alone are fine."""
+        return not self.errors
+
+
+def _error(file: str, line: int, message: str) -> Problem:
+    return Problem(file, line, message, "error")
+
+
+def _warning(file: str, line: int, message: str) -> Problem:
+    return Problem(file, line, message, "warning")
+
+
+def _line_at(text: str, offset: int) -> int:
+    """The 1-based line of an offset in a text."""
+    return text.count("\n", 0, max(offset, 0)) + 1
+
+
+def _chars(chars: Iterable[str]) -> str:
+    return " ".join(repr(ch) for ch in chars)
+
+
+# --- Registry --------------------------------------------------------------------------------
+
+
+def _one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _registry_problems(registry: NumberRegistry, today: dt.date) -> list[Problem]:
+    problems = []
+    for entry in registry.entries:
+        if today > _one_year_after(entry.verified):
+            problems.append(
+                _warning(
+                    registry.file,
+                    entry.line,
+                    f"{entry.id} ({entry.number}) was last verified on {entry.verified}, over a "
+                    "year ago: check it with the organisation again and update 'verified'",
+                )
+            )
+        elif entry.verified > today:
+            problems.append(
+                _warning(
+                    registry.file,
+                    entry.line,
+                    f"{entry.id} ({entry.number}) says it was verified on {entry.verified}, "
+                    f"after today ({today})",
+                )
+            )
+    return problems
+
+
+# --- Replies ---------------------------------------------------------------------------------
+
+
+def _number_problems(
+    found: Iterable[FoundNumber], registry: NumberRegistry, file: str, line: int | None = None
+) -> list[Problem]:
+    """Errors for found numbers that are not in the registry; `line` overrides the found line."""
+    problems = []
+    for f in found:
+        where = f.line if line is None else line
+        if f.conflict:
+            problems.append(_error(file, where, f.conflict))
+        elif f.kind == "local":
+            problems.append(
+                _error(
+                    file,
+                    where,
+                    f"{f.text!r} has no area code: write the full number as in {registry.file}",
+                )
+            )
+        elif f.digits not in registry.by_digits:
+            problems.append(
+                _error(
+                    file,
+                    where,
+                    f"{f.text!r} ({format_number(f.digits)}) is not in {registry.file}: "
+                    f"verify it and add it there, or remove it",
+                )
+            )
+    return problems
+
+
+def _menu_titles(library: Library, lang: str) -> list[Topic]:
+    return [t for t in library.topics if t.menu is not None and t.titles.get(lang)]
+
+
+def check_reply(
+    library: Library, topic_id: str, lang: str, registry: NumberRegistry
+) -> tuple[ReplyReport, tuple[Problem, ...]]:
+    """Check the reply one topic sends in one language: its numbers, length and encoding."""
+    topic = library.topic(topic_id)
+    reply = library.reply(topic_id, lang) or ""
+    file = reply_path(topic_id, lang)
+    # Lines are counted in the file as the operator wrote it; the menu's titles live in keywords.yaml.
+    raw = library.bundle.get(file, reply)
+    titles = _menu_titles(library, lang) if topic_id == "menu" else []
+    problems: list[Problem] = []
+
+    problems += _number_problems(find_numbers(raw), registry, file)
+    for t in titles:
+        problems += _number_problems(find_numbers(t.titles[lang]), registry, KEYWORDS_FILE, t.line)
+
+    sent_numbers = find_numbers(reply)
+    numbers = tuple(
+        ReplyNumber(
+            f.text,
+            f.digits,
+            None if f.conflict else getattr(registry.by_digits.get(f.digits), "id", None),
+        )
+        for f in sent_numbers
+    )
+    if not any(n.registry_id for n in numbers):
+        problems.append(
+            _error(
+                file,
+                1,
+                f"the reply carries no number from {registry.file}: every reply must give a way to reach help",
+            )
+        )
+
+    info = encode_info(reply)
+    budget = topic.segment_budget
+    if topic_id == "emergency":
+        budget = min(budget, EMERGENCY_SEGMENT_LIMIT)
+    fix = ""
+    if info.encoding == "UCS-2":
+        fixed = encode_info(transliterate_gsm(reply)[0])
+        if fixed.encoding == "GSM-7":
+            fix = f" (transliterated to GSM-7 it would be {fixed.segments})"
+    if info.segments > budget:
+        why = (
+            "the emergency reply must fit in one segment"
+            if topic_id == "emergency"
+            else "its budget"
+        )
+        problems.append(
+            _error(
+                file,
+                1,
+                f"the reply is {info.segments} segments ({info.encoding}, {info.units} units), "
+                f"over {why} of {budget}{fix}",
+            )
+        )
+
+    if info.encoding == "UCS-2":
+        problems += _ucs2_problems(raw, info.ucs2_chars, file, titles, lang)
+
+    report = ReplyReport(
+        topic=topic_id,
+        lang=lang,
+        file=file,
+        characters=info.characters,
+        encoding=info.encoding,
+        units=info.units,
+        segments=info.segments,
+        budget=budget,
+        ucs2_chars=info.ucs2_chars,
+        numbers=numbers,
+    )
+    return report, tuple(problems)
+
+
+def _ucs2_problems(
+    raw: str, chars: tuple[str, ...], file: str, titles: list[Topic], lang: str
+) -> list[Problem]:
+    """A warning naming the characters that force UCS-2, at the line they are written on."""
+    problems = []
+    in_file = tuple(ch for ch in chars if ch in raw)
+    if in_file:
+        line = min(_line_at(raw, raw.find(ch)) for ch in in_file)
+        problems.append(_warning(file, line, _ucs2_message(in_file, publish_fixes=True)))
+    for t in titles:
+        in_title = tuple(ch for ch in chars if ch in t.titles[lang] and ch not in in_file)
+        if in_title:
+            problems.append(
+                _warning(
+                    KEYWORDS_FILE,
+                    t.line,
+                    f"the {lang} menu title of {t.id!r}: "
+                    + _ucs2_message(in_title, publish_fixes=False),
+                )
+            )
+    return problems
+
+
+def _ucs2_message(chars: tuple[str, ...], publish_fixes: bool) -> str:
+    _, changes = transliterate_gsm("".join(chars))
+    fixable = {c.char: c.replacement for c in changes}
+    message = f"sent as UCS-2 (70 characters a segment, not 160) because of {_chars(chars)}"
+    if fixable:
+        message += "; transliterate " + ", ".join(f"{c!r} -> {r!r}" for c, r in fixable.items())
+    stuck = [ch for ch in chars if ch not in fixable]
+    if stuck:
+        message += f"; no GSM-7 look-alike for {_chars(stuck)}: remove or reword"
+    elif publish_fixes:
+        message += " (publish does this by default)"
+    return message
+
+
+# --- Keywords and menu -----------------------------------------------------------------------
+
+
+def _keyword_line(topic: Topic, lang: str, keyword: str) -> int:
+    return topic.keyword_lines.get((lang, keyword), topic.line)
+
+
+def _exact_only(library: Library) -> tuple[list[ExactOnlyKeyword], list[Problem]]:
+    exact, problems = [], []
+    for topic in library.topics:
+        for lang, words in topic.keywords.items():
+            for word in words:
+                norm = normalize(word)
+                line = _keyword_line(topic, lang, word)
+                if not norm:
+                    problems.append(
+                        _warning(
+                            KEYWORDS_FILE,
+                            line,
+                            f"keyword {word!r} of {topic.id!r} has no letters or digits: nothing can match it",
+                        )
+                    )
+                elif " " not in norm and len(norm) < FUZZY_MIN_LENGTH:
+                    exact.append(ExactOnlyKeyword(topic.id, lang, word, line))
+    return exact, problems
+
+
+def _max_confusable_length(length: int, threshold: float) -> int:
+    """The longest word a word of `length` can still score `threshold` against (ratio = 2*common/total)."""
+    return int(length * (200.0 / threshold - 1.0)) + 1
+
+
+def _confusions(library: Library) -> list[Problem]:
+    """Warnings for keywords of different topics that the matcher could take for one another."""
+    problems = []
+    for lang in library.languages:
+        entries = [
+            (topic, word, normalize(word))
+            for topic in library.topics
+            for word in topic.keywords.get(lang, ())
+        ]
+        entries = [e for e in entries if e[2]]
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for i, (_, _, norm) in enumerate(entries):
+            by_length[len(norm)].append(i)
+
+        for i, (topic, word, norm) in enumerate(entries):
+            threshold = fuzzy_threshold(len(norm))
+            longest = (
+                len(norm) if threshold is None else _max_confusable_length(len(norm), threshold)
+            )
+            # Each pair is seen once, from its shorter word (from the earlier one when equally long).
+            candidates = [
+                j
+                for length in range(len(norm), longest + 1)
+                for j in by_length.get(length, ())
+                if (length > len(norm) or j > i) and entries[j][0].id != topic.id
+            ]
+            if threshold is None:
+                hits = [j for j in candidates if entries[j][2] == norm]
+            else:
+                choices = {j: entries[j][2] for j in candidates}
+                hits = [
+                    j
+                    for _, _, j in process.extract(
+                        norm, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+                    )
+                ]
+            for j in sorted(hits):
+                other, other_word, _ = entries[j]
+                score = keyword_confusion(word, other_word)  # the matcher's own verdict decides
+                if score is None:
+                    continue
+                line_a, line_b = (
+                    _keyword_line(topic, lang, word),
+                    _keyword_line(other, lang, other_word),
+                )
+                problems.append(
+                    _warning(
+                        KEYWORDS_FILE,
+                        max(line_a, line_b),
+                        f"{lang} keywords {word!r} ({topic.id}, line {line_a}) and {other_word!r} "
+                        f"({other.id}, line {line_b}) are alike enough ({score:.0f}) that the matcher "
+                        "may take one for the other",
+                    )
+                )
+    return problems
+
+
+def _missing_keywords(library: Library) -> list[Problem]:
+    """Errors for topics without keywords in a language, where load_library does not check it."""
+    problems = []
+    for topic in library.topics:
+        # load_library already requires keywords of every other topic that has a reply.
+        if topic.id == "stop" or not (topic.id in STRUCTURAL_TOPICS or topic.silent):
+            continue
+        for lang in library.languages:
+            if not topic.keywords.get(lang):
+                problems.append(
+                    _error(KEYWORDS_FILE, topic.line, f"topic {topic.id!r} has no {lang} keywords")
+                )
+    return problems
+
+
+def _menu_gaps(library: Library) -> list[Problem]:
+    numbers = sorted(library.by_menu_number)
+    missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+    if not missing:
+        return []
+    after_gap = library.by_menu_number[min(n for n in numbers if n > missing[0])]
+    return [
+        _error(
+            KEYWORDS_FILE,
+            after_gap.line,
+            f"menu numbers must run from 1 without gaps: {', '.join(map(str, missing))} missing "
+            f"(the menu has {', '.join(map(str, numbers))})",
+        )
+    ]
+
+
+def _emergency_budget(library: Library) -> list[Problem]:
+    topic = library.by_id.get("emergency")
+    if topic is None or topic.segment_budget <= EMERGENCY_SEGMENT_LIMIT:
+        return []
+    return [
+        _warning(
+            KEYWORDS_FILE,
+            topic.line,
+            f"emergency has segment_budget {topic.segment_budget}; it is checked against "
+            f"{EMERGENCY_SEGMENT_LIMIT} whatever this says, so set it to {EMERGENCY_SEGMENT_LIMIT}",
+        )
+    ]
+
+
+# --- The whole library -----------------------------------------------------------------------
+
+
+def _ordered(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    unique = dict.fromkeys(problems)
+    return tuple(sorted(unique, key=lambda p: (p.severity != "error", p.file, p.line, p.message)))
+
+
+def check_library(library: Library, registry: NumberRegistry, today: dt.date) -> CheckReport:
+    """Check a loaded library against the number registry, as of `today`."""
+    problems = _registry_problems(registry, today)
+    replies = []
+    for topic in library.topics:
+        if topic.silent:
+            continue
+        for lang in library.languages:
+            if lang in topic.replies:
+                report, found = check_reply(library, topic.id, lang, registry)
+                replies.append(report)
+                problems += found
+    exact, keyword_problems = _exact_only(library)
+    problems += keyword_problems
+    problems += _confusions(library)
+    problems += _missing_keywords(library)
+    problems += _menu_gaps(library)
+    problems += _emergency_budget(library)
+    return CheckReport(tuple(replies), tuple(exact), _ordered(problems))
+
+
+def transliterate_library(bundle: Bundle) -> tuple[dict[str, str], dict[str, tuple[Change, ...]]]:
+    """Transliterate every reply file of a bundle to GSM-7 look-alikes; report changes per file."""
+    new_bundle = dict(bundle)
+    changes: dict[str, tuple[Change, ...]] = {}
+    for name, text in bundle.items():
+        if not (name.startswith(f"{RESPONSES_DIR}/") and name.endswith(".txt")):
+            continue
+        new_text, made = transliterate_gsm(text)
+        if made:
+            new_bundle[name] = new_text
+            changes[name] = made
+    return new_bundle, changes
+
+
+# --- Output ----------------------------------------------------------------------------------
+
+
+def _numbers_cell(numbers: tuple[ReplyNumber, ...]) -> str:
+    cells = dict.fromkeys(n.text if n.registry_id else f"{n.text} (unknown)" for n in numbers)
+    return ", ".join(cells) or "-"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def format_report(report: CheckReport) -> str:
+    """The report as a plain-text table for operators, then problems (errors first) and a summary."""
+    header = ("topic", "lang", "chars", "encoding", "segments", "numbers")
+    rows = [
+        (
+            r.topic,
+            r.lang,
+            str(r.characters),
+            r.encoding if not r.ucs2_chars else f"{r.encoding} {''.join(r.ucs2_chars)}",
+            f"{r.segments}/{r.budget}" + (" OVER" if r.segments > r.budget else ""),
+            _numbers_cell(r.numbers),
+        )
+        for r in report.replies
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
+    right = {2}  # numbers read best right-aligned
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=False))
+        ]
+        return "  ".join([*cells, row[-1]])
+
+    out = [line(header), line((*("-" * w for w in widths), "-" * len(header[-1])))]
+    out += [line(row) for row in rows]
+
+    if report.exact_only:
+        out += [
+            "",
+            f"Exact-only keywords (shorter than {FUZZY_MIN_LENGTH} letters, no typo matching):",
+        ]
+        grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for k in report.exact_only:
+            grouped[(k.topic, k.lang)].append(k.keyword)
+        out += [f"  {topic} {lang}: {', '.join(words)}" for (topic, lang), words in grouped.items()]
+
+    for title, problems in (("Errors:", report.errors), ("Warnings:", report.warnings)):
+        if problems:
+            out += ["", title, *(f"  {p}" for p in problems)]
+    out += ["", f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}"]
+    return "\n".join(out)
+
+
+def report_as_json(report: CheckReport) -> dict[str, Any]:
+    """The report as plain JSON-ready data, for `--json`."""
+    return {
+        "ok": report.ok,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "replies": [
+            {
+                "topic": r.topic,
+                "lang": r.lang,
+                "file": r.file,
+                "characters": r.characters,
+                "encoding": r.encoding,
+                "units": r.units,
+                "segments": r.segments,
+                "budget": r.budget,
+                "ucs2_chars": list(r.ucs2_chars),
+                "numbers": [
+                    {"text": n.text, "digits": n.digits, "registry_id": n.registry_id}
+                    for n in r.numbers
+                ],
+            }
+            for r in report.replies
+        ],
+        "exact_only": [
+            {"topic": k.topic, "lang": k.lang, "keyword": k.keyword, "line": k.line}
+            for k in report.exact_only
+        ],
+        "problems": [
+            {"severity": p.severity, "file": p.file, "line": p.line, "message": p.message}
+            for p in report.problems
+        ],
+    }
+
+
+def changes_as_json(changes: Mapping[str, tuple[Change, ...]]) -> dict[str, list[dict[str, Any]]]:
+    """transliterate_library's changes as plain JSON-ready data."""
+    return {
+        file: [{"char": c.char, "replacement": c.replacement, "count": c.count} for c in made]
+        for file, made in changes.items()
+    }
