@@ -1,0 +1,487 @@
+"""Operator commands: `flask library check|publish|history|rollback|export`, `flask db`, `flask stats`.
+
+Every failure an operator can cause or meet (a bad directory, an unknown revision, an unreachable
+database, a library with errors) ends with a one-line message and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from bot import runtime
+from bot.core.library import (
+    Library,
+    LibraryError,
+    Problem,
+    bundle_digest,
+    load_library,
+    read_bundle,
+    write_bundle,
+)
+from bot.settings import PROJECT_ROOT
+from bot.store.repository import Store, StoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+REGISTRY_FILE = "numbers.yaml"
+
+library_cli = AppGroup("library", help="Check, publish, roll back and export the response library.")
+db_cli = AppGroup("db", help="The bot's database schema.")
+
+
+def register_commands(app: Any) -> None:
+    """Add the library, db and stats commands to an app's CLI."""
+    app.cli.add_command(library_cli)
+    app.cli.add_command(db_cli)
+    app.cli.add_command(stats_command)
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _operator_errors(func: F) -> F:
+    """Turn store and file errors into a clean `Error: ...` and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _store() -> Store:
+    store = runtime(current_app).store
+    if store is None:
+        raise click.ClickException("this app has no database (runtime(app).store is None)")
+    return store
+
+
+def _directory(directory: Path | None) -> Path:
+    return (directory or Path.cwd()).resolve()
+
+
+def _prepare(directory: str | Path, transliterate: bool) -> tuple[dict[str, str], dict[str, Any]]:
+    """The bundle under a directory, transliterated to GSM-7 look-alikes unless told not to."""
+    bundle = read_bundle(directory)
+    if not transliterate:
+        return bundle, {}
+    from bot.core.checks import transliterate_library
+
+    return transliterate_library(bundle)
+
+
+def prepare_bundle(directory: str | Path, *, transliterate: bool = True) -> dict[str, str]:
+    """The library files under a directory exactly as `flask library publish` would publish them."""
+    return _prepare(directory, transliterate)[0]
+
+
+def _registry_path(directory: Path, numbers: Path | None) -> Path:
+    """The number registry: --numbers, else DIR/numbers.yaml, else the one next to the app."""
+    if numbers is not None:
+        return numbers
+    candidates = [directory / REGISTRY_FILE]
+    library_dir = runtime(current_app).settings.library_dir
+    if library_dir:
+        candidates.append(Path(library_dir) / REGISTRY_FILE)
+    candidates.append(PROJECT_ROOT / REGISTRY_FILE)
+    return next((p for p in candidates if p.is_file()), candidates[0])
+
+
+class _Checked:
+    """A library read, transliterated, loaded and checked; `problems` set when it cannot load."""
+
+    def __init__(
+        self, directory: Path, numbers: Path | None, transliterate: bool, today: date
+    ) -> None:
+        self.directory = directory
+        self.registry_path = _registry_path(directory, numbers)
+        self.bundle, self.changes = _prepare(directory, transliterate)
+        self.library: Library | None = None
+        self.report: Any = None
+        self.load_problems: list[Problem] = []
+        try:
+            self.library = load_library(self.bundle)
+        except LibraryError as exc:
+            self.load_problems += exc.problems
+        registry = None
+        try:
+            from bot.core.numbers import load_registry_file
+
+            registry = load_registry_file(self.registry_path)
+        except LibraryError as exc:
+            self.load_problems += exc.problems
+        except FileNotFoundError:
+            self.load_problems.append(
+                Problem(str(self.registry_path), 0, "the number registry is missing")
+            )
+        if self.library is not None and registry is not None:
+            from bot.core.checks import check_library
+
+            self.report = check_library(self.library, registry, today)
+
+    @property
+    def ok(self) -> bool:
+        return not self.load_problems and self.report is not None and self.report.ok
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self.load_problems:
+            return sorted(self.load_problems)
+        return list(self.report.problems) if self.report is not None else []
+
+    def as_json(self) -> dict[str, Any]:
+        from bot.core.checks import changes_as_json, report_as_json
+
+        if self.report is not None and not self.load_problems:
+            data = report_as_json(self.report)
+        else:
+            problems = self.problems
+            data = {
+                "ok": False,
+                "errors": sum(p.severity == "error" for p in problems),
+                "warnings": sum(p.severity == "warning" for p in problems),
+                "replies": [],
+                "exact_only": [],
+                "problems": [
+                    {"severity": p.severity, "file": p.file, "line": p.line, "message": p.message}
+                    for p in problems
+                ],
+            }
+        data["directory"] = str(self.directory)
+        data["registry"] = str(self.registry_path)
+        data["digest"] = bundle_digest(self.bundle)
+        data["transliterated"] = changes_as_json(self.changes)
+        return data
+
+    def echo_header(self) -> None:
+        click.echo(
+            f"Library in {self.directory} ({len(self.bundle)} files), "
+            f"numbers from {self.registry_path}"
+        )
+        if self.changes:
+            click.echo("Transliterated to GSM-7 look-alikes (as publish does):")
+            for name, made in sorted(self.changes.items()):
+                click.echo(f"  {name}: {', '.join(str(c) for c in made)}")
+
+    def echo_problems(self, *, full_report: bool) -> None:
+        if self.load_problems:
+            n = len(self.load_problems)
+            click.echo(f"The library cannot be loaded ({n} problem{'' if n == 1 else 's'}):")
+            for p in self.problems:
+                click.echo(f"  {p}")
+            return
+        if full_report:
+            from bot.core.checks import format_report
+
+            click.echo(format_report(self.report))
+            return
+        for title, found in (("Errors:", self.report.errors), ("Warnings:", self.report.warnings)):
+            if found:
+                click.echo(title)
+                for p in found:
+                    click.echo(f"  {p}")
+
+
+def _publisher() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment (containers)
+        return os.environ.get("USER", "") or "unknown"
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int]) -> str:
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    rule = tuple("-" * w if h else " " * w for h, w in zip(header, widths, strict=True))
+    return "\n".join([line(header), line(rule), *map(line, rows)])
+
+
+_dir_argument = click.argument(
+    "directory",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+_numbers_option = click.option(
+    "--numbers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"The number registry (default: DIR/{REGISTRY_FILE}, else the app's own).",
+)
+
+
+# --- flask library ... ------------------------------------------------------------------------
+
+
+@library_cli.command("check")
+@_dir_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_numbers_option
+@click.option(
+    "--no-transliterate",
+    is_flag=True,
+    help="Check the files as written, without the GSM-7 transliteration publish applies.",
+)
+@_operator_errors
+def check_command(
+    directory: Path | None, as_json: bool, numbers: Path | None, no_transliterate: bool
+) -> None:
+    """Check the library files in DIR (default: the working directory) as publish would.
+
+    Prints every reply with its length, encoding and numbers, then every problem with its file
+    and line. Exits 1 when there are errors; warnings alone exit 0.
+    """
+    checked = _Checked(_directory(directory), numbers, not no_transliterate, date.today())
+    if as_json:
+        click.echo(json.dumps(checked.as_json(), ensure_ascii=False, indent=2))
+    else:
+        checked.echo_header()
+        checked.echo_problems(full_report=True)
+    if not checked.ok:
+        raise SystemExit(1)
+
+
+@library_cli.command("publish")
+@_dir_argument
+@click.option("--comment", "-m", required=True, help="What changed and why (kept in history).")
+@click.option("--by", "published_by", default=None, help="Who publishes (default: your user name).")
+@click.option(
+    "--no-transliterate",
+    is_flag=True,
+    help="Publish the files as written, without replacing characters that force UCS-2.",
+)
+@_numbers_option
+@_operator_errors
+def publish_command(
+    directory: Path | None,
+    comment: str,
+    published_by: str | None,
+    no_transliterate: bool,
+    numbers: Path | None,
+) -> None:
+    """Check the library in DIR (default: the working directory) and make it the live revision.
+
+    Nothing changes when the check finds errors. Workers switch to the new revision within
+    RELOAD_SECONDS.
+    """
+    checked = _Checked(_directory(directory), numbers, not no_transliterate, date.today())
+    checked.echo_header()
+    checked.echo_problems(full_report=False)
+    if not checked.ok:
+        raise click.ClickException("the library has errors; nothing was published")
+
+    store = _store()
+    store.migrate()
+    digest = bundle_digest(checked.bundle)
+    live = store.live_revision()
+    if live is not None and live.digest == digest:
+        click.echo(
+            f"Revision {live.id} is already live with this content (digest {digest[:12]}); "
+            "nothing published."
+        )
+        return
+    revision = store.publish(
+        checked.bundle, published_by=published_by or _publisher(), comment=comment
+    )
+    if live is not None and revision.id == live.id:  # published by someone else meanwhile
+        click.echo(f"Revision {revision.id} is already live with this content; nothing published.")
+        return
+    seconds = runtime(current_app).settings.reload_seconds
+    click.echo(
+        f"Published revision {revision.id} (digest {revision.digest[:12]}); it is live now, "
+        f"workers switch to it within {seconds:g}s."
+    )
+
+
+@library_cli.command("history")
+@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(min=1))
+@_operator_errors
+def history_command(limit: int) -> None:
+    """List the published revisions, newest first; * marks the live one."""
+    revisions = _store().history(limit)
+    if not revisions:
+        click.echo("Nothing has been published yet.")
+        return
+    rows = [
+        (
+            "*" if r.live else "",
+            str(r.id),
+            _when(r.published_at),
+            r.published_by,
+            str(r.files),
+            r.digest[:12],
+            " ".join(r.comment.split()),
+        )
+        for r in revisions
+    ]
+    header = ("", "rev", "published (UTC)", "by", "files", "digest", "comment")
+    click.echo(_table(header, rows, right={1, 4}))
+
+
+@library_cli.command("rollback")
+@click.argument("revision_id", metavar="REV", type=int)
+@click.option("--force", is_flag=True, help="Make it live even if it no longer loads.")
+@_operator_errors
+def rollback_command(revision_id: int, force: bool) -> None:
+    """Make an earlier revision REV live again (see `flask library history`)."""
+    store = _store()
+    before = store.live_revision_id()
+    target = store.get_revision(revision_id)
+    if before == target.id:
+        click.echo(f"Revision {target.id} is already live.")
+        return
+    try:
+        load_library(target.bundle)
+    except LibraryError as exc:
+        if not force:
+            click.echo(f"Revision {target.id} does not load with this version of the bot:")
+            for p in exc.problems:
+                click.echo(f"  {p}")
+            raise click.ClickException(
+                "rollback refused (workers would keep serving the current revision); "
+                "use --force to point at it anyway"
+            ) from None
+    store.rollback(target.id)
+    seconds = runtime(current_app).settings.reload_seconds
+    click.echo(
+        f"Revision {target.id} ({_when(target.published_at)}, {target.comment or 'no comment'}) "
+        f"is live again (was {before}); workers switch to it within {seconds:g}s."
+    )
+
+
+@library_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--rev", "revision_id", type=int, default=None, help="Export this revision (default: live)."
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a non-empty directory, replacing its library files.",
+)
+@_operator_errors
+def export_command(directory: Path, revision_id: int | None, force: bool) -> None:
+    """Write a published revision's keywords.yaml and responses/ into DIRECTORY to edit again."""
+    store = _store()
+    if revision_id is None:
+        revision = store.live_revision()
+        if revision is None:
+            raise click.ClickException("nothing has been published yet")
+    else:
+        revision = store.get_revision(revision_id)
+    if directory.exists() and any(directory.iterdir()) and not force:
+        raise click.ClickException(
+            f"{directory} is not empty; use --force to replace its library files"
+        )
+    stale = _stale_files(directory, revision.bundle)
+    for path in stale:
+        path.unlink()
+    written = write_bundle(revision.bundle, directory)
+    for path in stale:
+        click.echo(
+            f"removed {path.relative_to(directory).as_posix()} (not in revision {revision.id})"
+        )
+    click.echo(f"Wrote {len(written)} files of revision {revision.id} to {directory}")
+
+
+def _stale_files(directory: Path, bundle: Mapping[str, str]) -> list[Path]:
+    """Library files in a directory that are not in the bundle (read_bundle would pick them up)."""
+    if not directory.is_dir():
+        return []
+    present = read_bundle(directory)
+    return [directory / name for name in sorted(present) if name not in bundle]
+
+
+# --- flask db ... -----------------------------------------------------------------------------
+
+
+@db_cli.command("upgrade")
+@_operator_errors
+def db_upgrade_command() -> None:
+    """Create or update the bot's tables (alembic upgrade head)."""
+    store = _store()
+    revision = store.migrate()
+    click.echo(f"Database {store!r} is at migration {revision}.")
+
+
+@db_cli.command("current")
+@_operator_errors
+def db_current_command() -> None:
+    """Show the migration the database is at."""
+    store = _store()
+    revision = store.schema_revision()
+    click.echo(revision or "none (run `flask db upgrade`)")
+
+
+# --- flask stats ------------------------------------------------------------------------------
+
+
+@click.command("stats")
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many days back, today included.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@with_appcontext
+@_operator_errors
+def stats_command(days: int, as_json: bool) -> None:
+    """Anonymous counts of replies per day (UTC), topic and language."""
+    since = datetime.now(UTC).date() - timedelta(days=days - 1)
+    rows = _store().counts(since)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {"day": r.day.isoformat(), "topic": r.topic, "lang": r.lang, "count": r.count}
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    if not runtime(current_app).settings.daily_counts:
+        click.echo("Note: daily counts are switched off (DAILY_COUNTS=0).")
+    if not rows:
+        click.echo(f"No counts since {since.isoformat()}.")
+        return
+    table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
+    click.echo(_table(("day", "topic", "lang", "count"), table, right={3}))
+    click.echo(f"\n{sum(r.count for r in rows)} replies since {since.isoformat()}")
+
+
+__all__ = [
+    "db_cli",
+    "library_cli",
+    "prepare_bundle",
+    "register_commands",
+    "stats_command",
+]
