@@ -1,0 +1,68 @@
+"""Anonymous daily counts: upserts, concurrency, and refusing anything that is not a topic id."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from bot.store import CountRow, Store
+
+DAY = date(2026, 3, 1)
+
+
+def test_add_count_upserts(store):
+    store.add_count(DAY, "shelter", "en")
+    store.add_count(DAY, "shelter", "en")
+    store.add_count(DAY, "shelter", "es")
+    store.add_count(date(2026, 3, 2), "labor", "en", n=3)
+    assert store.counts(DAY) == [
+        CountRow(DAY, "shelter", "en", 2),
+        CountRow(DAY, "shelter", "es", 1),
+        CountRow(date(2026, 3, 2), "labor", "en", 3),
+    ]
+    assert store.counts(date(2026, 3, 2)) == [CountRow(date(2026, 3, 2), "labor", "en", 3)]
+    assert store.count_total(DAY) == 6
+
+
+def test_concurrent_workers_lose_no_counts(store, database_url):
+    workers, each = 6, 20
+    stores = [Store(database_url) for _ in range(workers)]
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def run(s: Store) -> None:
+        barrier.wait()
+        try:
+            for _ in range(each):
+                s.add_count(DAY, "menu", "en")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in stores:
+        s.dispose()
+    assert errors == []
+    assert store.counts(DAY) == [CountRow(DAY, "menu", "en", workers * each)]
+
+
+@pytest.mark.parametrize(
+    ("topic", "lang"),
+    [
+        ("+1 555 123 4567", "en"),
+        ("i need help please", "en"),
+        ("shelter", "hola necesito ayuda"),
+        ("x" * 65, "en"),
+        ("", "en"),
+    ],
+)
+def test_add_count_refuses_message_data_without_echoing_it(store, topic, lang):
+    with pytest.raises(ValueError) as caught:
+        store.add_count(DAY, topic, lang)
+    assert (topic or "\0") not in str(caught.value)
+    assert store.counts(DAY) == []
