@@ -40,9 +40,7 @@ ENGLISH_WORDS = frozenset(
 FUNCTION_WORDS = SPANISH_WORDS | ENGLISH_WORDS
 
 
-def detect_language(
-    words: Sequence[str], hits: Iterable[tuple[Any, float]], library: Library
-) -> str:
+def detect_language(words: Sequence[str], hits: Iterable[Any], library: Library) -> str:
     """The reply language: Spanish when the message leans Spanish, else the library's default."""
     votes = {lang: 0.0 for lang in library.languages}
     for word in words:
@@ -50,9 +48,9 @@ def detect_language(
             votes["es"] += 1
         if "en" in votes and word in ENGLISH_WORDS:
             votes["en"] += 1
-    for keyword, _score in hits:
-        if keyword.lang in votes:
-            votes[keyword.lang] += 0.5 * len(keyword.words)
+    for hit in hits:
+        if hit.keyword.lang in votes:
+            votes[hit.keyword.lang] += 0.5 * len(hit.keyword.words)
     default = library.default_language
     best = max(votes, key=lambda lang: (votes[lang], lang == default))
     return best if votes[best] > votes[default] else default

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from bot.core.language import FUNCTION_WORDS, detect_language
-from bot.core.text import normalize, tokenize
+from bot.core.text import tokenize
 
 if TYPE_CHECKING:
     from bot.core.library import Library
@@ -55,16 +55,50 @@ def _max_prefix_extension(length: int) -> int:
     return 3 if length == PREFIX_MIN_LENGTH else 5
 
 
-def keyword_confusion(a: str, b: str) -> float | None:
-    """The score at which the matcher could take keyword `a` for `b` (or back), or None if it would not."""
-    na, nb = normalize(a), normalize(b)
-    if na == nb:
+def _word_stands_for(word: str, keyword_word: str) -> float | None:
+    """How well a message word matches one keyword word by the matcher's rules, or None."""
+    if word == keyword_word:
         return EXACT
-    threshold = fuzzy_threshold(min(len(na), len(nb)))
-    if threshold is None:
+    if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH:
         return None
-    score = fuzz.ratio(na, nb)
-    return score if score >= threshold else None
+    extension = len(word) - len(keyword_word)
+    if (
+        len(keyword_word) >= PREFIX_MIN_LENGTH
+        and word.startswith(keyword_word)
+        and extension <= _max_prefix_extension(len(keyword_word))
+    ):
+        return PREFIX
+    threshold = fuzzy_threshold(len(keyword_word))
+    if threshold is None or abs(extension) > 1:
+        return None
+    one_edit_apart = ({word} | _one_letter_dropped(word)) & (
+        {keyword_word} | _one_letter_dropped(keyword_word)
+    )  # the deletion index finds no other typo candidates
+    return (one_edit_apart and fuzz.ratio(word, keyword_word, score_cutoff=threshold)) or None
+
+
+def confusable_keys(word: str) -> set[str]:
+    """Keys such that two words the matcher may confuse always share one (exact, prefix, one edit)."""
+    keys = {word, *(word[:cut] for cut in range(PREFIX_MIN_LENGTH, len(word)))}
+    if len(word) >= FUZZY_MIN_LENGTH - 1:
+        keys |= _one_letter_dropped(word)
+    return keys
+
+
+def keyword_confusion(a: str, b: str) -> float | None:
+    """The score at which the matcher could read keyword `a` as `b` or back, word by word, or None."""
+    words_a, words_b = tokenize(a), tokenize(b)
+    if words_a == words_b:
+        return EXACT
+    if len(words_a) != len(words_b):
+        return None  # one inside the other counts only for the longer; other lengths never align
+    total = 0.0
+    for x, y in zip(words_a, words_b, strict=True):
+        score = max(_word_stands_for(x, y) or 0.0, _word_stands_for(y, x) or 0.0)
+        if not score:
+            return None
+        total += score
+    return round(total / len(words_a), 1)
 
 
 @dataclass(frozen=True)
@@ -114,7 +148,7 @@ def build_matcher(library: Library) -> Matcher:
                 words = tuple(tokenize(text))
                 if not words:
                     continue
-                kw = _Keyword(topic.id, lang, text, words, weight=float(len(words)))
+                kw = _Keyword(topic.id, lang, text, words, weight=_weight(words))
                 by_first[words[0]].append(kw)
                 vocabulary.update(words)
     near_words: dict[str, list[str]] = defaultdict(list)
@@ -134,6 +168,11 @@ def build_matcher(library: Library) -> Matcher:
         near_words={key: tuple(words) for key, words in near_words.items()},
         menu_words=menu_words,
     )
+
+
+def _weight(words: tuple[str, ...]) -> float:
+    """A keyword counts once per content word: "took my passport" says more than "passport"."""
+    return float(max(1, sum(w not in FUNCTION_WORDS for w in words)))
 
 
 def match(text: str, library: Library) -> Match:
@@ -179,28 +218,44 @@ def _one_letter_dropped(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _find_keywords(
-    matcher: Matcher, resolved: list[dict[str, float]]
-) -> list[tuple[_Keyword, float]]:
-    """Every keyword whose words appear in order in the message, with its average word score."""
-    hits: list[tuple[_Keyword, float]] = []
+@dataclass(frozen=True)
+class _Hit:
+    keyword: _Keyword
+    score: float
+    first: int
+    last: int
+
+    def inside(self, other: _Hit) -> bool:
+        """This hit's words lie within a longer hit of another topic ("emergency" in "emergency shelter")."""
+        return (
+            other.keyword.topic != self.keyword.topic
+            and other.first <= self.first
+            and self.last <= other.last
+            and other.last - other.first > self.last - self.first
+        )
+
+
+def _find_keywords(matcher: Matcher, resolved: list[dict[str, float]]) -> list[_Hit]:
+    """Every keyword whose words appear in order in the message, less those inside longer ones."""
+    hits: list[_Hit] = []
     seen: set[_Keyword] = set()
     for start, candidates in enumerate(resolved):
         for first, first_score in candidates.items():
             for kw in matcher.by_first_word.get(first, ()):
                 if kw in seen:
                     continue
-                score = _follow_phrase(kw.words, resolved, start, first_score)
-                if score is not None:
+                found = _follow_phrase(kw.words, resolved, start, first_score)
+                if found is not None:
                     seen.add(kw)
-                    hits.append((kw, score))
-    return hits
+                    hits.append(_Hit(kw, found[0], start, found[1]))
+    # The longer phrase is the more specific reading of the same words.
+    return [h for h in hits if not any(h.inside(other) for other in hits)]
 
 
 def _follow_phrase(
     words: tuple[str, ...], resolved: list[dict[str, float]], start: int, first_score: float
-) -> float | None:
-    """The mean score of a phrase found at `start`, or None if its words do not follow there."""
+) -> tuple[float, int] | None:
+    """The mean score and last position of a phrase found at `start`, or None if it is not there."""
     total, position = first_score, start
     for word in words[1:]:
         for step in range(1, PHRASE_MAX_GAP + 2):
@@ -211,7 +266,7 @@ def _follow_phrase(
                 break
         else:
             return None
-    return total / len(words)
+    return total / len(words), position
 
 
 def _match(matcher: Matcher, text: str) -> Match:
@@ -232,10 +287,11 @@ def _match(matcher: Matcher, text: str) -> Match:
 
     scores: dict[str, float] = defaultdict(float)
     best_hit: dict[str, tuple[float, str]] = {}
-    for kw, score in hits:
-        scores[kw.topic] += kw.weight * score / EXACT
-        if score > best_hit.get(kw.topic, (0.0, ""))[0]:
-            best_hit[kw.topic] = (score, kw.text)
+    for hit in hits:
+        topic = hit.keyword.topic
+        scores[topic] += hit.keyword.weight * hit.score / EXACT
+        if hit.score > best_hit.get(topic, (0.0, ""))[0]:
+            best_hit[topic] = (hit.score, hit.keyword.text)
 
     if EMERGENCY_TOPIC in scores:
         chosen = EMERGENCY_TOPIC

@@ -23,7 +23,7 @@ topics:
     menu: 2
     title: {en: Housing, es: Vivienda}
     keywords:
-      en: [housing, shelter, evict, no place to live, rent]
+      en: [housing, shelter, evict, no place to live, rent, emergency shelter]
       es: [vivienda, albergue, desalojo]
   - id: immigration
     menu: 3
@@ -193,3 +193,26 @@ def test_match_reports_topic_language_score_and_keyword(library):
         "took my passport",
     )
     assert 0 < match("housng", library).score < 100
+
+
+def test_a_word_inside_a_longer_phrase_of_another_topic_counts_only_for_the_phrase(library):
+    assert topic_of("is there an emergency shelter in yakima", library) == "housing"
+    assert topic_of("this is an emergency, find me a shelter", library) == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "confused"),
+    [
+        ("work", "workers", True),  # a keyword also matches the longer forms it starts
+        ("labor", "labr", True),  # one letter missing
+        ("deportar", "reportar", True),  # one letter changed in a long word
+        ("pay", "day", False),  # short words are exact-only
+        ("got fired", "shots fired", False),  # phrases compare word by word
+        ("fired", "got fired", False),  # the longer phrase owns the shared word
+        ("took my passport", "took my pasport", True),
+    ],
+)
+def test_keyword_confusion_follows_the_matchers_own_rules(a, b, confused):
+    from bot.core.matcher import keyword_confusion
+
+    assert (keyword_confusion(a, b) is not None) is confused
