@@ -185,8 +185,10 @@ def _describe(exc: BaseException) -> str:
 
 
 def _missing_table(exc: sa_exc.DBAPIError) -> bool:
-    message = str(exc.orig).lower()
-    return "no such table" in message or ("relation" in message and "does not exist" in message)
+    """True for "no such table" (SQLite) and undefined_table, SQLSTATE 42P01 (PostgreSQL)."""
+    if getattr(exc.orig, "sqlstate", None) == "42P01":
+        return True
+    return "no such table" in str(exc.orig).lower()
 
 
 @contextmanager
@@ -220,9 +222,10 @@ class Store:
         """sqlite or postgresql."""
         return self.engine.dialect.name
 
-    def dispose(self) -> None:
-        """Drop pooled connections (call in each worker after fork, and at shutdown)."""
-        self.engine.dispose()
+    def dispose(self, close: bool = True) -> None:
+        """Drop pooled connections: at shutdown, or with close=False in a worker just forked
+        (the parent's connections must be forgotten there, not closed)."""
+        self.engine.dispose(close=close)
 
     # -- plumbing --
 
