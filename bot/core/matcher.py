@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from bot.core.language import FUNCTION_WORDS, detect_language
-from bot.core.text import tokenize
+from bot.core.text import normalize, tokenize
 
 if TYPE_CHECKING:
     from bot.core.library import Library
@@ -225,6 +225,11 @@ class _Hit:
     first: int
     last: int
 
+    @property
+    def strength(self) -> tuple[float, float]:
+        """Which hit best explains a topic: the surest, then the most specific."""
+        return (self.score, self.keyword.weight)
+
     def inside(self, other: _Hit) -> bool:
         """This hit's words lie within a longer hit of another topic ("emergency" in "emergency shelter")."""
         return (
@@ -272,7 +277,7 @@ def _follow_phrase(
 def _match(matcher: Matcher, text: str) -> Match:
     library = matcher.library
     if is_opt_out(text):
-        return Match(STOP_TOPIC, library.default_language, EXACT, keyword=text.strip())
+        return Match(STOP_TOPIC, library.default_language, EXACT, keyword=normalize(text))
     words = tokenize(text)
     resolved = [_resolve_word(matcher, w) for w in words]
     hits = _find_keywords(matcher, resolved)
@@ -286,12 +291,12 @@ def _match(matcher: Matcher, text: str) -> Match:
         return Match(MENU_TOPIC, lang, 0.0)
 
     scores: dict[str, float] = defaultdict(float)
-    best_hit: dict[str, tuple[float, str]] = {}
+    best_hit: dict[str, _Hit] = {}
     for hit in hits:
         topic = hit.keyword.topic
         scores[topic] += hit.keyword.weight * hit.score / EXACT
-        if hit.score > best_hit.get(topic, (0.0, ""))[0]:
-            best_hit[topic] = (hit.score, hit.keyword.text)
+        if topic not in best_hit or hit.strength > best_hit[topic].strength:
+            best_hit[topic] = hit
 
     if EMERGENCY_TOPIC in scores:
         chosen = EMERGENCY_TOPIC
@@ -303,5 +308,5 @@ def _match(matcher: Matcher, text: str) -> Match:
         chosen = ranked[0] if ranked else MENU_TOPIC
     if chosen not in best_hit:
         return Match(MENU_TOPIC, lang, 0.0)
-    score, keyword = best_hit[chosen]
-    return Match(chosen, lang, round(score, 1), keyword=keyword)
+    hit = best_hit[chosen]
+    return Match(chosen, lang, round(hit.score, 1), keyword=hit.keyword.text)
