@@ -1,0 +1,356 @@
+"""No sender, recipient, body or message id reaches a log, the database, an error report or a file."""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from werkzeug.serving import make_server
+
+from bot import runtime
+from bot.privacy import REDACTED, RequestLineFilter, ScrubFilter, safe_traceback, scrub
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- The scrubber -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+15551234567",
+        "whatsapp:+15551234567",
+        "From=%2B15551234567",
+        "15551234567",
+        "5551234567",
+        "(555) 123-4567",
+        "555-123-4567",
+        "555.123.4567",
+        "+1 555 123 4567",
+        "+44 20 7946 0958",
+        "SM0123456789abcdef0123456789abcdef",
+        "MM0123456789ABCDEF0123456789ABCDEF",
+        "AC0123456789abcdef0123456789abcdef",
+    ],
+)
+def test_phone_numbers_and_twilio_sids_are_scrubbed(text):
+    scrubbed = scrub(f"got {text} here")
+    assert REDACTED in scrubbed
+    assert not any(ch.isdigit() for ch in scrubbed.replace("[redacted]", ""))
+
+
+def test_query_strings_in_urls_are_scrubbed():
+    assert scrub("POST /sms?From=abc&Body=hi there") == f"POST /sms?{REDACTED} there"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-25 18:11:00,123 INFO bot.live: serving library revision 12 (digest 3fa2b9c01d4e)",
+        "25/Nov/2026:18:18:50 +0000",
+        "answered in 0.004512 s",
+        "POST /sms 200",
+    ],
+)
+def test_ordinary_log_text_is_left_alone(text):
+    assert scrub(text) == text
+
+
+def _raise_with(message: str) -> tuple:
+    try:
+        try:
+            raise KeyError(message)
+        except KeyError as inner:
+            raise ValueError(f"while matching {message}") from inner
+    except ValueError:
+        return sys.exc_info()
+
+
+def test_a_safe_traceback_has_types_and_frames_but_no_messages():
+    text = safe_traceback(_raise_with("my boss took my passport"))
+    assert "passport" not in text
+    assert "builtins.KeyError (message withheld)" in text
+    assert "builtins.ValueError (message withheld)" in text
+    assert f'File "{__file__}"' in text
+    assert "in _raise_with" in text
+
+
+def test_the_filter_renders_and_scrubs_arguments_and_exceptions():
+    record = logging.LogRecord(
+        "bot.test",
+        logging.ERROR,
+        __file__,
+        1,
+        "from %s: %s",
+        ("+15551234567", "ok"),
+        _raise_with("+15557654321 said hi"),
+    )
+    assert ScrubFilter().filter(record) is True
+    assert record.getMessage() == f"from {REDACTED}: ok"
+    assert record.exc_info is None
+    assert "said hi" not in record.exc_text
+    assert "7654321" not in record.exc_text
+
+
+def test_werkzeug_request_lines_keep_method_path_and_status_only():
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '127.0.0.1 - - [25/Nov/2026 18:00:00] "%s" %s %s',
+        ("POST /sms?From=%2B15551234567&Body=hi HTTP/1.1", "200", "-"),
+        None,
+    )
+    RequestLineFilter().filter(record)
+    assert record.getMessage() == "POST /sms 200"
+
+
+# --- Logging setup ----------------------------------------------------------------------------
+
+
+def _our_handlers() -> list[logging.Handler]:
+    return [h for h in logging.getLogger().handlers if getattr(h, "_bot_privacy", False)]
+
+
+def test_making_apps_again_does_not_pile_up_handlers(make_app, tmp_path):
+    make_app(log_file=str(tmp_path / "a.log"))
+    make_app(log_file=str(tmp_path / "b.log"))
+    handlers = _our_handlers()
+    assert len(handlers) == 2  # standard error and the newest log file
+    assert any(getattr(h, "baseFilename", "") == str(tmp_path / "b.log") for h in handlers)
+
+
+def test_flask_adds_no_handler_of_its_own(app):
+    from flask.logging import default_handler
+
+    assert default_handler not in app.logger.handlers
+
+
+def test_an_unhandled_error_report_carries_no_message_and_no_form(make_app, tmp_path, tw):
+    log_file = tmp_path / "bot.log"
+    app = make_app(log_file=str(log_file), log_level="DEBUG")
+
+    @app.post("/boom")
+    def boom():
+        from flask import request
+
+        secret = request.form["Body"]
+        raise ValueError(f"could not handle {secret}")
+
+    response = app.test_client().post("/boom", data={"Body": "canary-unhandled-body"})
+    assert response.status_code == 500
+    text = log_file.read_text()
+    assert "builtins.ValueError (message withheld)" in text
+    assert "in boom" in text
+    assert "canary-unhandled-body" not in text
+
+
+# --- The canary test --------------------------------------------------------------------------
+
+
+def _canaries() -> dict[str, str]:
+    digits = lambda n: "".join(secrets.choice("23456789") for _ in range(n))  # noqa: E731
+    return {
+        "body": f"my boss took my passport zq{secrets.token_hex(6)}",
+        "body2": f"hello canary{secrets.token_hex(6)}",
+        "from": f"+1{digits(10)}",
+        "whatsapp": f"+1{digits(10)}",
+        "to": f"+1{digits(10)}",
+        "sid": f"SM{secrets.token_hex(16)}",
+        "sid2": f"MM{secrets.token_hex(16)}",
+        "account": f"AC{secrets.token_hex(16)}",
+    }
+
+
+def _needles(canaries: dict[str, str]) -> list[bytes]:
+    """Every form a canary could take on disk: as sent, without '+', URL-encoded, last 10 digits."""
+    out: set[bytes] = set()
+    for value in canaries.values():
+        for form in {value, value.lstrip("+"), quote(value, safe=""), value[-10:]}:
+            out.add(form.encode())
+    return sorted(out)
+
+
+def _files_under(*roots: Path) -> list[Path]:
+    found = []
+    for root in roots:
+        if root.is_dir():
+            found += [p for p in root.rglob("*") if p.is_file()]
+    return found
+
+
+def _find(needles: list[bytes], blobs: dict[str, bytes]) -> list[str]:
+    return [
+        f"{name}: {needle.decode()}"
+        for name, blob in blobs.items()
+        for needle in needles
+        if needle in blob
+    ]
+
+
+def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
+    make_app, tw, tmp_path, monkeypatch, capfd, caplog
+):
+    c = _canaries()
+    log_file = tmp_path / "logs" / "bot.log"
+    log_file.parent.mkdir()
+    app = make_app(log_file=str(log_file), log_level="DEBUG", reload_seconds=0.05)
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("werkzeug").setLevel(logging.DEBUG)
+
+    server = make_server("127.0.0.1", 0, app)
+    port = server.server_port
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def post(params: dict[str, str], query: str = "", signed: bool = True) -> int:
+        path = "/sms" + (f"?{query}" if query else "")
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if signed:
+            headers["X-Twilio-Signature"] = tw.sign(tw.URL + path, params)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("POST", path, body=urlencode(params), headers=headers)
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status
+
+    base = {"From": c["from"], "To": c["to"], "MessageSid": c["sid"], "AccountSid": c["account"]}
+    try:
+        assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
+        assert post({**base, "Body": c["body2"], "NumMedia": "0"}) == 200
+        whatsapp = {**base, "From": f"whatsapp:{c['whatsapp']}", "MessageSid": c["sid2"]}
+        assert post({**whatsapp, "Body": c["body"], "NumMedia": "0"}) == 200
+        # A query string with sender data, as a misconfigured webhook URL might carry.
+        query = urlencode({"From": c["from"], "Body": c["body"], "MessageSid": c["sid"]})
+        assert post({**base, "Body": c["body"], "NumMedia": "0"}, query=query) == 200
+        # Unsigned, and a GET with everything in the URL.
+        assert post({**base, "Body": c["body"]}, query=query, signed=False) == 403
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", f"/sms?{query}")
+        assert conn.getresponse().status == 405
+        conn.close()
+
+        # An internal failure whose exception message quotes the message and its sender.
+        def leaky(text, _library):
+            raise ValueError(f"cannot match {text!r} from {c['from']} ({c['sid']})")
+
+        monkeypatch.setattr("bot.webhook.match", leaky)
+        assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
+        monkeypatch.undo()
+    finally:
+        server.shutdown()
+    runtime(app).live.stop()  # flushes the daily counts
+    assert runtime(app).store.counts(date.min)  # the database did get written to
+    runtime(app).store.dispose()
+
+    out, err = capfd.readouterr()
+    blobs = {str(p): p.read_bytes() for p in _files_under(tmp_path, Path(app.instance_path))}
+    blobs["stdout"], blobs["stderr"] = out.encode(), err.encode()
+    blobs["log records"] = caplog.text.encode()
+    assert str(log_file) in blobs and blobs[str(log_file)], "the log file was not written"
+    assert b"POST /sms 200" in blobs[str(log_file)]  # werkzeug's request lines were logged
+    assert b"ValueError" in blobs[str(log_file)]  # and so was the failure, by type
+    assert any(p.endswith(".sqlite3") for p in blobs)
+    assert _find(_needles(c), blobs) == []
+
+
+# --- gunicorn ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tw, tmp_path, library_dir):
+    c = _canaries()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "TWILIO_AUTH_TOKEN": tw.TOKEN,
+        "PUBLIC_BASE_URL": tw.URL,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
+        "LIBRARY_DIR": str(library_dir),
+        "LOG_FILE": str(tmp_path / "bot.log"),
+        "LOG_LEVEL": "DEBUG",
+        "ACCESS_LOG": str(tmp_path / "access.log"),
+    }
+    out = (tmp_path / "gunicorn.out").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                health = conn.getresponse()
+                health.read()
+                if health.status == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, (tmp_path / "gunicorn.out").read_text()
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+        server_header = health.getheader("Server") or ""
+
+        query = urlencode({"From": c["from"], "MessageSid": c["sid"]})
+        params = {"From": c["from"], "To": c["to"], "MessageSid": c["sid"], "Body": c["body"]}
+        path = f"/sms?{query}"
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request(
+            "POST",
+            path,
+            body=urlencode(params),
+            headers={
+                "X-Twilio-Signature": tw.sign(tw.URL + path, params),
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"https://example.org/?from={c['from']}",
+                "User-Agent": f"TwilioProxy/1.1 {c['sid2']}",
+            },
+        )
+        reply = conn.getresponse()
+        body = reply.read()
+        conn.request("GET", f"/sms?{query}")
+        get = conn.getresponse()
+        get.read()
+        conn.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+        out.close()
+    assert reply.status == 200
+    assert tw.REPLIES["labor/en"].encode() in body
+    assert get.status == 405
+    assert server_header and not any(ch.isdigit() for ch in server_header), server_header
+    access = (tmp_path / "access.log").read_text()
+    assert '"POST /sms" 200' in access
+    assert '"GET /sms" 405' in access
+    assert "?" not in access
+    blobs = {str(p): p.read_bytes() for p in _files_under(tmp_path)}
+    assert _find(_needles(c), blobs) == []
