@@ -1,0 +1,352 @@
+"""POST /sms: signed requests get their topic's TwiML, everything else a clear refusal, never a 5xx."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from werkzeug.serving import make_server
+
+from bot import runtime
+from bot.core.replies import FALLBACK_REPLY
+from bot.live import EMPTY_TWIML
+
+
+def _today_counts(app) -> dict[tuple[str, str], int]:
+    rt = runtime(app)
+    rt.live.flush_counts()
+    today = datetime.now(UTC).date()
+    return {(r.topic, r.lang): r.count for r in rt.store.counts(today)}
+
+
+def _menu(tw, lang: str = "en") -> str:
+    titles = {"en": "1 Work and pay\n2 Housing", "es": "1 Trabajo y pago\n2 Vivienda"}[lang]
+    return tw.REPLIES[f"menu/{lang}"].replace("{menu}", titles)
+
+
+def test_a_signed_message_gets_its_topic_reply_as_twiml(client, tw):
+    response = tw.post(client, tw.params("my boss took my passport"))
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("they won't let me leave, help me now", "emergency/en"),
+        ("no me pagan", "labor/es"),
+        ("necesito un albergue", "housing/es"),
+    ],
+)
+def test_clear_messages_get_the_reply_of_their_topic_and_language(client, tw, text, reply):
+    assert tw.messages(tw.post(client, tw.params(text))) == [tw.REPLIES[reply]]
+
+
+def test_a_greeting_gets_the_menu_with_its_numbered_titles(client, tw):
+    assert tw.messages(tw.post(client, tw.params("hello"))) == [_menu(tw)]
+
+
+def test_a_wrong_signature_is_refused_with_403_and_nothing_is_counted(app, client, tw):
+    params = tw.params("my boss took my passport")
+    response = client.post("/sms", data=params, headers={"X-Twilio-Signature": "bm9wZQ=="})
+    assert response.status_code == 403
+    assert b"<Response" not in response.data
+    assert _today_counts(app) == {}
+
+
+def test_a_signature_made_with_another_token_is_refused(app, client, tw):
+    response = tw.post(client, tw.params("hello"), token="some-other-token")
+    assert response.status_code == 403
+    assert _today_counts(app) == {}
+
+
+def test_a_missing_signature_is_refused_with_403_before_any_matching(client, tw, monkeypatch):
+    def must_not_run(*_args):
+        raise AssertionError("matched an unsigned request")
+
+    monkeypatch.setattr("bot.webhook.match", must_not_run)
+    response = client.post("/sms", data=tw.params("hello"))
+    assert response.status_code == 403
+
+
+def test_a_signature_over_changed_parameters_is_refused(client, tw):
+    params = tw.params("hello")
+    signature = tw.sign(tw.URL + "/sms", params)
+    tampered = {**params, "Body": "my boss took my passport"}
+    response = client.post("/sms", data=tampered, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+
+
+def test_with_public_base_url_the_signature_is_checked_against_the_public_url(client, tw):
+    params = tw.params("hello")
+    # The test client talks to http://localhost/sms; Twilio signed https://bot.example.org/sms.
+    assert tw.post(client, params, url=tw.URL + "/sms").status_code == 200
+    assert tw.post(client, params, url="http://localhost/sms").status_code == 403
+
+
+def test_with_public_base_url_a_query_string_is_part_of_the_signed_url(client, tw):
+    params = tw.params("hello")
+    assert tw.post(client, params, url=tw.URL + "/sms?source=test").status_code == 200
+    signature = tw.sign(tw.URL + "/sms", params)
+    response = client.post(
+        "/sms?source=test", data=params, headers={"X-Twilio-Signature": signature}
+    )
+    assert response.status_code == 403
+
+
+def test_a_trailing_slash_on_public_base_url_does_not_break_the_signature(make_app, tw):
+    client = make_app(public_base_url=tw.URL + "/").test_client()
+    assert tw.post(client, tw.params("hello")).status_code == 200
+
+
+def test_behind_a_proxy_the_forwarded_scheme_and_host_make_the_signed_url(make_app, tw):
+    client = make_app(public_base_url="", proxy_hops=1).test_client()
+    params = tw.params("my boss took my passport")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bot.example.org"}
+    response = tw.post(client, params, url="https://bot.example.org/sms", headers=forwarded)
+    assert response.status_code == 200
+    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    # Without the proxy's headers the request is http://localhost/sms, which Twilio did not sign.
+    assert tw.post(client, params, url="https://bot.example.org/sms").status_code == 403
+
+
+def test_without_proxy_hops_forwarded_headers_are_not_trusted(make_app, tw):
+    client = make_app(public_base_url="", proxy_hops=0).test_client()
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bot.example.org"}
+    response = tw.post(
+        client, tw.params("hello"), url="https://bot.example.org/sms", headers=forwarded
+    )
+    assert response.status_code == 403
+
+
+def test_get_on_sms_is_405_so_sender_data_never_travels_in_a_url(app, client):
+    response = client.get("/sms?From=%2B15551234567&Body=hello")
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert _today_counts(app) == {}
+
+
+@pytest.mark.parametrize("text", ["STOP", "stop", "  Unsubscribe. ", "CANCEL"])
+def test_an_opt_out_gets_an_empty_response(client, tw, text):
+    response = tw.post(client, tw.params(text))
+    assert response.status_code == 200
+    assert response.data == EMPTY_TWIML
+    assert tw.messages(response) == []
+
+
+def test_an_mms_without_text_gets_the_menu(client, tw):
+    params = tw.params(
+        "",
+        NumMedia="1",
+        MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0",
+        MediaContentType0="image/jpeg",
+    )
+    response = tw.post(client, params)
+    assert response.status_code == 200
+    assert tw.messages(response) == [_menu(tw)]
+
+
+def test_a_message_with_no_body_field_at_all_gets_the_menu(client, tw):
+    params = tw.params("")
+    del params["Body"]
+    assert tw.messages(tw.post(client, params)) == [_menu(tw)]
+
+
+def test_a_body_over_1600_characters_still_gets_a_reply(client, tw):
+    text = "my boss took my passport " + "and more " * 200
+    assert len(text) > 1600
+    response = tw.post(client, tw.params(text))
+    assert response.status_code == 200
+    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+
+
+def test_a_huge_body_gets_a_reply_too(client, tw):
+    response = tw.post(client, tw.params("x" * 20_000))
+    assert response.status_code == 200
+    assert len(tw.messages(response)) == 1
+
+
+def test_a_whatsapp_sender_gets_the_same_reply_as_an_sms_sender(client, tw):
+    sms = tw.post(client, tw.params("no me pagan"))
+    whatsapp = tw.post(
+        client,
+        tw.params("no me pagan", sender="whatsapp:+15005550006", To="whatsapp:+15005550001"),
+    )
+    assert whatsapp.status_code == 200
+    assert whatsapp.data == sms.data
+    assert tw.messages(whatsapp) == [tw.REPLIES["labor/es"]]
+
+
+def test_a_failure_while_matching_still_answers_200_with_the_hotline(app, client, tw, monkeypatch):
+    def broken(*_args):
+        raise RuntimeError("matcher exploded")
+
+    monkeypatch.setattr("bot.webhook.match", broken)
+    response = tw.post(client, tw.params("my boss took my passport"))
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    assert tw.messages(response) == [FALLBACK_REPLY]
+    assert _today_counts(app) == {}
+
+
+def test_a_library_that_cannot_be_loaded_at_all_still_answers_with_the_hotline(
+    make_app, tw, monkeypatch
+):
+    app = make_app()
+
+    def no_library():
+        raise RuntimeError("no library anywhere")
+
+    monkeypatch.setattr(runtime(app).live, "start", no_library)
+    client = app.test_client()
+    response = tw.post(client, tw.params("hello"))
+    assert response.status_code == 200
+    assert tw.messages(response) == [FALLBACK_REPLY]
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json["status"] == "down"
+
+
+def test_an_error_after_the_view_still_reaches_twilio_as_the_fallback_reply(app, client, tw):
+    @app.after_request
+    def explode(response):
+        if response.mimetype == "application/xml":
+            raise RuntimeError("after-request hook failed")
+        return response
+
+    response = tw.post(client, tw.params("hello"))
+    assert response.status_code == 200
+    assert tw.messages(response) == [FALLBACK_REPLY]
+
+
+def test_the_fallback_reply_is_one_gsm7_segment_with_only_verified_numbers():
+    from pathlib import Path
+
+    from bot.core.numbers import find_numbers, load_registry_file
+    from bot.core.sms import encode_info
+
+    info = encode_info(FALLBACK_REPLY)
+    assert (info.encoding, info.segments) == ("GSM-7", 1)
+    registry = load_registry_file(Path(__file__).resolve().parent.parent / "numbers.yaml")
+    found = find_numbers(FALLBACK_REPLY)
+    assert {n.digits for n in found} == {"8883737888", "233733", "911"}
+    assert all(registry.lookup(n.text) is not None for n in found)
+
+
+def test_without_a_token_sms_is_refused_with_a_clear_503(make_app, tw):
+    client = make_app(twilio_auth_token="").test_client()
+    response = client.post("/sms", data=tw.params("hello"))
+    assert response.status_code == 503
+    assert b"TWILIO_AUTH_TOKEN" in response.data
+    # Even a request signed with some token is refused: there is nothing to check it against.
+    assert tw.post(client, tw.params("hello")).status_code == 503
+
+
+def test_dev_insecure_without_a_token_serves_unsigned_requests_and_says_so(make_app, tw, caplog):
+    with caplog.at_level("WARNING"):
+        app = make_app(twilio_auth_token="", dev_insecure=True)
+    assert any("DEV_INSECURE" in r.getMessage() for r in caplog.records)
+    response = app.test_client().post("/sms", data=tw.params("my boss took my passport"))
+    assert response.status_code == 200
+    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+
+
+def test_dev_insecure_does_not_switch_off_a_configured_token(make_app, tw):
+    client = make_app(dev_insecure=True).test_client()
+    assert client.post("/sms", data=tw.params("hello")).status_code == 403
+
+
+def test_replies_are_counted_per_day_topic_and_language_off_the_request_path(app, client, tw):
+    for text in ("my boss took my passport", "no me pagan", "hello", "STOP"):
+        tw.post(client, tw.params(text))
+    assert runtime(app).store.counts(datetime.now(UTC).date()) == []  # not written by requests
+    assert _today_counts(app) == {
+        ("labor", "en"): 1,
+        ("labor", "es"): 1,
+        ("menu", "en"): 1,
+        ("stop", "en"): 1,
+    }
+
+
+def test_with_daily_counts_off_nothing_is_counted(make_app, tw):
+    app = make_app(daily_counts=False)
+    tw.post(app.test_client(), tw.params("my boss took my passport"))
+    assert runtime(app).live.counts.pending() == {}
+    assert _today_counts(app) == {}
+
+
+def test_a_counts_database_failure_never_touches_the_reply(app, client, tw, monkeypatch):
+    from bot.store import StoreUnavailable
+
+    def down(*_args, **_kwargs):
+        raise StoreUnavailable("database is down")
+
+    monkeypatch.setattr(runtime(app).store, "add_count", down)
+    response = tw.post(client, tw.params("my boss took my passport"))
+    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    assert runtime(app).live.flush_counts() == 0
+    assert sum(runtime(app).live.counts.pending().values()) == 1  # kept for the next flush
+    monkeypatch.undo()
+    assert _today_counts(app) == {("labor", "en"): 1}
+
+
+class _Limiter:
+    def __init__(self, allowed: bool):
+        self.allowed = allowed
+        self.calls: list[tuple[str, str]] = []
+
+    def allow(self, sender: str, topic: str) -> bool:
+        self.calls.append((sender, topic))
+        return self.allowed
+
+
+def test_a_sender_the_limiter_refuses_gets_silence_and_is_not_counted(app, client, tw):
+    limiter = runtime(app).limiter = _Limiter(allowed=False)
+    response = tw.post(client, tw.params("my boss took my passport", sender="+15005550009"))
+    assert response.status_code == 200
+    assert tw.messages(response) == []
+    assert limiter.calls == [("+15005550009", "labor")]
+    assert _today_counts(app) == {}
+
+
+def test_a_sender_the_limiter_allows_gets_the_reply(app, client, tw):
+    runtime(app).limiter = _Limiter(allowed=True)
+    response = tw.post(client, tw.params("my boss took my passport"))
+    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+
+
+def test_unsigned_requests_never_reach_the_limiter(app, client, tw):
+    limiter = runtime(app).limiter = _Limiter(allowed=True)
+    client.post("/sms", data=tw.params("hello"))
+    assert limiter.calls == []
+
+
+def test_healthz_reports_ok_with_the_live_revision_and_digest(app, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    live = runtime(app).live.snapshot
+    assert response.json == {"status": "ok", "revision": live.revision_id, "digest": live.digest}
+    assert isinstance(live.revision_id, int)
+    assert len(live.digest) == 64
+
+
+def test_the_werkzeug_server_sends_no_version_in_its_server_header(app, tw):
+    import http.client
+
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        response.read()
+        server_header = response.getheader("Server") or ""
+        conn.close()
+    finally:
+        server.shutdown()
+    assert response.status == 200
+    assert not any(ch.isdigit() for ch in server_header), server_header
+    assert "python" not in server_header.lower()
