@@ -1,0 +1,64 @@
+# Everyday commands. Everything installs into .venv; stamp files re-install only when the
+# requirements change. `make run` works on a fresh machine with Python 3.11.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST := 127.0.0.1
+PORT := 5000
+# Reads .env (shell syntax) if there is one, so every command sees the same settings.
+ENV := set -a; if [ -f .env ]; then . ./.env; fi; set +a;
+
+.PHONY: run test lint check install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: $(VENV)/.installed
+	@$(ENV) \
+	$(FLASK) db upgrade && \
+	$(BIN)/python -c "from wsgi import app; from bot import runtime; runtime(app).live.start(); \
+	s = runtime(app).live.snapshot; print(f'Serving library revision {s.revision_id} (digest {s.digest[:12]}).')" && \
+	echo "" && \
+	echo "Try the bot without a phone:" && \
+	echo "  $(FLASK) try \"my boss took my passport\"" && \
+	echo "" && \
+	echo "Point a Twilio number at it: Messaging webhook URL https://<your public host>/sms, HTTP POST;" && \
+	echo "start the bot with TWILIO_AUTH_TOKEN=<auth token> and PUBLIC_BASE_URL=https://<your public host>" && \
+	echo "(see README.md: Deployment and Privacy, including Twilio's message redaction)." && \
+	echo "" && \
+	if [ -z "$$TWILIO_AUTH_TOKEN" ]; then \
+		export DEV_INSECURE=true; \
+		echo "################################################################################"; \
+		echo "# WARNING: TWILIO_AUTH_TOKEN is not set, so DEV_INSECURE=true: /sms answers     #"; \
+		echo "# ANYONE, unsigned. For local tests only; never expose this to the internet.     #"; \
+		echo "################################################################################"; \
+	fi; \
+	echo "Serving on http://$(HOST):$(PORT) (Ctrl-C stops)"; \
+	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest -q -n auto
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+check: $(VENV)/.installed
+	@$(ENV) $(FLASK) library check .
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,66 @@
+"""Production settings for `gunicorn -c gunicorn.conf.py wsgi:app`; logs that cannot leak a message."""
+
+import os
+
+import gunicorn.arbiter
+import gunicorn.http.wsgi
+
+# Where to listen. BIND wins (e.g. 0.0.0.0:8000 or unix:/run/bot.sock); PORT alone keeps the
+# loopback interface, since a TLS-terminating proxy in front is expected.
+bind = [os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"]
+
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
+# Threads let a worker keep answering while one client is slow to send or read.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+# Twilio gives up on a webhook after 15 s; a reply takes milliseconds, so 30 s is only for stuck workers.
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Each worker loads the app itself, so its database connections and reload thread are its own.
+preload_app = False
+# No control socket: one less way in, and several instances on one host cannot collide on it.
+control_socket_disable = True
+
+# Request size limits far above what Twilio sends, below what could exhaust memory.
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+# Access log: time, method, path (PATH_INFO: never the query string), status, duration.
+# No %(r)s (request line with query), %(q)s, %(h)s (the peer is Twilio or the proxy), %(f)s,
+# %(a)s or any header: none of them is needed to run the bot, and some could carry a number.
+accesslog = os.environ.get("ACCESS_LOG") or "-"
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(L)s'
+errorlog = "-"
+loglevel = (os.environ.get("LOG_LEVEL") or "info").lower()
+capture_output = False
+
+# Gunicorn 27 sends "Server: gunicorn" (no version) but puts "gunicorn/<version>" in each request's
+# SERVER_SOFTWARE and in the environment; the version helps nobody but an attacker.
+gunicorn.http.wsgi.SERVER_SOFTWARE = gunicorn.http.wsgi.SERVER
+gunicorn.arbiter.SERVER_SOFTWARE = gunicorn.http.wsgi.SERVER
+
+
+def post_worker_init(worker):
+    """Load the live library and start the reload thread before this worker takes a request."""
+    from bot import runtime
+
+    try:
+        live = runtime(worker.wsgi).live
+        live.start()
+        live.ensure_running()
+    except Exception as exc:  # the worker still answers, with the fallback reply
+        worker.log.error("library not loaded at worker start (%s)", type(exc).__name__)
+
+
+def worker_exit(server, worker):
+    """Write the worker's pending daily counts before it goes."""
+    from bot import runtime
+
+    try:
+        live = runtime(worker.wsgi).live
+        if live is not None:
+            live.stop()
+    except Exception as exc:
+        server.log.warning("daily counts not flushed at worker exit (%s)", type(exc).__name__)
