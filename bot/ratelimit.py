@@ -136,8 +136,12 @@ def _storage(url: str, options: Mapping[str, object]) -> Storage:
                 opts.setdefault(name, REDIS_TIMEOUT_SECONDS)
     try:
         storage = storage_from_string(url, **opts)
-    except ConfigurationError as exc:
-        raise SettingsError(f"RATE_LIMIT_STORAGE_URL: {exc}") from None
+    except ConfigurationError:
+        # Not the URL itself: it may carry a Redis password.
+        raise SettingsError(
+            f"RATE_LIMIT_STORAGE_URL: cannot use a {parsed.scheme or 'schemeless'}:// URL here;"
+            " use memory:// or redis://host:port/db"
+        ) from None
     if not isinstance(storage, Storage) or not isinstance(storage, MovingWindowSupport):
         raise SettingsError(
             f"RATE_LIMIT_STORAGE_URL: {parsed.scheme}:// cannot hold moving-window limits;"

@@ -150,10 +150,13 @@ def test_an_unusable_rate_limit_is_a_clear_settings_error(rate: str) -> None:
         SenderLimiter(rate)
 
 
-@pytest.mark.parametrize("url", ["nosuch://x", "memcached://127.0.0.1:11211"])
-def test_an_unusable_storage_url_is_a_clear_settings_error(url: str) -> None:
-    with pytest.raises(SettingsError, match="RATE_LIMIT_STORAGE_URL"):
+@pytest.mark.parametrize(
+    "url", ["nosuch://:hunter2@x", "memcached://127.0.0.1:11211", "127.0.0.1:6379"]
+)
+def test_an_unusable_storage_url_is_a_clear_settings_error_without_its_password(url: str) -> None:
+    with pytest.raises(SettingsError, match="RATE_LIMIT_STORAGE_URL") as raised:
         SenderLimiter("10 per minute", url)
+    assert "hunter2" not in str(raised.value)
 
 
 def test_init_app_puts_the_limiter_on_the_runtime() -> None:
