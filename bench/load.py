@@ -40,8 +40,6 @@ sys.path.insert(0, str(ROOT))
 SHARED_CORPUS = Path("/work/shared/dev-messages.jsonl")
 OWN_CORPUS = ROOT / "tests" / "corpus" / "messages.jsonl"
 HOST = "127.0.0.1"
-#: Prepared (body, signature) pairs cycled through; signing costs the generator nothing in the run.
-PREPARED = 5_000
 #: Distinct senders, so the per-sender limiter keeps state as it would for real traffic.
 SENDERS = 5_000
 #: Extra seconds past --seconds after which the whole run is abandoned and the server killed.
@@ -89,13 +87,15 @@ def _generated_texts(rng: random.Random, count: int) -> list[str]:
     return texts
 
 
-def _prepare(token: str, url: str, texts: list[str], rng: random.Random) -> list[tuple[bytes, str]]:
+def _prepare(
+    token: str, url: str, texts: list[str], rng: random.Random, count: int
+) -> list[tuple[bytes, str]]:
     """Form bodies as Twilio sends them, each with its X-Twilio-Signature."""
     from twilio.request_validator import RequestValidator
 
     validator = RequestValidator(token)
     prepared = []
-    for _ in range(PREPARED):
+    for _ in range(count):
         params = {
             "ToCountry": "US",
             "SmsMessageSid": "SM" + secrets.token_hex(16),
@@ -293,17 +293,28 @@ def main(argv: list[str] | None = None) -> int:
         help="drive bench/bare_app.py instead: the Flask + gunicorn ceiling on this machine",
     )
     parser.add_argument("--seed", type=int, default=5, help="random seed of the generated texts")
+    parser.add_argument(
+        "--generated", type=int, default=2000, help="generated texts besides the corpus (2000)"
+    )
+    parser.add_argument(
+        "--prepared",
+        type=int,
+        default=5000,
+        help="signed requests prepared before the run and cycled through (5000)",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.seconds <= 3600 or not 0 < args.connections <= 512 or args.max_requests < 1:
         parser.error("--seconds must be in (0, 3600], --connections in [1, 512]")
+    if args.generated < 0 or args.prepared < 1:
+        parser.error("--generated must be >= 0 and --prepared >= 1")
 
     rng = random.Random(args.seed)
     corpus, source = _corpus_texts()
-    texts = corpus + _generated_texts(rng, max(len(corpus), 2000))
+    texts = corpus + _generated_texts(rng, args.generated)
     port = _free_port()
     token = secrets.token_hex(16)
     url = f"http://{HOST}:{port}/sms"
-    prepared = _prepare(token, url, texts, rng)
+    prepared = _prepare(token, url, texts, rng, args.prepared)
 
     tmp = Path(tempfile.mkdtemp(prefix="bot-load-"))
     env = {
@@ -325,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(env, port, args.bare)
     run = Run(args.max_requests)
     workers = [
-        Worker(port, prepared, i * (PREPARED // args.connections), run)
+        Worker(port, prepared, i * (len(prepared) // args.connections), run)
         for i in range(args.connections)
     ]
     hard_stop = threading.Timer(args.warmup + args.seconds + HARD_STOP_MARGIN, run.stop.set)
