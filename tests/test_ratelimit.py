@@ -6,7 +6,9 @@ import logging
 import os
 import secrets
 import socket
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import limits.storage.memory
 import pytest
@@ -261,3 +263,49 @@ def test_instances_sharing_redis_and_the_secret_share_counters(redis_prefix: str
     assert second.allow(ALICE, "labor") is True
     assert first.allow(ALICE, "labor") is False
     assert second.allow(ALICE, "labor") is False
+
+
+# --- Through the webhook -----------------------------------------------------------------------
+
+
+def test_the_webhook_goes_quiet_after_the_limit_but_sends_the_first_emergency_reply(
+    tmp_path: Path,
+) -> None:
+    from twilio.request_validator import RequestValidator
+
+    from bot import create_app
+    from bot.core.matcher import match
+
+    token, base = "ratelimit-test-token-0123456789", "https://bot.example.org"
+    app = create_app(
+        Settings(
+            twilio_auth_token=token,
+            public_base_url=base,
+            database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            rate_limit="2 per 10 minutes",
+            daily_counts=False,
+        )
+    )
+    ratelimit.init_app(app)
+    library = runtime(app).live.snapshot.library
+    emergency = next(
+        kw
+        for kw in library.topic("emergency").keywords["en"]
+        if match(kw, library).topic == "emergency"
+    )
+    client = app.test_client()
+
+    def messages(text: str, sender: str = ALICE) -> int:
+        params = {"Body": text, "From": sender}
+        signature = RequestValidator(token).compute_signature(f"{base}/sms", params)
+        response = client.post("/sms", data=params, headers={"X-Twilio-Signature": signature})
+        assert response.status_code == 200
+        return len(ET.fromstring(response.get_data()).findall("Message"))
+
+    try:
+        assert [messages("menu") for _ in range(3)] == [1, 1, 0]
+        assert [messages(emergency) for _ in range(2)] == [1, 0]
+        assert messages("menu", BOB) == 1
+    finally:
+        runtime(app).live.stop()
+        runtime(app).store.dispose()
