@@ -350,3 +350,20 @@ def test_the_werkzeug_server_sends_no_version_in_its_server_header(app, tw):
     assert response.status == 200
     assert not any(ch.isdigit() for ch in server_header), server_header
     assert "python" not in server_header.lower()
+
+
+def test_the_real_limiter_quiets_a_sender_after_the_limit_but_lets_an_emergency_through(
+    make_app, tw
+):
+    from bot import ratelimit
+
+    app = make_app(rate_limit="2 per 10 minutes")
+    ratelimit.init_app(app)
+    client = app.test_client()
+    sender = "+15005550123"
+    replies = [tw.messages(tw.post(client, tw.params("hello", sender=sender))) for _ in range(3)]
+    assert replies == [[_menu(tw)], [_menu(tw)], []]
+    emergency = tw.post(client, tw.params("help me now", sender=sender))
+    assert tw.messages(emergency) == [tw.REPLIES["emergency/en"]]
+    other = tw.post(client, tw.params("hello", sender="+15005550124"))
+    assert tw.messages(other) == [_menu(tw)]
