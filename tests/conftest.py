@@ -247,6 +247,7 @@ def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
     from bot.settings import Settings
 
     made = []
+    root_level = logging.getLogger().level
 
     def factory(**overrides: object):
         values: dict[str, object] = {
@@ -275,6 +276,7 @@ def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
     for handler in [h for h in root.handlers if getattr(h, "_bot_privacy", False)]:
         root.removeHandler(handler)
         handler.close()
+    root.setLevel(root_level)
 
 
 @pytest.fixture
