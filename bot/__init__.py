@@ -35,11 +35,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.extensions["bot"] = BotRuntime(settings=settings)
 
-    from bot import cli, live, privacy, store, webhook
+    from bot import cli, live, privacy, ratelimit, store, webhook
 
     privacy.init_app(app)
     store.init_app(app)
     live.init_app(app)
+    ratelimit.init_app(app)
     webhook.init_app(app)
     cli.init_app(app)
     return app
