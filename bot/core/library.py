@@ -62,6 +62,9 @@ class Topic:
     titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     segment_budget: int = DEFAULT_SEGMENT_BUDGET
     silent: bool = False
+    #: Weak keywords: words that set a scene ("hotel", "rancho") count half, and only tip the
+    #: balance; an emergency context word never overrides other topics as emergency keywords do.
+    context: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: Where each keyword is written, (lang, keyword) -> line in keywords.yaml, for checks.
     keyword_lines: Mapping[tuple[str, str], int] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
@@ -162,6 +165,7 @@ class _TopicSpec(BaseModel):
     menu: int | None = Field(default=None, ge=1)
     title: dict[str, str] = Field(default_factory=dict)
     keywords: dict[str, list[str]] = Field(default_factory=dict)
+    context: dict[str, list[str]] = Field(default_factory=dict)
     segment_budget: int | None = Field(default=None, ge=1, le=10)
     silent: bool = False
 
@@ -290,7 +294,7 @@ def load_library(bundle: Bundle) -> Library:
                         f"topic {ts.id!r} is on the menu but has no {lang} title",
                     )
 
-        for lang in (*ts.keywords, *ts.title):
+        for lang in (*ts.keywords, *ts.context, *ts.title):
             if lang not in languages:
                 error(
                     KEYWORDS_FILE,
@@ -298,28 +302,31 @@ def load_library(bundle: Bundle) -> Library:
                     f"topic {ts.id!r} uses language {lang!r}, not in languages {list(languages)}",
                 )
 
-        keywords: dict[str, tuple[str, ...]] = {}
         keyword_lines: dict[tuple[str, str], int] = {}
-        for lang in languages:
-            kept = []
-            for k, word in enumerate(ts.keywords.get(lang, [])):
-                kline = lines.of(("topics", index, "keywords", lang, k))
-                folded = " ".join(word.split()).casefold()
-                if not folded:
-                    error(KEYWORDS_FILE, kline, f"topic {ts.id!r} has an empty {lang} keyword")
-                    continue
-                owner = seen_keywords.get((lang, folded))
-                if owner is not None:
-                    error(
-                        KEYWORDS_FILE,
-                        kline,
-                        f"keyword {word!r} ({lang}) is listed under both {owner!r} and {ts.id!r}",
-                    )
-                    continue
-                seen_keywords[(lang, folded)] = ts.id
-                kept.append(word.strip())
-                keyword_lines[(lang, word.strip())] = kline
-            keywords[lang] = tuple(kept)
+
+        lists: dict[str, dict[str, tuple[str, ...]]] = {"keywords": {}, "context": {}}
+        for field_name, by_lang in lists.items():
+            for lang in languages:
+                kept = []
+                for k, word in enumerate(getattr(ts, field_name).get(lang, [])):
+                    kline = lines.of(("topics", index, field_name, lang, k))
+                    folded = " ".join(word.split()).casefold()
+                    if not folded:
+                        error(KEYWORDS_FILE, kline, f"topic {ts.id!r} has an empty {lang} keyword")
+                        continue
+                    owner = seen_keywords.get((lang, folded))
+                    if owner is not None:
+                        error(
+                            KEYWORDS_FILE,
+                            kline,
+                            f"keyword {word!r} ({lang}) is listed under both {owner!r} and {ts.id!r}",
+                        )
+                        continue
+                    seen_keywords[(lang, folded)] = ts.id
+                    kept.append(word.strip())
+                    keyword_lines[(lang, word.strip())] = kline
+                by_lang[lang] = tuple(kept)
+        keywords, context = lists["keywords"], lists["context"]
 
         replies: dict[str, str] = {}
         if ts.silent:
@@ -353,6 +360,7 @@ def load_library(bundle: Bundle) -> Library:
             Topic(
                 id=ts.id,
                 keywords=MappingProxyType(keywords),
+                context=MappingProxyType(context),
                 replies=MappingProxyType(replies),
                 menu=ts.menu,
                 titles=MappingProxyType(dict(ts.title)),

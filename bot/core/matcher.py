@@ -32,6 +32,9 @@ PREFIX_MIN_LENGTH = 4
 #: Phrases tolerate this many extra words between their own ("took my passport" ~ "took my old passport").
 PHRASE_MAX_GAP = 1
 EXACT, PREFIX = 100.0, 92.0
+#: A context word ("hotel", "trabajo") weighs this much of a keyword: it sets the scene, it does not
+#: name the problem, so "landlord changed the locks while i was at work" stays about housing.
+CONTEXT_WEIGHT = 0.5
 
 _MENU_CHOICE = re.compile(
     r"^(?:#|no|num|number|numero|option|opcion|opt|choice|op)?\s*#?\s*(\d{1,2})$"
@@ -118,6 +121,7 @@ class _Keyword:
     text: str
     words: tuple[str, ...]
     weight: float
+    context: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,6 @@ class Matcher:
     by_first_word: Mapping[str, tuple[_Keyword, ...]]
     #: a keyword word, and each form of it with one letter dropped -> the keyword words it came from
     near_words: Mapping[str, tuple[str, ...]]
-    menu_words: frozenset[str]
 
     def match(self, text: str) -> Match:
         """Match one message."""
@@ -143,30 +146,27 @@ def build_matcher(library: Library) -> Matcher:
     by_first: dict[str, list[_Keyword]] = defaultdict(list)
     vocabulary: set[str] = set()
     for topic in library.topics:
-        for lang, keywords in topic.keywords.items():
-            for text in keywords:
-                words = tuple(tokenize(text))
-                if not words:
-                    continue
-                kw = _Keyword(topic.id, lang, text, words, weight=_weight(words))
-                by_first[words[0]].append(kw)
-                vocabulary.update(words)
+        for strength, lists in ((1.0, topic.keywords), (CONTEXT_WEIGHT, topic.context)):
+            for lang, keywords in lists.items():
+                for text in keywords:
+                    words = tuple(tokenize(text))
+                    if not words:
+                        continue
+                    weight = strength * _weight(words)
+                    kw = _Keyword(topic.id, lang, text, words, weight, context=strength < 1)
+                    by_first[words[0]].append(kw)
+                    vocabulary.update(words)
     near_words: dict[str, list[str]] = defaultdict(list)
     for word in sorted(vocabulary):
         if len(word) >= FUZZY_MIN_LENGTH:
             for key in (word, *_one_letter_dropped(word)):
                 near_words[key].append(word)
-    menu = library.by_id.get(MENU_TOPIC)
-    menu_words = frozenset(
-        w for kws in (menu.keywords.values() if menu else ()) for k in kws for w in tokenize(k)
-    )
     return Matcher(
         library=library,
         topic_order={t.id: i for i, t in enumerate(library.topics)},
         vocabulary=frozenset(vocabulary),
         by_first_word={w: tuple(kws) for w, kws in by_first.items()},
         near_words={key: tuple(words) for key, words in near_words.items()},
-        menu_words=menu_words,
     )
 
 
@@ -298,7 +298,7 @@ def _match(matcher: Matcher, text: str) -> Match:
         if topic not in best_hit or hit.strength > best_hit[topic].strength:
             best_hit[topic] = hit
 
-    if EMERGENCY_TOPIC in scores:
+    if any(h.keyword.topic == EMERGENCY_TOPIC and not h.keyword.context for h in hits):
         chosen = EMERGENCY_TOPIC
     else:
         ranked = sorted(

@@ -13,12 +13,16 @@ topics:
     keywords:
       en: [emergency, help me now, locked in, "911"]
       es: [emergencia, socorro]
+    context:
+      en: [urgent]
   - id: labor
     menu: 1
     title: {en: Work, es: Trabajo}
     keywords:
       en: [labor, wages, took my passport, pay, exploitation, work]
       es: [trabajo, no me pagan, explotacion laboral]
+    context:
+      en: [hotel, restaurant]
   - id: housing
     menu: 2
     title: {en: Housing, es: Vivienda}
@@ -216,3 +220,16 @@ def test_keyword_confusion_follows_the_matchers_own_rules(a, b, confused):
     from bot.core.matcher import keyword_confusion
 
     assert (keyword_confusion(a, b) is not None) is confused
+
+
+def test_a_context_word_alone_still_places_the_text(library):
+    assert topic_of("hotel", library) == "labor"
+
+
+def test_a_context_word_loses_to_a_keyword_of_another_topic(library):
+    assert topic_of("the landlord wants to evict me from the hotel", library) == "housing"
+
+
+def test_an_emergency_context_word_does_not_override_other_topics(library):
+    assert topic_of("urgent: need shelter", library) == "housing"
+    assert topic_of("urgent", library) == "emergency"
