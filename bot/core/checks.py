@@ -296,8 +296,8 @@ def _keyword_line(topic: Topic, lang: str, keyword: str) -> int:
 def _exact_only(library: Library) -> tuple[list[ExactOnlyKeyword], list[Problem]]:
     exact, problems = [], []
     for topic in library.topics:
-        for lang, words in topic.keywords.items():
-            for word in words:
+        for lang in library.languages:
+            for word in topic.all_keywords(lang):
                 norm = normalize(word)
                 line = _keyword_line(topic, lang, word)
                 if not norm:
@@ -320,7 +320,7 @@ def _confusions(library: Library) -> list[Problem]:
         entries = [
             (topic, word, tuple(tokenize(word)))
             for topic in library.topics
-            for word in topic.keywords.get(lang, ())
+            for word in topic.all_keywords(lang)
         ]
         entries = [e for e in entries if e[2]]
         # Only keywords of as many words whose first words share a key can be confused, so an

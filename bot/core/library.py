@@ -71,6 +71,10 @@ class Topic:
     )
     line: int = field(default=0, compare=False, repr=False)
 
+    def all_keywords(self, lang: str) -> tuple[str, ...]:
+        """Keywords and context words of one language."""
+        return (*self.keywords.get(lang, ()), *self.context.get(lang, ()))
+
 
 @dataclass(frozen=True)
 class Library:

@@ -131,6 +131,8 @@ class Matcher:
     library: Library
     topic_order: Mapping[str, int]
     vocabulary: frozenset[str]
+    #: words that are a whole keyword by themselves
+    keyword_words: frozenset[str]
     #: word -> the keywords it starts (single-word keywords are phrases of one word)
     by_first_word: Mapping[str, tuple[_Keyword, ...]]
     #: a keyword word, and each form of it with one letter dropped -> the keyword words it came from
@@ -165,6 +167,9 @@ def build_matcher(library: Library) -> Matcher:
         library=library,
         topic_order={t.id: i for i, t in enumerate(library.topics)},
         vocabulary=frozenset(vocabulary),
+        keyword_words=frozenset(
+            w for w, kws in by_first.items() if any(k.words == (w,) for k in kws)
+        ),
         by_first_word={w: tuple(kws) for w, kws in by_first.items()},
         near_words={key: tuple(words) for key, words in near_words.items()},
     )
@@ -194,15 +199,19 @@ def _resolve_word(matcher: Matcher, word: str) -> dict[str, float]:
     every word the fuzzy thresholds can accept in a few dict lookups, where scanning the whole
     vocabulary with rapidfuzz costs milliseconds at 10,000 keywords; rapidfuzz then scores them.
     """
-    if word in matcher.vocabulary:
-        return {word: EXACT}  # an exact word is never also read as a typo of another
+    if word in matcher.keyword_words:
+        # A word listed alone as a keyword is claimed by its topic: "fired" is not "fire"+"d".
+        return {word: EXACT}
     if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
-        return {}
+        return {word: EXACT} if word in matcher.vocabulary else {}
     found: dict[str, float] = {}
     for cut in range(PREFIX_MIN_LENGTH, len(word)):
         stem = word[:cut]
         if stem in matcher.vocabulary and len(word) - cut <= _max_prefix_extension(cut):
             found[stem] = PREFIX
+    if word in matcher.vocabulary:
+        found[word] = EXACT
+        return found  # a word the library spells is never read as a typo of another
     near = matcher.near_words
     candidates = {c for key in (word, *_one_letter_dropped(word)) for c in near.get(key, ())}
     for candidate in candidates:
@@ -291,10 +300,13 @@ def _match(matcher: Matcher, text: str) -> Match:
         return Match(MENU_TOPIC, lang, 0.0)
 
     scores: dict[str, float] = defaultdict(float)
+    named: dict[str, float] = defaultdict(float)  # the part of the score from non-context words
     best_hit: dict[str, _Hit] = {}
     for hit in hits:
         topic = hit.keyword.topic
         scores[topic] += hit.keyword.weight * hit.score / EXACT
+        if not hit.keyword.context:
+            named[topic] += hit.keyword.weight * hit.score / EXACT
         if topic not in best_hit or hit.strength > best_hit[topic].strength:
             best_hit[topic] = hit
 
@@ -303,7 +315,8 @@ def _match(matcher: Matcher, text: str) -> Match:
     else:
         ranked = sorted(
             (t for t in scores if t != MENU_TOPIC),
-            key=lambda t: (-scores[t], matcher.topic_order[t]),
+            # On a tie, the topic whose words name the problem beats one whose words set the scene.
+            key=lambda t: (-scores[t], -named[t], matcher.topic_order[t]),
         )
         chosen = ranked[0] if ranked else MENU_TOPIC
     if chosen not in best_hit:

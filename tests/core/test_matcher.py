@@ -19,7 +19,7 @@ topics:
     menu: 1
     title: {en: Work, es: Trabajo}
     keywords:
-      en: [labor, wages, took my passport, pay, exploitation, work]
+      en: [labor, wages, took my passport, pay, exploitation, work, fired]
       es: [trabajo, no me pagan, explotacion laboral]
     context:
       en: [hotel, restaurant]
@@ -33,8 +33,12 @@ topics:
     menu: 3
     title: {en: Immigration, es: Inmigracion}
     keywords:
-      en: [immigration, deport, t visa, ice]
+      en: [immigration, deport, t visa, ice, "if i complain they will get me deported"]
       es: [inmigracion, aduana, papeles]
+  - id: disaster
+    keywords:
+      en: [fire]
+      es: [incendio]
   - id: menu
     keywords:
       en: [hi, hello, help, menu, info]
@@ -46,7 +50,7 @@ topics:
 
 def _bundle():
     bundle = {"keywords.yaml": KEYWORDS}
-    for topic in ("emergency", "labor", "housing", "immigration", "menu"):
+    for topic in ("emergency", "labor", "housing", "immigration", "disaster", "menu"):
         for lang in ("en", "es"):
             text = "{menu}\nCall 1-888-373-7888" if topic == "menu" else f"{topic} {lang} 911"
             bundle[f"responses/{lang}/{topic}.txt"] = text
@@ -233,3 +237,18 @@ def test_a_context_word_loses_to_a_keyword_of_another_topic(library):
 def test_an_emergency_context_word_does_not_override_other_topics(library):
     assert topic_of("urgent: need shelter", library) == "housing"
     assert topic_of("urgent", library) == "emergency"
+
+
+def test_on_a_tie_the_topic_named_by_a_keyword_beats_one_set_by_context_words(library):
+    # labor: "hotel" + "restaurant" (context, half each) = 1; housing: "shelter" (keyword) = 1
+    assert topic_of("hotel restaurant shelter", library) == "housing"
+
+
+def test_a_word_inside_a_phrase_still_matches_shorter_keywords_it_extends(library):
+    # "deported" is spelled in a phrase, but only "deport" is a keyword by itself
+    assert topic_of("scared of getting deported", library) == "immigration"
+
+
+def test_a_word_listed_alone_as_a_keyword_is_not_read_as_a_longer_form_of_another(library):
+    assert topic_of("i got fired", library) == "labor"  # "fired" is claimed, not "fire" + "d"
+    assert topic_of("the fires are close", library) == "disaster"
