@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from bot import runtime
 from bot.core.checks import transliterate_library
@@ -60,6 +61,7 @@ def _with_library_options(command):
 
 
 @click.command("try")
+@with_appcontext
 @click.argument("messages", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per message.")
 @_with_library_options
@@ -105,6 +107,7 @@ def try_command(
 
 
 @click.command("eval")
+@with_appcontext
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @_with_library_options

@@ -1,0 +1,42 @@
+"""The bundled library measured on the project's own labelled corpus: accuracy may not drop."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.evaluate import evaluate, read_labelled
+from bot.core.library import load_library_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "messages.jsonl"
+
+# Floors sit a little under what the library measures today, so a change that makes the
+# matcher worse fails here; raise them when the library gets better.
+TOP1_FLOOR = 0.95
+LANGUAGE_FLOOR = 0.97
+
+
+@pytest.fixture(scope="module")
+def report():
+    with CORPUS.open(encoding="utf-8") as lines:
+        return evaluate(read_labelled(lines, source=str(CORPUS)), load_library_dir(ROOT))
+
+
+def test_the_corpus_is_large_enough_to_mean_something(report):
+    assert report.total >= 200
+
+
+def test_top1_accuracy_stays_above_its_floor(report):
+    assert report.top1 >= TOP1_FLOOR, "\n".join(o.case.text for o in report.misses)
+
+
+def test_every_emergency_in_the_corpus_gets_the_emergency_reply(report):
+    assert report.emergency_recall == 1.0
+
+
+def test_nothing_in_the_corpus_is_taken_for_an_opt_out_that_is_not_one(report):
+    assert report.false_opt_outs == 0
+
+
+def test_replies_come_in_the_senders_language(report):
+    assert report.lang_accuracy >= LANGUAGE_FLOOR
