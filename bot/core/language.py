@@ -33,11 +33,21 @@ ENGLISH_WORDS = frozenset(
     doesnt didnt can cant could couldnt will wont would wouldnt should have has had havent need
     needs want wants get got help please there theres here not any some all just like know think
     tell told said says if but so because after before hello hi hey thanks thank good morning
-    evening night boss work job house home money him them us me my mine someone somebody anyone
+    evening night boss work job house home money him them us my mine someone somebody anyone
     anybody nobody everyone really
     """.split()
 )
-FUNCTION_WORDS = SPANISH_WORDS | ENGLISH_WORDS
+#: Words in the lists above that carry meaning of their own: they tell the language, but in a
+#: keyword they count as content, and in a message they may be typos of a keyword.
+CONTENT_MARKERS = frozenset(
+    """
+    hola gracias buenos buenas dias tardes noches senor senora disculpe favor ayudenme ayudame dame
+    dice dicen dijo hijo hija esposo esposa mama papa trabajo casa dinero cuarto ingles espanol
+    hoy ayer manana bien mal help please hello hi hey thanks thank good morning evening night boss
+    work job house home money need needs want wants know think tell told said says
+    """.split()
+)
+FUNCTION_WORDS = (SPANISH_WORDS | ENGLISH_WORDS) - CONTENT_MARKERS
 
 
 def detect_language(words: Sequence[str], hits: Iterable[Any], library: Library) -> str:
