@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
 from bot import runtime
-from bot.core.matcher import match
+from bot.core.matcher import MENU_TOPIC, STOP_TOPIC, match
 from bot.live import EMPTY_TWIML, FALLBACK_TWIML
 
 log = logging.getLogger(__name__)
@@ -30,10 +30,6 @@ bp = Blueprint("webhook", __name__)
 MAX_BODY_CHARS = 1600
 #: Largest request body accepted, far above any real Twilio webhook.
 MAX_CONTENT_LENGTH = 64 * 1024
-#: The topic answered when a message has no text (an MMS with only a picture).
-MENU_TOPIC = "menu"
-#: The opt-out topic: its reply is the empty <Response/>.
-STOP_TOPIC = "stop"
 XML = "application/xml"
 NO_TOKEN_MESSAGE = (
     "This bot has no TWILIO_AUTH_TOKEN configured, so it cannot check that requests come from "
