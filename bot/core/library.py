@@ -62,6 +62,8 @@ class Topic:
     titles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     segment_budget: int = DEFAULT_SEGMENT_BUDGET
     silent: bool = False
+    #: A topic named by a keyword outranks named topics of lower priority (emergency outranks all).
+    priority: int = 0
     #: Weak keywords: words that set a scene ("hotel", "rancho") count half, and only tip the
     #: balance; an emergency context word never overrides other topics as emergency keywords do.
     context: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -172,6 +174,7 @@ class _TopicSpec(BaseModel):
     context: dict[str, list[str]] = Field(default_factory=dict)
     segment_budget: int | None = Field(default=None, ge=1, le=10)
     silent: bool = False
+    priority: int = Field(default=0, ge=0, le=9)
 
 
 class _LibrarySpec(BaseModel):
@@ -370,6 +373,7 @@ def load_library(bundle: Bundle) -> Library:
                 titles=MappingProxyType(dict(ts.title)),
                 segment_budget=ts.segment_budget or spec.segment_budget,
                 silent=ts.silent,
+                priority=ts.priority,
                 keyword_lines=MappingProxyType(keyword_lines),
                 line=tline,
             )

@@ -130,6 +130,7 @@ class Matcher:
 
     library: Library
     topic_order: Mapping[str, int]
+    priority: Mapping[str, int]
     vocabulary: frozenset[str]
     #: words that are a whole keyword by themselves
     keyword_words: frozenset[str]
@@ -166,6 +167,7 @@ def build_matcher(library: Library) -> Matcher:
     return Matcher(
         library=library,
         topic_order={t.id: i for i, t in enumerate(library.topics)},
+        priority={t.id: t.priority for t in library.topics},
         vocabulary=frozenset(vocabulary),
         keyword_words=frozenset(
             w for w, kws in by_first.items() if any(k.words == (w,) for k in kws)
@@ -176,8 +178,9 @@ def build_matcher(library: Library) -> Matcher:
 
 
 def _weight(words: tuple[str, ...]) -> float:
-    """A keyword counts once per content word: "took my passport" says more than "passport"."""
-    return float(max(1, sum(w not in FUNCTION_WORDS for w in words)))
+    """A keyword counts once per content word and half per function word: phrases say more."""
+    function = sum(w in FUNCTION_WORDS for w in words)
+    return max(1.0, len(words) - function + 0.5 * function)
 
 
 def match(text: str, library: Library) -> Match:
@@ -310,15 +313,23 @@ def _match(matcher: Matcher, text: str) -> Match:
         if topic not in best_hit or hit.strength > best_hit[topic].strength:
             best_hit[topic] = hit
 
-    if any(h.keyword.topic == EMERGENCY_TOPIC and not h.keyword.context for h in hits):
+    if EMERGENCY_TOPIC in named:
         chosen = EMERGENCY_TOPIC
     else:
-        ranked = sorted(
+        # A topic of higher priority that a keyword names outranks the rest ("the flood closed
+        # the farm, no work" is about the disaster); otherwise the highest score wins, and on a
+        # tie the topic whose words name the problem beats one whose words set the scene.
+        priority = matcher.priority
+        chosen = min(
             (t for t in scores if t != MENU_TOPIC),
-            # On a tie, the topic whose words name the problem beats one whose words set the scene.
-            key=lambda t: (-scores[t], -named[t], matcher.topic_order[t]),
+            key=lambda t: (
+                -(priority[t] if t in named else 0),
+                -scores[t],
+                -named[t],
+                matcher.topic_order[t],
+            ),
+            default=MENU_TOPIC,
         )
-        chosen = ranked[0] if ranked else MENU_TOPIC
     if chosen not in best_hit:
         return Match(MENU_TOPIC, lang, 0.0)
     hit = best_hit[chosen]

@@ -36,6 +36,7 @@ topics:
       en: [immigration, deport, t visa, ice, "if i complain they will get me deported"]
       es: [inmigracion, aduana, papeles]
   - id: disaster
+    priority: 1
     keywords:
       en: [fire]
       es: [incendio]
@@ -252,3 +253,10 @@ def test_a_word_inside_a_phrase_still_matches_shorter_keywords_it_extends(librar
 def test_a_word_listed_alone_as_a_keyword_is_not_read_as_a_longer_form_of_another(library):
     assert topic_of("i got fired", library) == "labor"  # "fired" is claimed, not "fire" + "d"
     assert topic_of("the fires are close", library) == "disaster"
+
+
+def test_a_named_topic_of_higher_priority_outranks_a_better_scored_one(library):
+    # labor scores 2 ("wages" + "took my passport"), disaster 1 ("fire"), but disaster has priority
+    assert topic_of("the fire took my passport and my wages", library) == "disaster"
+    assert topic_of("took my passport and my wages", library) == "labor"
+
