@@ -22,7 +22,7 @@ SPANISH_WORDS = frozenset(
     aqui alli ahora hoy ayer manana bien mal algo alguien nada nadie todo todos toda todas otro
     otra este ese eso esa estos esas hola gracias buenos buenas dias tardes noches senor senora
     disculpe favor ayudenme ayudame dame dice dicen dijo hijo hija esposo esposa mama papa
-    trabajo casa dinero cuarto ingles espanol ni cuanto cuantos han hemos habia creo q pa xq porq ke tmb
+    trabajo casa dinero cuarto ingles espanol ni cuanto cuantos han hemos habia creo q pa xq porq ke tmb numero opcion
     """.split()
 )
 ENGLISH_WORDS = frozenset(
