@@ -31,6 +31,7 @@ FUZZY_MIN_LENGTH = 5
 PREFIX_MIN_LENGTH = 4
 #: Phrases tolerate this many extra words between their own ("took my passport" ~ "took my old passport").
 PHRASE_MAX_GAP = 1
+#: Scores of a word spelled out and of a longer form of a keyword word; typos score their ratio.
 EXACT, PREFIX = 100.0, 92.0
 #: A context word ("hotel", "trabajo") weighs this much of a keyword: it sets the scene, it does not
 #: name the problem, so "landlord changed the locks while i was at work" stays about housing.
@@ -236,6 +237,8 @@ class _Hit:
     score: float
     first: int
     last: int
+    #: some word of the keyword is only a typo guess
+    guessed: bool = False
 
     @property
     def strength(self) -> tuple[float, float]:
@@ -243,12 +246,12 @@ class _Hit:
         return (self.score, self.keyword.weight)
 
     def inside(self, other: _Hit) -> bool:
-        """This hit's words lie within a longer hit of another topic ("emergency" in "emergency shelter")."""
+        """A longer keyword covers this one's words: "emergency" in "emergency shelter", or
+        "was trafficked" in "i was trafficked" (counted once, not twice)."""
         return (
-            other.keyword.topic != self.keyword.topic
+            len(other.keyword.words) > len(self.keyword.words)
             and other.first <= self.first
             and self.last <= other.last
-            and other.last - other.first > self.last - self.first
         )
 
 
@@ -264,26 +267,28 @@ def _find_keywords(matcher: Matcher, resolved: list[dict[str, float]]) -> list[_
                 found = _follow_phrase(kw.words, resolved, start, first_score)
                 if found is not None:
                     seen.add(kw)
-                    hits.append(_Hit(kw, found[0], start, found[1]))
+                    score, lowest, last = found
+                    hits.append(_Hit(kw, score, start, last, guessed=lowest < PREFIX))
     # The longer phrase is the more specific reading of the same words.
     return [h for h in hits if not any(h.inside(other) for other in hits)]
 
 
 def _follow_phrase(
     words: tuple[str, ...], resolved: list[dict[str, float]], start: int, first_score: float
-) -> tuple[float, int] | None:
-    """The mean score and last position of a phrase found at `start`, or None if it is not there."""
-    total, position = first_score, start
+) -> tuple[float, float, int] | None:
+    """The mean and lowest word score and the last position of a phrase found at `start`."""
+    total, lowest, position = first_score, first_score, start
     for word in words[1:]:
         for step in range(1, PHRASE_MAX_GAP + 2):
             score = resolved[position + step].get(word) if position + step < len(resolved) else None
             if score is not None:
                 total += score
+                lowest = min(lowest, score)
                 position += step
                 break
         else:
             return None
-    return total / len(words), position
+    return total / len(words), lowest, position
 
 
 def _match(matcher: Matcher, text: str) -> Match:
@@ -304,12 +309,15 @@ def _match(matcher: Matcher, text: str) -> Match:
 
     scores: dict[str, float] = defaultdict(float)
     named: dict[str, float] = defaultdict(float)  # the part of the score from non-context words
+    sure: set[str] = set()  # topics named by a keyword spelled out, not guessed from a typo
     best_hit: dict[str, _Hit] = {}
     for hit in hits:
         topic = hit.keyword.topic
         scores[topic] += hit.keyword.weight * hit.score / EXACT
         if not hit.keyword.context:
             named[topic] += hit.keyword.weight * hit.score / EXACT
+            if not hit.guessed:
+                sure.add(topic)
         if topic not in best_hit or hit.strength > best_hit[topic].strength:
             best_hit[topic] = hit
 
@@ -317,13 +325,14 @@ def _match(matcher: Matcher, text: str) -> Match:
         chosen = EMERGENCY_TOPIC
     else:
         # A topic of higher priority that a keyword names outranks the rest ("the flood closed
-        # the farm, no work" is about the disaster); otherwise the highest score wins, and on a
-        # tie the topic whose words name the problem beats one whose words set the scene.
+        # the farm, no work" is about the disaster), unless the keyword is only a typo guess;
+        # otherwise the highest score wins, and on a tie the topic whose words name the problem
+        # beats one whose words set the scene.
         priority = matcher.priority
         chosen = min(
             (t for t in scores if t != MENU_TOPIC),
             key=lambda t: (
-                -(priority[t] if t in named else 0),
+                -(priority[t] if t in sure else 0),
                 -scores[t],
                 -named[t],
                 matcher.topic_order[t],

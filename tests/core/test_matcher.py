@@ -19,7 +19,7 @@ topics:
     menu: 1
     title: {en: Work, es: Trabajo}
     keywords:
-      en: [labor, wages, took my passport, pay, exploitation, work, fired]
+      en: [labor, wages, took my passport, passport, pay, exploitation, work, fired]
       es: [trabajo, no me pagan, explotacion laboral]
     context:
       en: [hotel, restaurant]
@@ -260,3 +260,12 @@ def test_a_named_topic_of_higher_priority_outranks_a_better_scored_one(library):
     assert topic_of("the fire took my passport and my wages", library) == "disaster"
     assert topic_of("took my passport and my wages", library) == "labor"
 
+
+def test_a_typo_guess_does_not_give_a_topic_its_priority(library):
+    assert topic_of("incendio no me pagan", library) == "disaster"
+    assert topic_of("incendo no me pagan", library) == "labor"  # "incendo" only looks like it
+
+
+def test_a_keyword_inside_a_longer_one_of_the_same_topic_is_counted_once(library):
+    # labor: "took my passport" 2.5 ("passport" inside it adds nothing); housing: 3 keywords = 3
+    assert topic_of("took my passport evict rent shelter", library) == "housing"
