@@ -6,7 +6,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -41,6 +42,8 @@ _MENU_CHOICE = re.compile(
     r"^(?:#|no|num|number|numero|option|opcion|opt|choice|op)?\s*#?\s*(\d{1,2})$"
 )
 _OPT_OUT_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
+#: Longer than any opt-out word with generous spaces and punctuation around it: not an opt-out.
+_OPT_OUT_MAX_CHARS = 64
 
 
 def fuzzy_threshold(length: int) -> float | None:
@@ -115,7 +118,7 @@ class Match:
     keyword: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each is built once
 class _Keyword:
     topic: str
     lang: str
@@ -135,8 +138,14 @@ class Matcher:
     vocabulary: frozenset[str]
     #: words that are a whole keyword by themselves
     keyword_words: frozenset[str]
-    #: word -> the keywords it starts (single-word keywords are phrases of one word)
-    by_first_word: Mapping[str, tuple[_Keyword, ...]]
+    #: word -> the one-word keywords that are that word
+    single: Mapping[str, tuple[_Keyword, ...]]
+    #: (first word, second word) -> the longer keywords that start with them
+    by_first_pair: Mapping[tuple[str, str], tuple[_Keyword, ...]]
+    #: the keys of near_words, as a set to intersect with
+    near_keys: frozenset[str]
+    #: how each word the library spells resolves, worked out once when the library loads
+    known_words: Mapping[str, tuple[Mapping[str, float], frozenset[str]]]
     #: a keyword word, and each form of it with one letter dropped -> the keyword words it came from
     near_words: Mapping[str, tuple[str, ...]]
 
@@ -147,7 +156,8 @@ class Matcher:
 
 def build_matcher(library: Library) -> Matcher:
     """Normalise and index a library's keywords once, so each message costs a few lookups."""
-    by_first: dict[str, list[_Keyword]] = defaultdict(list)
+    single: dict[str, list[_Keyword]] = defaultdict(list)
+    by_first_pair: dict[tuple[str, str], list[_Keyword]] = defaultdict(list)
     vocabulary: set[str] = set()
     for topic in library.topics:
         for strength, lists in ((1.0, topic.keywords), (CONTEXT_WEIGHT, topic.context)):
@@ -158,24 +168,32 @@ def build_matcher(library: Library) -> Matcher:
                         continue
                     weight = strength * _weight(words)
                     kw = _Keyword(topic.id, lang, text, words, weight, context=strength < 1)
-                    by_first[words[0]].append(kw)
+                    if len(words) == 1:
+                        single[words[0]].append(kw)
+                    else:
+                        by_first_pair[words[:2]].append(kw)
                     vocabulary.update(words)
     near_words: dict[str, list[str]] = defaultdict(list)
     for word in sorted(vocabulary):
         if len(word) >= FUZZY_MIN_LENGTH:
             for key in (word, *_one_letter_dropped(word)):
                 near_words[key].append(word)
-    return Matcher(
+    matcher = Matcher(
         library=library,
         topic_order={t.id: i for i, t in enumerate(library.topics)},
         priority={t.id: t.priority for t in library.topics},
         vocabulary=frozenset(vocabulary),
-        keyword_words=frozenset(
-            w for w, kws in by_first.items() if any(k.words == (w,) for k in kws)
-        ),
-        by_first_word={w: tuple(kws) for w, kws in by_first.items()},
+        keyword_words=frozenset(single),
+        single={w: tuple(kws) for w, kws in single.items()},
+        by_first_pair={pair: tuple(kws) for pair, kws in by_first_pair.items()},
         near_words={key: tuple(words) for key, words in near_words.items()},
+        near_keys=frozenset(near_words),
+        known_words={},
     )
+    # Library words are most of what a message's words resolve to; resolving them here, from the
+    # library alone, leaves only unknown words for the request.
+    known = {word: _resolve_word(matcher, word) for word in vocabulary}
+    return replace(matcher, known_words=MappingProxyType(known))
 
 
 def _weight(words: tuple[str, ...]) -> float:
@@ -191,39 +209,51 @@ def match(text: str, library: Library) -> Match:
 
 def is_opt_out(text: str) -> bool:
     """True when the whole message is one Twilio opt-out word, give or take spaces and punctuation."""
+    if len(text) > _OPT_OUT_MAX_CHARS:
+        return False
     word = _OPT_OUT_TRIM.sub("", unicodedata.normalize("NFKC", text)).casefold()
     return word in OPT_OUT_WORDS
 
 
-def _resolve_word(matcher: Matcher, word: str) -> dict[str, float]:
-    """The keyword words a message word may stand for, with how well it matches each.
+def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozenset[str]]:
+    """The keyword words a message word may stand for, how well it matches each, and which of
+    them are only typo guesses.
 
     Typo candidates come from a symmetric-deletion index (as SymSpell does): two words within one
     inserted, dropped, changed or swapped letter share a form with one letter dropped. That finds
     every word the fuzzy thresholds can accept in a few dict lookups, where scanning the whole
     vocabulary with rapidfuzz costs milliseconds at 10,000 keywords; rapidfuzz then scores them.
     """
+    vocabulary = matcher.vocabulary
     if word in matcher.keyword_words:
         # A word listed alone as a keyword is claimed by its topic: "fired" is not "fire"+"d".
-        return {word: EXACT}
+        return {word: EXACT}, _NO_GUESSES
     if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
-        return {word: EXACT} if word in matcher.vocabulary else {}
+        return ({word: EXACT} if word in vocabulary else {}), _NO_GUESSES
     found: dict[str, float] = {}
     for cut in range(PREFIX_MIN_LENGTH, len(word)):
         stem = word[:cut]
-        if stem in matcher.vocabulary and len(word) - cut <= _max_prefix_extension(cut):
+        if stem in vocabulary and len(word) - cut <= _max_prefix_extension(cut):
             found[stem] = PREFIX
-    if word in matcher.vocabulary:
+    if word in vocabulary:
         found[word] = EXACT
-        return found  # a word the library spells is never read as a typo of another
+        return found, _NO_GUESSES  # a word the library spells is never read as a typo of another
     near = matcher.near_words
-    candidates = {c for key in (word, *_one_letter_dropped(word)) for c in near.get(key, ())}
-    for candidate in candidates:
-        threshold = fuzzy_threshold(len(candidate))
-        score = fuzz.ratio(word, candidate, score_cutoff=threshold)
-        if score and score > found.get(candidate, 0):
-            found[candidate] = score
-    return found
+    guesses = set()
+    keys = _one_letter_dropped(word)
+    keys.add(word)
+    for key in keys & matcher.near_keys:  # one set operation instead of a lookup per key
+        for candidate in near[key]:
+            if candidate in found:
+                continue
+            score = fuzz.ratio(word, candidate, score_cutoff=fuzzy_threshold(len(candidate)))
+            if score:
+                found[candidate] = score
+                guesses.add(candidate)
+    return found, frozenset(guesses)
+
+
+_NO_GUESSES: frozenset[str] = frozenset()
 
 
 def _one_letter_dropped(word: str) -> set[str]:
@@ -255,40 +285,67 @@ class _Hit:
         )
 
 
-def _find_keywords(matcher: Matcher, resolved: list[dict[str, float]]) -> list[_Hit]:
+def _find_keywords(
+    matcher: Matcher, resolved: list[dict[str, float]], guessed: list[frozenset[str]]
+) -> list[_Hit]:
     """Every keyword whose words appear in order in the message, less those inside longer ones."""
     hits: list[_Hit] = []
     seen: set[_Keyword] = set()
+    end = len(resolved)
     for start, candidates in enumerate(resolved):
         for first, first_score in candidates.items():
-            for kw in matcher.by_first_word.get(first, ()):
-                if kw in seen:
-                    continue
-                found = _follow_phrase(kw.words, resolved, start, first_score)
-                if found is not None:
+            first_guessed = first in guessed[start]
+            for kw in matcher.single.get(first, ()):
+                if kw not in seen:
                     seen.add(kw)
-                    score, lowest, last = found
-                    hits.append(_Hit(kw, score, start, last, guessed=lowest < PREFIX))
-    # The longer phrase is the more specific reading of the same words.
-    return [h for h in hits if not any(h.inside(other) for other in hits)]
+                    hits.append(_Hit(kw, first_score, start, start, first_guessed))
+            for second_at in range(start + 1, min(start + PHRASE_MAX_GAP + 2, end)):
+                for second, second_score in resolved[second_at].items():
+                    for kw in matcher.by_first_pair.get((first, second), ()):
+                        if kw in seen:
+                            continue
+                        found = _follow_phrase(kw.words, resolved, guessed, second_at)
+                        if found is not None:
+                            seen.add(kw)
+                            total, last, rest_guessed = found
+                            score = (first_score + second_score + total) / len(kw.words)
+                            typo = first_guessed or second in guessed[second_at] or rest_guessed
+                            hits.append(_Hit(kw, score, start, last, typo))
+    # The longer keyword is the more specific reading of the same words.
+    phrases = [h for h in hits if len(h.keyword.words) > 1]
+    if not phrases:
+        return hits
+    covered = {at for p in phrases for at in range(p.first, p.last + 1)}
+
+    def kept(hit: _Hit) -> bool:
+        if hit.first == hit.last:  # one word: any phrase over it is longer
+            return hit.first not in covered
+        return not any(hit.inside(other) for other in phrases)
+
+    return [h for h in hits if kept(h)]
 
 
 def _follow_phrase(
-    words: tuple[str, ...], resolved: list[dict[str, float]], start: int, first_score: float
-) -> tuple[float, float, int] | None:
-    """The mean and lowest word score and the last position of a phrase found at `start`."""
-    total, lowest, position = first_score, first_score, start
-    for word in words[1:]:
+    words: tuple[str, ...],
+    resolved: list[dict[str, float]],
+    guessed: list[frozenset[str]],
+    position: int,
+) -> tuple[float, int, bool] | None:
+    """Where a phrase's third and later words follow position `position`: their summed score,
+    the last position, and whether any was a typo guess; None if they do not follow."""
+    total, typo = 0.0, False
+    for word in words[2:]:
         for step in range(1, PHRASE_MAX_GAP + 2):
-            score = resolved[position + step].get(word) if position + step < len(resolved) else None
+            at = position + step
+            score = resolved[at].get(word) if at < len(resolved) else None
             if score is not None:
                 total += score
-                lowest = min(lowest, score)
-                position += step
+                typo = typo or word in guessed[at]
+                position = at
                 break
         else:
             return None
-    return total / len(words), lowest, position
+    return total, position, typo
 
 
 def _match(matcher: Matcher, text: str) -> Match:
@@ -296,8 +353,17 @@ def _match(matcher: Matcher, text: str) -> Match:
     if is_opt_out(text):
         return Match(STOP_TOPIC, library.default_language, EXACT, keyword=normalize(text))
     words = tokenize(text)
-    resolved = [_resolve_word(matcher, w) for w in words]
-    hits = _find_keywords(matcher, resolved)
+    resolved, guessed = [], []
+    known = matcher.known_words
+    seen_words: dict[str, tuple[dict[str, float], frozenset[str]]] = {}  # this message only
+    for word in words:
+        found = known.get(word) or seen_words.get(word)
+        if found is None:
+            found = seen_words[word] = _resolve_word(matcher, word)
+        scores, guesses = found
+        resolved.append(scores)
+        guessed.append(guesses)
+    hits = _find_keywords(matcher, resolved, guessed)
     lang = detect_language(words, hits, library)
 
     choice = _MENU_CHOICE.match(" ".join(words))
