@@ -253,6 +253,31 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
+def _server_pids(master: int) -> list[int]:
+    """The gunicorn master and its workers."""
+    pids = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(master):
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes (0 for any that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _loadavg() -> str:
     """The 1-minute load average before the run: other work on the machine skews the figures."""
     try:
@@ -346,11 +371,16 @@ def main(argv: list[str] | None = None) -> int:
         for worker in workers:
             worker.start()
         time.sleep(args.warmup)
+        pids = _server_pids(server.process.pid)
+        cpu_before, own_before = _cpu_seconds(pids), time.process_time()
         run.measuring = True
         started = time.perf_counter()
         run.stop.wait(args.seconds)
         run.stop.set()
         elapsed = time.perf_counter() - started
+        server_cpu = _cpu_seconds(pids) - cpu_before
+        client_cpu = time.process_time() - own_before
+        load_after = _loadavg()
         for worker in workers:
             worker.join(timeout=30)
     finally:
@@ -382,12 +412,20 @@ def main(argv: list[str] | None = None) -> int:
         "corpus": source,
         "machine": machine(),
         "load_average_before": load_before,
+        "load_average_after": load_after,
+        "server_cpu_seconds": round(server_cpu, 1),
+        "client_cpu_seconds": round(client_cpu, 1),
+        # CPU per request does not depend on what else the machine runs, unlike req/s.
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / requests, 2) if requests else None,
         "app": "bench/bare_app.py" if args.bare else "wsgi:app",
     }
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
-        print(f"machine:     {figures['machine']}; load average before: {load_before}")
+        print(
+            f"machine:     {figures['machine']}; load average before {load_before},"
+            f" after {load_after}"
+        )
         print(f"app:         {figures['app']} under gunicorn -c gunicorn.conf.py")
         print(f"texts:       {len(corpus)} from {source} + {len(texts) - len(corpus)} generated")
         print(
@@ -401,6 +439,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"latency:     p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, "
             f"max {figures['max_ms']} ms"
+        )
+        print(
+            f"server CPU:  {figures['server_cpu_seconds']} s in gunicorn ="
+            f" {figures['server_cpu_ms_per_request']} ms per request"
+            f" (load generator: {figures['client_cpu_seconds']} s)"
         )
     return 1 if errors else 0
 
