@@ -22,6 +22,8 @@ class BotRuntime:
     store: Store | None = None
     live: LiveLibrary | None = None
     limiter: Any = None
+    #: twilio's RequestValidator for the auth token, built once
+    validator: Any = None
 
 
 def runtime(app: Flask) -> BotRuntime:

@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
 from bot import runtime
@@ -367,3 +368,25 @@ def test_the_real_limiter_quiets_a_sender_after_the_limit_but_lets_an_emergency_
     assert tw.messages(emergency) == [tw.REPLIES["emergency/en"]]
     other = tw.post(client, tw.params("hello", sender="+15005550124"))
     assert tw.messages(other) == [_menu(tw)]
+
+
+def test_a_signature_over_the_url_with_its_default_port_is_accepted(client, tw):
+    # Twilio has signed https URLs both with and without ":443"; both must pass.
+    params = tw.params("my boss took my passport")
+    with_port = tw.URL.replace("https://", "").split("/")[0]
+    url = f"https://{with_port}:443/sms"
+    response = client.post(
+        "/sms", data=params, headers={"X-Twilio-Signature": tw.sign(url, params)}
+    )
+    assert response.status_code == 200
+    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+
+
+def test_repeated_form_fields_are_all_signed(client, tw):
+    params = MultiDict([*tw.params("hello").items(), ("MediaUrl0", "b"), ("MediaUrl0", "a")])
+    signature = tw.sign(tw.URL + "/sms", params)
+    response = client.post("/sms", data=params, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    dropped = [p for p in params.items(multi=True) if p != ("MediaUrl0", "a")]
+    response = client.post("/sms", data=dropped, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
