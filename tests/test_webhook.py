@@ -387,6 +387,6 @@ def test_repeated_form_fields_are_all_signed(client, tw):
     signature = tw.sign(tw.URL + "/sms", params)
     response = client.post("/sms", data=params, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 200
-    dropped = [p for p in params.items(multi=True) if p != ("MediaUrl0", "a")]
+    dropped = MultiDict([p for p in params.items(multi=True) if p != ("MediaUrl0", "a")])
     response = client.post("/sms", data=dropped, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
