@@ -53,11 +53,10 @@ FUNCTION_WORDS = (SPANISH_WORDS | ENGLISH_WORDS) - CONTENT_MARKERS
 def detect_language(words: Sequence[str], hits: Iterable[Any], library: Library) -> str:
     """The reply language: Spanish when the message leans Spanish, else the library's default."""
     votes = {lang: 0.0 for lang in library.languages}
-    for word in words:
-        if "es" in votes and word in SPANISH_WORDS:
-            votes["es"] += 1
-        if "en" in votes and word in ENGLISH_WORDS:
-            votes["en"] += 1
+    if "es" in votes:
+        votes["es"] += sum(map(SPANISH_WORDS.__contains__, words))
+    if "en" in votes:
+        votes["en"] += sum(map(ENGLISH_WORDS.__contains__, words))
     for hit in hits:
         if hit.keyword.lang in votes:
             votes[hit.keyword.lang] += 0.5 * len(hit.keyword.words)

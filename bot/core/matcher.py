@@ -142,6 +142,8 @@ class Matcher:
     single: Mapping[str, tuple[_Keyword, ...]]
     #: (first word, second word) -> the longer keywords that start with them
     by_first_pair: Mapping[tuple[str, str], tuple[_Keyword, ...]]
+    #: the first words of the longer keywords
+    phrase_starts: frozenset[str]
     #: the keys of near_words, as a set to intersect with
     near_keys: frozenset[str]
     #: how each word the library spells resolves, worked out once when the library loads
@@ -186,6 +188,7 @@ def build_matcher(library: Library) -> Matcher:
         keyword_words=frozenset(single),
         single={w: tuple(kws) for w, kws in single.items()},
         by_first_pair={pair: tuple(kws) for pair, kws in by_first_pair.items()},
+        phrase_starts=frozenset(first for first, _ in by_first_pair),
         near_words={key: tuple(words) for key, words in near_words.items()},
         near_keys=frozenset(near_words),
         known_words={},
@@ -299,6 +302,8 @@ def _find_keywords(
                 if kw not in seen:
                     seen.add(kw)
                     hits.append(_Hit(kw, first_score, start, start, first_guessed))
+            if first not in matcher.phrase_starts:
+                continue
             for second_at in range(start + 1, min(start + PHRASE_MAX_GAP + 2, end)):
                 for second, second_score in resolved[second_at].items():
                     for kw in matcher.by_first_pair.get((first, second), ()):
