@@ -234,7 +234,8 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
     if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
         return ({word: EXACT} if word in vocabulary else {}), _NO_GUESSES
     found: dict[str, float] = {}
-    for cut in range(PREFIX_MIN_LENGTH, len(word)):
+    # Only stems a few letters shorter than the word can extend to it (at most 5, see below).
+    for cut in range(max(PREFIX_MIN_LENGTH, len(word) - 5), len(word)):
         stem = word[:cut]
         if stem in vocabulary and len(word) - cut <= _max_prefix_extension(cut):
             found[stem] = PREFIX
