@@ -390,3 +390,12 @@ def test_repeated_form_fields_are_all_signed(client, tw):
     dropped = MultiDict([p for p in params.items(multi=True) if p != ("MediaUrl0", "a")])
     response = client.post("/sms", data=dropped, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
+
+
+def test_a_form_twilio_never_sends_is_refused_not_answered(client, tw, monkeypatch):
+    def unsignable(*_args, **_kwargs):
+        raise TypeError("'<' not supported between instances of 'NoneType' and 'str'")
+
+    monkeypatch.setattr("twilio.request_validator.RequestValidator.compute_signature", unsignable)
+    response = tw.post(client, tw.params("hello"))
+    assert response.status_code == 403

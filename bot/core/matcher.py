@@ -246,7 +246,7 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
     guesses = set()
     keys = _one_letter_dropped(word)
     keys.add(word)
-    for key in keys & matcher.near_keys:  # one set operation instead of a lookup per key
+    for key in sorted(keys & matcher.near_keys):  # one set operation, in a fixed order
         for candidate in near[key]:
             if candidate in found:
                 continue
