@@ -396,6 +396,8 @@ def test_a_form_twilio_never_sends_is_refused_not_answered(client, tw, monkeypat
     def unsignable(*_args, **_kwargs):
         raise TypeError("'<' not supported between instances of 'NoneType' and 'str'")
 
+    params = tw.params("hello")
+    signature = tw.sign(tw.URL + "/sms", params)
     monkeypatch.setattr("twilio.request_validator.RequestValidator.compute_signature", unsignable)
-    response = tw.post(client, tw.params("hello"))
+    response = client.post("/sms", data=params, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
