@@ -289,17 +289,13 @@ def _ucs2_message(chars: tuple[str, ...], publish_fixes: bool) -> str:
 # --- Keywords and menu -----------------------------------------------------------------------
 
 
-def _keyword_line(topic: Topic, lang: str, keyword: str) -> int:
-    return topic.keyword_lines.get((lang, keyword), topic.line)
-
-
 def _exact_only(library: Library) -> tuple[list[ExactOnlyKeyword], list[Problem]]:
     exact, problems = [], []
     for topic in library.topics:
         for lang in library.languages:
             for word in topic.all_keywords(lang):
                 norm = normalize(word)
-                line = _keyword_line(topic, lang, word)
+                line = library.keyword_line(topic.id, lang, word)
                 if not norm:
                     problems.append(
                         _warning(
@@ -342,8 +338,8 @@ def _confusions(library: Library) -> list[Problem]:
                 if score is None:
                     continue
                 line_a, line_b = (
-                    _keyword_line(topic, lang, word),
-                    _keyword_line(other, lang, other_word),
+                    library.keyword_line(topic.id, lang, word),
+                    library.keyword_line(other.id, lang, other_word),
                 )
                 problems.append(
                     _warning(

@@ -67,10 +67,6 @@ class Topic:
     #: Weak keywords: words that set a scene ("hotel", "rancho") count half, and only tip the
     #: balance; an emergency context word never overrides other topics as emergency keywords do.
     context: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
-    #: Where each keyword is written, (lang, keyword) -> line in keywords.yaml, for checks.
-    keyword_lines: Mapping[tuple[str, str], int] = field(
-        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
-    )
     line: int = field(default=0, compare=False, repr=False)
 
     def all_keywords(self, lang: str) -> tuple[str, ...]:
@@ -112,6 +108,24 @@ class Library:
         if topic.silent:
             return None
         return topic.replies.get(lang) or topic.replies[self.default_language]
+
+    def keyword_line(self, topic_id: str, lang: str, keyword: str) -> int:
+        """The line of keywords.yaml where a keyword is written (its topic's line if not found)."""
+        return self._keyword_lines.get((topic_id, lang, keyword), self.by_id[topic_id].line)
+
+    @cached_property
+    def _keyword_lines(self) -> Mapping[tuple[str, str, str], int]:
+        # Worked out again only when asked (by checks), so serving workers do not hold a line
+        # number for every keyword.
+        raw, lines = _parse_yaml(self.bundle[KEYWORDS_FILE])
+        found: dict[tuple[str, str, str], int] = {}
+        for index, topic in enumerate(raw["topics"]):
+            for field_name in ("keywords", "context"):
+                for lang, words in (topic.get(field_name) or {}).items():
+                    for k, word in enumerate(words):
+                        key = (topic["id"], lang, word.strip())
+                        found[key] = lines.of(("topics", index, field_name, lang, k))
+        return MappingProxyType(found)
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -309,8 +323,6 @@ def load_library(bundle: Bundle) -> Library:
                     f"topic {ts.id!r} uses language {lang!r}, not in languages {list(languages)}",
                 )
 
-        keyword_lines: dict[tuple[str, str], int] = {}
-
         lists: dict[str, dict[str, tuple[str, ...]]] = {"keywords": {}, "context": {}}
         for field_name, by_lang in lists.items():
             for lang in languages:
@@ -331,7 +343,6 @@ def load_library(bundle: Bundle) -> Library:
                         continue
                     seen_keywords[(lang, folded)] = ts.id
                     kept.append(word.strip())
-                    keyword_lines[(lang, word.strip())] = kline
                 by_lang[lang] = tuple(kept)
         keywords, context = lists["keywords"], lists["context"]
 
@@ -374,7 +385,6 @@ def load_library(bundle: Bundle) -> Library:
                 segment_budget=ts.segment_budget or spec.segment_budget,
                 silent=ts.silent,
                 priority=ts.priority,
-                keyword_lines=MappingProxyType(keyword_lines),
                 line=tline,
             )
         )

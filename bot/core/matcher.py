@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
@@ -118,7 +119,7 @@ class Match:
     keyword: str | None = None
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each is built once
+@dataclass(frozen=True, eq=False, slots=True)  # hashed by identity: each is built once
 class _Keyword:
     topic: str
     lang: str
@@ -144,8 +145,6 @@ class Matcher:
     by_first_pair: Mapping[tuple[str, str], tuple[_Keyword, ...]]
     #: the first words of the longer keywords
     phrase_starts: frozenset[str]
-    #: the keys of near_words, as a set to intersect with
-    near_keys: frozenset[str]
     #: how each word the library spells resolves, worked out once when the library loads
     known_words: Mapping[str, tuple[Mapping[str, float], frozenset[str]]]
     #: a keyword word, and each form of it with one letter dropped -> the keyword words it came from
@@ -165,7 +164,8 @@ def build_matcher(library: Library) -> Matcher:
         for strength, lists in ((1.0, topic.keywords), (CONTEXT_WEIGHT, topic.context)):
             for lang, keywords in lists.items():
                 for text in keywords:
-                    words = tuple(tokenize(text))
+                    # Interned, so each distinct word is stored once however many keywords use it.
+                    words = tuple(sys.intern(w) for w in tokenize(text))
                     if not words:
                         continue
                     weight = strength * _weight(words)
@@ -190,7 +190,6 @@ def build_matcher(library: Library) -> Matcher:
         by_first_pair={pair: tuple(kws) for pair, kws in by_first_pair.items()},
         phrase_starts=frozenset(first for first, _ in by_first_pair),
         near_words={key: tuple(words) for key, words in near_words.items()},
-        near_keys=frozenset(near_words),
         known_words={},
     )
     # Library words are most of what a message's words resolve to; resolving them here, from the
@@ -246,7 +245,7 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
     guesses = set()
     keys = _one_letter_dropped(word)
     keys.add(word)
-    for key in sorted(keys & matcher.near_keys):  # one set operation, in a fixed order
+    for key in sorted(keys & near.keys()):  # one set operation, in a fixed order
         for candidate in near[key]:
             if candidate in found:
                 continue
@@ -265,7 +264,7 @@ def _one_letter_dropped(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Hit:
     keyword: _Keyword
     score: float

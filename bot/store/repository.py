@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
 from bot.core.library import bundle_digest
-from bot.store.models import LANG_MAX, TOPIC_MAX, DailyCount, LibraryRevision, LiveRevision
+from bot.store.models import LANG_MAX, TOPIC_MAX, daily_count, library_revision, live_revision
 
 #: Seconds to wait for a PostgreSQL connection before giving up (a dead database must fail fast).
 CONNECT_TIMEOUT = 2
@@ -343,7 +343,7 @@ class Store:
         """A revision by id; UnknownRevision when there is none."""
         with self._read() as conn:
             row = conn.execute(
-                select(LibraryRevision.__table__).where(LibraryRevision.id == revision_id)
+                select(library_revision).where(library_revision.c.id == revision_id)
             ).one_or_none()
         if row is None:
             raise UnknownRevision(revision_id)
@@ -351,7 +351,7 @@ class Store:
 
     def history(self, limit: int = 20) -> list[RevisionSummary]:
         """The newest revisions first, without their files."""
-        t = LibraryRevision.__table__
+        t = library_revision
         with self._read() as conn:
             live = conn.scalar(_LIVE_ID)
             rows = conn.execute(
@@ -405,10 +405,10 @@ class Store:
                     conn, content, bundle_digest(content), published_by, comment
                 )
                 claimed = conn.execute(
-                    self._insert(LiveRevision.__table__)
+                    self._insert(live_revision)
                     .values(id=1, revision_id=row.id)
                     .on_conflict_do_nothing(index_elements=["id"])
-                    .returning(LiveRevision.id)
+                    .returning(live_revision.c.id)
                 ).first()
                 if claimed is None:
                     raise _AlreadyLive  # roll back the revision just inserted
@@ -424,7 +424,7 @@ class Store:
         """Make an existing revision live again; UnknownRevision when there is none."""
         with self._write() as conn:
             row = conn.execute(
-                select(LibraryRevision.__table__).where(LibraryRevision.id == revision_id)
+                select(library_revision).where(library_revision.c.id == revision_id)
             ).one_or_none()
             if row is None:
                 raise UnknownRevision(revision_id)
@@ -435,7 +435,7 @@ class Store:
         self, conn: Connection, content: dict[str, str], digest: str, by: str, comment: str
     ) -> Any:
         return conn.execute(
-            insert(LibraryRevision.__table__)
+            insert(library_revision)
             .values(
                 published_at=datetime.now(UTC),
                 published_by=by.strip()[:200],
@@ -443,12 +443,12 @@ class Store:
                 content=content,
                 digest=digest,
             )
-            .returning(*LibraryRevision.__table__.c)
+            .returning(*library_revision.c)
         ).one()
 
     def _point_live(self, conn: Connection, revision_id: int) -> None:
         conn.execute(
-            self._insert(LiveRevision.__table__)
+            self._insert(live_revision)
             .values(id=1, revision_id=revision_id)
             .on_conflict_do_update(index_elements=["id"], set_={"revision_id": revision_id})
         )
@@ -467,7 +467,7 @@ class Store:
             raise ValueError("add_count: lang must be a language code")
         if not isinstance(day, date) or isinstance(day, datetime):
             raise TypeError("add_count: day must be a date")
-        t = DailyCount.__table__
+        t = daily_count
         with self._write() as conn:
             conn.execute(
                 self._insert(t)
@@ -479,7 +479,7 @@ class Store:
 
     def counts(self, since_day: date) -> list[CountRow]:
         """Every count from since_day on, by day, topic and language."""
-        t = DailyCount.__table__
+        t = daily_count
         with self._read() as conn:
             rows = conn.execute(
                 select(t.c.day, t.c.topic, t.c.lang, t.c.count)
@@ -490,7 +490,7 @@ class Store:
 
     def count_total(self, since_day: date) -> int:
         """The sum of all counts from since_day on."""
-        t = DailyCount.__table__
+        t = daily_count
         with self._read() as conn:
             return int(
                 conn.scalar(
@@ -499,11 +499,11 @@ class Store:
             )
 
 
-_LIVE_ID = select(LiveRevision.revision_id).where(LiveRevision.id == 1)
+_LIVE_ID = select(live_revision.c.revision_id).where(live_revision.c.id == 1)
 _LIVE_ROW = (
-    select(LibraryRevision.__table__)
-    .join(LiveRevision, LiveRevision.revision_id == LibraryRevision.id)
-    .where(LiveRevision.id == 1)
+    select(library_revision)
+    .join(live_revision, live_revision.c.revision_id == library_revision.c.id)
+    .where(live_revision.c.id == 1)
 )
 
 

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from bot.store import NotMigrated, Store, StoreUnavailable, normalize_url
-from bot.store.models import Base
+from bot.store.models import metadata
 
 EXPECTED_COLUMNS = {
     "library_revision": {"id", "published_at", "published_by", "comment", "content", "digest"},
@@ -47,7 +47,7 @@ def test_no_column_could_hold_a_number_or_a_message(store):
 
 def test_models_match_the_migrations(store):
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 
