@@ -30,7 +30,7 @@ class Settings:
     #: Twilio auth token; requests to /sms are refused without it (unless DEV_INSECURE).
     twilio_auth_token: str = field(default="", repr=False)
     #: SQLAlchemy URL; empty means an SQLite file in the instance folder.
-    database_url: str = ""
+    database_url: str = field(default="", repr=False)  # may carry a password
     #: The URL Twilio calls, e.g. https://bot.example.org; the signature is checked against it.
     public_base_url: str = ""
     #: How many proxies in front of the app set X-Forwarded-*; used when PUBLIC_BASE_URL is empty.
@@ -46,7 +46,7 @@ class Settings:
     #: Replies per sender within the window before the bot goes quiet to that sender.
     rate_limit: str = "10 per 10 minutes"
     #: Where rate-limit counters live: memory:// (one process) or redis://host:port/db (shared).
-    rate_limit_storage_url: str = "memory://"
+    rate_limit_storage_url: str = field(default="memory://", repr=False)  # may carry a password
     #: Secret for the keyed hash of senders in rate-limit keys; random per process when empty.
     rate_limit_secret: str = field(default="", repr=False)
     #: How often the rate-limit key secret rotates, in seconds.

@@ -236,13 +236,13 @@ def test_the_fallback_reply_is_one_gsm7_segment_with_only_verified_numbers():
     assert all(registry.lookup(n.text) is not None for n in found)
 
 
-def test_without_a_token_sms_is_refused_with_a_clear_503(make_app, tw):
+def test_without_a_token_sms_is_refused_with_a_clear_403(make_app, tw):
     client = make_app(twilio_auth_token="").test_client()
     response = client.post("/sms", data=tw.params("hello"))
-    assert response.status_code == 503
+    assert response.status_code == 403
     assert b"TWILIO_AUTH_TOKEN" in response.data
     # Even a request signed with some token is refused: there is nothing to check it against.
-    assert tw.post(client, tw.params("hello")).status_code == 503
+    assert tw.post(client, tw.params("hello")).status_code == 403
 
 
 def test_dev_insecure_without_a_token_serves_unsigned_requests_and_says_so(make_app, tw, caplog):

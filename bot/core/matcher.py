@@ -320,12 +320,15 @@ def _find_keywords(
     phrases = [h for h in hits if len(h.keyword.words) > 1]
     if not phrases:
         return hits
-    covered = {at for p in phrases for at in range(p.first, p.last + 1)}
+    over: dict[int, list[_Hit]] = defaultdict(list)  # position -> the phrases spanning it
+    for phrase in phrases:
+        for at in range(phrase.first, phrase.last + 1):
+            over[at].append(phrase)
 
     def kept(hit: _Hit) -> bool:
         if hit.first == hit.last:  # one word: any phrase over it is longer
-            return hit.first not in covered
-        return not any(hit.inside(other) for other in phrases)
+            return hit.first not in over
+        return not any(hit.inside(other) for other in over.get(hit.first, ()))
 
     return [h for h in hits if kept(h)]
 
