@@ -6,8 +6,8 @@ Starts `gunicorn -c gunicorn.conf.py wsgi:app` on a free loopback port with a th
 a temporary SQLite database, drives POST /sms from N threads (http.client, one keep-alive
 connection each) for --seconds (after --warmup) or --max-requests, whichever comes first, then
 stops the server and reports requests, errors (non-200, or a body that is not TwiML), req/s and
-latency percentiles. Texts come from /work/shared/dev-messages.jsonl when present (read at run
-time, never copied), else tests/corpus/messages.jsonl, plus generated ones; senders vary and
+latency percentiles. Texts come from ../shared/dev-messages.jsonl when present (read at run
+time, never copied), else tests/corpus/batch-0.jsonl, plus generated ones; senders vary and
 RATE_LIMIT is set high so the limiter runs but never silences anyone.
 """
 
@@ -37,8 +37,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SHARED_CORPUS = Path("/work/shared/dev-messages.jsonl")
-OWN_CORPUS = ROOT / "tests" / "corpus" / "messages.jsonl"
+SHARED_CORPUS = ROOT.parent / "shared" / "dev-messages.jsonl"
+OWN_CORPUS = ROOT / "tests" / "corpus" / "batch-0.jsonl"
 HOST = "127.0.0.1"
 #: Distinct senders, so the per-sender limiter keeps state as it would for real traffic.
 SENDERS = 5_000

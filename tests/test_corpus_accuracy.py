@@ -1,4 +1,10 @@
-"""The bundled library measured on the project's own labelled corpus: accuracy may not drop."""
+"""The bundled library measured on the project's own labelled corpus: accuracy may not drop.
+
+tests/corpus holds texts written for this project in five batches, each by a writer who never saw
+the library (batch-0 is the first, batch-4 imitates the shared dev set's style). Each batch was
+first measured as it came, then used to widen the vocabulary; README "Matcher accuracy" gives
+both figures.
+"""
 
 from pathlib import Path
 
@@ -8,7 +14,7 @@ from bot.core.evaluate import evaluate, read_labelled
 from bot.core.library import load_library_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "tests" / "corpus" / "messages.jsonl"
+CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.jsonl"))
 
 # Floors sit a little under what the library measures today, so a change that makes the
 # matcher worse fails here; raise them when the library gets better.
@@ -18,12 +24,15 @@ LANGUAGE_FLOOR = 0.97
 
 @pytest.fixture(scope="module")
 def report():
-    with CORPUS.open(encoding="utf-8") as lines:
-        return evaluate(read_labelled(lines, source=str(CORPUS)), load_library_dir(ROOT))
+    cases = []
+    for path in CORPUS:
+        with path.open(encoding="utf-8") as lines:
+            cases += read_labelled(lines, source=str(path))
+    return evaluate(cases, load_library_dir(ROOT))
 
 
 def test_the_corpus_is_large_enough_to_mean_something(report):
-    assert report.total >= 200
+    assert report.total >= 900
 
 
 def test_top1_accuracy_stays_above_its_floor(report):
