@@ -18,32 +18,20 @@ from bot.core.library import load_library
 from bot.core.matcher import keyword_confusion
 from bot.core.numbers import load_registry
 from bot.core.sms import Change
+from tests.core.sample_registry import HOTLINE_AND_911
 
 TODAY = dt.date(2026, 11, 25)
 
-REGISTRY = """\
-numbers:
-  - id: hotline
-    number: "1-888-373-7888"
-    what: National Human Trafficking Hotline
-    source: test
-    verified: 2026-11-24
-  - id: hotline-text
-    number: "233733"
-    what: Hotline, text
-    source: test
-    verified: 2026-11-24
-  - id: emergency
-    number: "911"
-    what: Emergency services
-    source: test
-    verified: 2026-11-24
+REGISTRY = (
+    HOTLINE_AND_911
+    + """\
   - id: wa-211
     number: "211"
     what: Washington 211
     source: test
     verified: 2026-11-24
 """
+)
 
 KEYWORDS = """\
 languages: [en, es]

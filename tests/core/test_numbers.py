@@ -14,32 +14,20 @@ from bot.core.numbers import (
     normalize_number,
     unknown_numbers,
 )
+from tests.core.sample_registry import HOTLINE_AND_911
 
 REPO = Path(__file__).resolve().parents[2]
 
-REGISTRY = """\
-numbers:
-  - id: hotline
-    number: "1-888-373-7888"
-    what: National Human Trafficking Hotline
-    source: test
-    verified: 2026-11-24
-  - id: hotline-text
-    number: "233733"
-    what: Hotline, text
-    source: test
-    verified: 2026-11-24
-  - id: emergency
-    number: "911"
-    what: Emergency services
-    source: test
-    verified: 2026-11-24
+REGISTRY = (
+    HOTLINE_AND_911
+    + """\
   - id: dv
     number: "1-800-799-7233"
     what: Domestic violence hotline
     source: test
     verified: "2026-01-02"
 """
+)
 
 
 def digits_in(text):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
 
 from bot.store import CountRow, Store
+from tests.store.concurrency import run_at_once
 
 DAY = date(2026, 3, 1)
 
@@ -28,26 +28,12 @@ def test_add_count_upserts(store):
 
 def test_concurrent_workers_lose_no_counts(store, database_url):
     workers, each = 6, 20
-    stores = [Store(database_url) for _ in range(workers)]
-    barrier = threading.Barrier(workers)
-    errors: list[BaseException] = []
 
-    def run(s: Store) -> None:
-        barrier.wait()
-        try:
-            for _ in range(each):
-                s.add_count(DAY, "menu", "en")
-        except BaseException as exc:
-            errors.append(exc)
+    def count(_i: int, s: Store) -> None:
+        for _ in range(each):
+            s.add_count(DAY, "menu", "en")
 
-    threads = [threading.Thread(target=run, args=(s,)) for s in stores]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for s in stores:
-        s.dispose()
-    assert errors == []
+    run_at_once([Store(database_url) for _ in range(workers)], count)
     assert store.counts(DAY) == [CountRow(DAY, "menu", "en", workers * each)]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from datetime import UTC
 
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy import text
 
 from bot.core.library import bundle_digest, read_bundle, write_bundle
 from bot.store import Revision, Store, StoreError, UnknownRevision
+from tests.store.concurrency import run_at_once
 
 V1 = {"keywords.yaml": "topics: []\n", "responses/en/menu.txt": "Menu\n"}
 V2 = {**V1, "responses/es/menu.txt": "Menú ¿sí?\n"}
@@ -140,26 +140,15 @@ def test_a_damaged_revision_is_refused(store):
 
 
 def test_publish_if_empty_publishes_once_when_workers_race(store, database_url):
-    stores = [Store(database_url) for _ in range(4)]
-    results: list[Revision] = []
-    barrier = threading.Barrier(len(stores))
-
-    def run(i: int, s: Store) -> None:
-        barrier.wait()
-        results.append(
-            s.publish_if_empty({"keywords.yaml": f"worker {i}\n"}, published_by="w", comment="")
-        )
-
-    threads = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(stores)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for s in stores:
-        s.dispose()
+    results = run_at_once(
+        [Store(database_url) for _ in range(4)],
+        lambda i, s: s.publish_if_empty(
+            {"keywords.yaml": f"worker {i}\n"}, published_by="w", comment=""
+        ),
+    )
     live = store.live_revision()
     assert live is not None
-    assert [r.id for r in results] == [live.id] * len(stores)
+    assert [r.id for r in results] == [live.id] * 4
     assert [h.id for h in store.history()] == [live.id]
     # With a live revision, publish_if_empty leaves it alone.
     assert store.publish_if_empty(V1, published_by="w", comment="").id == live.id

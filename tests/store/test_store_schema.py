@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -12,6 +11,7 @@ from sqlalchemy import inspect
 
 from bot.store import NotMigrated, Store, StoreUnavailable, normalize_url
 from bot.store.models import metadata
+from tests.store.concurrency import run_at_once
 
 EXPECTED_COLUMNS = {
     "library_revision": {"id", "published_at", "published_by", "comment", "content", "digest"},
@@ -57,23 +57,7 @@ def test_migrate_is_idempotent(store):
 
 
 def test_workers_migrating_at_once_do_not_collide(database_url):
-    stores = [Store(database_url) for _ in range(4)]
-    errors: list[BaseException] = []
-
-    def run(s: Store) -> None:
-        try:
-            s.migrate()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(s,)) for s in stores]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for s in stores:
-        s.dispose()
-    assert errors == []
+    run_at_once([Store(database_url) for _ in range(4)], lambda _i, s: s.migrate())
     check = Store(database_url)
     assert check.schema_revision() == "0001"
     check.dispose()
