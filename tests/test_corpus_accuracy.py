@@ -1,7 +1,7 @@
 """The bundled library measured on the project's own labelled corpus: accuracy may not drop.
 
-tests/corpus holds texts written for this project in five batches, each by a writer who never saw
-the library (batch-0 is the first, batch-4 imitates the shared dev set's style). Each batch was
+tests/corpus holds texts written for this project in six batches, each by a writer who never saw
+the library (batch-0 is the first; batch-4 and batch-5 imitate the shared dev set's style). Each batch was
 first measured as it came, then used to widen the vocabulary; README "Matcher accuracy" gives
 both figures.
 """
@@ -32,7 +32,7 @@ def report():
 
 
 def test_the_corpus_is_large_enough_to_mean_something(report):
-    assert report.total >= 900
+    assert report.total >= 1100
 
 
 def test_top1_accuracy_stays_above_its_floor(report):
