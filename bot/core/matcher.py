@@ -309,6 +309,10 @@ def _find_keywords(
                     for kw in matcher.by_first_pair.get((first, second), ()):
                         if kw in seen:
                             continue
+                        if len(kw.words) > 2:  # most long phrases fail at their third word
+                            third, after = kw.words[2], resolved[second_at + 1 : second_at + 3]
+                            if not any(third in candidates_there for candidates_there in after):
+                                continue
                         found = _follow_phrase(kw.words, resolved, guessed, second_at)
                         if found is not None:
                             seen.add(kw)
