@@ -32,10 +32,6 @@ EMPTY_TWIML = str(MessagingResponse()).encode("utf-8")
 #: Who and why, on the revision published automatically on first start.
 AUTO_PUBLISHER = "auto"
 AUTO_COMMENT = "bundled library, first start"
-#: Tries, and the pause before the next (times the try number), for a first start that races
-#: other workers to create the schema and publish the bundled library.
-FIRST_START_ATTEMPTS = 5
-FIRST_START_RETRY_SECONDS = 0.2
 #: How often pending daily counts go to the database, in seconds.
 COUNT_FLUSH_SECONDS = 5.0
 #: The background thread never polls faster than this, even with RELOAD_SECONDS=0.
@@ -232,24 +228,14 @@ class LiveLibrary:
 
     def _live_or_first_publish(self) -> Revision:
         """The live revision; on an empty database, migrate it and publish the bundled library."""
-        from bot.store import NotMigrated, StoreUnavailable
+        from bot.store import NotMigrated
 
         store = self._require_store()
         try:
             revision = store.live_revision()
         except NotMigrated:
             revision = None
-        if revision is not None:
-            return revision
-        # The database answered, so it is reachable: workers starting together race to create
-        # the schema, and SQLite tells the losers "database is locked" at once instead of making
-        # them wait. They try again shortly rather than start degraded on the bundled files.
-        for attempt in range(1, FIRST_START_ATTEMPTS):
-            try:
-                return self._first_start(store)
-            except StoreUnavailable:
-                time.sleep(FIRST_START_RETRY_SECONDS * attempt)
-        return self._first_start(store)
+        return revision or self._first_start(store)
 
     def _first_start(self, store: Store) -> Revision:
         """Migrate an empty database and publish the bundled library, unless another worker did."""

@@ -324,26 +324,3 @@ def test_reload_seconds_zero_does_not_spin(make_app, tw, seconds):
     live.ensure_running()
     time.sleep(0.5)
     assert 1 <= len(calls) <= 15
-
-
-def test_a_worker_that_loses_the_first_start_race_retries_instead_of_going_degraded(
-    make_app, monkeypatch
-):
-    from bot.store import Store, StoreUnavailable
-
-    real_migrate = Store.migrate
-    failures = []
-
-    def locked_once(self):
-        if not failures:
-            failures.append("database is locked")
-            raise StoreUnavailable("database is locked")
-        return real_migrate(self)
-
-    monkeypatch.setattr(Store, "migrate", locked_once)
-    monkeypatch.setattr("bot.live.FIRST_START_RETRY_SECONDS", 0.01)
-    app = make_app()
-    runtime(app).live.start()
-    assert failures == ["database is locked"]
-    assert runtime(app).live.snapshot.revision_id == 1
-    assert runtime(app).live.current_health().status == "ok"

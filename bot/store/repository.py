@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +47,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 class StoreError(RuntimeError):
     """The store could not do what was asked; the message is fit to show an operator."""
+
+
+#: Tries, and the pause before the next (times the try number), when SQLite is locked by
+#: another worker's migration.
+MIGRATE_ATTEMPTS = 5
+MIGRATE_RETRY_SECONDS = 0.2
 
 
 class StoreUnavailable(StoreError):
@@ -276,6 +283,18 @@ class Store:
 
     def migrate(self) -> str | None:
         """Bring the schema to the newest migration (alembic upgrade head); returns that revision."""
+        for attempt in range(1, MIGRATE_ATTEMPTS):
+            try:
+                return self._migrate()
+            except StoreUnavailable as exc:
+                # Workers migrating a new SQLite file together: SQLite answers the losers
+                # "database is locked" at once rather than making them wait, so wait and retry.
+                if self.dialect != "sqlite" or "locked" not in str(exc):
+                    raise
+                time.sleep(MIGRATE_RETRY_SECONDS * attempt)
+        return self._migrate()
+
+    def _migrate(self) -> str | None:
         with _quiet_alembic():
             from alembic import command
             from alembic.util import CommandError

@@ -104,3 +104,27 @@ def test_a_dead_database_fails_fast_with_a_clear_error():
     assert "unavailable" in str(caught.value)
     assert "secret" not in str(caught.value)
     s.dispose()
+
+
+def test_a_migration_locked_out_by_another_worker_is_retried_on_sqlite_only(
+    database_url, monkeypatch
+):
+    store = Store(database_url)
+    real_migrate = Store._migrate
+    calls = []
+
+    def locked_once(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise StoreUnavailable("database x is unavailable: database is locked")
+        return real_migrate(self)
+
+    monkeypatch.setattr(Store, "_migrate", locked_once)
+    monkeypatch.setattr("bot.store.repository.MIGRATE_RETRY_SECONDS", 0.01)
+    if store.dialect == "sqlite":
+        assert store.migrate() == "0001"
+        assert len(calls) == 2
+    else:
+        with pytest.raises(StoreUnavailable):
+            store.migrate()
+    store.dispose()
