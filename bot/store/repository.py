@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -170,7 +171,7 @@ def _make_sqlite_transactional(engine: Engine, *, memory: bool) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -178,6 +179,21 @@ def _make_sqlite_transactional(engine: Engine, *, memory: bool) -> None:
         conn.exec_driver_sql(
             "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN"
         )
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch a file database to WAL once. The switch needs the file to itself and SQLite answers
+    "database is locked" at once instead of waiting, so workers opening a new file together retry.
+    """
+    for attempt in range(1, MIGRATE_ATTEMPTS + 1):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == MIGRATE_ATTEMPTS:
+                raise
+            time.sleep(MIGRATE_RETRY_SECONDS * attempt / 4)
 
 
 def _safe(url: URL) -> str:
