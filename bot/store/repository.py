@@ -50,10 +50,10 @@ class StoreError(RuntimeError):
     """The store could not do what was asked; the message is fit to show an operator."""
 
 
-#: Tries, and the pause before the next (times the try number), when SQLite is locked by
-#: another worker's migration.
-MIGRATE_ATTEMPTS = 5
-MIGRATE_RETRY_SECONDS = 0.2
+#: Tries, and the pause before the next (times the try number), when SQLite says "locked" at once
+#: because another worker is creating or migrating the same new file.
+SQLITE_LOCKED_ATTEMPTS = 5
+SQLITE_LOCKED_RETRY_SECONDS = 0.2
 
 
 class StoreUnavailable(StoreError):
@@ -185,15 +185,15 @@ def _use_wal(cursor: Any) -> None:
     """Switch a file database to WAL once. The switch needs the file to itself and SQLite answers
     "database is locked" at once instead of waiting, so workers opening a new file together retry.
     """
-    for attempt in range(1, MIGRATE_ATTEMPTS + 1):
+    for attempt in range(1, SQLITE_LOCKED_ATTEMPTS + 1):
         try:
             if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 cursor.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == MIGRATE_ATTEMPTS:
+            if "locked" not in str(exc) or attempt == SQLITE_LOCKED_ATTEMPTS:
                 raise
-            time.sleep(MIGRATE_RETRY_SECONDS * attempt / 4)
+            time.sleep(SQLITE_LOCKED_RETRY_SECONDS * attempt / 4)
 
 
 def _safe(url: URL) -> str:
@@ -299,7 +299,7 @@ class Store:
 
     def migrate(self) -> str | None:
         """Bring the schema to the newest migration (alembic upgrade head); returns that revision."""
-        for attempt in range(1, MIGRATE_ATTEMPTS):
+        for attempt in range(1, SQLITE_LOCKED_ATTEMPTS):
             try:
                 return self._migrate()
             except StoreUnavailable as exc:
@@ -307,7 +307,7 @@ class Store:
                 # "database is locked" at once rather than making them wait, so wait and retry.
                 if self.dialect != "sqlite" or "locked" not in str(exc):
                     raise
-                time.sleep(MIGRATE_RETRY_SECONDS * attempt)
+                time.sleep(SQLITE_LOCKED_RETRY_SECONDS * attempt)
         return self._migrate()
 
     def _migrate(self) -> str | None:

@@ -120,7 +120,7 @@ def test_a_migration_locked_out_by_another_worker_is_retried_on_sqlite_only(
         return real_migrate(self)
 
     monkeypatch.setattr(Store, "_migrate", locked_once)
-    monkeypatch.setattr("bot.store.repository.MIGRATE_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr("bot.store.repository.SQLITE_LOCKED_RETRY_SECONDS", 0.01)
     if store.dialect == "sqlite":
         assert store.migrate() == "0001"
         assert len(calls) == 2
