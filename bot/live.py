@@ -234,13 +234,9 @@ class LiveLibrary:
         try:
             revision = store.live_revision()
         except NotMigrated:
-            revision = None
-        return revision or self._first_start(store)
-
-    def _first_start(self, store: Store) -> Revision:
-        """Migrate an empty database and publish the bundled library, unless another worker did."""
-        store.migrate()
-        return store.live_revision() or self._publish_bundled()
+            store.migrate()  # only then: Alembic is imported to migrate, and stays in memory
+            revision = store.live_revision()
+        return revision or self._publish_bundled()
 
     def _publish_bundled(self) -> Revision:
         """Publish the bundled library unless another worker got there first."""
