@@ -31,6 +31,8 @@ EMERGENCY_TOPIC = "emergency"
 FUZZY_MIN_LENGTH = 5
 #: A keyword word this long or longer also matches words it starts: "evict" -> "evicted".
 PREFIX_MIN_LENGTH = 4
+#: The most letters a longer form may add to a keyword word (three for four-letter words).
+MAX_PREFIX_EXTENSION = 5
 #: Phrases tolerate this many extra words between their own ("took my passport" ~ "took my old passport").
 PHRASE_MAX_GAP = 1
 #: Scores of a word spelled out and of a longer form of a keyword word; typos score their ratio.
@@ -58,9 +60,11 @@ def fuzzy_threshold(length: int) -> float | None:
     return 80.0
 
 
-def _max_prefix_extension(length: int) -> int:
-    """How many letters a word may add to a keyword word it starts with: 'work'+'ers', not 'work'+'shop'."""
-    return 3 if length == PREFIX_MIN_LENGTH else 5
+def _extends(word: str, stem: str) -> bool:
+    """Whether a word is a keyword word plus a few letters: 'work'+'ers', not 'work'+'shop'."""
+    added = len(word) - len(stem)
+    limit = 3 if len(stem) == PREFIX_MIN_LENGTH else MAX_PREFIX_EXTENSION
+    return len(stem) >= PREFIX_MIN_LENGTH and 0 < added <= limit and word.startswith(stem)
 
 
 def _word_stands_for(word: str, keyword_word: str) -> float | None:
@@ -69,15 +73,10 @@ def _word_stands_for(word: str, keyword_word: str) -> float | None:
         return EXACT
     if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH:
         return None
-    extension = len(word) - len(keyword_word)
-    if (
-        len(keyword_word) >= PREFIX_MIN_LENGTH
-        and word.startswith(keyword_word)
-        and extension <= _max_prefix_extension(len(keyword_word))
-    ):
+    if _extends(word, keyword_word):
         return PREFIX
     threshold = fuzzy_threshold(len(keyword_word))
-    if threshold is None or abs(extension) > 1:
+    if threshold is None or abs(len(word) - len(keyword_word)) > 1:
         return None
     one_edit_apart = ({word} | _one_letter_dropped(word)) & (
         {keyword_word} | _one_letter_dropped(keyword_word)
@@ -233,10 +232,10 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
     if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
         return ({word: EXACT} if word in vocabulary else {}), _NO_GUESSES
     found: dict[str, float] = {}
-    # Only stems a few letters shorter than the word can extend to it (at most 5, see below).
-    for cut in range(max(PREFIX_MIN_LENGTH, len(word) - 5), len(word)):
+    # Only stems a few letters shorter than the word can extend to it.
+    for cut in range(max(PREFIX_MIN_LENGTH, len(word) - MAX_PREFIX_EXTENSION), len(word)):
         stem = word[:cut]
-        if stem in vocabulary and len(word) - cut <= _max_prefix_extension(cut):
+        if stem in vocabulary and _extends(word, stem):
             found[stem] = PREFIX
     if word in vocabulary:
         found[word] = EXACT

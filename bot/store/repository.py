@@ -181,6 +181,13 @@ def _make_sqlite_transactional(engine: Engine, *, memory: bool) -> None:
         )
 
 
+def _revision_row(conn: Connection, revision_id: int) -> Any:
+    """The library_revision row with this id, or None."""
+    return conn.execute(
+        select(library_revision).where(library_revision.c.id == revision_id)
+    ).one_or_none()
+
+
 def _use_wal(cursor: Any) -> None:
     """Switch a file database to WAL once. The switch needs the file to itself and SQLite answers
     "database is locked" at once instead of waiting, so workers opening a new file together retry.
@@ -377,9 +384,7 @@ class Store:
     def get_revision(self, revision_id: int) -> Revision:
         """A revision by id; UnknownRevision when there is none."""
         with self._read() as conn:
-            row = conn.execute(
-                select(library_revision).where(library_revision.c.id == revision_id)
-            ).one_or_none()
+            row = _revision_row(conn, revision_id)
         if row is None:
             raise UnknownRevision(revision_id)
         return _revision(row)
@@ -458,9 +463,7 @@ class Store:
     def rollback(self, revision_id: int) -> Revision:
         """Make an existing revision live again; UnknownRevision when there is none."""
         with self._write() as conn:
-            row = conn.execute(
-                select(library_revision).where(library_revision.c.id == revision_id)
-            ).one_or_none()
+            row = _revision_row(conn, revision_id)
             if row is None:
                 raise UnknownRevision(revision_id)
             self._point_live(conn, revision_id)
