@@ -322,3 +322,34 @@ def test_each_fixed_odd_request_gets_valid_twiml(client: FlaskClient) -> None:
     ]
     for kwargs in cases:
         _assert_twiml(client.post("/sms", headers=_signed_headers(kwargs), **kwargs))
+
+
+@PROPERTY_SETTINGS
+@given(
+    body=st.one_of(
+        st.binary(max_size=600),
+        st.lists(st.tuples(any_unicode, any_unicode), max_size=8).map(urlencode).map(str.encode),
+        st.text(alphabet="=&+%;AbBody0Fé🆘", max_size=80).map(str.encode),
+    ),
+    content_type=st.sampled_from(
+        [
+            "application/x-www-form-urlencoded",
+            "application/x-www-form-urlencoded; charset=utf-8",
+            "Application/X-WWW-Form-Urlencoded",
+        ]
+    ),
+)
+def test_the_webhook_reads_a_urlencoded_body_exactly_as_werkzeug_does(
+    body: bytes, content_type: str
+) -> None:
+    from werkzeug.wrappers import Request
+
+    from bot.webhook import MAX_CONTENT_LENGTH, read_form
+
+    def environ() -> dict:
+        return EnvironBuilder(
+            path="/sms", method="POST", data=body, content_type=content_type
+        ).get_environ()
+
+    werkzeug_form = Request(environ()).form.to_dict(flat=False)
+    assert dict(read_form(environ(), MAX_CONTENT_LENGTH)) == werkzeug_form

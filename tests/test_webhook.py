@@ -129,6 +129,35 @@ def test_get_on_sms_is_405_so_sender_data_never_travels_in_a_url(app, client):
     assert _today_counts(app) == {}
 
 
+def test_a_body_sent_without_a_content_length_is_read_and_answered(app, tw):
+    from urllib.parse import urlencode
+
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Response
+
+    params = tw.params("my boss took my passport")
+    environ = EnvironBuilder(
+        path="/sms",
+        method="POST",
+        data=urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": tw.sign(tw.URL + "/sms", params)},
+    ).get_environ()
+    # Chunked, as gunicorn passes such a body on: no length, a stream that ends by itself.
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True
+    response = Response.from_app(app, environ)
+    assert response.status_code == 200
+    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+
+
+def test_a_body_over_the_size_limit_gets_413_before_its_signature_is_checked(app, client, tw):
+    params = tw.params("x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    response = tw.post(client, params)
+    assert response.status_code == 413
+    assert _today_counts(app) == {}
+
+
 @pytest.mark.parametrize("text", ["STOP", "stop", "  Unsubscribe. ", "CANCEL"])
 def test_an_opt_out_gets_an_empty_response(client, tw, text):
     response = tw.post(client, tw.params(text))
@@ -210,16 +239,30 @@ def test_a_library_that_cannot_be_loaded_at_all_still_answers_with_the_hotline(
     assert health.json["status"] == "down"
 
 
-def test_an_error_after_the_view_still_reaches_twilio_as_the_fallback_reply(app, client, tw):
+def test_an_error_while_picking_the_reply_still_reaches_twilio_as_the_fallback_reply(
+    client, tw, monkeypatch
+):
+    def broken(*_args):
+        raise KeyError("no such reply")
+
+    monkeypatch.setattr("bot.live.Snapshot.reply", broken)
+    response = tw.post(client, tw.params("my boss took my passport"))
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    assert tw.messages(response) == [FALLBACK_REPLY]
+
+
+def test_sms_is_answered_before_flask_so_flask_hooks_never_touch_it(app, client, tw):
+    seen: list[str] = []
+
     @app.after_request
-    def explode(response):
-        if response.mimetype == "application/xml":
-            raise RuntimeError("after-request hook failed")
+    def record(response):
+        seen.append(response.mimetype)
         return response
 
-    response = tw.post(client, tw.params("hello"))
-    assert response.status_code == 200
-    assert tw.messages(response) == [FALLBACK_REPLY]
+    assert tw.messages(tw.post(client, tw.params("hello"))) == [_menu(tw)]
+    assert client.get("/healthz").status_code == 200
+    assert seen == ["application/json"]
 
 
 def test_the_fallback_reply_is_one_gsm7_segment_with_only_verified_numbers():
