@@ -25,7 +25,7 @@ from twilio.request_validator import (
     get_signature_algorithm,
     remove_port,
 )
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request
@@ -96,7 +96,7 @@ def read_form(environ: dict[str, Any], max_length: int) -> Form:
     """
     mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     length = environ.get("CONTENT_LENGTH", "")
-    if mimetype == FORM_URLENCODED and length.isdigit():
+    if mimetype == FORM_URLENCODED and length.isascii() and length.isdigit():
         if int(length) > max_length:
             raise RequestEntityTooLarge()
         body = environ["wsgi.input"].read(int(length))
@@ -153,15 +153,12 @@ class SmsEndpoint:
         if environ.get("PATH_INFO") != SMS_PATH:
             return self.flask_app(environ, start_response)
         if environ.get("REQUEST_METHOD") != "POST":
-            return _respond(
-                start_response, "405 METHOD NOT ALLOWED", b"Method Not Allowed: use POST.\n",
-                "text/plain; charset=utf-8", [("Allow", "POST")],
-            )  # fmt: skip
+            return MethodNotAllowed(valid_methods=["POST"])(environ, start_response)
         try:
             status, body, content_type = self.answer(environ)
-        except RequestEntityTooLarge:
-            status, body, content_type = "413 REQUEST ENTITY TOO LARGE", b"Too large.\n", _TEXT
         except Exception as exc:
+            if isinstance(exc, HTTPException) and (exc.code or 500) < 500:
+                return exc(environ, start_response)  # a clear 4xx, e.g. 413 for an oversized body
             # The type only: the message of an error raised while matching could quote the body.
             log.error("answered with the fallback reply after %s", type(exc).__name__)
             status, body, content_type = "200 OK", FALLBACK_TWIML, _XML
@@ -215,17 +212,12 @@ _TEXT = "text/plain; charset=utf-8"
 
 
 def _respond(
-    start_response: StartResponse,
-    status: str,
-    body: bytes,
-    content_type: str,
-    extra: list[tuple[str, str]] | None = None,
+    start_response: StartResponse, status: str, body: bytes, content_type: str
 ) -> Iterator[bytes]:
     headers = [
         ("Content-Type", content_type),
         ("Content-Length", str(len(body))),
         ("Cache-Control", "no-store"),
-        *(extra or ()),
     ]
     start_response(status, headers)
     return iter((body,))

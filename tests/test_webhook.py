@@ -151,6 +151,22 @@ def test_a_body_sent_without_a_content_length_is_read_and_answered(app, tw):
     assert tw.messages(response) == [tw.REPLIES["labor/en"]]
 
 
+@pytest.mark.parametrize("length", ["\u00b2", "-1", "1e3", " 12", ""])
+def test_an_odd_content_length_gets_a_clear_refusal_not_the_fallback_reply(app, length):
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Response
+
+    environ = EnvironBuilder(
+        path="/sms",
+        method="POST",
+        data="Body=help",
+        content_type="application/x-www-form-urlencoded",
+    ).get_environ()
+    environ["CONTENT_LENGTH"] = length
+    response = Response.from_app(app, environ)
+    assert 400 <= response.status_code < 500
+
+
 def test_a_body_over_the_size_limit_gets_413_before_its_signature_is_checked(app, client, tw):
     params = tw.params("x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
     response = tw.post(client, params)
