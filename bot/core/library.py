@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -200,44 +201,160 @@ class _LibrarySpec(BaseModel):
 
 
 class _Lines:
-    """Line numbers of YAML nodes, addressed by their path of keys and indexes."""
+    """Line numbers of YAML nodes, addressed by their path of keys and indexes.
+
+    The items of a sequence share one compact array of lines, as a keyword list can hold
+    thousands of them; every other node (a mapping value, the document) has an entry of its own.
+    """
 
     def __init__(self) -> None:
         self.by_path: dict[tuple[Any, ...], int] = {}
+        self.items_by_path: dict[tuple[Any, ...], array[int]] = {}
 
     def of(self, path: tuple[Any, ...]) -> int:
         """The line of the deepest known node on this path."""
         while path:
-            if path in self.by_path:
-                return self.by_path[path]
-            path = path[:-1]
+            line = self.by_path.get(path)
+            if line is not None:
+                return line
+            parent, index = path[:-1], path[-1]
+            items = self.items_by_path.get(parent)
+            if items is not None and isinstance(index, int) and 0 <= index < len(items):
+                return items[index]
+            path = parent
         return self.by_path.get((), 1)
 
 
+#: libyaml's parser is ~10x faster than PyYAML's own on a 10,000-keyword file; both are safe.
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NO_KEY = object()
+
+
 def _parse_yaml(text: str) -> tuple[Any, _Lines]:
-    """Parse YAML safely, remembering the line of every node."""
+    """Parse YAML safely, remembering the line of every node.
+
+    Values are built straight from libyaml's parse events, as yaml.safe_load builds them, without
+    composing a node tree first: on a 10,000-keyword file the tree and a path per node made most
+    of a worker's peak memory. Problems come in the order composing and then walking a tree met
+    them: an error of the YAML itself first, then the first bad value or duplicate key.
+    """
     lines = _Lines()
-    # libyaml's parser is ~10x faster than PyYAML's own on a 10,000-keyword file; both are safe.
-    node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    if node is None:
-        return None, lines
     loader = yaml.SafeLoader("")
+    root: list[Any] = []
+    root_mark: Any = None
+    # The open mappings and sequences: [value, path, item lines (sequences only), pending key].
+    stack: list[list[Any]] = []
+    late: list[Exception] = []
+    # An anchored node's events, replayed where an alias names it, as if written out again there;
+    # `recording` holds the anchored nodes still open, with the nesting depth each started at.
+    anchors: dict[str, tuple[yaml.Event, ...]] = {}
+    anchor_marks: dict[str, Any] = {}
+    recording: list[tuple[str, list[yaml.Event], int]] = []
 
-    def walk(n: yaml.Node, path: tuple[Any, ...]) -> Any:
-        lines.by_path[path] = n.start_mark.line + 1
-        if isinstance(n, yaml.MappingNode):
-            out = {}
-            for key_node, value_node in n.value:
-                key = loader.construct_object(key_node, deep=True)
-                if key in out:
-                    raise _DuplicateKey(key, key_node.start_mark.line + 1)
-                out[key] = walk(value_node, (*path, key))
-            return out
-        if isinstance(n, yaml.SequenceNode):
-            return [walk(item, (*path, i)) for i, item in enumerate(n.value)]
-        return loader.construct_object(n, deep=True)
+    def scalar(event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            late.append(exc)
+        except Exception:  # PyYAML's own failures on odd values: 2024-13-45, !!int ''
+            problem = f"cannot read {event.value!r} as {tag}"
+            late.append(yaml.constructor.ConstructorError(None, None, problem, event.start_mark))
+        finally:
+            loader.constructed_objects.clear()  # the loader would keep every scalar it built
+        return None
 
-    return walk(node, ()), lines
+    def take(event: yaml.Event) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            for replayed in anchors[event.anchor]:
+                take(replayed)
+            return
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            return
+        is_scalar = isinstance(event, yaml.ScalarEvent)
+        is_mapping = isinstance(event, yaml.MappingStartEvent)
+        value = scalar(event) if is_scalar else {} if is_mapping else []
+        line = event.start_mark.line + 1
+        if not stack:
+            path: tuple[Any, ...] = ()
+            lines.by_path[path] = line
+            root.append(value)
+        else:
+            frame = stack[-1]
+            parent, parent_path, item_lines, key = frame
+            if item_lines is not None:
+                path = (*parent_path, len(parent))
+                item_lines.append(line)
+                parent.append(value)
+            elif key is not _NO_KEY:
+                path = (*parent_path, key)
+                lines.by_path[path] = line
+                parent[key] = value
+                frame[3] = _NO_KEY
+            elif is_scalar:
+                if value in parent:
+                    late.append(_DuplicateKey(value, line))
+                frame[3] = value
+                return
+            else:
+                problem = "a key must be a single value, not a list or mapping"
+                late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
+                frame[3] = unusable_key = object()  # never looked up: the load fails at the end
+                path = (*parent_path, unusable_key)
+        if is_mapping:
+            stack.append([value, path, None, _NO_KEY])
+        elif not is_scalar:
+            item_lines = lines.items_by_path[path] = array("I")
+            stack.append([value, path, item_lines, None])
+
+    for event in yaml.parse(text, Loader=_PARSER):
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, yaml.DocumentStartEvent):
+            if root_mark is not None:
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream",
+                    root_mark,
+                    "but found another document",
+                    event.start_mark,
+                )
+            continue
+        root_mark = root_mark or event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchor_marks:
+                raise yaml.composer.ComposerError(
+                    None, None, "found undefined alias", event.start_mark
+                )
+            if event.anchor not in anchors:  # its node is still open: it would hold itself
+                problem = f"alias *{event.anchor} is inside the node it names"
+                late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
+                event = yaml.ScalarEvent(None, None, (True, False), "", event.start_mark)
+        elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            if event.anchor in anchor_marks:
+                raise yaml.composer.ComposerError(
+                    "found duplicate anchor; first occurrence",
+                    anchor_marks[event.anchor],
+                    "second occurrence",
+                    event.start_mark,
+                )
+            anchor_marks[event.anchor] = event.start_mark
+        for _anchor, events, _depth in recording:
+            events.append(event)
+        if isinstance(event, yaml.CollectionStartEvent) and event.anchor is not None:
+            recording.append((event.anchor, [event], len(stack)))
+        elif isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+            anchors[event.anchor] = (event,)
+        take(event)
+        while recording and len(stack) == recording[-1][2]:
+            anchor, events, _depth = recording.pop()
+            anchors[anchor] = tuple(events)
+    if late:
+        raise late[0]
+    return (root[0] if root else None), lines
 
 
 class _DuplicateKey(Exception):
