@@ -402,7 +402,9 @@ def load_library(bundle: Bundle) -> Library:
     languages = tuple(spec.languages)
     topics: list[Topic] = []
     seen_ids: dict[str, int] = {}
-    seen_keywords: dict[tuple[str, str], str] = {}
+    # language -> folded keyword -> the topic listing it; a keyword already folded is its own key,
+    # so a 10,000-keyword load does not hold a second copy of each while it runs
+    seen_keywords: dict[str, dict[str, str]] = {lang: {} for lang in languages}
     menu_numbers: dict[int, str] = {}
 
     for index, ts in enumerate(spec.topics):
@@ -447,10 +449,11 @@ def load_library(bundle: Bundle) -> Library:
                 for k, word in enumerate(getattr(ts, field_name).get(lang, [])):
                     kline = lines.of(("topics", index, field_name, lang, k))
                     folded = " ".join(word.split()).casefold()
+                    folded = word if folded == word else folded
                     if not folded:
                         error(KEYWORDS_FILE, kline, f"topic {ts.id!r} has an empty {lang} keyword")
                         continue
-                    owner = seen_keywords.get((lang, folded))
+                    owner = seen_keywords[lang].get(folded)
                     if owner is not None:
                         error(
                             KEYWORDS_FILE,
@@ -458,7 +461,7 @@ def load_library(bundle: Bundle) -> Library:
                             f"keyword {word!r} ({lang}) is listed under both {owner!r} and {ts.id!r}",
                         )
                         continue
-                    seen_keywords[(lang, folded)] = ts.id
+                    seen_keywords[lang][folded] = ts.id
                     kept.append(word.strip())
                 by_lang[lang] = tuple(kept)
         keywords, context = lists["keywords"], lists["context"]
