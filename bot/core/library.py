@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -227,6 +227,8 @@ class _Lines:
 
 #: libyaml's parser is ~10x faster than PyYAML's own on a 10,000-keyword file; both are safe.
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+_SKIPPED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 _NO_KEY = object()
 
 
@@ -255,6 +257,8 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
         tag = event.tag
         if tag is None or tag == "!":
             tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value  # what the str constructor returns, without a node to build
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return loader.construct_object(node, deep=True)
@@ -268,16 +272,12 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
         return None
 
     def take(event: yaml.Event) -> None:
-        if isinstance(event, yaml.AliasEvent):
-            for replayed in anchors[event.anchor]:
-                take(replayed)
-            return
-        if isinstance(event, yaml.CollectionEndEvent):
+        kind = type(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             stack.pop()
             return
-        is_scalar = isinstance(event, yaml.ScalarEvent)
-        is_mapping = isinstance(event, yaml.MappingStartEvent)
-        value = scalar(event) if is_scalar else {} if is_mapping else []
+        is_scalar = kind is yaml.ScalarEvent
+        value = scalar(event) if is_scalar else {} if kind is yaml.MappingStartEvent else []
         line = event.start_mark.line + 1
         if not stack:
             path: tuple[Any, ...] = ()
@@ -287,6 +287,10 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
             frame = stack[-1]
             parent, parent_path, item_lines, key = frame
             if item_lines is not None:
+                if is_scalar:  # the common case, a keyword: no path of its own to make
+                    item_lines.append(line)
+                    parent.append(value)
+                    return
                 path = (*parent_path, len(parent))
                 item_lines.append(line)
                 parent.append(value)
@@ -305,16 +309,17 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
                 late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
                 frame[3] = unusable_key = object()  # never looked up: the load fails at the end
                 path = (*parent_path, unusable_key)
-        if is_mapping:
+        if kind is yaml.MappingStartEvent:
             stack.append([value, path, None, _NO_KEY])
-        elif not is_scalar:
+        elif kind is yaml.SequenceStartEvent:
             item_lines = lines.items_by_path[path] = array("I")
             stack.append([value, path, item_lines, None])
 
     for event in yaml.parse(text, Loader=_PARSER):
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+        kind = type(event)
+        if kind in _SKIPPED_EVENTS:
             continue
-        if isinstance(event, yaml.DocumentStartEvent):
+        if kind is yaml.DocumentStartEvent:
             if root_mark is not None:
                 raise yaml.composer.ComposerError(
                     "expected a single document in the stream",
@@ -324,7 +329,8 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
                 )
             continue
         root_mark = root_mark or event.start_mark
-        if isinstance(event, yaml.AliasEvent):
+        anchor = None
+        if kind is yaml.AliasEvent:
             if event.anchor not in anchor_marks:
                 raise yaml.composer.ComposerError(
                     None, None, "found undefined alias", event.start_mark
@@ -333,28 +339,49 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
                 problem = f"alias *{event.anchor} is inside the node it names"
                 late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
                 event = yaml.ScalarEvent(None, None, (True, False), "", event.start_mark)
-        elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            if event.anchor in anchor_marks:
-                raise yaml.composer.ComposerError(
-                    "found duplicate anchor; first occurrence",
-                    anchor_marks[event.anchor],
-                    "second occurrence",
-                    event.start_mark,
-                )
-            anchor_marks[event.anchor] = event.start_mark
+        else:
+            anchor = getattr(event, "anchor", None)  # end events have none
+            if anchor is not None:
+                if anchor in anchor_marks:
+                    raise yaml.composer.ComposerError(
+                        "found duplicate anchor; first occurrence",
+                        anchor_marks[anchor],
+                        "second occurrence",
+                        event.start_mark,
+                    )
+                anchor_marks[anchor] = event.start_mark
         for _anchor, events, _depth in recording:
             events.append(event)
-        if isinstance(event, yaml.CollectionStartEvent) and event.anchor is not None:
-            recording.append((event.anchor, [event], len(stack)))
-        elif isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
-            anchors[event.anchor] = (event,)
-        take(event)
+        if anchor is not None:
+            if kind is yaml.ScalarEvent:
+                anchors[anchor] = (event,)
+            else:
+                recording.append((anchor, [event], len(stack)))
+        if type(event) is yaml.AliasEvent:
+            _replay(anchors[event.anchor], anchors, take)
+        else:
+            take(event)
         while recording and len(stack) == recording[-1][2]:
             anchor, events, _depth = recording.pop()
             anchors[anchor] = tuple(events)
     if late:
         raise late[0]
     return (root[0] if root else None), lines
+
+
+def _replay(
+    events: tuple[yaml.Event, ...],
+    anchors: dict[str, tuple[yaml.Event, ...]],
+    take: Callable[[yaml.Event], None],
+) -> None:
+    """Take an anchored node's events again where an alias names it, its own aliases in turn."""
+    # Not a closure of _parse_yaml: one calling itself there would be a reference cycle, keeping
+    # the whole parsed file alive after the load until the garbage collector next ran.
+    for event in events:
+        if type(event) is yaml.AliasEvent:
+            _replay(anchors[event.anchor], anchors, take)
+        else:
+            take(event)
 
 
 class _DuplicateKey(Exception):

@@ -1,12 +1,15 @@
 """Loading the library files: the values it builds and every problem it reports, with file and line."""
 
 import ast
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
 
 from bot.core.library import (
     LibraryError,
+    _parse_yaml,
     bundle_digest,
     load_library,
     read_bundle,
@@ -295,3 +298,18 @@ def test_yaml_the_loader_cannot_use_is_a_bad_yaml_problem_at_its_line(change, li
     [problem] = problems_of(bundle_with(keywords=GOOD.replace(*change)))
     assert problem.line == line and problem.message.startswith("bad YAML: ")
     assert detail in problem.message
+
+
+def test_a_parsed_file_is_freed_when_the_load_is_done_without_waiting_for_the_collector():
+    keywords = GOOD.replace("title: {en: Work", "title: &work {en: Work").replace(
+        "  - id: menu\n", "  - id: menu\n    title: *work\n"
+    )
+    gc.disable()
+    try:
+        raw, lines = _parse_yaml(keywords)
+        assert raw["topics"][2]["title"] == {"en": "Work", "es": "Trabajo"}
+        gone = weakref.ref(lines)
+        del raw, lines
+        assert gone() is None  # no reference cycle keeps it (and the file's values) alive
+    finally:
+        gc.enable()
