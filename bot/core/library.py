@@ -287,13 +287,11 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
             frame = stack[-1]
             parent, parent_path, item_lines, key = frame
             if item_lines is not None:
-                if is_scalar:  # the common case, a keyword: no path of its own to make
-                    item_lines.append(line)
-                    parent.append(value)
-                    return
-                path = (*parent_path, len(parent))
                 item_lines.append(line)
                 parent.append(value)
+                if is_scalar:  # a keyword, most often: it needs no path of its own
+                    return
+                path = (*parent_path, len(parent) - 1)
             elif key is not _NO_KEY:
                 path = (*parent_path, key)
                 lines.by_path[path] = line
@@ -361,9 +359,9 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
             _replay(anchors[event.anchor], anchors, take)
         else:
             take(event)
-        while recording and len(stack) == recording[-1][2]:
-            anchor, events, _depth = recording.pop()
-            anchors[anchor] = tuple(events)
+        while recording and len(stack) == recording[-1][2]:  # anchored nodes just closed
+            name, events, _depth = recording.pop()
+            anchors[name] = tuple(events)
     if late:
         raise late[0]
     return (root[0] if root else None), lines
