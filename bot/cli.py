@@ -11,11 +11,11 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from bot import runtime
-from bot.core.checks import transliterate_library
-from bot.core.evaluate import evaluate, format_eval, read_labelled
 from bot.core.library import Library, LibraryError, load_library, read_bundle
 from bot.core.matcher import match
-from bot.core.sms import encode_info
+
+# The checks, the evaluation and the SMS encoder are imported inside the commands that use them:
+# create_app imports this module in every serving worker, which never runs a command.
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +32,8 @@ def _library(directory: str | None, live: bool) -> Library:
         if revision is None:
             raise click.ClickException("no library is published yet: run `flask library publish`")
         return load_library(revision.bundle)
+    from bot.core.checks import transliterate_library
+
     bundle = read_bundle(directory or Path.cwd())
     # Publishing transliterates by default, so show the reply as publish would send it.
     bundle, _changes = transliterate_library(bundle)
@@ -69,6 +71,8 @@ def try_command(
     messages: tuple[str, ...], as_json: bool, directory: str | None, live: bool
 ) -> None:
     """Show the reply a text would get; with no MESSAGES, read one message per line from stdin."""
+    from bot.core.sms import encode_info
+
     library = _library(directory, live)
     texts = messages or tuple(line.rstrip("\r\n") for line in sys.stdin)
     for text in texts:
@@ -113,6 +117,8 @@ def try_command(
 @_with_library_options
 def eval_command(file, as_json: bool, directory: str | None, live: bool) -> None:
     """Measure the matcher on labelled messages (JSON lines: text, topics, lang, tags)."""
+    from bot.core.evaluate import evaluate, format_eval, read_labelled
+
     library = _library(directory, live)
     try:
         cases = read_labelled(file, source=file.name)

@@ -146,8 +146,9 @@ class Matcher:
     phrase_starts: frozenset[str]
     #: how each word the library spells resolves, worked out once when the library loads
     known_words: Mapping[str, tuple[Mapping[str, float], frozenset[str]]]
-    #: a keyword word, and each form of it with one letter dropped -> the keyword words it came from
-    near_words: Mapping[str, tuple[str, ...]]
+    #: a keyword word, and each form of it with one letter dropped -> the keyword words it came
+    #: from, space-separated: most keys have one, and a str costs less than a tuple of one
+    near_words: Mapping[str, str]
 
     def match(self, text: str) -> Match:
         """Match one message."""
@@ -156,9 +157,12 @@ class Matcher:
 
 def build_matcher(library: Library) -> Matcher:
     """Normalise and index a library's keywords once, so each message costs a few lookups."""
-    single: dict[str, list[_Keyword]] = defaultdict(list)
-    by_first_pair: dict[tuple[str, str], list[_Keyword]] = defaultdict(list)
+    # Every index is built in its final form (tuples, not lists converted afterwards), so a
+    # worker never holds two copies of it: at 10,000 keywords that raised its peak by megabytes.
+    single: dict[str, tuple[_Keyword, ...]] = {}
+    by_first_pair: dict[tuple[str, str], tuple[_Keyword, ...]] = {}
     vocabulary: set[str] = set()
+    weights: dict[float, float] = {}  # one float object per distinct weight, not per keyword
     for topic in library.topics:
         for strength, lists in ((1.0, topic.keywords), (CONTEXT_WEIGHT, topic.context)):
             for lang, keywords in lists.items():
@@ -168,27 +172,29 @@ def build_matcher(library: Library) -> Matcher:
                     if not words:
                         continue
                     weight = strength * _weight(words)
+                    weight = weights.setdefault(weight, weight)
                     kw = _Keyword(topic.id, lang, text, words, weight, context=strength < 1)
                     if len(words) == 1:
-                        single[words[0]].append(kw)
+                        single[words[0]] = (*single.get(words[0], ()), kw)
                     else:
-                        by_first_pair[words[:2]].append(kw)
+                        pair = (words[0], words[1])
+                        by_first_pair[pair] = (*by_first_pair.get(pair, ()), kw)
                     vocabulary.update(words)
-    near_words: dict[str, list[str]] = defaultdict(list)
+    near_words: dict[str, str] = {}
     for word in sorted(vocabulary):
         if len(word) >= FUZZY_MIN_LENGTH:
             for key in (word, *_one_letter_dropped(word)):
-                near_words[key].append(word)
+                near_words[key] = f"{near_words[key]} {word}" if key in near_words else word
     matcher = Matcher(
         library=library,
         topic_order={t.id: i for i, t in enumerate(library.topics)},
         priority={t.id: t.priority for t in library.topics},
         vocabulary=frozenset(vocabulary),
         keyword_words=frozenset(single),
-        single={w: tuple(kws) for w, kws in single.items()},
-        by_first_pair={pair: tuple(kws) for pair, kws in by_first_pair.items()},
+        single=single,
+        by_first_pair=by_first_pair,
         phrase_starts=frozenset(first for first, _ in by_first_pair),
-        near_words={key: tuple(words) for key, words in near_words.items()},
+        near_words=near_words,
         known_words={},
     )
     # Library words are most of what a message's words resolve to; resolving them here, from the
@@ -245,7 +251,7 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
     keys = _one_letter_dropped(word)
     keys.add(word)
     for key in sorted(keys & near.keys()):  # one set operation, in a fixed order
-        for candidate in near[key]:
+        for candidate in near[key].split():
             if candidate in found:
                 continue
             score = fuzz.ratio(word, candidate, score_cutoff=fuzzy_threshold(len(candidate)))

@@ -1,12 +1,15 @@
 """Loading the library files: the values it builds and every problem it reports, with file and line."""
 
 import ast
+import gc
+import weakref
 from pathlib import Path
 
 import pytest
 
 from bot.core.library import (
     LibraryError,
+    _parse_yaml,
     bundle_digest,
     load_library,
     read_bundle,
@@ -167,3 +170,146 @@ def test_the_core_imports_no_web_database_or_twilio_package():
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
+
+
+# --- Lines and YAML features of keywords.yaml, read from parse events ---------------------------
+
+
+def big_keywords(topics=150, per_topic=40):
+    """A large keywords.yaml in both list styles, and the line each keyword is written on."""
+    out = GOOD.splitlines()
+    where = {}
+    for t in range(topics):
+        out += [f"  - id: topic{t}", "    keywords:", "      en:"]
+        for k in range(per_topic):  # a block list: one keyword per line
+            out.append(f"        - word{t}x{k}")
+            where[(f"topic{t}", "en", f"word{t}x{k}")] = len(out)
+        out.append("      es: [")  # a flow list: several keywords per line, over several lines
+        for k in range(0, per_topic, 4):
+            words = [f"palabra{t}x{j}" for j in range(k, k + 4)]
+            out.append("        " + ", ".join(words) + ",")
+            for word in words:
+                where[(f"topic{t}", "es", word)] = len(out)
+        out[-1] = out[-1].rstrip(",") + "]"
+    return "\n".join(out) + "\n", where
+
+
+def big_bundle(keywords):
+    bundle = bundle_with(keywords=keywords)
+    for t in range(150):
+        for lang in ("en", "es"):
+            bundle[f"responses/{lang}/topic{t}.txt"] = f"topic {t} {lang} 911"
+    return bundle
+
+
+def test_a_bad_keyword_deep_in_a_large_file_is_reported_at_its_own_line():
+    text, where = big_keywords()
+    library = load_library(big_bundle(text))
+    line = where[("topic120", "en", "word120x33")]
+    assert text.splitlines()[line - 1].strip() == "- word120x33"
+
+    problems = problems_of(big_bundle(text.replace("- word120x33\n", "- '  '\n")))
+    assert [(p.line, p.message) for p in problems] == [
+        (line, "topic 'topic120' has an empty en keyword")
+    ]
+    duplicate = text.replace("palabra140x37,", "palabra3x5,")
+    [problem] = problems_of(big_bundle(duplicate))
+    assert problem.line == where[("topic140", "es", "palabra140x37")]
+    assert "'topic3' and 'topic140'" in problem.message
+    assert (
+        library.keyword_line("topic3", "es", "palabra3x5") == where[("topic3", "es", "palabra3x5")]
+    )
+
+
+def test_keyword_line_gives_the_line_of_each_keyword_of_a_large_file():
+    text, where = big_keywords()
+    library = load_library(big_bundle(text))
+    for (topic, lang, word), line in where.items():
+        assert library.keyword_line(topic, lang, word) == line
+    assert library.keyword_line("labor", "es", "salario") == 14
+    assert library.keyword_line("labor", "es", "not a keyword") == library.topic("labor").line == 9
+
+
+def test_a_schema_error_deep_in_a_large_file_points_at_its_value():
+    text, _where = big_keywords()
+    lines = text.splitlines()
+    at = lines.index("  - id: topic99") + 1
+    lines.insert(at, "    priority: 12")
+    [problem] = problems_of(big_bundle("\n".join(lines) + "\n"))
+    assert problem.line == at + 1 and "topics.103.priority" in problem.message
+
+
+def test_a_key_written_twice_is_an_error_at_its_second_line():
+    keywords = GOOD.replace("    menu: 1\n", "    menu: 1\n    title: {en: W, es: T}\n")
+    [problem] = problems_of(bundle_with(keywords=keywords))
+    assert (problem.line, problem.message) == (12, "key 'title' is written twice")
+
+    keywords = GOOD.replace("es: [socorro]", "es: [socorro]\n      en: [again]")
+    [problem] = problems_of(bundle_with(keywords=keywords))
+    assert (problem.line, problem.message) == (9, "key 'en' is written twice")
+
+
+def test_broken_yaml_later_in_the_file_is_reported_before_a_duplicate_key():
+    keywords = GOOD.replace("segment_budget: 2\n", "segment_budget: 2\nsegment_budget: 3\n")
+    [problem] = problems_of(bundle_with(keywords=keywords + "  - id: [unclosed\n"))
+    assert problem.line == 23 and "bad YAML" in problem.message
+
+
+def test_anchors_and_aliases_read_as_if_the_node_were_written_again():
+    keywords = GOOD.replace("title: {en: Work", "title: &work {en: Work").replace(
+        "  - id: menu\n", "  - id: menu\n    menu: 2\n    title: *work\n"
+    )
+    library = load_library(bundle_with(keywords=keywords))
+    assert library.topic("menu").titles == library.topic("labor").titles
+    assert library.reply("menu", "es") == "Menu:\n1 Trabajo\n2 Trabajo\nes 911"
+
+    # A problem inside an alias is at the line of the node it names, as for the node itself.
+    keywords = GOOD.replace("en: [wages]", "en: &pay [wages, '']").replace(
+        "  - id: menu\n", "  - id: menu\n    context: {en: *pay}\n"
+    )
+    problems = problems_of(bundle_with(keywords=keywords))
+    assert [(p.line, p.message) for p in problems] == [
+        (13, "keyword 'wages' (en) is listed under both 'labor' and 'menu'"),
+        (13, "topic 'labor' has an empty en keyword"),
+        (13, "topic 'menu' has an empty en keyword"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "detail"),
+    [
+        (("es: [salario]", "es: *nowhere"), 14, "found undefined alias"),
+        (("title: {en: Work", "title: &t {en: *t"), 11, "alias *t is inside the node it names"),
+        (
+            ("es: [salario]", "es: [salario]\n      ? [a, b]\n      : c"),
+            15,
+            "a key must be a single",
+        ),
+        (("es: [salario]", "es: [2024-13-45]"), 14, "cannot read '2024-13-45'"),
+        (("menu: 1", "menu: &one 1\n    x: &one 2"), 11, "second occurrence (in what starts at"),
+        (
+            ("languages: [en, es]", "languages: [en, es]\n---\nb: 2"),
+            2,
+            "but found another document",
+        ),
+    ],
+)
+def test_yaml_the_loader_cannot_use_is_a_bad_yaml_problem_at_its_line(change, line, detail):
+    [problem] = problems_of(bundle_with(keywords=GOOD.replace(*change)))
+    assert problem.line == line and problem.message.startswith("bad YAML: ")
+    assert detail in problem.message
+
+
+def test_a_parsed_file_is_freed_when_the_load_is_done_without_waiting_for_the_collector():
+    keywords = GOOD.replace("title: {en: Work", "title: &work {en: Work").replace(
+        "  - id: menu\n", "  - id: menu\n    title: *work\n"
+    )
+    gc.disable()
+    try:
+        raw, lines = _parse_yaml(keywords)
+        assert raw["topics"][2]["title"] == {"en": "Work", "es": "Trabajo"}
+        gone = weakref.ref(lines)
+        del raw, lines
+        assert gone() is None  # no reference cycle keeps it (and the file's values) alive
+    finally:
+        gc.enable()

@@ -269,3 +269,31 @@ def test_a_typo_guess_does_not_give_a_topic_its_priority(library):
 def test_a_keyword_inside_a_longer_one_of_the_same_topic_is_counted_once(library):
     # labor: "took my passport" 2.5 ("passport" inside it adds nothing); housing: 3 keywords = 3
     assert topic_of("took my passport evict rent shelter", library) == "housing"
+
+
+def test_a_typo_one_letter_from_several_keyword_words_is_a_guess_at_each():
+    # "atraado" is "atrasado" and "atrapado" with a letter dropped: both are in the typo index
+    # under that one form, and on a tie the earlier topic wins, so neither may be lost.
+    keywords = """
+languages: [en, es]
+topics:
+  - id: late
+    keywords: {en: [late], es: [atrasado]}
+  - id: trapped
+    keywords: {en: [trapped], es: [atrapado]}
+  - id: emergency
+    keywords: {en: [help me now], es: [socorro]}
+  - id: menu
+    keywords: {en: [hi], es: [hola]}
+  - id: stop
+    silent: true
+"""
+    bundle = {"keywords.yaml": keywords}
+    for topic in ("late", "trapped", "emergency", "menu"):
+        for lang in ("en", "es"):
+            bundle[f"responses/{lang}/{topic}.txt"] = f"{topic} {lang} 911"
+    library = load_library(bundle)
+    found = match("estoy atraado", library)
+    assert (found.topic, found.keyword, round(found.score, 1)) == ("late", "atrasado", 93.3)
+    assert match("estoy atrapdo", library).topic == "trapped"
+    assert match("estoy atrasdo", library).topic == "late"
