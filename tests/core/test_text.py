@@ -33,3 +33,11 @@ def test_normalize_is_the_words_joined_by_single_spaces():
     text = "  Took MY pasSSSport!!  ¿Dónde está? 🙏 "
     assert normalize(text) == "took my pasport donde esta"
     assert normalize(text) == " ".join(tokenize(text))
+
+
+def test_stretched_letters_fold_in_long_texts_too():
+    filler = "we waited at the bus stop for an hour and nobody came, " * 6
+    assert tokenize(f"{filler} ayudaaa pleeease")[-2:] == ["ayuda", "please"]
+    assert tokenize(f"pleeease {filler}")[0] == "please"
+    assert tokenize(f"{filler} aa'a")[-1] == "a"
+    assert tokenize(filler) == tokenize(filler.upper())  # nothing stretched: nothing folds
