@@ -45,6 +45,7 @@ _MENU_CHOICE = re.compile(
     r"^(?:#|no|num|number|numero|option|opcion|opt|choice|op)?\s*#?\s*(\d{1,2})$"
 )
 _OPT_OUT_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
+_ASCII_NOT_ALPHANUMERIC = "".join(c for c in map(chr, range(128)) if not c.isalnum())
 #: Longer than any opt-out word with generous spaces and punctuation around it: not an opt-out.
 _OPT_OUT_MAX_CHARS = 64
 
@@ -219,6 +220,8 @@ def is_opt_out(text: str) -> bool:
     """True when the whole message is one Twilio opt-out word, give or take spaces and punctuation."""
     if len(text) > _OPT_OUT_MAX_CHARS:
         return False
+    if text.isascii():  # most texts: the same trim, without Unicode normalisation or a pattern
+        return text.strip(_ASCII_NOT_ALPHANUMERIC).lower() in OPT_OUT_WORDS
     word = _OPT_OUT_TRIM.sub("", unicodedata.normalize("NFKC", text)).casefold()
     return word in OPT_OUT_WORDS
 

@@ -137,6 +137,23 @@ def test_each_twilio_opt_out_word_alone_opts_out_in_any_case(word, library):
 
 
 @pytest.mark.parametrize(
+    ("text", "opts_out"),
+    [
+        ("_STOP_", True),  # underscores trim like punctuation
+        ("\tstop\r\n", True),
+        ("...Stop!!!", True),
+        ("STOP 🙏", True),  # with an emoji: the Unicode path
+        ("ＳＴＯＰ", True),  # full-width letters fold to ASCII
+        ("stop1", False),  # a digit is part of the word
+        ("st op", False),
+        ("stopp", False),
+    ],
+)
+def test_only_spaces_and_punctuation_around_an_opt_out_word_are_trimmed(text, opts_out):
+    assert is_opt_out(text) is opts_out
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "can i stop by the shelter",
