@@ -427,13 +427,16 @@ def _match(matcher: Matcher, text: str) -> Match:
     sure: set[str] = set()  # topics named by a keyword spelled out, not guessed from a typo
     best_hit: dict[str, _Hit] = {}
     for hit in hits:
-        topic = hit.keyword.topic
-        scores[topic] += hit.keyword.weight * hit.score / EXACT
-        if not hit.keyword.context:
-            named[topic] += hit.keyword.weight * hit.score / EXACT
+        keyword = hit.keyword
+        topic = keyword.topic
+        part = keyword.weight * hit.score / EXACT
+        scores[topic] += part
+        if not keyword.context:
+            named[topic] += part
             if not hit.guessed:
                 sure.add(topic)
-        if topic not in best_hit or hit.strength > best_hit[topic].strength:
+        best = best_hit.get(topic)
+        if best is None or hit.strength > best.strength:
             best_hit[topic] = hit
 
     if EMERGENCY_TOPIC in named:
