@@ -61,6 +61,24 @@ def fuzzy_threshold(length: int) -> float | None:
     return 80.0
 
 
+def _shortest_to_drop_a_letter() -> int:
+    """The shortest message word whose forms with one letter dropped can find a typo the fuzzy
+    thresholds accept.
+
+    In the deletion index those forms find the keyword words one letter shorter (which need
+    FUZZY_MIN_LENGTH letters) and those of the word's own length with one letter changed or two
+    swapped: two edits, which a short word's threshold may refuse (five letters: 80 < 85).
+    """
+    two_edits = fuzz.ratio("a" * FUZZY_MIN_LENGTH, "b" + "a" * (FUZZY_MIN_LENGTH - 1))
+    threshold = fuzzy_threshold(FUZZY_MIN_LENGTH)
+    if threshold is not None and two_edits >= threshold:
+        return FUZZY_MIN_LENGTH
+    return FUZZY_MIN_LENGTH + 1
+
+
+_SHORTEST_TO_DROP_A_LETTER = _shortest_to_drop_a_letter()
+
+
 def _extends(word: str, stem: str) -> bool:
     """Whether a word is a keyword word plus a few letters: 'work'+'ers', not 'work'+'shop'."""
     added = len(word) - len(stem)
@@ -252,9 +270,10 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
             found[word] = EXACT
             return found, _NO_GUESSES  # a word the library spells is never read as a typo
     near = matcher.near_words
-    # The index holds words of FUZZY_MIN_LENGTH letters or more and their forms one letter
-    # shorter, so a shorter word's own forms one letter shorter can never be in it.
-    keys = near.keys() & _one_letter_dropped(word) if len(word) >= FUZZY_MIN_LENGTH else set()
+    if len(word) >= _SHORTEST_TO_DROP_A_LETTER:
+        keys = near.keys() & _one_letter_dropped(word)
+    else:
+        keys = set()
     if word in near:
         keys.add(word)
     if not keys:  # most words are no typo of a keyword word
