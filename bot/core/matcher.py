@@ -260,7 +260,8 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
     if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
         return ({word: EXACT} if word in vocabulary else {}), _NO_GUESSES
     found: dict[str, float] = {}
-    if word[:PREFIX_MIN_LENGTH] in matcher.stem_heads:  # else no keyword word starts it
+    # A word whose first letters start no keyword word is none, and extends none.
+    if word[:PREFIX_MIN_LENGTH] in matcher.stem_heads:
         # Only stems a few letters shorter than the word can extend to it.
         for cut in range(max(PREFIX_MIN_LENGTH, len(word) - MAX_PREFIX_EXTENSION), len(word)):
             stem = word[:cut]

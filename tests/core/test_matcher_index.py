@@ -1,5 +1,4 @@
-"""The matcher's indexes find exactly what a scan of the whole library finds: the keyword words any
-word may stand for, and the keywords any text holds, however long."""
+"""The matcher's indexes find what a scan of the whole library finds, for any word and any text."""
 
 from collections import defaultdict
 from pathlib import Path
