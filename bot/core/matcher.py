@@ -6,10 +6,10 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from itertools import combinations
+from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -45,6 +45,7 @@ _MENU_CHOICE = re.compile(
     r"^(?:#|no|num|number|numero|option|opcion|opt|choice|op)?\s*#?\s*(\d{1,2})$"
 )
 _OPT_OUT_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
+_ASCII_NOT_ALPHANUMERIC = "".join(c for c in map(chr, range(128)) if not c.isalnum())
 #: Longer than any opt-out word with generous spaces and punctuation around it: not an opt-out.
 _OPT_OUT_MAX_CHARS = 64
 
@@ -58,6 +59,24 @@ def fuzzy_threshold(length: int) -> float | None:
     if length <= 8:
         return 84.0  # one substitution ("trabaho" -> "trabajo")
     return 80.0
+
+
+def _shortest_to_drop_a_letter() -> int:
+    """The shortest message word whose forms with one letter dropped can find a typo the fuzzy
+    thresholds accept.
+
+    In the deletion index those forms find the keyword words one letter shorter (which need
+    FUZZY_MIN_LENGTH letters) and those of the word's own length with one letter changed or two
+    swapped: two edits, which a short word's threshold may refuse (five letters: 80 < 85).
+    """
+    two_edits = fuzz.ratio("a" * FUZZY_MIN_LENGTH, "b" + "a" * (FUZZY_MIN_LENGTH - 1))
+    threshold = fuzzy_threshold(FUZZY_MIN_LENGTH)
+    if threshold is not None and two_edits >= threshold:
+        return FUZZY_MIN_LENGTH
+    return FUZZY_MIN_LENGTH + 1
+
+
+_SHORTEST_TO_DROP_A_LETTER = _shortest_to_drop_a_letter()
 
 
 def _extends(word: str, stem: str) -> bool:
@@ -78,9 +97,10 @@ def _word_stands_for(word: str, keyword_word: str) -> float | None:
     threshold = fuzzy_threshold(len(keyword_word))
     if threshold is None or abs(len(word) - len(keyword_word)) > 1:
         return None
-    one_edit_apart = ({word} | _one_letter_dropped(word)) & (
-        {keyword_word} | _one_letter_dropped(keyword_word)
-    )  # the deletion index finds no other typo candidates
+    one_edit_apart = {word, *_one_letter_dropped(word)} & {
+        keyword_word,
+        *_one_letter_dropped(keyword_word),
+    }  # the deletion index finds no other typo candidates
     return (one_edit_apart and fuzz.ratio(word, keyword_word, score_cutoff=threshold)) or None
 
 
@@ -88,7 +108,7 @@ def confusable_keys(word: str) -> set[str]:
     """Keys such that two words the matcher may confuse always share one (exact, prefix, one edit)."""
     keys = {word, *(word[:cut] for cut in range(PREFIX_MIN_LENGTH, len(word)))}
     if len(word) >= FUZZY_MIN_LENGTH - 1:
-        keys |= _one_letter_dropped(word)
+        keys.update(_one_letter_dropped(word))
     return keys
 
 
@@ -140,10 +160,11 @@ class Matcher:
     keyword_words: frozenset[str]
     #: word -> the one-word keywords that are that word
     single: Mapping[str, tuple[_Keyword, ...]]
-    #: (first word, second word) -> the longer keywords that start with them
-    by_first_pair: Mapping[tuple[str, str], tuple[_Keyword, ...]]
-    #: the first words of the longer keywords
-    phrase_starts: frozenset[str]
+    #: first word -> second word -> the longer keywords that start with those two words
+    phrases: Mapping[str, Mapping[str, tuple[_Keyword, ...]]]
+    #: the first PREFIX_MIN_LENGTH letters of each keyword word that long: a message word that
+    #: starts otherwise is no longer form of any
+    stem_heads: frozenset[str]
     #: how each word the library spells resolves, worked out once when the library loads
     known_words: Mapping[str, tuple[Mapping[str, float], frozenset[str]]]
     #: a keyword word, and each form of it with one letter dropped -> the keyword words it came
@@ -160,7 +181,7 @@ def build_matcher(library: Library) -> Matcher:
     # Every index is built in its final form (tuples, not lists converted afterwards), so a
     # worker never holds two copies of it: at 10,000 keywords that raised its peak by megabytes.
     single: dict[str, tuple[_Keyword, ...]] = {}
-    by_first_pair: dict[tuple[str, str], tuple[_Keyword, ...]] = {}
+    phrases: dict[str, dict[str, tuple[_Keyword, ...]]] = {}
     vocabulary: set[str] = set()
     weights: dict[float, float] = {}  # one float object per distinct weight, not per keyword
     for topic in library.topics:
@@ -177,13 +198,13 @@ def build_matcher(library: Library) -> Matcher:
                     if len(words) == 1:
                         single[words[0]] = (*single.get(words[0], ()), kw)
                     else:
-                        pair = (words[0], words[1])
-                        by_first_pair[pair] = (*by_first_pair.get(pair, ()), kw)
+                        followers = phrases.setdefault(words[0], {})
+                        followers[words[1]] = (*followers.get(words[1], ()), kw)
                     vocabulary.update(words)
     near_words: dict[str, str] = {}
     for word in sorted(vocabulary):
         if len(word) >= FUZZY_MIN_LENGTH:
-            for key in (word, *_one_letter_dropped(word)):
+            for key in {word, *_one_letter_dropped(word)}:
                 near_words[key] = f"{near_words[key]} {word}" if key in near_words else word
     matcher = Matcher(
         library=library,
@@ -192,15 +213,17 @@ def build_matcher(library: Library) -> Matcher:
         vocabulary=frozenset(vocabulary),
         keyword_words=frozenset(single),
         single=single,
-        by_first_pair=by_first_pair,
-        phrase_starts=frozenset(first for first, _ in by_first_pair),
+        phrases=phrases,
+        stem_heads=frozenset(
+            w[:PREFIX_MIN_LENGTH] for w in vocabulary if len(w) >= PREFIX_MIN_LENGTH
+        ),
         near_words=near_words,
         known_words={},
     )
     # Library words are most of what a message's words resolve to; resolving them here, from the
     # library alone, leaves only unknown words for the request.
     known = {word: _resolve_word(matcher, word) for word in vocabulary}
-    return replace(matcher, known_words=MappingProxyType(known))
+    return replace(matcher, known_words=known)
 
 
 def _weight(words: tuple[str, ...]) -> float:
@@ -218,6 +241,8 @@ def is_opt_out(text: str) -> bool:
     """True when the whole message is one Twilio opt-out word, give or take spaces and punctuation."""
     if len(text) > _OPT_OUT_MAX_CHARS:
         return False
+    if text.isascii():  # most texts: the same trim, without Unicode normalisation or a pattern
+        return text.strip(_ASCII_NOT_ALPHANUMERIC).lower() in OPT_OUT_WORDS
     word = _OPT_OUT_TRIM.sub("", unicodedata.normalize("NFKC", text)).casefold()
     return word in OPT_OUT_WORDS
 
@@ -238,19 +263,27 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
     if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
         return ({word: EXACT} if word in vocabulary else {}), _NO_GUESSES
     found: dict[str, float] = {}
-    # Only stems a few letters shorter than the word can extend to it.
-    for cut in range(max(PREFIX_MIN_LENGTH, len(word) - MAX_PREFIX_EXTENSION), len(word)):
-        stem = word[:cut]
-        if stem in vocabulary and _extends(word, stem):
-            found[stem] = PREFIX
-    if word in vocabulary:
-        found[word] = EXACT
-        return found, _NO_GUESSES  # a word the library spells is never read as a typo of another
+    # A word whose first letters start no keyword word is none, and extends none.
+    if word[:PREFIX_MIN_LENGTH] in matcher.stem_heads:
+        # Only stems a few letters shorter than the word can extend to it.
+        for cut in range(max(PREFIX_MIN_LENGTH, len(word) - MAX_PREFIX_EXTENSION), len(word)):
+            stem = word[:cut]
+            if stem in vocabulary and _extends(word, stem):
+                found[stem] = PREFIX
+        if word in vocabulary:
+            found[word] = EXACT
+            return found, _NO_GUESSES  # a word the library spells is never read as a typo
     near = matcher.near_words
+    if len(word) >= _SHORTEST_TO_DROP_A_LETTER:
+        keys = near.keys() & _one_letter_dropped(word)
+    else:
+        keys = set()
+    if word in near:
+        keys.add(word)
+    if not keys:  # most words are no typo of a keyword word
+        return found, _NO_GUESSES
     guesses = set()
-    keys = _one_letter_dropped(word)
-    keys.add(word)
-    for key in sorted(keys & near.keys()):  # one set operation, in a fixed order
+    for key in sorted(keys):  # in a fixed order
         for candidate in near[key].split():
             if candidate in found:
                 continue
@@ -264,13 +297,14 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
 _NO_GUESSES: frozenset[str] = frozenset()
 
 
-def _one_letter_dropped(word: str) -> set[str]:
-    """Every form of a word with one letter left out."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+def _one_letter_dropped(word: str) -> Iterator[str]:
+    """Every form of a word with one letter left out (a letter doubled gives one form twice)."""
+    return map("".join, combinations(word, len(word) - 1)) if word else iter(())
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):  # not a frozen dataclass, which takes three times as long to build
+    """A keyword found in a message: how well it matched, and the positions of its first and last words."""
+
     keyword: _Keyword
     score: float
     first: int
@@ -293,53 +327,73 @@ class _Hit:
         )
 
 
+_PAST_THE_END: list[dict[str, float]] = [{}] * (PHRASE_MAX_GAP + 1)  # never written to
+#: How many positions after one word of a phrase the next may come.
+_NEXT_WORD_STEPS = range(1, PHRASE_MAX_GAP + 2)
+
+
 def _find_keywords(
     matcher: Matcher, resolved: list[dict[str, float]], guessed: list[frozenset[str]]
 ) -> list[_Hit]:
     """Every keyword whose words appear in order in the message, less those inside longer ones."""
     hits: list[_Hit] = []
     seen: set[_Keyword] = set()
-    end = len(resolved)
+    single, phrases = matcher.single, matcher.phrases
+    # Empty positions past the end, so the words after any position are read without bounds checks.
+    padded = resolved + _PAST_THE_END
     for start, candidates in enumerate(resolved):
+        if not candidates:
+            continue
         for first, first_score in candidates.items():
-            first_guessed = first in guessed[start]
-            for kw in matcher.single.get(first, ()):
+            for kw in single.get(first, ()):
                 if kw not in seen:
                     seen.add(kw)
-                    hits.append(_Hit(kw, first_score, start, start, first_guessed))
-            if first not in matcher.phrase_starts:
+                    hits.append(_Hit(kw, first_score, start, start, first in guessed[start]))
+            longer = phrases.get(first)
+            if longer is None:
                 continue
-            for second_at in range(start + 1, min(start + PHRASE_MAX_GAP + 2, end)):
-                for second, second_score in resolved[second_at].items():
-                    for kw in matcher.by_first_pair.get((first, second), ()):
+            for step in _NEXT_WORD_STEPS:
+                second_at = start + step
+                for second, second_score in padded[second_at].items():
+                    started = longer.get(second)
+                    if started is None:
+                        continue
+                    thirds = None  # the words that may come third, gathered if a phrase needs them
+                    for kw in started:
                         if kw in seen:
                             continue
                         if len(kw.words) > 2:  # most long phrases fail at their third word
-                            third, after = kw.words[2], resolved[second_at + 1 : second_at + 3]
-                            if not any(third in candidates_there for candidates_there in after):
+                            if thirds is None:
+                                thirds = set().union(
+                                    *padded[second_at + 1 : second_at + PHRASE_MAX_GAP + 2]
+                                )
+                            if kw.words[2] not in thirds:
                                 continue
                         found = _follow_phrase(kw.words, resolved, guessed, second_at)
                         if found is not None:
                             seen.add(kw)
                             total, last, rest_guessed = found
                             score = (first_score + second_score + total) / len(kw.words)
-                            typo = first_guessed or second in guessed[second_at] or rest_guessed
+                            typo = (
+                                first in guessed[start]
+                                or second in guessed[second_at]
+                                or rest_guessed
+                            )
                             hits.append(_Hit(kw, score, start, last, typo))
     # The longer keyword is the more specific reading of the same words.
-    phrases = [h for h in hits if len(h.keyword.words) > 1]
-    if not phrases:
+    over: dict[int, list[_Hit]] = {}  # position -> the phrases found over it
+    for hit in hits:
+        if hit.last > hit.first:
+            for at in range(hit.first, hit.last + 1):
+                over.setdefault(at, []).append(hit)
+    if not over:
         return hits
-    over: dict[int, list[_Hit]] = defaultdict(list)  # position -> the phrases spanning it
-    for phrase in phrases:
-        for at in range(phrase.first, phrase.last + 1):
-            over[at].append(phrase)
-
-    def kept(hit: _Hit) -> bool:
-        if hit.first == hit.last:  # one word: any phrase over it is longer
-            return hit.first not in over
-        return not any(hit.inside(other) for other in over.get(hit.first, ()))
-
-    return [h for h in hits if kept(h)]
+    return [
+        hit
+        for hit in hits
+        if hit.first not in over  # one word: any phrase over it is longer
+        or (hit.last > hit.first and not any(hit.inside(other) for other in over[hit.first]))
+    ]
 
 
 def _follow_phrase(
@@ -351,10 +405,11 @@ def _follow_phrase(
     """Where a phrase's third and later words follow position `position`: their summed score,
     the last position, and whether any was a typo guess; None if they do not follow."""
     total, typo = 0.0, False
+    end = len(resolved)
     for word in words[2:]:
-        for step in range(1, PHRASE_MAX_GAP + 2):
+        for step in _NEXT_WORD_STEPS:
             at = position + step
-            score = resolved[at].get(word) if at < len(resolved) else None
+            score = resolved[at].get(word) if at < end else None
             if score is not None:
                 total += score
                 typo = typo or word in guessed[at]
@@ -395,13 +450,16 @@ def _match(matcher: Matcher, text: str) -> Match:
     sure: set[str] = set()  # topics named by a keyword spelled out, not guessed from a typo
     best_hit: dict[str, _Hit] = {}
     for hit in hits:
-        topic = hit.keyword.topic
-        scores[topic] += hit.keyword.weight * hit.score / EXACT
-        if not hit.keyword.context:
-            named[topic] += hit.keyword.weight * hit.score / EXACT
+        keyword = hit.keyword
+        topic = keyword.topic
+        part = keyword.weight * hit.score / EXACT
+        scores[topic] += part
+        if not keyword.context:
+            named[topic] += part
             if not hit.guessed:
                 sure.add(topic)
-        if topic not in best_hit or hit.strength > best_hit[topic].strength:
+        best = best_hit.get(topic)
+        if best is None or hit.strength > best.strength:
             best_hit[topic] = hit
 
     if EMERGENCY_TOPIC in named:

@@ -7,10 +7,17 @@ import unicodedata
 
 from anyascii import anyascii
 
-_NOT_WORD = re.compile(r"[^a-z0-9#]+")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Words are runs of letters, digits and '#'. Blanking every other ASCII character and splitting on
+# the blanks finds them in a tenth of the time a regular expression takes on a long text.
+_BLANK_NON_WORD = str.maketrans(
+    {chr(code): " " for code in range(128) if chr(code) not in _LETTERS + "0123456789#"}
+)
 # Letters people stretch for emphasis ("ayudaaa", "pleeease") collapse to one; doubled letters that
 # spelling needs ("llamar", "free", "arroz") are left alone because only runs of three or more fold.
-_STRETCHED = re.compile(r"([a-z])\1{2,}")
+_STRETCHED = re.compile(r"([a-z])\1\1+")
+_TRIPLED = tuple(letter * 3 for letter in _LETTERS)
+_LONG_TEXT = 150  # characters
 _MENU_HASH = re.compile(r"#\d+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -24,19 +31,33 @@ def _fold_char(found: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """Fold text to lower-case ASCII words split by single spaces: 'Inmigración!' -> 'inmigracion'."""
-    if not text.isascii():  # only non-ASCII characters need folding, one by one
-        text = _NON_ASCII.sub(_fold_char, unicodedata.normalize("NFC", text))
-    folded = text.lower()
-    folded = folded.replace("'", "").replace("`", "")  # "won't" -> "wont", as people type it anyway
-    folded = _NOT_WORD.sub(" ", folded)
-    folded = _STRETCHED.sub(r"\1", folded)
-    return " ".join(folded.split())
+    return " ".join(_fold(text).translate(_BLANK_NON_WORD).split())
 
 
 def tokenize(text: str) -> list[str]:
     """The normalised words of a text, with '#' kept only where it leads a number ('#2')."""
-    words = normalize(text).split()
-    if any("#" in word for word in words):
+    folded = _fold(text)
+    words = folded.translate(_BLANK_NON_WORD).split()
+    if "#" in folded:
         words = [w if _MENU_HASH.fullmatch(w) else w.replace("#", "") for w in words]
         words = [w for w in words if w]
     return words
+
+
+def _fold(text: str) -> str:
+    """Text in lower-case ASCII with stretched letters collapsed, its punctuation still in place
+    (stretching never crosses a word's edge, so words can be cut out of it afterwards)."""
+    if not text.isascii():  # only non-ASCII characters need folding, one by one
+        text = _NON_ASCII.sub(_fold_char, unicodedata.normalize("NFC", text))
+    folded = text.lower()
+    folded = folded.replace("'", "").replace("`", "")  # "won't" -> "wont", as people type it anyway
+    # On a long text, 26 plain searches rule out a stretched letter in half the time the pattern
+    # takes; on a short one the pattern is quicker.
+    if len(folded) < _LONG_TEXT or any(map(folded.__contains__, _TRIPLED)):
+        folded = _STRETCHED.sub(_first_letter, folded)
+    return folded
+
+
+def _first_letter(run: re.Match[str]) -> str:
+    """The letter of a stretched run (a function: re expands the template r"\1" in Python code)."""
+    return run.group(1)

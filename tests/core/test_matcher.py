@@ -137,6 +137,23 @@ def test_each_twilio_opt_out_word_alone_opts_out_in_any_case(word, library):
 
 
 @pytest.mark.parametrize(
+    ("text", "opts_out"),
+    [
+        ("_STOP_", True),  # underscores trim like punctuation
+        ("\tstop\r\n", True),
+        ("...Stop!!!", True),
+        ("STOP 🙏", True),  # with an emoji: the Unicode path
+        ("ＳＴＯＰ", True),  # full-width letters fold to ASCII
+        ("stop1", False),  # a digit is part of the word
+        ("st op", False),
+        ("stopp", False),
+    ],
+)
+def test_only_spaces_and_punctuation_around_an_opt_out_word_are_trimmed(text, opts_out):
+    assert is_opt_out(text) is opts_out
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "can i stop by the shelter",
@@ -297,3 +314,64 @@ topics:
     assert (found.topic, found.keyword, round(found.score, 1)) == ("late", "atrasado", 93.3)
     assert match("estoy atrapdo", library).topic == "trapped"
     assert match("estoy atrasdo", library).topic == "late"
+
+
+#: Words no keyword of the test library is, nor a typo or longer form of one: a long text's filler.
+FILLER = (
+    "so yesterday my cousin told me about the trip we took across town after lunch and the bus "
+    "was late again because of traffic near the bridge, anyway nothing much happened later "
+)
+
+
+def long_text(*parts):
+    """A text of about 1,500 characters: filler, the parts where they fall, filler."""
+    return " ".join(FILLER * 4 if part is FILLER else part for part in parts)
+
+
+def test_a_keyword_at_the_very_end_of_a_long_text_is_found(library):
+    assert topic_of(long_text(FILLER, FILLER, "shelter"), library) == "housing"
+    assert topic_of(long_text(FILLER, FILLER, "deported"), library) == "immigration"
+
+
+@pytest.mark.parametrize(
+    ("typo", "topic"),
+    [
+        ("sheltter", "housing"),
+        ("housng", "housing"),
+        ("imigration", "immigration"),
+        ("trabaho", "labor"),
+    ],
+)
+def test_typos_inside_a_long_text_are_found(typo, topic, library):
+    found = match(long_text(FILLER, typo, FILLER), library)
+    assert (found.topic, found.score < 100) == (topic, True)
+
+
+def test_the_filler_of_these_long_texts_names_no_topic(library):
+    assert topic_of(long_text(FILLER, FILLER), library) == "menu"
+
+
+def test_a_phrase_inside_a_long_text_is_found_with_a_word_between_its_words(library):
+    assert topic_of(long_text(FILLER, "then he took my old passport", FILLER), library) == "labor"
+    assert topic_of(long_text(FILLER, "there is no place to live", FILLER), library) == "housing"
+
+
+def test_a_phrase_at_the_very_end_of_a_long_text_is_found_but_not_one_cut_short(library):
+    assert topic_of(long_text(FILLER, FILLER, "no place to live"), library) == "housing"
+    assert topic_of(long_text(FILLER, FILLER, "no place to"), library) == "menu"
+    assert topic_of(long_text(FILLER, FILLER, "took my"), library) == "menu"
+
+
+def test_a_long_phrase_spread_over_a_long_text_is_found_only_with_its_words_close(library):
+    phrase = "if i complain they will get me deported"
+    assert match(long_text(FILLER, phrase, FILLER), library).keyword == phrase
+    spread = " and ".join(phrase.split())  # one word between each: still close enough
+    assert match(long_text(FILLER, spread, FILLER), library).keyword == phrase
+    apart = " and so ".join(phrase.split())  # two words between each: too far apart
+    assert match(long_text(FILLER, apart, FILLER), library).keyword != phrase
+
+
+def test_a_long_text_is_matched_as_its_sentences_are_weighed_together(library):
+    text = long_text(FILLER, "my boss took my passport", FILLER, "and the wages", FILLER, "rent")
+    found = match(text, library)
+    assert (found.topic, found.keyword) == ("labor", "took my passport")
