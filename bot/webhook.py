@@ -45,6 +45,8 @@ MAX_BODY_CHARS = 1600
 #: 10,000 four-byte characters, percent-encoded.
 MAX_CONTENT_LENGTH = 256 * 1024
 FORM_URLENCODED = "application/x-www-form-urlencoded"
+_XML = "application/xml; charset=utf-8"
+_TEXT = "text/plain; charset=utf-8"
 NO_TOKEN_MESSAGE = (
     "This bot has no TWILIO_AUTH_TOKEN configured, so it cannot check that requests come from "
     "Twilio and refuses them. Set TWILIO_AUTH_TOKEN (or DEV_INSECURE=true for local tests only).\n"
@@ -97,9 +99,10 @@ def read_form(environ: dict[str, Any], max_length: int) -> Form:
     mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     length = environ.get("CONTENT_LENGTH", "")
     if mimetype == FORM_URLENCODED and length.isascii() and length.isdigit():
-        if int(length) > max_length:
+        size = int(length)
+        if size > max_length:
             raise RequestEntityTooLarge()
-        body = environ["wsgi.input"].read(int(length))
+        body = environ["wsgi.input"].read(size)
         try:
             text = body.decode()
         except UnicodeDecodeError:
@@ -205,10 +208,6 @@ class SmsEndpoint:
         if settings.daily_counts:
             live.counts.add(datetime.now(UTC).date(), topic, lang)
         return "200 OK", body, _XML
-
-
-_XML = "application/xml; charset=utf-8"
-_TEXT = "text/plain; charset=utf-8"
 
 
 def _respond(
