@@ -220,9 +220,9 @@ def build_matcher(library: Library) -> Matcher:
         near_words=near_words,
         known_words={},
     )
-    # Library words are most of what a message's words resolve to; resolving them here, from the
-    # library alone, leaves only unknown words for the request.
-    known = {word: _resolve_word(matcher, word) for word in vocabulary}
+    # Library words and function words are most of what a message's words resolve to; resolving
+    # them here, from the library alone, leaves only unknown words for the request.
+    known = {word: _resolve_word(matcher, word) for word in vocabulary | FUNCTION_WORDS}
     return replace(matcher, known_words=known)
 
 
@@ -261,7 +261,7 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
         # A word listed alone as a keyword is claimed by its topic: "fired" is not "fire"+"d".
         return {word: EXACT}, _NO_GUESSES
     if word in FUNCTION_WORDS or len(word) < PREFIX_MIN_LENGTH or word.isdigit():
-        return ({word: EXACT} if word in vocabulary else {}), _NO_GUESSES
+        return ({word: EXACT} if word in vocabulary else _NOTHING), _NO_GUESSES
     found: dict[str, float] = {}
     # A word whose first letters start no keyword word is none, and extends none.
     if word[:PREFIX_MIN_LENGTH] in matcher.stem_heads:
@@ -295,6 +295,9 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
 
 
 _NO_GUESSES: frozenset[str] = frozenset()
+#: What a word that stands for no keyword word resolves to; shared, and never written to.
+_NOTHING: dict[str, float] = {}
+_UNKNOWN_WORD = (_NOTHING, _NO_GUESSES)
 
 
 def _one_letter_dropped(word: str) -> Iterator[str]:
@@ -429,20 +432,28 @@ def _match(matcher: Matcher, text: str) -> Match:
     known = matcher.known_words
     seen_words: dict[str, tuple[dict[str, float], frozenset[str]]] = {}  # this message only
     for word in words:
-        found = known.get(word) or seen_words.get(word)
+        found = known.get(word)
         if found is None:
-            found = seen_words[word] = _resolve_word(matcher, word)
+            if len(word) < PREFIX_MIN_LENGTH:
+                found = _UNKNOWN_WORD  # too short for a longer form or a typo of any keyword word
+            else:
+                found = seen_words.get(word)
+                if found is None:
+                    found = seen_words[word] = _resolve_word(matcher, word)
         scores, guesses = found
         resolved.append(scores)
         guessed.append(guesses)
     hits = _find_keywords(matcher, resolved, guessed)
     lang = detect_language(words, hits, library)
 
-    choice = _MENU_CHOICE.match(" ".join(words))
+    # A menu choice ends in its number; most texts do not, and skip the pattern.
+    choice = words and words[-1][-1].isdigit() and _MENU_CHOICE.match(" ".join(words))
     if choice:
         topic = library.by_menu_number.get(int(choice.group(1)))
         if topic is not None:
             return Match(topic.id, lang, EXACT, keyword=choice.group(0))
+        return Match(MENU_TOPIC, lang, 0.0)
+    if not hits:
         return Match(MENU_TOPIC, lang, 0.0)
 
     scores: dict[str, float] = defaultdict(float)
@@ -464,6 +475,8 @@ def _match(matcher: Matcher, text: str) -> Match:
 
     if EMERGENCY_TOPIC in named:
         chosen = EMERGENCY_TOPIC
+    elif len(scores) == 1:
+        chosen = next(iter(scores))  # most texts name one topic, which needs no ranking
     else:
         # A topic of higher priority that a keyword names outranks the rest ("the flood closed
         # the farm, no work" is about the disaster), unless the keyword is only a typo guess;
