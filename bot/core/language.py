@@ -52,7 +52,11 @@ FUNCTION_WORDS = (SPANISH_WORDS | ENGLISH_WORDS) - CONTENT_MARKERS
 
 def detect_language(words: Sequence[str], hits: Iterable[Any], library: Library) -> str:
     """The reply language: Spanish when the message leans Spanish, else the library's default."""
-    votes = dict.fromkeys(library.languages, 0.0)
+    languages = library.languages
+    default = languages[0]
+    if len(languages) == 1:
+        return default
+    votes = dict.fromkeys(languages, 0.0)
     if "es" in votes:
         votes["es"] += sum(map(SPANISH_WORDS.__contains__, words))
     if "en" in votes:
@@ -60,6 +64,5 @@ def detect_language(words: Sequence[str], hits: Iterable[Any], library: Library)
     for hit in hits:
         if hit.keyword.lang in votes:
             votes[hit.keyword.lang] += 0.5 * len(hit.keyword.words)
-    default = library.default_language
     best = max(votes, key=votes.__getitem__)  # a tie with the default goes to the default below
     return best if votes[best] > votes[default] else default
