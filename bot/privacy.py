@@ -46,6 +46,8 @@ def scrub(text: str) -> str:
     """Replace anything that looks like a phone number, a Twilio SID or a URL query string."""
     text = _SID.sub(REDACTED, text)
     text = _PHONE.sub(REDACTED, text)
+    if "?" not in text:  # no query string; the pattern would try every '/' of the line first
+        return text
     return _QUERY.sub(r"\1?" + REDACTED, text)
 
 

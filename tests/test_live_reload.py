@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import threading
 import time
 from pathlib import Path
@@ -274,22 +276,42 @@ def test_a_reload_swaps_the_whole_library_at_once(make_app, tw):
     assert index(live.snapshot, "en", "Work") == "4"
 
 
-def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(
-    make_app, tw, monkeypatch
-):
+def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make_app, tw):
+    import select
     from datetime import date
 
     app = make_app(reload_seconds=0.05)
     live = runtime(app).live
     live.start()
     live.ensure_running()
-    first = live._thread
     live.counts.add(date.today(), "labor", "en")
-    monkeypatch.setattr("bot.live.os.getpid", lambda: -12345)
-    live.ensure_running()
-    assert live._thread is not first
-    assert live.thread_alive()
-    assert live.counts.pending() == {}
+    parents_thread = live._thread
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child reports in one byte, then leaves without running any cleanup
+        ok = False
+        try:
+            live.ensure_running()
+            ok = (
+                live._thread is not parents_thread
+                and live.thread_alive()
+                and live.counts.pending() == {}
+            )
+        finally:
+            os.write(write_end, b"1" if ok else b"0")
+            os._exit(0)
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 20)
+        answer = os.read(read_end, 1) if ready else b"timeout"
+    finally:
+        os.close(read_end)
+        if not ready:
+            os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    assert answer == b"1"
+    assert live._thread is parents_thread and live.thread_alive()
+    assert live.counts.pending() == {(date.today(), "labor", "en"): 1}
 
 
 def test_gunicorn_hooks_load_the_library_before_the_first_request(make_app, tw):
