@@ -327,8 +327,10 @@ class LiveLibrary:
 
     def ensure_running(self) -> None:
         """Start this process's background thread if it has none (first request, or after fork)."""
+        # No pid check here: in a forked child every thread but the forking one reports not
+        # alive, so a fork already fails this test, and the check below tells a fork apart.
         thread = self._thread
-        if self._thread_pid == os.getpid() and thread is not None and thread.is_alive():
+        if thread is not None and thread.is_alive():
             return
         with self._thread_lock:
             pid = os.getpid()
