@@ -440,8 +440,8 @@ def _match(matcher: Matcher, text: str) -> Match:
                 found = seen_words.get(word)
                 if found is None:
                     found = seen_words[word] = _resolve_word(matcher, word)
-        scores, guesses = found
-        resolved.append(scores)
+        word_scores, guesses = found
+        resolved.append(word_scores)
         guessed.append(guesses)
     hits = _find_keywords(matcher, resolved, guessed)
     lang = detect_language(words, hits, library)
@@ -449,9 +449,9 @@ def _match(matcher: Matcher, text: str) -> Match:
     # A menu choice ends in its number; most texts do not, and skip the pattern.
     choice = words and words[-1][-1].isdigit() and _MENU_CHOICE.match(" ".join(words))
     if choice:
-        topic = library.by_menu_number.get(int(choice.group(1)))
-        if topic is not None:
-            return Match(topic.id, lang, EXACT, keyword=choice.group(0))
+        chosen_topic = library.by_menu_number.get(int(choice.group(1)))
+        if chosen_topic is not None:
+            return Match(chosen_topic.id, lang, EXACT, keyword=choice.group(0))
         return Match(MENU_TOPIC, lang, 0.0)
     if not hits:
         return Match(MENU_TOPIC, lang, 0.0)
