@@ -12,9 +12,10 @@ then drives both with the same correctly signed, form-encoded POST /sms requests
 dev messages, keywords in sentences, typos, misses, long texts), alternating A and B (ABBA order)
 over several rounds. Prints req/s, p50/p99 latency, the server CPU time per request (from
 /proc/<pid>/stat of the gunicorn master and workers), each worker's share of it, and the B/A
-ratios. A round in which one worker took all the connections is repeated (see LOPSIDED_SHARE). The load generator is wrk
-with a Lua script of pre-signed requests when `wrk` is on PATH (apt-get install -y wrk), else a
-Python keep-alive http.client generator in separate processes; both cost the same for A and B.
+ratios; a round in which one worker took all the connections is repeated (see LOPSIDED_SHARE).
+The load generator is wrk with a Lua script of pre-signed requests when `wrk` is on PATH
+(apt-get install -y wrk), else a Python keep-alive http.client generator in separate processes;
+both cost the same for A and B.
 
     .venv/bin/python bench/throughput.py                       # 6 rounds x 10 s per server
     .venv/bin/python bench/throughput.py --rounds 2 --seconds 5
@@ -729,8 +730,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{res.p99_ms:7.2f} {res.errors:6} {cpu / n * 1e6:7.0f} us "
                         f"({(sys1 - sys0) / n * 1e6:4.0f} sys) {res.client_cpu / n * 1e6:11.0f} us"
                         f"  {'/'.join(f'{x:.0%}' for x in shares)}"
-                        + ("  one worker took the load: round repeated" if lopsided
-                           and attempt < MAX_REPEATS else "")
+                        + ("" if not lopsided else "  one worker took the load: round repeated"
+                           if attempt < MAX_REPEATS else "  one worker took the load: kept")
                     )  # fmt: skip
                     if not lopsided or attempt == MAX_REPEATS:
                         break
