@@ -134,23 +134,26 @@ class DailyCounts:
             self._pending.clear()
 
     def flush(self, store: Store) -> int:
-        """Write pending counts to the store; what fails stays pending for the next flush."""
+        """Write pending counts to the store in one transaction; if it fails, all stay pending."""
+        from bot.store.repository import check_count_key
+
         with self._lock:
             batch, self._pending = self._pending, Counter()
-        written = 0
-        items = sorted(batch.items())
-        for index, ((day, topic, lang), n) in enumerate(items):
+        countable = {}
+        for key, n in batch.items():
             try:
-                store.add_count(day, topic, lang, n)
-            except ValueError:
+                check_count_key(*key)
+            except (TypeError, ValueError):
                 continue  # not a countable topic or language; nothing to retry
-            except Exception as exc:
-                log.warning("daily counts not written yet (%s); will retry", type(exc).__name__)
-                with self._lock:
-                    self._pending.update(dict(items[index:]))
-                break
-            written += n
-        return written
+            countable[key] = n
+        try:
+            store.add_counts(countable)
+        except Exception as exc:
+            log.warning("daily counts not written yet (%s); will retry", type(exc).__name__)
+            with self._lock:
+                self._pending.update(countable)
+            return 0
+        return sum(countable.values())
 
 
 class LiveLibrary:

@@ -174,7 +174,7 @@ def test_an_unreachable_database_keeps_replies_right_from_memory_and_degrades_he
     live, store = runtime(app).live, runtime(app).store
     revision = live.snapshot.revision_id
     monkeypatch.setattr(store, "live_revision_id", _down)
-    monkeypatch.setattr(store, "add_count", _down)
+    monkeypatch.setattr(store, "add_counts", _down)
     live.check()
     assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
     assert _reply(app, tw, "no me pagan") == [tw.REPLIES["labor/es"]]
@@ -231,7 +231,7 @@ def test_a_slow_database_never_delays_a_reply(make_app, tw, monkeypatch):
         raise StoreUnavailable("timed out")
 
     monkeypatch.setattr(store, "live_revision_id", slow)
-    monkeypatch.setattr(store, "add_count", slow)
+    monkeypatch.setattr(store, "add_counts", slow)
     assert entered.wait(5), "the background check never ran"
     worst = 0.0
     for _ in range(20):

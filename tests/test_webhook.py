@@ -331,13 +331,25 @@ def test_with_daily_counts_off_nothing_is_counted(make_app, tw):
     assert _today_counts(app) == {}
 
 
+def test_a_flush_writes_every_pending_count_at_once_and_drops_only_uncountable_keys(app):
+    live = runtime(app).live
+    today = datetime.now(UTC).date()
+    live.counts.add(today, "labor", "en")
+    live.counts.add(today, "labor", "en")
+    live.counts.add(today, "shelter", "es")
+    live.counts.add(today, "Not A Topic!", "en")
+    assert live.flush_counts() == 3
+    assert live.counts.pending() == {}
+    assert _today_counts(app) == {("labor", "en"): 2, ("shelter", "es"): 1}
+
+
 def test_a_counts_database_failure_never_touches_the_reply(app, client, tw, monkeypatch):
     from bot.store import StoreUnavailable
 
     def down(*_args, **_kwargs):
         raise StoreUnavailable("database is down")
 
-    monkeypatch.setattr(runtime(app).store, "add_count", down)
+    monkeypatch.setattr(runtime(app).store, "add_counts", down)
     response = tw.post(client, tw.params("my boss took my passport"))
     assert tw.messages(response) == [tw.REPLIES["labor/en"]]
     assert runtime(app).live.flush_counts() == 0
