@@ -372,7 +372,7 @@ def _find_keywords(
                                 )
                             if kw.words[2] not in thirds:
                                 continue
-                        found = _follow_phrase(kw.words, resolved, guessed, second_at)
+                        found = _follow_phrase(kw.words, padded, guessed, second_at)
                         if found is not None:
                             seen.add(kw)
                             total, last, rest_guessed = found
@@ -401,18 +401,21 @@ def _find_keywords(
 
 def _follow_phrase(
     words: tuple[str, ...],
-    resolved: list[dict[str, float]],
+    padded: list[dict[str, float]],
     guessed: list[frozenset[str]],
     position: int,
 ) -> tuple[float, int, bool] | None:
     """Where a phrase's third and later words follow position `position`: their summed score,
-    the last position, and whether any was a typo guess; None if they do not follow."""
+    the last position, and whether any was a typo guess; None if they do not follow.
+
+    `padded` is the message's resolved words with _PAST_THE_END after them, as _find_keywords
+    reads them: no word matches there, so no position needs a bounds check.
+    """
     total, typo = 0.0, False
-    end = len(resolved)
     for word in words[2:]:
         for step in _NEXT_WORD_STEPS:
             at = position + step
-            score = resolved[at].get(word) if at < end else None
+            score = padded[at].get(word)
             if score is not None:
                 total += score
                 typo = typo or word in guessed[at]
