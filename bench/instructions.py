@@ -66,8 +66,7 @@ def inner(tmp: Path) -> None:
 
     import bare_app
     from matcher_scale import generate_messages
-    from throughput import BASE_URL, signed_requests
-    from werkzeug.test import EnvironBuilder
+    from throughput import BASE_URL, environ_templates, signed_requests
 
     from bot import create_app, runtime
     from bot.core.matcher import match
@@ -83,20 +82,7 @@ def inner(tmp: Path) -> None:
     live.start()
     library = live.snapshot.library
     texts = [m.text for m in generate_messages(library, REQUESTS)][:REQUESTS]
-    signed = signed_requests(texts)
-    templates = [
-        (
-            EnvironBuilder(
-                path="/sms",
-                method="POST",
-                data=body,
-                content_type="application/x-www-form-urlencoded",
-                headers={"X-Twilio-Signature": signature},
-            ).get_environ(),
-            body,
-        )
-        for body, signature in signed
-    ]
+    templates = environ_templates(signed_requests(texts))
 
     def environ(i: int) -> dict:
         env, body = templates[i]

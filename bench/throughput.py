@@ -511,6 +511,25 @@ def _plain_signature(token: bytes, url: str, form) -> str:
     return base64.b64encode(hmac.new(token, data.encode(), hashlib.sha1).digest()).decode()
 
 
+def environ_templates(requests: list[tuple[bytes, str]]) -> list[tuple[dict, bytes]]:
+    """A WSGI environ for POST /sms per signed request, with its body to put in wsgi.input."""
+    from werkzeug.test import EnvironBuilder
+
+    return [
+        (
+            EnvironBuilder(
+                path="/sms",
+                method="POST",
+                data=body,
+                content_type="application/x-www-form-urlencoded",
+                headers={"X-Twilio-Signature": signature},
+            ).get_environ(),
+            body,
+        )
+        for body, signature in requests
+    ]
+
+
 def wsgi_costs(
     bot_env: dict[str, str], requests: list[tuple[bytes, str]], passes: int = 5
 ) -> dict[str, float]:
@@ -520,7 +539,6 @@ def wsgi_costs(
 
     import bare_app
     from twilio.request_validator import RequestValidator
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Request
 
     from bot import create_app, runtime
@@ -534,16 +552,7 @@ def wsgi_costs(
     live.start()
     library = live.snapshot.library
 
-    templates = []
-    for body, sig in requests:
-        env = EnvironBuilder(
-            path="/sms",
-            method="POST",
-            data=body,
-            content_type="application/x-www-form-urlencoded",
-            headers={"X-Twilio-Signature": sig},
-        ).get_environ()
-        templates.append((env, body))
+    templates = environ_templates(requests)
 
     def call(app, env: dict, body: bytes) -> None:
         environ = dict(env, **{"wsgi.input": BytesIO(body)})
