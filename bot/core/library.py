@@ -65,6 +65,9 @@ class Topic:
     silent: bool = False
     #: A topic named by a keyword outranks named topics of lower priority (emergency outranks all).
     priority: int = 0
+    #: A keyword of this topic next to an emergency context word ("right now", "ahorita") makes
+    #: the text an emergency: "he is touching her right now" is no longer only about `violence`.
+    escalates: bool = False
     #: Weak keywords: words that set a scene ("hotel", "rancho") count half, and only tip the
     #: balance; an emergency context word never overrides other topics as emergency keywords do.
     context: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -190,6 +193,7 @@ class _TopicSpec(BaseModel):
     segment_budget: int | None = Field(default=None, ge=1, le=10)
     silent: bool = False
     priority: int = Field(default=0, ge=0, le=9)
+    escalates: bool = False
 
 
 class _LibrarySpec(BaseModel):
@@ -442,6 +446,12 @@ def load_library(bundle: Bundle) -> Library:
             )
             continue
         seen_ids[ts.id] = tline
+        if ts.escalates and ts.id in STRUCTURAL_TOPICS:
+            error(
+                KEYWORDS_FILE,
+                lines.of(("topics", index, "escalates")),
+                f"topic {ts.id!r} cannot escalate: only an ordinary topic can turn into an emergency",
+            )
 
         if ts.menu is not None:
             if ts.menu in menu_numbers:
@@ -530,6 +540,7 @@ def load_library(bundle: Bundle) -> Library:
                 segment_budget=ts.segment_budget or spec.segment_budget,
                 silent=ts.silent,
                 priority=ts.priority,
+                escalates=ts.escalates,
                 line=tline,
             )
         )

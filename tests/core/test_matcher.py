@@ -254,7 +254,11 @@ def test_a_context_word_loses_to_a_keyword_of_another_topic(library):
 
 def test_an_emergency_context_word_does_not_override_other_topics(library):
     assert topic_of("urgent: need shelter", library) == "housing"
-    assert topic_of("urgent", library) == "emergency"
+
+
+def test_an_emergency_context_word_alone_chooses_nothing(library):
+    # It only says "now"; what is happening now must come from a topic that escalates.
+    assert topic_of("urgent", library) == "menu"
 
 
 def test_on_a_tie_the_topic_named_by_a_keyword_beats_one_set_by_context_words(library):
