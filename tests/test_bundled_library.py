@@ -124,7 +124,9 @@ def test_the_issue_15_kinds_of_text_get_their_topic(text, topic):
     assert match(text, LIBRARY).topic == topic
 
 
-@pytest.mark.parametrize("text", ["hola", "buenas tardes", "gracias", "menu porfa", "Buenos días"])
+@pytest.mark.parametrize(
+    "text", ["hola", "buenas tardes", "gracias", "menu porfa", "Buenos días", "buen dia", "oye"]
+)
 def test_a_short_spanish_text_with_no_topic_gets_the_spanish_menu(text):
     found = match(text, LIBRARY)
     assert (found.topic, found.lang) == ("menu", "es")
