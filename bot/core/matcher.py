@@ -441,10 +441,22 @@ def _follow_phrase(
     return total, position, typo
 
 
-def _escalated(matcher: Matcher, scores: Mapping[str, float], sure: set[str]) -> bool:
-    """An emergency context word ("right now") next to a keyword, spelled out, of a topic that
-    escalates: "he is touching her right now" is an emergency, not only `violence`."""
-    return EMERGENCY_TOPIC in scores and not matcher.escalating.isdisjoint(sure)
+def _escalated(matcher: Matcher, hits: list[_Hit]) -> bool:
+    """An emergency context word ("right now") beside a keyword, spelled out, of a topic that
+    escalates: "he is touching her right now" is an emergency, not only `violence`.
+
+    The two must not share a word: in "si no salgo con el" the words "si ... salgo" are no "now"
+    word of their own, only part of the violence phrase "salgo con el".
+    """
+    now = [h for h in hits if h.keyword.topic == EMERGENCY_TOPIC and h.keyword.context]
+    if not now:
+        return False
+    acts = [
+        h
+        for h in hits
+        if h.keyword.topic in matcher.escalating and not h.keyword.context and not h.guessed
+    ]
+    return any(a.last < n.first or n.last < a.first for a in acts for n in now)
 
 
 def _rank(
@@ -520,7 +532,7 @@ def _match(matcher: Matcher, text: str) -> Match:
         if best is None or hit.strength > best.strength:
             best_hit[topic] = hit
 
-    if EMERGENCY_TOPIC in named or _escalated(matcher, scores, sure):
+    if EMERGENCY_TOPIC in named or (EMERGENCY_TOPIC in scores and _escalated(matcher, hits)):
         chosen = EMERGENCY_TOPIC
     else:
         # Emergency context words ("right now", "ahorita") only escalate; alone they choose nothing.

@@ -15,7 +15,7 @@ topics:
       es: [emergencia, socorro]
     context:
       en: [urgent, right now]
-      es: [ahorita]
+      es: [ahorita, si salgo]
   - id: labor
     menu: 1
     title: {en: Work, es: Trabajo}
@@ -41,7 +41,7 @@ topics:
     escalates: true
     keywords:
       en: [touching, hits me]
-      es: [me toca cuando, me pega]
+      es: [me toca cuando, me pega, salgo con el]
   - id: report
     keywords:
       en: [massage parlor, massage]
@@ -420,6 +420,12 @@ def test_a_keyword_of_an_escalating_topic_next_to_a_now_word_is_an_emergency(tex
 )
 def test_now_words_escalate_only_a_spelled_out_keyword_of_an_escalating_topic(text, topic, library):
     assert topic_of(text, library) == topic
+
+
+def test_a_now_word_escalates_only_beside_the_act_not_when_they_share_a_word(library):
+    assert topic_of("si salgo me pega", library) == "emergency"
+    # "si ... salgo" here is only part of the violence phrase "salgo con el".
+    assert topic_of("si no salgo con el me corre", library) == "violence"
 
 
 def test_violence_outranks_labor_when_both_are_named(library):
