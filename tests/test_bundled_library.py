@@ -117,6 +117,15 @@ def test_numbers_yaml_copies_every_verified_number_exactly():
         ("a worker collapsed and is not breathing", "emergency"),
         ("ahorita la esta tocando el encargado", "emergency"),
         ("my boss checks our phones at night", "safety"),
+        ("he has an app to see where i am", "safety"),
+        ("the nail salon on main st, the workers sleep there and never leave", "report"),
+        ("en la lecheria los trabajadores duermen en el establo y nunca salen", "report"),
+        (
+            "Hello, I am a volunteer with a food bank. Several of our clients seem afraid of their"
+            " employer. How can we recognize trafficking and respond appropriately?",
+            "training",
+        ),
+        ("i got your message", "menu"),  # not "massage" (report)
         ("looking for a counselor who understands trafficking", "survivors"),
     ],
 )
