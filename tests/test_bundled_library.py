@@ -162,3 +162,26 @@ def test_asking_for_a_person_gets_the_menu_that_names_the_hotline_where_a_person
     reply = LIBRARY.reply("menu", found.lang)
     assert "1-888-373-7888" in reply
     assert "person" in reply or "persona" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i cant talk on the phone can i text",
+        "mi mama no puede hablar ingles",
+        "got caught in the rain",
+        "they make me pay for the housing",
+        "no air conditioning in the trailer",
+        "i never see my kids because of the hours",
+        "tomo pastillas para la presion",
+        "everyone is pointing at me",
+        "me estan forzando a trabajar 16 horas",
+        "right now i need a place to stay",
+        "ahorita no tengo trabajo",
+        "he pushed me to finish the rows faster",
+        "mi esposo esta afuera esperando, como me inscribo",
+    ],
+)
+def test_ordinary_texts_near_the_new_danger_words_are_not_emergencies(text):
+    # The danger families of issue 15 are phrases; their single words stay ordinary.
+    assert match(text, LIBRARY).topic != "emergency"
