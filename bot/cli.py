@@ -10,9 +10,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from bot import runtime
 from bot.core.library import Library, LibraryError, load_library, read_bundle
 from bot.core.matcher import match
+from bot.runtime import runtime
 
 # The checks, the evaluation and the SMS encoder are imported inside the commands that use them:
 # create_app imports this module in every serving worker, which never runs a command.
@@ -27,8 +27,7 @@ def init_app(app: Flask) -> None:
 def _library(directory: str | None, live: bool) -> Library:
     """The library an operator asked for: the files being edited, or the published live revision."""
     if live:
-        store = runtime(current_app).store
-        revision = store.live_revision() if store is not None else None
+        revision = runtime(current_app).store.live_revision()
         if revision is None:
             raise click.ClickException("no library is published yet: run `flask library publish`")
         return load_library(revision.bundle)

@@ -14,10 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from flask import Flask
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import runtime
 from bot.core.library import Library, load_library
 from bot.core.replies import FALLBACK_REPLY
 
@@ -164,7 +162,7 @@ class LiveLibrary:
     background thread, never while a request waits.
     """
 
-    def __init__(self, settings: Settings, store: Store | None):
+    def __init__(self, settings: Settings, store: Store):
         self.settings = settings
         self.store = store
         self.counts = DailyCounts()
@@ -233,7 +231,7 @@ class LiveLibrary:
         """The live revision; on an empty database, migrate it and publish the bundled library."""
         from bot.store import NotMigrated
 
-        store = self._require_store()
+        store = self.store
         try:
             revision = store.live_revision()
         except NotMigrated:
@@ -243,19 +241,13 @@ class LiveLibrary:
 
     def _publish_bundled(self) -> Revision:
         """Publish the bundled library unless another worker got there first."""
-        store = self._require_store()
-        revision = store.publish_if_empty(
+        revision = self.store.publish_if_empty(
             bundled_bundle(self.settings.library_dir),
             published_by=AUTO_PUBLISHER,
             comment=AUTO_COMMENT,
         )
         log.info("first start: library revision %d is live", revision.id)
         return revision
-
-    def _require_store(self) -> Store:
-        if self.store is None:
-            raise _NoStore
-        return self.store
 
     # -- reloading --
 
@@ -282,7 +274,7 @@ class LiveLibrary:
             return True
         from bot.store import NotMigrated
 
-        store = self._require_store()
+        store = self.store
         try:
             live_id = store.live_revision_id()
         except NotMigrated:  # a database that was down at first start and is now reachable
@@ -318,8 +310,6 @@ class LiveLibrary:
 
     def flush_counts(self) -> int:
         """Write pending daily counts to the store; never raises."""
-        if self.store is None:
-            return 0
         try:
             return self.counts.flush(self.store)
         except Exception as exc:  # the flush must never take the background thread down
@@ -342,8 +332,7 @@ class LiveLibrary:
             if self._thread_pid not in (None, pid):
                 # Forked: the parent's pooled connections and unflushed counts are not ours.
                 self.counts.clear()
-                if self.store is not None:
-                    self.store.dispose(close=False)
+                self.store.dispose(close=False)
             self._stop = threading.Event()
             thread = threading.Thread(
                 target=self._run, args=(self._stop,), name="bot-live-reload", daemon=True
@@ -388,10 +377,6 @@ class LiveLibrary:
                 last_flush = now
 
 
-class _NoStore(RuntimeError):
-    """The app has no store (runtime(app).store is None)."""
-
-
 def _reason(exc: BaseException) -> str:
     """One word for /healthz saying why a worker is degraded; never the error's message."""
     from bot.store import NotMigrated, StoreUnavailable
@@ -400,18 +385,9 @@ def _reason(exc: BaseException) -> str:
         return "database_unreachable"
     if isinstance(exc, NotMigrated):
         return "database_not_migrated"
-    if isinstance(exc, _NoStore):
-        return "no_database"
     if type(exc).__module__.startswith(("bot.store", "sqlalchemy", "psycopg", "sqlite3")):
         return "database_error"
     if type(exc).__name__ == "LibraryError":
         return "library_invalid"
     return "reload_failed"
 
-
-def init_app(app: Flask) -> LiveLibrary:
-    """Put the app's LiveLibrary on runtime(app).live; it loads on start() or the first request."""
-    rt = runtime(app)
-    live = LiveLibrary(rt.settings, rt.store)
-    rt.live = live
-    return live

@@ -13,7 +13,7 @@ import hmac
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from flask import Blueprint, Flask, Response, current_app, jsonify
@@ -31,9 +31,9 @@ from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_current_url
 
-from bot import BotRuntime, runtime
 from bot.core.matcher import MENU_TOPIC, STOP_TOPIC, match
 from bot.live import EMPTY_TWIML, FALLBACK_TWIML
+from bot.runtime import BotRuntime, ReplyLimiter, runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -60,14 +60,6 @@ SIGNATURE_SETTINGS_KEY = "HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS"
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-
-
-class SenderLimiter(Protocol):
-    """What runtime(app).limiter must offer (bot.ratelimit): may this sender get this reply now?"""
-
-    def allow(self, sender: str, topic: str) -> bool:
-        """False when the sender has had enough replies for now; the bot then sends nothing."""
-        ...
 
 
 class Form(dict[str, list[str]]):
@@ -204,7 +196,6 @@ class SmsEndpoint:
         """Status, body and content type of the answer to one POST /sms."""
         rt = self.rt
         live = rt.live
-        assert live is not None
         live.ensure_running()  # each worker process starts its reload thread (so after any fork)
         settings = rt.settings
         form = read_form(environ, self.config["MAX_CONTENT_LENGTH"])
@@ -225,9 +216,9 @@ class SmsEndpoint:
         if topic == STOP_TOPIC:
             body = EMPTY_TWIML
         else:
-            limiter: SenderLimiter | None = rt.limiter
+            limiter: ReplyLimiter = rt.limiter
             # A sender over the limit gets silence, and nothing is counted.
-            if limiter is not None and not limiter.allow(form.first("From"), topic):
+            if not limiter.allow(form.first("From"), topic):
                 return "200 OK", EMPTY_TWIML, _XML
             body = snapshot.reply(topic, lang)
         if settings.daily_counts:
@@ -251,7 +242,6 @@ def _respond(
 def healthz() -> tuple[Response, int]:
     """Status for load balancers: ok, or degraded with a one-word reason; the revision served."""
     live = runtime(current_app).live
-    assert live is not None
     try:
         snapshot = live.snapshot
     except Exception:
@@ -265,9 +255,7 @@ def healthz() -> tuple[Response, int]:
 
 def _start_background() -> None:
     """Each worker process starts its reload thread on its first request (so after any fork)."""
-    live = runtime(current_app).live
-    if live is not None:
-        live.ensure_running()
+    runtime(current_app).live.ensure_running()
 
 
 def _server_name(_handler: object) -> str:
@@ -279,8 +267,6 @@ def init_app(app: Flask) -> None:
     """Mount the /sms endpoint, register /healthz, the proxy handling and the per-request hook."""
     rt = runtime(app)
     settings = rt.settings
-    if settings.twilio_auth_token:
-        rt.validator = RequestValidator(settings.twilio_auth_token)
     app.register_blueprint(bp)
     app.before_request(_start_background)
     # The development server (flask run) writes "Werkzeug/x.y Python/x.y" in every Server header

@@ -421,10 +421,7 @@ def test_the_werkzeug_server_sends_no_version_in_its_server_header(app, tw):
 def test_the_real_limiter_quiets_a_sender_after_the_limit_but_lets_an_emergency_through(
     make_app, tw
 ):
-    from bot import ratelimit
-
     app = make_app(rate_limit="2 per 10 minutes")
-    ratelimit.init_app(app)
     client = app.test_client()
     sender = "+15005550123"
     replies = [tw.messages(tw.post(client, tw.params("hello", sender=sender))) for _ in range(3)]

@@ -19,7 +19,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from bot import runtime
 from bot.core.library import (
     Library,
     LibraryError,
@@ -29,6 +28,7 @@ from bot.core.library import (
     read_bundle,
     write_bundle,
 )
+from bot.runtime import runtime
 from bot.settings import PROJECT_ROOT
 from bot.store.repository import Store, StoreError
 
@@ -67,10 +67,7 @@ def _operator_errors(func: F) -> F:
 
 
 def _store() -> Store:
-    store = runtime(current_app).store
-    if store is None:
-        raise click.ClickException("this app has no database (runtime(app).store is None)")
-    return store
+    return runtime(current_app).store
 
 
 def _directory(directory: Path | None) -> Path:
