@@ -31,11 +31,10 @@ def _library(directory: str | None, live: bool) -> Library:
         if revision is None:
             raise click.ClickException("no library is published yet: run `flask library publish`")
         return load_library(revision.bundle)
-    from bot.core.checks import transliterate_library
+    from bot.prepare import prepare_bundle
 
-    bundle = read_bundle(directory or Path.cwd())
     # Publishing transliterates by default, so show the reply as publish would send it.
-    bundle, _changes = transliterate_library(bundle)
+    bundle, _changes = prepare_bundle(read_bundle(directory or Path.cwd()))
     try:
         return load_library(bundle)
     except LibraryError as exc:

@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -84,29 +83,6 @@ class Health:
 
 
 OK = Health()
-
-
-def bundled_bundle(directory: str) -> dict[str, str]:
-    """The bundled library files as `flask library publish` prepares them; LibraryError if unfit.
-
-    Transliterated like publish does, then held to the same checks (numbers, lengths, keywords)
-    against the number registry in the directory, else the project's.
-    """
-    from bot.core.checks import check_library
-    from bot.core.library import LibraryError
-    from bot.core.numbers import load_registry_file
-    from bot.settings import PROJECT_ROOT
-    from bot.store.cli import REGISTRY_FILE, prepare_bundle
-
-    bundle = prepare_bundle(directory)
-    library = load_library(bundle)
-    registry_path = Path(directory) / REGISTRY_FILE
-    if not registry_path.is_file():
-        registry_path = PROJECT_ROOT / REGISTRY_FILE
-    report = check_library(library, load_registry_file(registry_path), date.today())
-    if not report.ok:
-        raise LibraryError(list(report.errors))
-    return bundle
 
 
 class DailyCounts:
@@ -215,7 +191,7 @@ class LiveLibrary:
                     reason,
                     type(exc).__name__,
                 )
-                library = load_library(bundled_bundle(self.settings.library_dir))
+                library = load_library(self._bundled_files())
                 snapshot = build_snapshot(library, None)
                 health = Health("degraded", reason)
             self._snapshot = snapshot
@@ -242,12 +218,19 @@ class LiveLibrary:
     def _publish_bundled(self) -> Revision:
         """Publish the bundled library unless another worker got there first."""
         revision = self.store.publish_if_empty(
-            bundled_bundle(self.settings.library_dir),
+            self._bundled_files(),
             published_by=AUTO_PUBLISHER,
             comment=AUTO_COMMENT,
         )
         log.info("first start: library revision %d is live", revision.id)
         return revision
+
+    def _bundled_files(self) -> dict[str, str]:
+        """The bundled library files as publish prepares them; raises what publish refuses."""
+        # Imported here: the checks are needed on a first start only, not in every worker.
+        from bot.prepare import publishable_bundle
+
+        return publishable_bundle(self.settings.library_dir, self.settings)
 
     # -- reloading --
 

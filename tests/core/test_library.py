@@ -8,12 +8,12 @@ import pytest
 
 from bot.core.library import (
     LibraryError,
-    _parse_yaml,
     bundle_digest,
     load_library,
     read_bundle,
     write_bundle,
 )
+from bot.core.yamlfile import parse_yaml
 
 CORE = Path(__file__).resolve().parents[2] / "bot" / "core"
 
@@ -291,7 +291,7 @@ def test_a_parsed_file_is_freed_when_the_load_is_done_without_waiting_for_the_co
     )
     gc.disable()
     try:
-        raw, lines = _parse_yaml(keywords)
+        raw, lines = parse_yaml(keywords)
         assert raw["topics"][2]["title"] == {"en": "Work", "es": "Trabajo"}
         gone = weakref.ref(lines)
         del raw, lines

@@ -223,3 +223,22 @@ def test_the_projects_registry_holds_the_verified_numbers():
     for entry in registry.entries:
         assert entry.source and entry.what
         assert [f.digits for f in find_numbers(entry.number)] == [entry.digits]
+
+
+def test_a_key_written_twice_in_an_entry_is_refused_with_its_line_as_in_keywords_yaml():
+    twice = REGISTRY.replace(
+        '    number: "1-800-799-7233"\n', '    number: "1-800-799-7233"\n    number: "911"\n'
+    )
+    with pytest.raises(RegistryError) as caught:
+        load_registry(twice)
+    [problem] = caught.value.problems
+    assert problem.message == "key 'number' is written twice"
+    assert twice.splitlines()[problem.line - 1] == '    number: "911"'
+
+
+def test_bad_yaml_in_the_registry_is_a_registry_error_with_its_line():
+    with pytest.raises(RegistryError) as caught:
+        load_registry("numbers:\n  - id: [unclosed\n")
+    [problem] = caught.value.problems
+    assert problem.message.startswith("bad YAML")
+    assert problem.line >= 2

@@ -24,7 +24,7 @@ from twilio.request_validator import RequestValidator
 from bot import create_app, runtime
 from bot.core.library import load_library, reply_path
 from bot.core.matcher import match
-from bot.live import bundled_bundle
+from bot.prepare import publishable_bundle
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store import Store, StoreError
 
@@ -68,7 +68,7 @@ def _is_twiml(body: bytes) -> bool:
 
 def _second_revision() -> dict[str, str]:
     """The bundled library with one more line in the English labor reply."""
-    bundle = bundled_bundle(str(PROJECT_ROOT))
+    bundle = publishable_bundle(str(PROJECT_ROOT))
     bundle[reply_path("labor", "en")] += f"\n{MARKER}"
     return bundle
 
@@ -133,7 +133,7 @@ def test_replies_come_from_memory_while_the_database_is_down_and_a_newer_revisio
     live = runtime(app).live
     live.start()
     client = app.test_client()
-    bundle = bundled_bundle(str(PROJECT_ROOT))
+    bundle = publishable_bundle(str(PROJECT_ROOT))
     texts, labor_text = _texts(bundle)
     before = {text: _post(client, text) for text in texts}
     assert all(status == 200 and _is_twiml(body) for status, body in before.values())
@@ -193,7 +193,7 @@ def test_a_worker_started_while_the_database_is_down_answers_from_the_bundled_fi
     )
     try:
         client = app.test_client()
-        texts, _ = _texts(bundled_bundle(str(PROJECT_ROOT)))
+        texts, _ = _texts(publishable_bundle(str(PROJECT_ROOT)))
         during = {text: _post(client, text) for text in texts}
         assert all(status == 200 and _is_twiml(body) for status, body in during.values())
         health = client.get("/healthz").json
@@ -222,7 +222,7 @@ def store(pg_cluster: Cluster) -> Iterator[Store]:
     """A migrated store on a fresh database of the throwaway cluster, with one revision live."""
     db = Store(pg_cluster.create_database())
     db.migrate()
-    db.publish(bundled_bundle(str(PROJECT_ROOT)), published_by="test", comment="first")
+    db.publish(publishable_bundle(str(PROJECT_ROOT)), published_by="test", comment="first")
     yield db
     db.dispose()
 
