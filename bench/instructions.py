@@ -69,10 +69,10 @@ def inner(tmp: Path) -> None:
     from throughput import BASE_URL, environ_templates, signed_requests
 
     from bot import create_app, runtime
+    from bot.channels.endpoint import MAX_CONTENT_LENGTH, read_form, signature_ok
     from bot.core.matcher import match
     from bot.live import LiveLibrary
     from bot.settings import Settings
-    from bot.webhook import MAX_CONTENT_LENGTH, read_form, signature_ok
 
     # The reload thread's database polls would land in whichever phase they fall on.
     LiveLibrary._run = lambda self, stop: stop.wait()  # type: ignore[method-assign]

@@ -405,10 +405,10 @@ CATEGORIES = [
     ("matching (bot/core)", r"\(bot/core/"),
     ("TwiML", r"\((twilio/twiml|xml)/"),
     ("rate limiter", r"\((bot/ratelimit\.py|limits/)"),
-    ("daily counts (bot/live)", r"\(bot/live\.py"),
+    ("daily counts (bot/live)", r"\(bot/live/"),
     ("logging (access log, scrub)", r"\((logging/|gunicorn/glogging|bot/privacy)"),
     ("form parsing", r"\((werkzeug/(formparser|sansio/multipart|datastructures|urls)|urllib/)"),
-    ("webhook view (bot/webhook)", r"\(bot/webhook\.py"),
+    ("Twilio endpoint (bot/channels)", r"\(bot/channels/"),
     ("Flask / werkzeug", r"\((flask|werkzeug)/"),
     ("gunicorn HTTP + workers", r"\((gunicorn|concurrent|selectors|socket|threading)"),
 ]
@@ -561,7 +561,7 @@ def wsgi_costs(
             pass
         getattr(out, "close", lambda: None)()
 
-    from bot.webhook import read_form, signature_ok
+    from bot.channels.endpoint import read_form, signature_ok
 
     def body_env(i: int) -> dict:
         return dict(templates[i][0], **{"wsgi.input": BytesIO(templates[i][1])})

@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     # the core's tests) does not load SQLAlchemy, twilio and limits; nothing imports bot back.
     from twilio.request_validator import RequestValidator
 
-    from bot import cli, live, privacy, ratelimit, store, webhook
+    from bot import channels, cli, health, live, privacy, ratelimit, store
 
     privacy.init_app(app, settings)  # first: every later step may log
     app_store = store.Store(store.database_url_for(app, settings))
@@ -30,6 +30,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         validator=RequestValidator(settings.twilio_auth_token),
     )
     store.init_app(app)
-    webhook.init_app(app)
+    live.init_app(app)
+    health.init_app(app)
+    channels.init_app(app)
     cli.init_app(app)
     return app

@@ -13,10 +13,11 @@ from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from twilio.twiml.messaging_response import MessagingResponse
+from flask import Flask, current_app
 
+from bot.channels.sms import twiml_message
 from bot.core.library import Library, load_library
-from bot.core.replies import FALLBACK_REPLY
+from bot.runtime import runtime
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The TwiML that sends nothing: the answer to an opt-out, and to a sender the limiter silenced.
-EMPTY_TWIML = str(MessagingResponse()).encode("utf-8")
 #: Who and why, on the revision published automatically on first start.
 AUTO_PUBLISHER = "auto"
 AUTO_COMMENT = "bundled library, first start"
@@ -33,19 +32,6 @@ AUTO_COMMENT = "bundled library, first start"
 COUNT_FLUSH_SECONDS = 5.0
 #: The background thread never polls faster than this, even with RELOAD_SECONDS=0.
 MIN_TICK_SECONDS = 0.05
-
-
-def twiml_message(text: str | None) -> bytes:
-    """The TwiML reply for a text; None (a silent topic) gives the empty <Response/>."""
-    if text is None:
-        return EMPTY_TWIML
-    response = MessagingResponse()
-    response.message(text)
-    return str(response).encode("utf-8")
-
-
-#: Served whenever anything fails while answering.
-FALLBACK_TWIML = twiml_message(FALLBACK_REPLY)
 
 
 @dataclass(frozen=True)
@@ -374,3 +360,13 @@ def _reason(exc: BaseException) -> str:
         return "library_invalid"
     return "reload_failed"
 
+
+def _start_background() -> None:
+    """Each worker process starts its reload thread on its first request (so after any fork)."""
+    runtime(current_app).live.ensure_running()
+
+
+def init_app(app: Flask) -> None:
+    """Start the worker's background thread on its first Flask request too (the Twilio endpoint
+    starts it on the first Twilio request)."""
+    app.before_request(_start_background)

@@ -276,7 +276,7 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
         def leaky(text, _library):
             raise ValueError(f"cannot match {text!r} from {c['from']} ({c['sid']})")
 
-        monkeypatch.setattr("bot.webhook.match", leaky)
+        monkeypatch.setattr("bot.channels.sms.match", leaky)
         assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
         monkeypatch.undo()
     finally:

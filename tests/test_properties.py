@@ -344,7 +344,7 @@ def test_the_webhook_reads_a_urlencoded_body_exactly_as_werkzeug_does(
 ) -> None:
     from werkzeug.wrappers import Request
 
-    from bot.webhook import MAX_CONTENT_LENGTH, read_form
+    from bot.channels.endpoint import MAX_CONTENT_LENGTH, read_form
 
     def environ() -> dict:
         return EnvironBuilder(

@@ -10,8 +10,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
 from bot import runtime
+from bot.channels.sms import EMPTY_TWIML
 from bot.core.replies import FALLBACK_REPLY
-from bot.live import EMPTY_TWIML
 
 
 def _today_counts(app) -> dict[tuple[str, str], int]:
@@ -67,7 +67,7 @@ def test_a_missing_signature_is_refused_with_403_before_any_matching(client, tw,
     def must_not_run(*_args):
         raise AssertionError("matched an unsigned request")
 
-    monkeypatch.setattr("bot.webhook.match", must_not_run)
+    monkeypatch.setattr("bot.channels.sms.match", must_not_run)
     response = client.post("/sms", data=tw.params("hello"))
     assert response.status_code == 403
 
@@ -227,7 +227,7 @@ def test_a_whatsapp_sender_gets_the_same_reply_as_an_sms_sender(client, tw):
 
 @pytest.mark.parametrize(
     "broken_part",
-    ["bot.webhook.match", "bot.live.Snapshot.reply"],
+    ["bot.channels.sms.match", "bot.live.Snapshot.reply"],
     ids=["while-matching", "while-picking-the-reply"],
 )
 def test_a_failure_while_answering_still_answers_200_with_the_hotline(
