@@ -80,7 +80,7 @@ def inner(tmp: Path) -> None:
     live = runtime(app).live
     assert live is not None
     live.start()
-    library = live.snapshot.library
+    library, matcher = live.snapshot.library, live.snapshot.matcher
     texts = [m.text for m in generate_messages(library, REQUESTS)][:REQUESTS]
     templates = environ_templates(signed_requests(texts))
 
@@ -101,7 +101,7 @@ def inner(tmp: Path) -> None:
         "bot": lambda i: call(app, i),
         "form": lambda i: read_form(environ(i), MAX_CONTENT_LENGTH),
         "signature": lambda i: signature_ok(validator, templates[i][0], url, forms[i]),
-        "match": lambda i: match(forms[i].first("Body")[:1600], library),
+        "match": lambda i: match(forms[i].first("Body")[:1600], matcher),
         "limiter": lambda i: limiter.allow(forms[i].first("From"), "labor"),
         "reply": lambda i: live.snapshot.reply("labor", "es"),
         "counts": lambda i: live.counts.add(datetime.now(UTC).date(), "labor", "es"),

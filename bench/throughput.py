@@ -550,7 +550,7 @@ def wsgi_costs(
     live = runtime(bot_app).live
     assert live is not None
     live.start()
-    library = live.snapshot.library
+    matcher = live.snapshot.matcher
 
     templates = environ_templates(requests)
 
@@ -583,7 +583,7 @@ def wsgi_costs(
             sms_url, forms[i], requests[i][1]
         ),
         "  signature, one plain HMAC": lambda i: _plain_signature(token, sms_url, forms[i]),
-        "  matching": lambda i: match(forms[i].first("Body")[:1600], library),
+        "  matching": lambda i: match(forms[i].first("Body")[:1600], matcher),
     }
     limiter = runtime(bot_app).limiter
     if limiter is not None:

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from bot.core.library import Library, LibraryError, load_library, read_bundle
-from bot.core.matcher import match
+from bot.core.matcher import build_matcher, match
 from bot.runtime import runtime
 
 # The checks, the evaluation and the SMS encoder are imported inside the commands that use them:
@@ -72,9 +72,10 @@ def try_command(
     from bot.core.sms import encode_info
 
     library = _library(directory, live)
+    matcher = build_matcher(library)
     texts = messages or tuple(line.rstrip("\r\n") for line in sys.stdin)
     for text in texts:
-        found = match(text, library)
+        found = match(text, matcher)
         reply = library.reply(found.topic, found.lang)
         info = encode_info(reply or "")
         row = {

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 
 from bot.channels.sms import twiml_message
 from bot.core.library import Library, load_library
+from bot.core.matcher import Matcher, build_matcher
 from bot.runtime import runtime
 
 if TYPE_CHECKING:
@@ -36,11 +37,13 @@ MIN_TICK_SECONDS = 0.05
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A loaded library with every reply already rendered as TwiML; never changed once built."""
+    """A loaded library with its matcher built and every reply rendered as TwiML; never changed
+    once built."""
 
     revision_id: int | None
     digest: str
     library: Library
+    matcher: Matcher
     twiml: Mapping[tuple[str, str], bytes]
 
     def reply(self, topic: str, lang: str) -> bytes:
@@ -51,13 +54,13 @@ class Snapshot:
 
 def build_snapshot(library: Library, revision_id: int | None) -> Snapshot:
     """Render every (topic, language) reply once and build the matcher, before anyone is served."""
-    library.matcher  # noqa: B018 - builds the cached index now, not on the first message
+    matcher = build_matcher(library)  # now, not on the first message
     twiml = {
         (topic.id, lang): twiml_message(library.reply(topic.id, lang))
         for topic in library.topics
         for lang in library.languages
     }
-    return Snapshot(revision_id, library.digest, library, MappingProxyType(twiml))
+    return Snapshot(revision_id, library.digest, library, matcher, MappingProxyType(twiml))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from limits.errors import ConfigurationError
 from limits.storage import MemoryStorage, MovingWindowSupport, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from bot.core.matcher import EMERGENCY_TOPIC
+from bot.core.topics import EMERGENCY_TOPIC
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)

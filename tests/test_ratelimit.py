@@ -282,11 +282,11 @@ def test_the_webhook_goes_quiet_after_the_limit_but_sends_the_first_emergency_re
             daily_counts=False,
         )
     )
-    library = runtime(app).live.snapshot.library
+    snapshot = runtime(app).live.snapshot
     emergency = next(
         kw
-        for kw in library.topic("emergency").keywords["en"]
-        if match(kw, library).topic == "emergency"
+        for kw in snapshot.library.topic("emergency").keywords["en"]
+        if match(kw, snapshot.matcher).topic == "emergency"
     )
     client = app.test_client()
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.endpoint import XML, Answer, Channel, Form
-from bot.core.matcher import MENU_TOPIC, STOP_TOPIC, match
+from bot.core.matcher import match
 from bot.core.replies import FALLBACK_REPLY
+from bot.core.topics import MENU_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
     from bot.live import DailyCounts, Snapshot
@@ -47,7 +48,7 @@ def reply_to(
     the limit (and then not counted), and counted per topic and language when counts are given."""
     text = text[:MAX_BODY_CHARS]
     if text.strip():
-        found = match(text, snapshot.library)
+        found = match(text, snapshot.matcher)
         topic, lang = found.topic, found.lang
     else:
         # No text (a picture only, or an empty message): show the menu.

@@ -11,7 +11,6 @@ from typing import Any
 from bot.core.library import (
     KEYWORDS_FILE,
     RESPONSES_DIR,
-    STRUCTURAL_TOPICS,
     Bundle,
     Library,
     Problem,
@@ -22,6 +21,7 @@ from bot.core.matcher import FUZZY_MIN_LENGTH, confusable_keys, keyword_confusio
 from bot.core.numbers import FoundNumber, NumberRegistry, find_numbers, format_number
 from bot.core.sms import Change, Encoding, encode_info, transliterate_gsm
 from bot.core.text import normalize, tokenize
+from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
 
 #: The emergency reply must arrive whole and first, whatever keywords.yaml sets as its budget.
 EMERGENCY_SEGMENT_LIMIT = 1
@@ -182,7 +182,7 @@ def check_reply(
     file = reply_path(topic_id, lang)
     # Lines are counted in the file as the operator wrote it; the menu's titles live in keywords.yaml.
     raw = library.bundle.get(file, reply)
-    titles = _menu_titles(library, lang) if topic_id == "menu" else []
+    titles = _menu_titles(library, lang) if topic_id == MENU_TOPIC else []
     problems: list[Problem] = []
 
     problems += _number_problems(find_numbers(raw), registry, file)
@@ -209,7 +209,7 @@ def check_reply(
 
     info = encode_info(reply)
     budget = topic.segment_budget
-    if topic_id == "emergency":
+    if topic_id == EMERGENCY_TOPIC:
         budget = min(budget, EMERGENCY_SEGMENT_LIMIT)
     fix = ""
     if info.encoding == "UCS-2":
@@ -219,7 +219,7 @@ def check_reply(
     if info.segments > budget:
         why = (
             "the emergency reply must fit in one segment"
-            if topic_id == "emergency"
+            if topic_id == EMERGENCY_TOPIC
             else "its budget"
         )
         problems.append(
@@ -358,7 +358,7 @@ def _missing_keywords(library: Library) -> list[Problem]:
     problems = []
     for topic in library.topics:
         # load_library already requires keywords of every other topic that has a reply.
-        if topic.id == "stop" or not (topic.id in STRUCTURAL_TOPICS or topic.silent):
+        if topic.id == STOP_TOPIC or not (topic.id in STRUCTURAL_TOPICS or topic.silent):
             continue
         for lang in library.languages:
             if not topic.keywords.get(lang):
@@ -385,7 +385,7 @@ def _menu_gaps(library: Library) -> list[Problem]:
 
 
 def _emergency_budget(library: Library) -> list[Problem]:
-    topic = library.by_id.get("emergency")
+    topic = library.by_id.get(EMERGENCY_TOPIC)
     if topic is None or topic.segment_budget <= EMERGENCY_SEGMENT_LIMIT:
         return []
     return [

@@ -9,21 +9,17 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.core.topics import MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
 from bot.core.yamlfile import DuplicateKey, parse_yaml
-
-if TYPE_CHECKING:
-    from bot.core.matcher import Matcher
 
 KEYWORDS_FILE = "keywords.yaml"
 RESPONSES_DIR = "responses"
 MENU_PLACEHOLDER = "{menu}"
-#: Topics the bot itself relies on: the fallback, the opt-out and the one that outranks all others.
-STRUCTURAL_TOPICS = ("menu", "stop", "emergency")
 DEFAULT_SEGMENT_BUDGET = 3
 
 Severity = Literal["error", "warning"]
@@ -128,13 +124,6 @@ class Library:
                         key = (topic["id"], lang, word.strip())
                         found[key] = lines.of(("topics", index, field_name, lang, k))
         return MappingProxyType(found)
-
-    @cached_property
-    def matcher(self) -> Matcher:
-        """The matching index for this library, built once per library value."""
-        from bot.core.matcher import build_matcher
-
-        return build_matcher(self)
 
 
 # --- Reading and writing bundles -------------------------------------------------------------
@@ -363,17 +352,19 @@ def load_library(bundle: Bundle) -> Library:
     for required in STRUCTURAL_TOPICS:
         if required not in known:
             error(KEYWORDS_FILE, 0, f"required topic {required!r} is missing")
-    if "stop" in seen_ids and not next((t.silent for t in topics if t.id == "stop"), True):
+    if STOP_TOPIC in seen_ids and not next(
+        (t.silent for t in topics if t.id == STOP_TOPIC), True
+    ):
         error(
             KEYWORDS_FILE,
-            seen_ids["stop"],
+            seen_ids[STOP_TOPIC],
             "topic 'stop' must be silent: true (opt-outs get no reply)",
         )
 
     if problems:
         raise LibraryError(problems)
 
-    topics = [_expand_menu(t, topics, languages) if t.id == "menu" else t for t in topics]
+    topics = [_expand_menu(t, topics, languages) if t.id == MENU_TOPIC else t for t in topics]
     return Library(
         topics=tuple(topics),
         languages=languages,

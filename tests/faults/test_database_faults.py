@@ -23,7 +23,7 @@ from twilio.request_validator import RequestValidator
 
 from bot import create_app, runtime
 from bot.core.library import load_library, reply_path
-from bot.core.matcher import match
+from bot.core.matcher import build_matcher, match
 from bot.prepare import publishable_bundle
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store import Store, StoreError
@@ -76,14 +76,15 @@ def _second_revision() -> dict[str, str]:
 def _texts(bundle: dict[str, str]) -> tuple[list[str], str]:
     """Texts covering every topic and language, some noise, and one that matches English labor."""
     library = load_library(bundle)
+    matcher = build_matcher(library)
     texts = ["", "STOP", "3", "🆘🆘", "\x00\x1b[31m", "asdf qwerty", "x" * 1600]
     for topic in library.topics:
         for keywords in topic.keywords.values():
-            texts += [kw for kw in keywords[:2] if match(kw, library).topic == topic.id]
+            texts += [kw for kw in keywords[:2] if match(kw, matcher).topic == topic.id]
     labor = next(
         kw
         for kw in library.topic("labor").keywords["en"]
-        if (found := match(kw, library)).topic == "labor" and found.lang == "en"
+        if (found := match(kw, matcher)).topic == "labor" and found.lang == "en"
     )
     return texts, labor
 
