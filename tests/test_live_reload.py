@@ -285,7 +285,7 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
     live.start()
     live.ensure_running()
     live.counts.add(date.today(), "labor", "en")
-    parents_thread = live._thread
+    parents_thread = live.background.thread
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # the child reports in one byte, then leaves without running any cleanup
@@ -293,7 +293,7 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
         try:
             live.ensure_running()
             ok = (
-                live._thread is not parents_thread
+                live.background.thread is not parents_thread
                 and live.thread_alive()
                 and live.counts.pending() == {}
             )
@@ -310,7 +310,7 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
             os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
     assert answer == b"1"
-    assert live._thread is parents_thread and live.thread_alive()
+    assert live.background.thread is parents_thread and live.thread_alive()
     assert live.counts.pending() == {(date.today(), "labor", "en"): 1}
 
 
