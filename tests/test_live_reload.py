@@ -125,7 +125,7 @@ def test_a_rollback_goes_live_the_same_way(make_app, tw):
     store.publish(tw.bundle(labor_en=NEW_LABOR), published_by="test", comment="new")
     runtime(app).live.check()
     assert _reply(app, tw) == [NEW_LABOR]
-    store.rollback(first)
+    store.make_live(first)
     runtime(app).live.check()
     assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.store.repository import NotMigrated
+from bot.store.engine import NotMigrated
 
 if TYPE_CHECKING:
     from bot.settings import Settings

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.store.repository import check_count_key
+from bot.store.values import check_count_key
 
 if TYPE_CHECKING:
     from bot.store import Store

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from bot.core.library import LibraryError
-from bot.store.repository import NotMigrated, StoreError, StoreUnavailable
+from bot.store.engine import NotMigrated, StoreError, StoreUnavailable
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,12 @@
 """The library store: published revisions, the live pointer and anonymous daily counts.
 
+engine.py     the engine, and database failures as StoreErrors
+schema.py     Alembic migrations (scripts in migrations/), run in code
+repository.py Store: revisions, the live pointer, daily counts
+values.py     the plain values Store returns
+models.py     the tables
+cli.py        `flask library|db|stats`
+
 create_app builds the app's Store on database_url_for(app, settings) (DATABASE_URL, or an SQLite
 file in the instance folder); init_app(app) registers the `flask library`, `flask db` and
 `flask stats` commands.
@@ -12,18 +19,16 @@ from pathlib import Path
 from flask import Flask
 
 from bot.settings import Settings
-from bot.store.repository import (
-    CountRow,
+from bot.store.engine import (
     NotMigrated,
-    Revision,
-    RevisionSummary,
-    Store,
     StoreError,
     StoreUnavailable,
     UnknownRevision,
     normalize_url,
     sqlite_url,
 )
+from bot.store.repository import Store
+from bot.store.values import CountRow, Revision, RevisionSummary
 
 __all__ = [
     "CountRow",

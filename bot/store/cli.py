@@ -28,7 +28,8 @@ from bot.core.library import (
 )
 from bot.prepare import REGISTRY_FILE, PreparedLibrary, prepare_library
 from bot.runtime import runtime
-from bot.store.repository import Store, StoreError
+from bot.store.engine import StoreError
+from bot.store.repository import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -280,7 +281,7 @@ def rollback_command(revision_id: int, force: bool) -> None:
                 "rollback refused (workers would keep serving the current revision); "
                 "use --force to point at it anyway"
             ) from None
-    store.rollback(target.id)
+    store.make_live(target.id)
     seconds = runtime(current_app).settings.reload_seconds
     click.echo(
         f"Revision {target.id} ({_when(target.published_at)}, {target.comment or 'no comment'}) "

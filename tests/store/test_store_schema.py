@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot.store import NotMigrated, Store, StoreUnavailable, normalize_url
+from bot.store import NotMigrated, Store, StoreUnavailable, normalize_url, schema
 from bot.store.models import metadata
 from tests.store.concurrency import run_at_once
 
@@ -110,17 +110,17 @@ def test_a_migration_locked_out_by_another_worker_is_retried_on_sqlite_only(
     database_url, monkeypatch
 ):
     store = Store(database_url)
-    real_migrate = Store._migrate
+    real_migrate = schema._migrate
     calls = []
 
-    def locked_once(self):
+    def locked_once(engine):
         calls.append(1)
         if len(calls) == 1:
             raise StoreUnavailable("database x is unavailable: database is locked")
-        return real_migrate(self)
+        return real_migrate(engine)
 
-    monkeypatch.setattr(Store, "_migrate", locked_once)
-    monkeypatch.setattr("bot.store.repository.SQLITE_LOCKED_RETRY_SECONDS", 0.01)
+    monkeypatch.setattr(schema, "_migrate", locked_once)
+    monkeypatch.setattr(schema, "SQLITE_LOCKED_RETRY_SECONDS", 0.01)
     if store.dialect == "sqlite":
         assert store.migrate() == "0001"
         assert len(calls) == 2
