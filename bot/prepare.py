@@ -12,17 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.core.checks import (
-    CheckReport,
-    changes_as_json,
-    check_library,
-    report_as_json,
-    transliterate_library,
-)
+from bot.core.checks import CheckReport, check_library
 from bot.core.library import Bundle, Library, LibraryError, Problem, bundle_digest, load_library
 from bot.core.library import read_bundle as read_library_files
 from bot.core.numbers import REGISTRY_FILE, load_registry_file
-from bot.core.sms import Change
+from bot.core.report import changes_as_json, report_as_json
+from bot.core.sms import Change, transliterate_library
 from bot.settings import PROJECT_ROOT, Settings
 
 __all__ = [

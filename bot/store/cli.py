@@ -26,6 +26,7 @@ from bot.core.library import (
     read_bundle,
     write_bundle,
 )
+from bot.core.tables import format_table
 from bot.prepare import REGISTRY_FILE, PreparedLibrary, prepare_library
 from bot.runtime import runtime
 from bot.store.engine import StoreError
@@ -102,7 +103,7 @@ def _echo_problems(prepared: PreparedLibrary, *, full_report: bool) -> None:
     report = prepared.report
     assert report is not None  # a library and a registry that load are always checked
     if full_report:
-        from bot.core.checks import format_report
+        from bot.core.report import format_report
 
         click.echo(format_report(report))
         return
@@ -122,20 +123,6 @@ def _publisher() -> str:
 
 def _when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int]) -> str:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        return "  ".join(cells).rstrip()
-
-    rule = tuple("-" * w if h else " " * w for h, w in zip(header, widths, strict=True))
-    return "\n".join([line(header), line(rule), *map(line, rows)])
 
 
 _dir_argument = click.argument(
@@ -255,7 +242,7 @@ def history_command(limit: int) -> None:
         for r in revisions
     ]
     header = ("", "rev", "published (UTC)", "by", "files", "digest", "comment")
-    click.echo(_table(header, rows, right={1, 4}))
+    click.echo(format_table(header, rows, right={1, 4}))
 
 
 @library_cli.command("rollback")
@@ -388,7 +375,7 @@ def stats_command(days: int, as_json: bool) -> None:
         click.echo(f"No counts since {since.isoformat()}.")
         return
     table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
-    click.echo(_table(("day", "topic", "lang", "count"), table, right={3}))
+    click.echo(format_table(("day", "topic", "lang", "count"), table, right={3}))
     click.echo(f"\n{sum(r.count for r in rows)} replies since {since.isoformat()}")
 
 
