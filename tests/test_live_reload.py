@@ -107,7 +107,7 @@ def test_a_new_revision_goes_live_in_another_worker_after_a_check(make_app, tw):
 def test_the_background_thread_picks_up_a_new_revision_without_a_restart(make_app, tw):
     publisher, worker = make_app(), make_app(reload_seconds=0.05)
     assert _reply(worker, tw) == [tw.REPLIES["labor/en"]]  # the first request starts the thread
-    assert runtime(worker).live.thread_alive()
+    assert runtime(worker).live.background.alive()
     runtime(publisher).store.publish(
         tw.bundle(labor_en=NEW_LABOR), published_by="test", comment="new labor text"
     )
@@ -294,7 +294,7 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
             live.ensure_running()
             ok = (
                 live.background.thread is not parents_thread
-                and live.thread_alive()
+                and live.background.alive()
                 and live.counts.pending() == {}
             )
         finally:
@@ -310,7 +310,7 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
             os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
     assert answer == b"1"
-    assert live.background.thread is parents_thread and live.thread_alive()
+    assert live.background.thread is parents_thread and live.background.alive()
     assert live.counts.pending() == {(date.today(), "labor", "en"): 1}
 
 
@@ -325,9 +325,9 @@ def test_gunicorn_hooks_load_the_library_before_the_first_request(make_app, tw):
 
     config["post_worker_init"](Worker())
     assert runtime(app).live.started
-    assert runtime(app).live.thread_alive()
+    assert runtime(app).live.background.alive()
     config["worker_exit"](None, Worker())
-    assert not runtime(app).live.thread_alive()
+    assert not runtime(app).live.background.alive()
 
 
 @pytest.mark.parametrize("seconds", [0, 0.0])

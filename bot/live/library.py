@@ -150,10 +150,6 @@ class LiveLibrary:
         self.background.stop(timeout)
         self.flush_counts()
 
-    def thread_alive(self) -> bool:
-        """True while this process's background thread runs."""
-        return self.background.alive()
-
     def _forget_parent(self) -> None:
         """In a forked worker: the parent's pooled connections and unflushed counts are not ours."""
         self.counts.clear()

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, inspect, literal_column, select
+from sqlalchemy import Connection, insert, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 
@@ -82,18 +82,8 @@ class Store:
         """The migration the database is at, or None before the first one."""
         return schema.schema_revision(self.engine)
 
-    def table_names(self) -> list[str]:
-        """The tables in the database (for checks and tests)."""
-        with self._read() as conn:
-            return sorted(inspect(conn).get_table_names())
-
-    def ping(self) -> bool:
-        """True when the database answers; raises StoreUnavailable otherwise."""
-        with self._read() as conn:
-            conn.exec_driver_sql("SELECT 1")
-        return True
-
     # -- revisions --
+
 
     def live_revision_id(self) -> int | None:
         """The id of the live revision, or None before the first publish. One indexed lookup."""
@@ -223,20 +213,13 @@ class Store:
 
     # -- counts --
 
-    def add_count(self, day: date, topic: str, lang: str, n: int = 1) -> None:
-        """Add n (default 1) to the day's count for a topic and language; atomic across workers.
-
-        Only a topic id and a language code are accepted, never message text: anything that does
-        not look like one is refused, without echoing it.
-        """
-        self.add_counts({(day, topic, lang): n})
-
     def add_counts(self, counts: Mapping[tuple[date, str, str], int]) -> None:
         """Add each n to its (day, topic, language) count in one transaction; atomic across workers.
 
-        Every key is checked as add_count checks it before anything is written, so a refused key
-        writes none. One transaction for a worker's whole flush, not one per key: a flush of 30
-        keys took 20 ms of CPU on SQLite and 100 ms on PostgreSQL written key by key.
+        Only a topic id and a language code are accepted, never message text: every key is checked
+        before anything is written (a refused key writes none), without echoing it. One
+        transaction for a worker's whole flush, not one per key: a flush of 30 keys took 20 ms of
+        CPU on SQLite and 100 ms on PostgreSQL written key by key.
         """
         rows = []
         for (day, topic, lang), n in counts.items():
@@ -263,16 +246,6 @@ class Store:
                 .order_by(t.c.day, t.c.topic, t.c.lang)
             ).all()
         return [CountRow(r.day, r.topic, r.lang, r.count) for r in rows]
-
-    def count_total(self, since_day: date) -> int:
-        """The sum of all counts from since_day on."""
-        t = daily_count
-        with self._read() as conn:
-            return int(
-                conn.scalar(
-                    select(func.coalesce(func.sum(t.c.count), 0)).where(t.c.day >= since_day)
-                )
-            )
 
 
 _LIVE_ID = select(live_revision.c.revision_id).where(live_revision.c.id == 1)

@@ -16,11 +16,11 @@ def check_count_key(day: date, topic: str, lang: str) -> None:
     """Raise ValueError or TypeError unless this is a date, a topic id and a language code; the
     error never echoes the value, which could be message text passed by mistake."""
     if not isinstance(topic, str) or not _TOPIC_RE.match(topic):
-        raise ValueError("add_count: topic must be a topic id (lowercase slug)")
+        raise ValueError("add_counts: topic must be a topic id (lowercase slug)")
     if not isinstance(lang, str) or not _LANG_RE.match(lang):
-        raise ValueError("add_count: lang must be a language code")
+        raise ValueError("add_counts: lang must be a language code")
     if not isinstance(day, date) or isinstance(day, datetime):
-        raise TypeError("add_count: day must be a date")
+        raise TypeError("add_counts: day must be a date")
 
 
 @dataclass(frozen=True)

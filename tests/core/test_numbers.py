@@ -12,7 +12,6 @@ from bot.core.numbers import (
     load_registry,
     load_registry_file,
     normalize_number,
-    unknown_numbers,
 )
 from tests.core.sample_registry import HOTLINE_AND_911
 
@@ -171,13 +170,6 @@ def test_the_registry_loads_entries_with_digits_dates_and_lines():
     assert registry.lookup("1-800-799-SAFE") is registry.by_id["dv"]
     assert registry.lookup("(888) 373-7888") is hotline
     assert registry.lookup("1-800-000-0000") is None
-
-
-def test_unknown_numbers_are_those_not_in_the_registry_or_contradicting_themselves():
-    registry = load_registry(REGISTRY)
-    text = "Call 911, 888-373-7888, 1-800-799-SAFE (7233), 1-800-799-SAFE (7234) or 555-555-5555."
-    unknown = unknown_numbers(text, registry)
-    assert [f.text for f in unknown] == ["1-800-799-SAFE (7234)", "555-555-5555"]
 
 
 def test_registry_problems_are_all_reported_with_their_line():

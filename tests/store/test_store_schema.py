@@ -33,7 +33,7 @@ def _columns(store: Store) -> dict[str, set[str]]:
 
 
 def test_migrations_create_exactly_the_expected_tables(store):
-    assert store.table_names() == sorted(EXPECTED_COLUMNS)
+    assert sorted(inspect(store.engine).get_table_names()) == sorted(EXPECTED_COLUMNS)
     assert store.schema_revision() == "0001"
 
 
@@ -53,7 +53,7 @@ def test_models_match_the_migrations(store):
 
 def test_migrate_is_idempotent(store):
     assert store.migrate() == "0001"
-    assert store.table_names() == sorted(EXPECTED_COLUMNS)
+    assert sorted(inspect(store.engine).get_table_names()) == sorted(EXPECTED_COLUMNS)
 
 
 def test_workers_migrating_at_once_do_not_collide(database_url):
@@ -99,7 +99,7 @@ def test_a_dead_database_fails_fast_with_a_clear_error():
     assert s.engine.pool._pre_ping
     started = time.monotonic()
     with pytest.raises(StoreUnavailable) as caught:
-        s.ping()
+        s.live_revision_id()
     assert time.monotonic() - started < 5
     assert "unavailable" in str(caught.value)
     assert "secret" not in str(caught.value)
