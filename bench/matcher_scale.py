@@ -754,9 +754,7 @@ class BuildTimes:
         return self.load + self.matcher
 
 
-def measure_build(
-    bundle: dict[str, str], repeat: int = 3
-) -> tuple[Library, Matcher, BuildTimes]:
+def measure_build(bundle: dict[str, str], repeat: int = 3) -> tuple[Library, Matcher, BuildTimes]:
     """Best of `repeat` for load_library and matcher build (and, if bot.live imports, TwiML)."""
     try:
         from bot.live import build_snapshot

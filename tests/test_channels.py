@@ -9,6 +9,7 @@ from bot.channels import endpoint
 from bot.channels.endpoint import Channel, Form
 from bot.channels.sms import EMPTY_TWIML, reply_to
 from bot.live import DailyCounts, build_snapshot
+from tests import as_twilio
 
 
 class _Limiter:
@@ -25,7 +26,7 @@ def _snapshot(app):
     return build_snapshot(runtime(app).live.snapshot.library, None)
 
 
-def test_the_decision_matches_limits_and_counts_without_any_request(app, tw):
+def test_the_decision_matches_limits_and_counts_without_any_request(app):
     snapshot = _snapshot(app)
     counts = DailyCounts()
     limiter = _Limiter(allowed=True)
@@ -62,24 +63,26 @@ def _echo_channel(seen: list[Form]) -> Channel:
     return Channel(handle=handle, fallback=("200 OK", b"fallback", "text/plain; charset=utf-8"))
 
 
-def test_another_channel_in_the_path_table_gets_the_same_checks_and_fallback(make_app, tw):
+def test_another_channel_in_the_path_table_gets_the_same_checks_and_fallback(make_app):
     app = make_app()
     seen: list[Form] = []
     endpoint.init_app(app, {"/status": _echo_channel(seen)})
     client = app.test_client()
-    params = tw.params("delivered")
+    params = as_twilio.params("delivered")
     signed = client.post(
-        "/status", data=params, headers={"X-Twilio-Signature": tw.sign(tw.URL + "/status", params)}
+        "/status",
+        data=params,
+        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/status", params)},
     )
     assert (signed.status_code, signed.data) == (200, b"delivered")
     unsigned = client.post("/status", data=params)
     assert unsigned.status_code == 403
     assert client.get("/status").status_code == 405
-    failing = tw.params("fail")
+    failing = as_twilio.params("fail")
     broken = client.post(
         "/status",
         data=failing,
-        headers={"X-Twilio-Signature": tw.sign(tw.URL + "/status", failing)},
+        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/status", failing)},
     )
     assert (broken.status_code, broken.data) == (200, b"fallback")
     assert [form.first("Body") for form in seen] == ["delivered", "fail"]

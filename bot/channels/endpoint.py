@@ -13,6 +13,7 @@ fallback is sent when the handler raises. The transport answers 405 to anything 
 past MAX_CONTENT_LENGTH and 403 without a good X-Twilio-Signature (or without a token, unless
 DEV_INSECURE).
 """
+
 from __future__ import annotations
 
 import hmac

@@ -352,9 +352,7 @@ def load_library(bundle: Bundle) -> Library:
     for required in STRUCTURAL_TOPICS:
         if required not in known:
             error(KEYWORDS_FILE, 0, f"required topic {required!r} is missing")
-    if STOP_TOPIC in seen_ids and not next(
-        (t.silent for t in topics if t.id == STOP_TOPIC), True
-    ):
+    if STOP_TOPIC in seen_ids and not next((t.silent for t in topics if t.id == STOP_TOPIC), True):
         error(
             KEYWORDS_FILE,
             seen_ids[STOP_TOPIC],

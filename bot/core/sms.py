@@ -176,7 +176,9 @@ def transliterate_gsm(text: str) -> tuple[str, tuple[Change, ...]]:
     return "".join(out), changes
 
 
-def transliterate_library(bundle: Mapping[str, str]) -> tuple[dict[str, str], dict[str, tuple[Change, ...]]]:
+def transliterate_library(
+    bundle: Mapping[str, str],
+) -> tuple[dict[str, str], dict[str, tuple[Change, ...]]]:
     """Transliterate every reply file of a bundle to GSM-7 look-alikes; report changes per file."""
     new_bundle = dict(bundle)
     changes: dict[str, tuple[Change, ...]] = {}

@@ -64,7 +64,9 @@ def database_errors(url: URL) -> Iterator[None]:
         raise
     except sa_exc.DBAPIError as exc:
         if _missing_table(exc):
-            raise NotMigrated("the database has no bot tables yet; run `flask db upgrade`") from None
+            raise NotMigrated(
+                "the database has no bot tables yet; run `flask db upgrade`"
+            ) from None
         if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or (
             exc.connection_invalidated
         ):

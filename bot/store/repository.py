@@ -84,7 +84,6 @@ class Store:
 
     # -- revisions --
 
-
     def live_revision_id(self) -> int | None:
         """The id of the live revision, or None before the first publish. One indexed lookup."""
         with self._read() as conn:
