@@ -78,7 +78,6 @@ def inner(tmp: Path) -> None:
     LiveLibrary._run = lambda self, stop: stop.wait()  # type: ignore[method-assign]
     app = create_app(Settings.from_env(bot_environment(tmp)))
     live = runtime(app).live
-    assert live is not None
     live.start()
     library, matcher = live.snapshot.library, live.snapshot.matcher
     texts = [m.text for m in generate_messages(library, REQUESTS)][:REQUESTS]
@@ -94,7 +93,6 @@ def inner(tmp: Path) -> None:
 
     forms = [read_form(environ(i), MAX_CONTENT_LENGTH) for i in range(len(templates))]
     limiter, validator = runtime(app).limiter, runtime(app).validator
-    assert limiter is not None
     url = f"{BASE_URL}/sms"
     phases = {
         "bare": lambda i: call(bare_app.app, i),

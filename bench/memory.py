@@ -81,16 +81,15 @@ def child(mode: str, messages_file: str | None) -> None:
     step("imports")
     app = create_app()
     step("create_app")
-    rt = runtime(app)
-    assert rt.store is not None and rt.live is not None
-    rt.store.live_revision_id()  # the parent migrated the database, as in production
+    bot_runtime = runtime(app)
+    bot_runtime.store.live_revision_id()  # the parent migrated the database, as in production
     step("first database query")
     served = 0
     if mode != "baseline":
         t0 = time.perf_counter()
-        rt.live.start()
+        bot_runtime.live.start()
         load_s = time.perf_counter() - t0
-        snapshot = rt.live.snapshot
+        snapshot = bot_runtime.live.snapshot
         library = snapshot.library
         n_keywords = sum(len(k) for t in library.topics for k in t.keywords.values())
         step(f"library loaded ({n_keywords} keywords, {load_s:.2f} s)")
@@ -110,7 +109,7 @@ def child(mode: str, messages_file: str | None) -> None:
                 raise SystemExit(f"POST /sms answered {response.status_code}: {response.data!r}")
             served += 1
         step(f"{served} signed POST /sms answered")
-        rt.live.stop(timeout=2)
+        bot_runtime.live.stop(timeout=2)
     print(json.dumps({"mode": mode, "steps": steps, "served": served}))
 
 

@@ -548,7 +548,6 @@ def wsgi_costs(
     settings = Settings.from_env(dict(bot_env, LOG_LEVEL="WARNING"))
     bot_app = create_app(settings)
     live = runtime(bot_app).live
-    assert live is not None
     live.start()
     matcher = live.snapshot.matcher
 
@@ -586,8 +585,7 @@ def wsgi_costs(
         "  matching": lambda i: match(forms[i].first("Body")[:1600], matcher),
     }
     limiter = runtime(bot_app).limiter
-    if limiter is not None:
-        parts["  rate limiter allow()"] = lambda i: limiter.allow(forms[i].first("From"), "labor")
+    parts["  rate limiter allow()"] = lambda i: limiter.allow(forms[i].first("From"), "labor")
     out = {}
     clock = time.perf_counter_ns
     for name, fn in parts.items():

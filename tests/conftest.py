@@ -146,11 +146,9 @@ def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
 
     yield factory
     for app in made:
-        rt = runtime(app)
-        if rt.live is not None:
-            rt.live.stop()
-        if rt.store is not None:
-            rt.store.dispose()
+        bot_runtime = runtime(app)
+        bot_runtime.live.stop()
+        bot_runtime.store.dispose()
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, "_bot_privacy", False)]:
         root.removeHandler(handler)

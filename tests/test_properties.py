@@ -168,8 +168,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     runtime(application).live.start()
     yield application
     runtime(application).live.stop()
-    if runtime(application).store is not None:
-        runtime(application).store.dispose()
+    runtime(application).store.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,10 @@ from tests import app_library, as_twilio
 
 
 def _today_counts(app) -> dict[tuple[str, str], int]:
-    rt = runtime(app)
-    rt.live.flush_counts()
+    bot_runtime = runtime(app)
+    bot_runtime.live.flush_counts()
     today = datetime.now(UTC).date()
-    return {(r.topic, r.lang): r.count for r in rt.store.counts(today)}
+    return {(r.topic, r.lang): r.count for r in bot_runtime.store.counts(today)}
 
 
 def _menu(lang: str = "en") -> str:
