@@ -19,7 +19,7 @@ log, the same for both apps but for the bot's privacy scrub) and every cache mis
 load make each instruction of the bot dearer than in this quiet loop.
 
     apt-get install -y valgrind     # if missing
-    .venv/bin/python bench/instructions.py          # about 80 s
+    .venv/bin/python -m bench.instructions          # about 80 s
 
 Prints figures only.
 """
@@ -35,10 +35,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT))
+from bench import BASE_URL, ROOT, TOKEN
 
 REQUESTS = 400
 KEYWORDS = 1000
@@ -47,8 +44,6 @@ PHASES = ("bare", "bot", "form", "signature", "match", "limiter", "reply", "coun
 
 def bot_environment(tmp: Path) -> dict[str, str]:
     """The bot's settings for both runs: the same token, URL and store as bench/throughput.py's."""
-    from throughput import BASE_URL, TOKEN
-
     return dict(
         os.environ,
         TWILIO_AUTH_TOKEN=TOKEN,
@@ -64,10 +59,10 @@ def inner(tmp: Path) -> None:
     """Under callgrind: build both apps, warm them, then run each phase between two dump marks."""
     from datetime import UTC, datetime
 
-    import bare_app
-    from matcher_scale import generate_messages
-    from throughput import BASE_URL, environ_templates, signed_requests
-
+    from bench import bare_app
+    from bench.harness import signed_requests
+    from bench.matcher_scale import generate_messages
+    from bench.throughput import environ_templates
     from bot import create_app, runtime
     from bot.channels.endpoint import MAX_CONTENT_LENGTH, read_form, signature_ok
     from bot.core.matcher import match
@@ -118,8 +113,7 @@ def inner(tmp: Path) -> None:
 
 def outer() -> int:
     """Prepare the library and store, run the inner part under callgrind, print the counts."""
-    from matcher_scale import SIZES, generate_bundle
-
+    from bench.matcher_scale import SIZES, generate_bundle
     from bot.core.library import write_bundle
 
     valgrind = shutil.which("valgrind")
@@ -138,7 +132,8 @@ def outer() -> int:
         out = tmp / "callgrind.out"
         run = subprocess.run(
             [valgrind, "--tool=callgrind", "--dump-before=os_getppid*",
-             f"--callgrind-out-file={out}", sys.executable, __file__, "--inner", str(tmp)],
+             f"--callgrind-out-file={out}", sys.executable, "-m", "bench.instructions", "--inner",
+             str(tmp)],
             cwd=ROOT, env=dict(env, PYTHONHASHSEED="0"), capture_output=True, text=True,
             timeout=1800,
         )  # fmt: skip

@@ -5,8 +5,8 @@ phrases from real vocabulary), loads each with bot.core.library.load_library, bu
 and runs a few thousand realistic messages through it: the shared dev messages, keyword sentences,
 typo'd keyword sentences, texts with no keyword and long multi-sentence texts.
 
-    .venv/bin/python bench/matcher_scale.py            # all three sizes
-    .venv/bin/python bench/matcher_scale.py --sizes 10000 --messages 5000
+    .venv/bin/python -m bench.matcher_scale            # all three sizes
+    .venv/bin/python -m bench.matcher_scale --sizes 10000 --messages 5000
 
 Prints figures only; the targets (p99 < 0.5 ms and build < 1 s at 10,000 keywords) are reported
 as PASS/FAIL lines, never asserted. The generator below is also used by memory.py and
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import random
 import statistics
@@ -30,16 +29,12 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench import ROOT
+from bench.corpus import DEV_MESSAGES, read_dev_messages
+from bot.core.library import Library, load_library
+from bot.core.matcher import Matcher, build_matcher, match
+from bot.core.text import normalize, tokenize
 
-from bot.core.library import Library, load_library  # noqa: E402
-from bot.core.matcher import Matcher, build_matcher, match  # noqa: E402
-from bot.core.text import normalize, tokenize  # noqa: E402
-
-#: Realistic texts written for the project; read at run time only, never copied into the repo.
-DEV_MESSAGES = Path(os.environ.get("BENCH_DEV_MESSAGES", ROOT.parent / "shared/dev-messages.jsonl"))
 #: keywords per library -> topics in it (structural topics included)
 SIZES = {100: 20, 1000: 60, 10000: 200}
 P99_TARGET_MS = 0.5
@@ -629,17 +624,6 @@ def library_stats(library: Library, matcher: Matcher) -> tuple[int, int]:
 
 
 # --- Messages --------------------------------------------------------------------------------
-
-
-def read_dev_messages() -> list[str]:
-    """The shared realistic texts, if the file is there."""
-    if not DEV_MESSAGES.is_file():
-        return []
-    texts = []
-    for line in DEV_MESSAGES.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            texts.append(json.loads(line)["text"])
-    return texts
 
 
 def typo(rng: random.Random, text: str) -> str:
