@@ -1,4 +1,5 @@
-"""The SMS resource bot: create_app wires the core, the library store and the webhook together."""
+"""The SMS resource bot: create_app wires the core, the library store, the live library and the
+Twilio channels together."""
 
 from __future__ import annotations
 
