@@ -8,12 +8,13 @@ import yaml
 
 from bot.core.language import FUNCTION_WORDS
 from bot.core.library import load_library_dir
-from bot.core.matcher import match
+from bot.core.matcher import build_matcher, match
 from bot.core.numbers import find_numbers, load_registry_file
 from bot.core.text import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library_dir(ROOT)
+MATCHER = build_matcher(LIBRARY)
 REGISTRY = load_registry_file(ROOT / "numbers.yaml")
 VERIFIED = Path(
     os.environ.get("VERIFIED_NUMBERS", ROOT.parent / "shared" / "verified-numbers.yaml")
@@ -46,7 +47,7 @@ MENU_WORDS = [
     [(t.id, lang) for t in LIBRARY.topics if t.menu is not None for lang in LIBRARY.languages],
 )
 def test_a_menu_title_typed_back_gets_its_topic_in_its_language(topic, lang):
-    found = match(LIBRARY.topic(topic).titles[lang], LIBRARY)
+    found = match(LIBRARY.topic(topic).titles[lang], MATCHER)
     assert (found.topic, found.lang) == (topic, lang)
 
 
@@ -57,7 +58,7 @@ def test_each_meaningful_word_of_a_menu_title_reaches_its_topic_unless_another_c
     others = _claimed_words(lang).get(word, set()) - {topic}
     if others:
         pytest.skip(f"{word!r} is listed under {sorted(others)}: it belongs there")
-    assert match(word, LIBRARY).topic == topic
+    assert match(word, MATCHER).topic == topic
 
 
 def test_few_title_words_are_left_to_other_topics():
@@ -130,26 +131,26 @@ def test_numbers_yaml_copies_every_verified_number_exactly():
     ],
 )
 def test_the_issue_15_kinds_of_text_get_their_topic(text, topic):
-    assert match(text, LIBRARY).topic == topic
+    assert match(text, MATCHER).topic == topic
 
 
 @pytest.mark.parametrize(
     "text", ["hola", "buenas tardes", "gracias", "menu porfa", "Buenos días", "buen dia", "oye"]
 )
 def test_a_short_spanish_text_with_no_topic_gets_the_spanish_menu(text):
-    found = match(text, LIBRARY)
+    found = match(text, MATCHER)
     assert (found.topic, found.lang) == ("menu", "es")
 
 
 @pytest.mark.parametrize("text", ["deportación", "inmigración", "¿violación?"])
 def test_an_accented_spanish_keyword_gets_the_spanish_reply(text):
-    assert match(text, LIBRARY).lang == "es"
+    assert match(text, MATCHER).lang == "es"
 
 
 @pytest.mark.parametrize("text", ["stop texting me", "please stop texting me", "dont text me"])
 def test_stop_texting_me_gets_the_menu_not_the_phone_safety_reply_nor_an_opt_out(text):
     # Only a bare carrier opt-out word opts out; the menu tells how to reach a person.
-    assert match(text, LIBRARY).topic == "menu"
+    assert match(text, MATCHER).topic == "menu"
 
 
 @pytest.mark.parametrize(
@@ -157,7 +158,7 @@ def test_stop_texting_me_gets_the_menu_not_the_phone_safety_reply_nor_an_opt_out
     ["can i talk to a person", "can i talk to a real person", "puedo hablar con una persona?"],
 )
 def test_asking_for_a_person_gets_the_menu_that_names_the_hotline_where_a_person_answers(text):
-    found = match(text, LIBRARY)
+    found = match(text, MATCHER)
     assert found.topic == "menu"
     reply = LIBRARY.reply("menu", found.lang)
     assert "1-888-373-7888" in reply
@@ -184,4 +185,4 @@ def test_asking_for_a_person_gets_the_menu_that_names_the_hotline_where_a_person
 )
 def test_ordinary_texts_near_the_new_danger_words_are_not_emergencies(text):
     # The danger families of issue 15 are phrases; their single words stay ordinary.
-    assert match(text, LIBRARY).topic != "emergency"
+    assert match(text, MATCHER).topic != "emergency"

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from bot.core.library import Library
+from typing import Any
 
 # Hand-written on purpose: language detectors (langdetect, lingua) guess badly on the one to five
 # words of a typical text and cost tens of megabytes; the small closed class of function words that
@@ -60,13 +57,16 @@ def has_spanish_marks(text: str) -> bool:
 
 
 def detect_language(
-    words: Sequence[str], hits: Iterable[Any], library: Library, spanish_marks: bool = False
+    words: Sequence[str],
+    hits: Iterable[Any],
+    languages: Sequence[str],
+    spanish_marks: bool = False,
 ) -> str:
-    """The reply language: Spanish when the message leans Spanish, else the library's default.
+    """The reply language: Spanish when the message leans Spanish, else the default (the first
+    of the library's languages).
 
     `spanish_marks` says the text was written with accents, ñ, ¿ or ¡: one more vote for Spanish.
     """
-    languages = library.languages
     default = languages[0]
     if len(languages) == 1:
         return default
