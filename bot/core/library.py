@@ -66,7 +66,8 @@ class Topic:
     #: the text an emergency: "he is touching her right now" is no longer only about `violence`.
     escalates: bool = False
     #: Weak keywords: words that set a scene ("hotel", "rancho") count half, and only tip the
-    #: balance; an emergency context word never overrides other topics as emergency keywords do.
+    #: balance; an emergency context word ("right now") never overrides other topics as emergency
+    #: keywords do, it only escalates a topic marked `escalates`.
     context: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     line: int = field(default=0, compare=False, repr=False)
 
