@@ -254,9 +254,16 @@ def _ucs2_problems(
 ) -> list[Problem]:
     """A warning naming the characters that force UCS-2, at the line they are written on."""
     problems = []
-    in_file = tuple(ch for ch in chars if ch in raw)
+    wanted = set(chars)
+    # One pass for every character's first place: a search per character was quadratic in a
+    # reply of thousands of distinct characters.
+    first: dict[str, int] = {}
+    for offset, ch in enumerate(raw):
+        if ch in wanted and ch not in first:
+            first[ch] = offset
+    in_file = tuple(ch for ch in chars if ch in first)
     if in_file:
-        line = min(_line_at(raw, raw.find(ch)) for ch in in_file)
+        line = _line_at(raw, min(first[ch] for ch in in_file))
         problems.append(_warning(file, line, _ucs2_message(in_file, publish_fixes=True)))
     for t in titles:
         in_title = tuple(ch for ch in chars if ch in t.titles[lang] and ch not in in_file)
@@ -309,9 +316,35 @@ def _exact_only(library: Library) -> tuple[list[ExactOnlyKeyword], list[Problem]
     return exact, problems
 
 
+def _fold(word: str) -> str:
+    return " ".join(word.split()).casefold()
+
+
+def _accepted_pairs(library: Library) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+    """Accepted look-alike pairs, keyed (lang, keyword, other) both ways -> (topic, lang, keyword).
+
+    The value names the marker (its topic, language and keyword) so an unused one can be reported.
+    """
+    pairs = {}
+    for topic in library.topics:
+        for lang, accepted in topic.accepted_lookalikes.items():
+            for word, others in accepted.items():
+                for other in others:
+                    marker = (topic.id, lang, word)
+                    pairs[(lang, _fold(word), _fold(other))] = marker
+                    pairs[(lang, _fold(other), _fold(word))] = marker
+    return pairs
+
+
 def _confusions(library: Library) -> list[Problem]:
-    """Warnings for keywords of different topics that the matcher could take for one another."""
+    """Warnings for keywords of different topics that the matcher could take for one another.
+
+    A pair an operator marked in a topic's `accepted_lookalikes` stays quiet; a marker that no
+    longer silences anything is a warning, so stale ones do not pile up.
+    """
     problems = []
+    accepted = _accepted_pairs(library)
+    used: set[tuple[str, str, str]] = set()
     for lang in library.languages:
         entries = [
             (topic, word, tuple(tokenize(word)))
@@ -337,6 +370,10 @@ def _confusions(library: Library) -> list[Problem]:
                 score = keyword_confusion(word, other_word)  # the matcher's own verdict decides
                 if score is None:
                     continue
+                marker = accepted.get((lang, _fold(word), _fold(other_word)))
+                if marker is not None and marker[0] in (topic.id, other.id):
+                    used.add(marker)
+                    continue
                 line_a, line_b = (
                     library.keyword_line(topic.id, lang, word),
                     library.keyword_line(other.id, lang, other_word),
@@ -347,9 +384,23 @@ def _confusions(library: Library) -> list[Problem]:
                         max(line_a, line_b),
                         f"{lang} keywords {word!r} ({topic.id}, line {line_a}) and {other_word!r} "
                         f"({other.id}, line {line_b}) are alike enough ({score:.0f}) that the matcher "
-                        "may take one for the other",
+                        "may take one for the other (if both must stay, list the pair under "
+                        "accepted_lookalikes of one of the topics)",
                     )
                 )
+    for topic in library.topics:
+        for lang, marked in topic.accepted_lookalikes.items():
+            for word, others in marked.items():
+                if (topic.id, lang, word) not in used:
+                    problems.append(
+                        _warning(
+                            KEYWORDS_FILE,
+                            topic.line,
+                            f"accepted_lookalikes of {topic.id!r} ({lang}): {word!r} and "
+                            f"{', '.join(map(repr, others))} are not look-alike keywords of "
+                            f"{topic.id!r} and another topic (any more): remove the entry",
+                        )
+                    )
     return problems
 
 

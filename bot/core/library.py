@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -68,6 +70,11 @@ class Topic:
     #: Weak keywords: words that set a scene ("hotel", "rancho") count half, and only tip the
     #: balance; an emergency context word never overrides other topics as emergency keywords do.
     context: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    #: Look-alikes an operator checked and keeps, per language: this topic's keyword -> the other
+    #: topics' keywords it resembles. The check stays quiet about these pairs.
+    accepted_lookalikes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     line: int = field(default=0, compare=False, repr=False)
 
     def all_keywords(self, lang: str) -> tuple[str, ...]:
@@ -118,7 +125,7 @@ class Library:
     def _keyword_lines(self) -> Mapping[tuple[str, str, str], int]:
         # Worked out again only when asked (by checks), so serving workers do not hold a line
         # number for every keyword.
-        raw, lines = _parse_yaml(self.bundle[KEYWORDS_FILE])
+        raw, lines = parse_yaml(self.bundle[KEYWORDS_FILE])
         found: dict[tuple[str, str, str], int] = {}
         for index, topic in enumerate(raw["topics"]):
             for field_name in ("keywords", "context"):
@@ -139,27 +146,152 @@ class Library:
 # --- Reading and writing bundles -------------------------------------------------------------
 
 
+#: Each file's cap in bytes of UTF-8, checked before any work: a reply is a few SMS segments,
+#: so 64 KB is room to spare; keywords.yaml of 10,000 keywords is about 300 KB.
+MAX_REPLY_BYTES = 64 * 1024
+MAX_KEYWORDS_BYTES = 2 * 1024 * 1024
+
+
+def max_bytes(name: str) -> int:
+    """The most bytes a library file may hold."""
+    return MAX_KEYWORDS_BYTES if name == KEYWORDS_FILE else MAX_REPLY_BYTES
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:,.0f} KB" if size >= 1024 else f"{size} bytes"
+
+
+def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
+    """The problem with a file of `size` bytes, or None when it is within its cap."""
+    limit = max_bytes(name) if limit is None else limit
+    if size <= limit:
+        return None
+    what = "keywords.yaml" if name == KEYWORDS_FILE else "a file of the library"
+    return Problem(
+        name, 0, f"the file is {_kb(size)}; {what} may be at most {_kb(limit)}: shorten it"
+    )
+
+
+def not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> Problem:
+    """The problem with a file whose bytes are not UTF-8, at the line of the first bad byte."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return Problem(
+        name,
+        line,
+        f"byte 0x{data[exc.start]:02x} (column {column}) is not UTF-8 text: "
+        "save the file as UTF-8 (in most editors: Save As, Encoding UTF-8)",
+    )
+
+
+def read_file(path: Path, name: str, limit: int) -> tuple[str | None, Problem | None]:
+    """A library file's text, or the problem that stops it being read.
+
+    Only a plain file is read, never through a symbolic link (O_NOFOLLOW, so it cannot be swapped
+    for one between a check and the read), and never more than `limit` bytes of it.
+    """
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except OSError as exc:
+        if path.is_symlink():
+            return None, Problem(name, 0, _SYMLINK)
+        raise exc from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, Problem(name, 0, "is not a plain file: the library reads only plain files")
+        problem = too_big(name, info.st_size, limit)
+        if problem is not None:
+            return None, problem
+        data = file.read(limit + 1)
+    problem = too_big(name, len(data), limit)  # it grew since the fstat
+    if problem is not None:
+        return None, problem
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, not_utf8(name, data, exc)
+
+
+_SYMLINK = (
+    "is a symbolic link: the library reads only plain files inside its folder, "
+    "so put the file itself here"
+)
+
+
 def read_bundle(directory: str | Path) -> dict[str, str]:
-    """Read keywords.yaml and responses/<lang>/*.txt under a directory into a bundle."""
-    root = Path(directory)
-    bundle: dict[str, str] = {}
-    keywords = root / KEYWORDS_FILE
-    if keywords.is_file():
-        bundle[KEYWORDS_FILE] = keywords.read_text(encoding="utf-8")
+    """Read keywords.yaml and responses/<lang>/*.txt under a directory into a bundle.
+
+    Raises LibraryError, before reading any file's text, for a file that is a symbolic link,
+    lies outside the directory, is not a plain file or is over its size cap, and for a file
+    that is not UTF-8.
+    """
+    root = Path(directory).resolve()
+    names: list[str] = []
+    if os.path.lexists(root / KEYWORDS_FILE):
+        names.append(KEYWORDS_FILE)
     responses = root / RESPONSES_DIR
     if responses.is_dir():
-        for path in sorted(responses.glob("*/*.txt")):
-            bundle[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+        names += [path.relative_to(root).as_posix() for path in sorted(responses.glob("*/*.txt"))]
+    bundle: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name in names:
+        path = root / name
+        if path.is_symlink():
+            problems.append(Problem(name, 0, _SYMLINK))
+            continue
+        if not path.resolve().is_relative_to(root):  # a folder on the way is a link out
+            problems.append(
+                Problem(name, 0, f"is outside the library folder {root}: keep the files inside it")
+            )
+            continue
+        text, problem = read_file(path, name, max_bytes(name))
+        if problem is not None:
+            problems.append(problem)
+        elif text is not None:
+            bundle[name] = text
+    if problems:
+        raise LibraryError(problems)
     return bundle
+
+
+def bundle_problems(bundle: Bundle) -> list[Problem]:
+    """Problems with a bundle's files as such: over their size cap, or not valid Unicode text.
+
+    load_library runs this first, so a bundle that did not come from read_bundle (an edit sent
+    from a browser, a published revision) is held to the same caps before any work.
+    """
+    problems = []
+    for name, text in bundle.items():
+        limit = max_bytes(name)
+        if len(text) > limit:  # at least a byte a character: too big without encoding it
+            problems.append(too_big(name, len(text), limit) or Problem(name, 0, "too big"))
+            continue
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError as exc:  # a lone surrogate, which no UTF-8 file can hold
+            line = text.count("\n", 0, exc.start) + 1
+            problems.append(Problem(name, line, "holds a character that is not valid Unicode"))
+            continue
+        problem = too_big(name, size, limit)
+        if problem is not None:
+            problems.append(problem)
+    return problems
 
 
 def write_bundle(bundle: Bundle, directory: str | Path) -> list[Path]:
     """Write a bundle's files under a directory, so a published library can be edited again."""
-    root = Path(directory)
+    root = Path(directory).resolve()
     written = []
     for name, text in sorted(bundle.items()):
         path = root / name
+        if not path.resolve().is_relative_to(root) and not path.is_symlink():
+            raise LibraryError([Problem(name, 0, f"would be written outside {root}")])
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():  # replace the link itself, never write through it
+            path.unlink()
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
@@ -190,6 +322,7 @@ class _TopicSpec(BaseModel):
     segment_budget: int | None = Field(default=None, ge=1, le=10)
     silent: bool = False
     priority: int = Field(default=0, ge=0, le=9)
+    accepted_lookalikes: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
 
 class _LibrarySpec(BaseModel):
@@ -230,10 +363,17 @@ _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 _SKIPPED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 _NO_KEY = object()
+#: keywords.yaml nests five deep (topics, a topic, keywords, a language, a keyword).
+MAX_YAML_DEPTH = 12
 
 
-def _parse_yaml(text: str) -> tuple[Any, _Lines]:
-    """Parse YAML safely, remembering the line of every node.
+def parse_yaml(text: str) -> tuple[Any, _Lines]:
+    """Parse YAML safely, remembering the line of every node; the one loader of library files.
+
+    Anchors and aliases are refused where the parser meets them, before any value is built: ten
+    nested aliases of ten make ten billion strings from a few lines ("billion laughs"), and an
+    operator's file never needs them. Nesting deeper than MAX_YAML_DEPTH is refused likewise, and
+    a key written twice is an error (_DuplicateKey), not silently the last one.
 
     Values are built straight from libyaml's parse events, as yaml.safe_load builds them, without
     composing a node tree first: on a 10,000-keyword file the tree and a path per node made most
@@ -247,11 +387,6 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
     # The open mappings and sequences: [value, path, item lines (sequences only), pending key].
     stack: list[list[Any]] = []
     late: list[Exception] = []
-    # An anchored node's events, replayed where an alias names it, as if written out again there;
-    # `recording` holds the anchored nodes still open, with the nesting depth each started at.
-    anchors: dict[str, tuple[yaml.Event, ...]] = {}
-    anchor_marks: dict[str, Any] = {}
-    recording: list[tuple[str, list[yaml.Event], int]] = []
 
     def scalar(event: yaml.ScalarEvent) -> Any:
         tag = event.tag
@@ -307,9 +442,18 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
                 late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
                 frame[3] = unusable_key = object()  # never looked up: the load fails at the end
                 path = (*parent_path, unusable_key)
+        if is_scalar:
+            return
+        if len(stack) >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"lists and mappings nest deeper than {MAX_YAML_DEPTH} levels",
+                event.start_mark,
+            )
         if kind is yaml.MappingStartEvent:
             stack.append([value, path, None, _NO_KEY])
-        elif kind is yaml.SequenceStartEvent:
+        else:
             item_lines = lines.items_by_path[path] = array("I")
             stack.append([value, path, item_lines, None])
 
@@ -327,64 +471,141 @@ def _parse_yaml(text: str) -> tuple[Any, _Lines]:
                 )
             continue
         root_mark = root_mark or event.start_mark
-        anchor = None
-        if kind is yaml.AliasEvent:
-            if event.anchor not in anchor_marks:
-                raise yaml.composer.ComposerError(
-                    None, None, "found undefined alias", event.start_mark
-                )
-            if event.anchor not in anchors:  # its node is still open: it would hold itself
-                problem = f"alias *{event.anchor} is inside the node it names"
-                late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
-                event = yaml.ScalarEvent(None, None, (True, False), "", event.start_mark)
-        else:
-            anchor = getattr(event, "anchor", None)  # end events have none
-            if anchor is not None:
-                if anchor in anchor_marks:
-                    raise yaml.composer.ComposerError(
-                        "found duplicate anchor; first occurrence",
-                        anchor_marks[anchor],
-                        "second occurrence",
-                        event.start_mark,
-                    )
-                anchor_marks[anchor] = event.start_mark
-        for _anchor, events, _depth in recording:
-            events.append(event)
-        if anchor is not None:
-            if kind is yaml.ScalarEvent:
-                anchors[anchor] = (event,)
-            else:
-                recording.append((anchor, [event], len(stack)))
-        if type(event) is yaml.AliasEvent:
-            _replay(anchors[event.anchor], anchors, take)
-        else:
-            take(event)
-        while recording and len(stack) == recording[-1][2]:  # anchored nodes just closed
-            name, events, _depth = recording.pop()
-            anchors[name] = tuple(events)
+        if kind is yaml.AliasEvent or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "anchors and aliases (&name, *name) are not allowed: write the value out in full",
+                event.start_mark,
+            )
+        take(event)
     if late:
         raise late[0]
     return (root[0] if root else None), lines
 
 
-def _replay(
-    events: tuple[yaml.Event, ...],
-    anchors: dict[str, tuple[yaml.Event, ...]],
-    take: Callable[[yaml.Event], None],
-) -> None:
-    """Take an anchored node's events again where an alias names it, its own aliases in turn."""
-    # Not a closure of _parse_yaml: one calling itself there would be a reference cycle, keeping
-    # the whole parsed file alive after the load until the garbage collector next ran.
-    for event in events:
-        if type(event) is yaml.AliasEvent:
-            _replay(anchors[event.anchor], anchors, take)
-        else:
-            take(event)
-
-
 class _DuplicateKey(Exception):
     def __init__(self, key: Any, line: int):
         self.key, self.line = key, line
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, _Lines]:
+    """parse_yaml, with what goes wrong raised as a LibraryError naming the file and line."""
+    try:
+        return parse_yaml(text)
+    except _DuplicateKey as dup:
+        raise LibraryError([Problem(file, dup.line, f"key {dup.key!r} is written twice")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        detail = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.line + 1 != line:
+            detail += f" (in what starts at line {context.line + 1})"
+        raise LibraryError([Problem(file, line, f"bad YAML: {detail}")]) from None
+
+
+# --- Schema errors in operators' words -------------------------------------------------------
+
+#: Plain words YAML reads as something other than text.
+_NOT_TEXT = {bool: "as yes/no", int: "as a number", float: "as a number", type(None): "as empty"}
+
+
+def _plain_scalars(text: str) -> dict[int, list[tuple[str, Any]]]:
+    """Unquoted values that YAML reads as something other than text, by line, as written.
+
+    Used only to word an error: a schema error sees False, where the operator wrote `no`.
+    """
+    loader = yaml.SafeLoader("")
+    found: dict[int, list[tuple[str, Any]]] = {}
+    for event in yaml.parse(text, Loader=_PARSER):
+        if type(event) is not yaml.ScalarEvent or event.tag not in (None, "!"):
+            continue
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            continue
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            value = loader.construct_object(node, deep=True)
+        except Exception:  # parse_yaml reported it already
+            continue
+        found.setdefault(event.start_mark.line + 1, []).append((event.value, value))
+    return found
+
+
+def _where(loc: tuple[Any, ...], raw: Any) -> str:
+    """An error's place in the operators' words: topic 'labor', keywords, en."""
+    if len(loc) >= 2 and loc[0] == "topics" and isinstance(loc[1], int):
+        try:
+            topic_id = raw["topics"][loc[1]]["id"]
+        except (KeyError, IndexError, TypeError):
+            topic_id = None
+        head = f"topic {topic_id!r}" if isinstance(topic_id, str) else f"topic {loc[1] + 1}"
+        rest = [str(part) for part in loc[2:] if not isinstance(part, int) and part != "[key]"]
+        return ", ".join([head, *rest])
+    return ", ".join(str(p) for p in loc if not isinstance(p, int)) or "the file"
+
+
+def _schema_message(
+    err: Any, loc: tuple[Any, ...], raw: Any, written: list[tuple[str, Any]]
+) -> str:
+    kind, value, where = err["type"], err.get("input"), _where(loc, raw)
+    ctx = err.get("ctx") or {}
+    if kind == "string_type":
+        how = _NOT_TEXT.get(type(value))
+        if how is None:
+            return f"{where}: expected text here, not a list or mapping"
+        as_written = next((w for w, v in written if v == value and type(v) is type(value)), None)
+        if as_written is None:
+            as_written = "" if value is None else str(value).lower()
+        if not as_written:
+            return (
+                f"{where}: this value is empty: write the text, in quotes if need be, or remove it"
+            )
+        return (
+            f"{where}: YAML reads {as_written} {how}, not as text: "
+            f"put it in quotes, like '{as_written}'"
+        )
+    if kind == "extra_forbidden":
+        return f"{where}: unknown setting {loc[-1]!r}: check its spelling and indentation"
+    if kind == "missing":
+        return f"{where}: this is required and missing"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{where}: {value!r} is not a usable topic id: use small letters, digits, - and _, "
+            "starting with a letter"
+        )
+    if kind == "int_type":
+        return f"{where}: expected a whole number like 2, written without quotes"
+    if kind == "bool_type":
+        return f"{where}: expected true or false, written without quotes"
+    if kind == "dict_type":
+        return f"{where}: expected a mapping of names to values, like {{en: ..., es: ...}}"
+    if kind == "list_type":
+        return f"{where}: expected a list, like [one, two] or one '- item' per line"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        low, high = ctx.get("ge"), ctx.get("le")
+        bound = f"at least {low}" if low is not None else f"at most {high}"
+        return f"{where}: {value!r} is out of range: it must be {bound}"
+    if kind == "too_short":
+        return f"{where}: must not be empty"
+    return f"{where}: this value is not allowed here"
+
+
+def schema_problems(
+    exc: ValidationError, raw: Any, lines: _Lines, text: str, file: str
+) -> list[Problem]:
+    """A schema's validation errors as problems in operators' words, each saying what to do."""
+    problems = []
+    written: dict[int, list[tuple[str, Any]]] | None = None
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        line = lines.of(loc)
+        if err["type"] == "string_type" and written is None:
+            written = _plain_scalars(text)
+        message = _schema_message(err, loc, raw, (written or {}).get(line, []))
+        problems.append(Problem(file, line, message))
+    return problems
 
 
 # --- Loading ---------------------------------------------------------------------------------
@@ -397,32 +618,18 @@ def load_library(bundle: Bundle) -> Library:
     def error(file: str, line: int, message: str) -> None:
         problems.append(Problem(file, line, message))
 
+    first = bundle_problems(bundle)
+    if first:
+        raise LibraryError(first)
     text = bundle.get(KEYWORDS_FILE)
     if text is None:
         raise LibraryError([Problem(KEYWORDS_FILE, 0, "file is missing")])
-    try:
-        raw, lines = _parse_yaml(text)
-    except _DuplicateKey as dup:
-        raise LibraryError(
-            [Problem(KEYWORDS_FILE, dup.line, f"key {dup.key!r} is written twice")]
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        detail = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context_mark", None)
-        if context is not None and context.line + 1 != line:
-            detail += f" (in what starts at line {context.line + 1})"
-        raise LibraryError([Problem(KEYWORDS_FILE, line, f"bad YAML: {detail}")]) from None
+    raw, lines = load_yaml(text, KEYWORDS_FILE)
 
     try:
         spec = _LibrarySpec.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            where = ".".join(str(p) for p in loc) or "file"
-            error(KEYWORDS_FILE, lines.of(loc), f"{where}: {err['msg']}")
-        raise LibraryError(problems) from None
+        raise LibraryError(schema_problems(exc, raw, lines, text, KEYWORDS_FILE)) from None
 
     languages = tuple(spec.languages)
     topics: list[Topic] = []
@@ -431,6 +638,7 @@ def load_library(bundle: Bundle) -> Library:
     # so a 10,000-keyword load does not hold a second copy of each while it runs
     seen_keywords: dict[str, dict[str, str]] = {lang: {} for lang in languages}
     menu_numbers: dict[int, str] = {}
+    first_lines: dict[tuple[str, str], int] | None = None
 
     for index, ts in enumerate(spec.topics):
         tline = lines.of(("topics", index))
@@ -459,7 +667,7 @@ def load_library(bundle: Bundle) -> Library:
                         f"topic {ts.id!r} is on the menu but has no {lang} title",
                     )
 
-        for lang in (*ts.keywords, *ts.context, *ts.title):
+        for lang in (*ts.keywords, *ts.context, *ts.title, *ts.accepted_lookalikes):
             if lang not in languages:
                 error(
                     KEYWORDS_FILE,
@@ -473,18 +681,22 @@ def load_library(bundle: Bundle) -> Library:
                 kept = []
                 for k, word in enumerate(getattr(ts, field_name).get(lang, [])):
                     kline = lines.of(("topics", index, field_name, lang, k))
-                    folded = " ".join(word.split()).casefold()
+                    folded = _fold(word)
                     folded = word if folded == word else folded
                     if not folded:
                         error(KEYWORDS_FILE, kline, f"topic {ts.id!r} has an empty {lang} keyword")
                         continue
                     owner = seen_keywords[lang].get(folded)
                     if owner is not None:
-                        error(
-                            KEYWORDS_FILE,
-                            kline,
-                            f"keyword {word!r} ({lang}) is listed under both {owner!r} and {ts.id!r}",
+                        if first_lines is None:  # built once, and only when a keyword repeats
+                            first_lines = _first_keyword_lines(spec, lines)
+                        before = first_lines[(lang, folded)]
+                        where = (
+                            f"twice in {owner!r} (lines {before} and {kline})"
+                            if owner == ts.id
+                            else f"under both {owner!r} (line {before}) and {ts.id!r} (line {kline})"
                         )
+                        error(KEYWORDS_FILE, kline, f"keyword {word!r} ({lang}) is listed {where}")
                         continue
                     seen_keywords[lang][folded] = ts.id
                     kept.append(word.strip())
@@ -530,6 +742,12 @@ def load_library(bundle: Bundle) -> Library:
                 segment_budget=ts.segment_budget or spec.segment_budget,
                 silent=ts.silent,
                 priority=ts.priority,
+                accepted_lookalikes=MappingProxyType(
+                    {
+                        lang: MappingProxyType({k: tuple(v) for k, v in pairs.items()})
+                        for lang, pairs in ts.accepted_lookalikes.items()
+                    }
+                ),
                 line=tline,
             )
         )
@@ -566,6 +784,23 @@ def load_library(bundle: Bundle) -> Library:
         bundle=MappingProxyType(dict(bundle)),
         digest=bundle_digest(bundle),
     )
+
+
+def _fold(word: str) -> str:
+    """A keyword as duplicates are found: case and runs of spaces do not count."""
+    return " ".join(word.split()).casefold()
+
+
+def _first_keyword_lines(spec: _LibrarySpec, lines: _Lines) -> dict[tuple[str, str], int]:
+    """The line where each folded keyword is first written, per language."""
+    found: dict[tuple[str, str], int] = {}
+    for index, ts in enumerate(spec.topics):
+        for field_name in ("keywords", "context"):
+            for lang, words in getattr(ts, field_name).items():
+                for k, word in enumerate(words):
+                    path = ("topics", index, field_name, lang, k)
+                    found.setdefault((lang, _fold(word)), lines.of(path))
+    return found
 
 
 def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -> Topic:

@@ -56,9 +56,12 @@ class Change:
         return f"{self.char!r} -> {self.replacement!r}{times}"
 
 
+GSM_ALL = GSM_BASIC | GSM_EXTENSION
+
+
 def is_gsm(text: str) -> bool:
     """Whether every character of the text is in the GSM 03.38 basic or extension table."""
-    return all(ch in GSM_BASIC or ch in GSM_EXTENSION for ch in text)
+    return GSM_ALL.issuperset(text)
 
 
 def _pack(costs: list[int], single: int, part: int) -> int:
@@ -133,12 +136,16 @@ _LOOKALIKES = {
 
 def _clusters(text: str) -> list[str]:
     """Split a text into base characters, each with the combining marks that follow it."""
+    # Cut by offsets: adding each mark to the cluster's string copied it every time, quadratic
+    # in a run of marks (a 500 KB reply of them took seconds).
     out: list[str] = []
-    for ch in text:
-        if out and unicodedata.combining(ch):
-            out[-1] += ch
-        else:
-            out.append(ch)
+    start = 0
+    for i, ch in enumerate(text):
+        if i and not unicodedata.combining(ch):
+            out.append(text[start:i])
+            start = i
+    if text:
+        out.append(text[start:])
     return out
 
 
@@ -160,6 +167,8 @@ def _lookalike(cluster: str) -> str | None:
 
 def transliterate_gsm(text: str) -> tuple[str, tuple[Change, ...]]:
     """Replace characters that have a GSM-7 look-alike, keeping GSM ones (é ñ ü ¿ ¡) as they are."""
+    if is_gsm(text):
+        return text, ()
     out: list[str] = []
     counts: Counter[tuple[str, str]] = Counter()
     for cluster in _clusters(text):
