@@ -34,10 +34,9 @@ def _library(directory: str | None, live: bool) -> Library:
         return load_library(revision.bundle)
     from bot.core.checks import transliterate_library
 
-    bundle = read_bundle(directory or Path.cwd())
-    # Publishing transliterates by default, so show the reply as publish would send it.
-    bundle, _changes = transliterate_library(bundle)
     try:
+        # Publishing transliterates by default, so show the reply as publish would send it.
+        bundle, _changes = transliterate_library(read_bundle(directory or Path.cwd()))
         return load_library(bundle)
     except LibraryError as exc:
         raise click.ClickException(

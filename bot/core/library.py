@@ -508,7 +508,12 @@ def load_yaml(text: str, file: str) -> tuple[Any, _Lines]:
 # --- Schema errors in operators' words -------------------------------------------------------
 
 #: Plain words YAML reads as something other than text.
-_NOT_TEXT = {bool: "as yes/no", int: "as a number", float: "as a number", type(None): "as empty"}
+_NOT_TEXT = {
+    bool: "as true or false",
+    int: "as a number",
+    float: "as a number",
+    type(None): "as nothing",
+}
 
 
 def _plain_scalars(text: str) -> dict[int, list[tuple[str, Any]]]:
@@ -555,7 +560,12 @@ def _schema_message(
         how = _NOT_TEXT.get(type(value))
         if how is None:
             return f"{where}: expected text here, not a list or mapping"
-        as_written = next((w for w, v in written if v == value and type(v) is type(value)), None)
+        # The first value of this line not yet named that reads as this one: errors come in
+        # the order the values are written, and `on` and `yes` both read as true.
+        at = next(
+            (i for i, (_w, v) in enumerate(written) if v == value and type(v) is type(value)), None
+        )
+        as_written = None if at is None else written.pop(at)[0]
         if as_written is None:
             as_written = "" if value is None else str(value).lower()
         if not as_written:
@@ -576,7 +586,9 @@ def _schema_message(
             "starting with a letter"
         )
     if kind == "int_type":
-        return f"{where}: expected a whole number like 2, written without quotes"
+        if isinstance(value, str) and value.strip().isdigit():
+            return f"{where}: write the number {value.strip()} without quotes"
+        return f"{where}: expected a whole number like 2, not {value!r}"
     if kind == "bool_type":
         return f"{where}: expected true or false, written without quotes"
     if kind == "dict_type":

@@ -145,7 +145,10 @@ def test_check_lists_load_errors_with_file_and_line(check_app, tmp_path):
     )
     result = run(check_app, "library", "check", str(bad_schema))
     assert result.exit_code == 1
-    assert "keywords.yaml:9: error: topics.1.menu" in result.output
+    assert (
+        "keywords.yaml:9: error: topic 'housing', menu: expected a whole number like 2, not 'one'"
+        in result.output
+    )
 
     orphan_and_missing = write_library(
         tmp_path / "files",
