@@ -157,10 +157,6 @@ def max_bytes(name: str) -> int:
     return MAX_KEYWORDS_BYTES if name == KEYWORDS_FILE else MAX_REPLY_BYTES
 
 
-def _kb(size: int) -> str:
-    return f"{size / 1024:,.0f} KB" if size >= 1024 else f"{size} bytes"
-
-
 def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
     """The problem with a file of `size` bytes, or None when it is within its cap."""
     limit = max_bytes(name) if limit is None else limit
@@ -168,7 +164,10 @@ def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
         return None
     what = "keywords.yaml" if name == KEYWORDS_FILE else "a file of the library"
     return Problem(
-        name, 0, f"the file is {_kb(size)}; {what} may be at most {_kb(limit)}: shorten it"
+        name,
+        0,
+        f"the file is {size:,} bytes; {what} may be at most {limit:,} bytes "
+        f"({limit // 1024:,} KB): shorten it",
     )
 
 
@@ -265,17 +264,13 @@ def bundle_problems(bundle: Bundle) -> list[Problem]:
     """
     problems = []
     for name, text in bundle.items():
-        limit = max_bytes(name)
-        if len(text) > limit:  # at least a byte a character: too big without encoding it
-            problems.append(too_big(name, len(text), limit) or Problem(name, 0, "too big"))
-            continue
         try:
             size = len(text.encode("utf-8"))
         except UnicodeEncodeError as exc:  # a lone surrogate, which no UTF-8 file can hold
             line = text.count("\n", 0, exc.start) + 1
             problems.append(Problem(name, line, "holds a character that is not valid Unicode"))
             continue
-        problem = too_big(name, size, limit)
+        problem = too_big(name, size)
         if problem is not None:
             problems.append(problem)
     return problems
