@@ -16,6 +16,7 @@ from bot.core.library import (
     Library,
     Problem,
     Topic,
+    max_bytes,
     reply_path,
 )
 from bot.core.matcher import FUZZY_MIN_LENGTH, confusable_keys, keyword_confusion
@@ -484,6 +485,8 @@ def transliterate_library(bundle: Bundle) -> tuple[dict[str, str], dict[str, tup
     changes: dict[str, tuple[Change, ...]] = {}
     for name, text in bundle.items():
         if not (name.startswith(f"{RESPONSES_DIR}/") and name.endswith(".txt")):
+            continue
+        if len(text) > max_bytes(name):  # left as it is, for load_library to refuse
             continue
         new_text, made = transliterate_gsm(text)
         if made:

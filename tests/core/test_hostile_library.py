@@ -85,6 +85,16 @@ def test_an_in_memory_bundle_is_held_to_the_same_caps_in_bytes_of_utf8():
     load_library(bundle(en_labor="ñ" * (MAX_REPLY_BYTES // 2 - 10) + " 911"))  # under the cap
 
 
+def test_transliteration_leaves_a_reply_over_its_cap_for_the_load_to_refuse():
+    huge = "\u2019" * (MAX_REPLY_BYTES + 1)
+    transliterated, changes = transliterate_library(bundle(en_labor=huge))
+    assert (
+        transliterated["responses/en/labor.txt"] is huge and "responses/en/labor.txt" not in changes
+    )
+    [(file, _line, message)] = problems_of(transliterated)
+    assert file == "responses/en/labor.txt" and "at most 65,536 bytes" in message
+
+
 def test_an_in_memory_file_with_a_lone_surrogate_is_refused_at_its_line():
     assert problems_of(bundle(en_labor="Call 911\nor \ud800 here")) == [
         ("responses/en/labor.txt", 2, "holds a character that is not valid Unicode")
