@@ -10,7 +10,7 @@ from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -223,9 +223,8 @@ _SYMLINK = (
 def read_bundle(directory: str | Path) -> dict[str, str]:
     """Read keywords.yaml and responses/<lang>/*.txt under a directory into a bundle.
 
-    Raises LibraryError, before reading any file's text, for a file that is a symbolic link,
-    lies outside the directory, is not a plain file or is over its size cap, and for a file
-    that is not UTF-8.
+    Raises LibraryError listing every file that is a symbolic link, lies outside the directory,
+    is not a plain file, is over its size cap (refused by its size, never read) or is not UTF-8.
     """
     root = Path(directory).resolve()
     names: list[str] = []
@@ -282,7 +281,12 @@ def write_bundle(bundle: Bundle, directory: str | Path) -> list[Path]:
     written = []
     for name, text in sorted(bundle.items()):
         path = root / name
-        if not path.resolve().is_relative_to(root) and not path.is_symlink():
+        relative = PurePosixPath(name)
+        if (
+            relative.is_absolute()
+            or ".." in relative.parts
+            or not path.parent.resolve().is_relative_to(root)
+        ):
             raise LibraryError([Problem(name, 0, f"would be written outside {root}")])
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():  # replace the link itself, never write through it

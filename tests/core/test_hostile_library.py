@@ -215,6 +215,10 @@ def test_export_never_writes_outside_its_folder_or_through_a_link(tmp_path):
     with pytest.raises(LibraryError):
         write_bundle({"../escaped.txt": "x"}, target)
     assert not (tmp_path / "escaped.txt").exists()
+    (tmp_path / "linked.txt").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(LibraryError):
+        write_bundle({"responses/../../linked.txt": "x"}, target)
+    assert not (tmp_path / "nowhere").exists()
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", encoding="utf-8")
     (target / "responses/en").mkdir(parents=True)
