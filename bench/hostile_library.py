@@ -11,8 +11,8 @@ size (ru_maxrss of the child) and the first line of its answer:
 
 and, in this process, the core functions the check runs on a 500 KB reply (time per call).
 
-    .venv/bin/python bench/hostile_library.py
-    .venv/bin/python bench/hostile_library.py --levels 7 9 --timeout 60
+    .venv/bin/python -m bench.hostile_library
+    .venv/bin/python -m bench.hostile_library --levels 7 9 --timeout 60
 
 Prints figures only; nothing is asserted.
 """
@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 FLASK = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
 
 

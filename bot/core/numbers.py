@@ -215,11 +215,6 @@ def find_numbers(text: str) -> tuple[FoundNumber, ...]:
     return tuple(sorted(found, key=lambda f: f.start))
 
 
-def unknown_numbers(text: str, registry: NumberRegistry) -> tuple[FoundNumber, ...]:
-    """The numbers in a text that are not in the registry, or whose spelling contradicts itself."""
-    return tuple(f for f in find_numbers(text) if f.conflict or f.digits not in registry.by_digits)
-
-
 # --- Loading the registry --------------------------------------------------------------------
 
 

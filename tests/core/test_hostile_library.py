@@ -9,7 +9,7 @@ import pytest
 
 import bot.core.library as library_module
 from bot.core import numbers as numbers_module
-from bot.core.checks import check_library, transliterate_library
+from bot.core.checks import check_library
 from bot.core.library import (
     MAX_KEYWORDS_BYTES,
     MAX_REPLY_BYTES,
@@ -19,7 +19,7 @@ from bot.core.library import (
     write_bundle,
 )
 from bot.core.numbers import RegistryError, find_numbers, load_registry, load_registry_file
-from bot.core.sms import _clusters, transliterate_gsm
+from bot.core.sms import _clusters, transliterate_gsm, transliterate_library
 from tests.core.sample_registry import HOTLINE_AND_911
 from tests.core.test_checks import KEYWORDS, TODAY, bundle
 from tests.core.test_library import alias_bomb
