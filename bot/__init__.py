@@ -24,6 +24,8 @@ class BotRuntime:
     limiter: Any = None
     #: twilio's RequestValidator for the auth token, built once
     validator: Any = None
+    #: bot.purge.Purger when the purge of Twilio's message records is on
+    purge: Any = None
 
 
 def runtime(app: Flask) -> BotRuntime:
@@ -37,12 +39,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.extensions["bot"] = BotRuntime(settings=settings)
 
-    from bot import cli, live, privacy, ratelimit, store, webhook
+    from bot import cli, live, privacy, purge, ratelimit, store, webhook
 
     privacy.init_app(app)
     store.init_app(app)
     live.init_app(app)
     ratelimit.init_app(app)
     webhook.init_app(app)
+    purge.init_app(app)  # after webhook: its sweeper starter wraps /sms too
     cli.init_app(app)
     return app

@@ -260,6 +260,8 @@ def healthz() -> tuple[Response, int]:
     body = {"status": health.status, "revision": snapshot.revision_id, "digest": snapshot.digest}
     if health.reason:
         body["reason"] = health.reason
+    purge = runtime(current_app).purge
+    body["purge"] = purge.status() if purge is not None else {"enabled": False}
     return jsonify(body), 200
 
 
