@@ -98,6 +98,7 @@ class Budget:
     pages_left: int
     stop: threading.Event = field(default_factory=threading.Event)
     rng: random.Random = field(default_factory=random.Random)
+    backoff_base: float = BACKOFF_BASE
 
     @classmethod
     def of(cls, seconds: float = SWEEP_SECONDS, pages: int = SWEEP_PAGES, **kwargs: Any) -> Budget:
@@ -110,7 +111,7 @@ class Budget:
 
     def pause(self, attempt: int) -> bool:
         """Wait before retry number `attempt` (full jitter); False if the budget ends first."""
-        delay = self.rng.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
+        delay = self.rng.uniform(0, min(BACKOFF_CAP, self.backoff_base * 2**attempt))
         if time.monotonic() + delay >= self.deadline:
             return False
         return not self.stop.wait(delay)

@@ -153,8 +153,9 @@ def _error_code(text: str) -> int | None:
 class TwilioMessages:
     """The Message and IncomingPhoneNumber resources of one account, as the purge reads them."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, page_size: int = PAGE_SIZE) -> None:
         self.client = client
+        self.page_size = page_size
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioMessages:
@@ -166,7 +167,7 @@ class TwilioMessages:
         try:
             return [
                 n.phone_number
-                for n in self.client.incoming_phone_numbers.stream(page_size=PAGE_SIZE)
+                for n in self.client.incoming_phone_numbers.stream(page_size=self.page_size)
                 if n.phone_number
             ]
         except Exception as exc:
@@ -174,7 +175,7 @@ class TwilioMessages:
 
     def first_page(self, *, to: str | None = None, sender: str | None = None) -> Any:
         """The newest page of messages to or from an address."""
-        kwargs: dict[str, Any] = {"page_size": PAGE_SIZE}
+        kwargs: dict[str, Any] = {"page_size": self.page_size}
         if to is not None:
             kwargs["to"] = to
         if sender is not None:
