@@ -22,7 +22,7 @@ from flask import Flask
 
 from bot import runtime
 from bot.purge.lock import SweepLock, lock_for
-from bot.purge.sweep import Budget, SweepAborted, SweepReport, sweep, with_retries
+from bot.purge.sweep import BACKOFF_BASE, Budget, SweepAborted, SweepReport, sweep, with_retries
 from bot.purge.twilio_api import ApiError, TwilioMessages
 from bot.settings import Settings, SettingsError
 
@@ -112,6 +112,8 @@ class Purger:
         self._stop = threading.Event()
         self._stopped = False
         self._rng = random.Random()
+        #: First retry's back-off in seconds (tests shorten it).
+        self.backoff_base = BACKOFF_BASE
 
     # -- one sweep --
 
@@ -142,7 +144,7 @@ class Purger:
         Never raises for what Twilio answers; the report's error says why a sweep stopped.
         """
         older_than = older_than or timedelta(minutes=self.settings.purge_after_minutes)
-        budget = budget or Budget.of(stop=self._stop)
+        budget = budget or Budget.of(stop=self._stop, backoff_base=self.backoff_base)
         attempt = datetime.now(UTC)
         if not credentials_set(self.settings):
             report = SweepReport(dry_run=dry_run, complete=False, error="credentials_missing")
@@ -271,7 +273,7 @@ class Purger:
         wait = first
         while not stop.wait(wait):
             try:
-                self.run_once(budget=Budget.of(stop=stop))
+                self.run_once(budget=Budget.of(stop=stop, backoff_base=self.backoff_base))
             except Exception as exc:  # the database lock failed, or a bug: never end the thread
                 self.state = PurgeState(
                     "purge_error",
