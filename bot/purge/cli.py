@@ -39,7 +39,11 @@ def purge_command(dry_run: bool, minutes: int | None, as_json: bool) -> None:
     if not credentials_set(rt.settings):
         raise click.ClickException(f"the purge has no credentials: {CREDENTIALS_HELP}.")
     older_than = timedelta(minutes=minutes) if minutes else None
-    report = purger.run_once(older_than=older_than, dry_run=dry_run)
+    try:
+        report = purger.run_once(older_than=older_than, dry_run=dry_run)
+    except Exception as exc:
+        # The type only: an error's message could quote a SID, a number or a body.
+        raise click.ClickException(f"the purge failed ({type(exc).__name__})") from None
     if report is None:
         click.echo("Another sweep is running (it holds the lock); nothing done.")
         return
