@@ -261,7 +261,8 @@ def healthz() -> tuple[Response, int]:
     if health.reason:
         body["reason"] = health.reason
     purge = runtime(current_app).purge
-    body["purge"] = purge.status() if purge is not None else {"enabled": False}
+    if purge is not None:  # bot.purge: the last sweep of Twilio's message records
+        body["purge"] = purge.status()
     return jsonify(body), 200
 
 

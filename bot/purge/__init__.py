@@ -287,7 +287,7 @@ class Purger:
 
     def status(self) -> dict[str, Any]:
         """The purge's state in this worker, for /healthz."""
-        return {"enabled": True, "thread_alive": self.thread_alive(), **self.state.as_dict()}
+        return {"thread_alive": self.thread_alive(), **self.state.as_dict()}
 
 
 def _explain(outcome: str) -> str:
