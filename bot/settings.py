@@ -70,7 +70,7 @@ class Settings:
     #: Delete a message record once it is this many minutes old (Twilio needs it final first).
     purge_after_minutes: int = 70
     #: How often each worker tries a sweep, in seconds; only one sweeps at a time.
-    purge_every_seconds: int = 600
+    purge_every_seconds: float = 600.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
