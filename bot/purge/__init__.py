@@ -112,6 +112,7 @@ class Purger:
         self._stop = threading.Event()
         self._stopped = False
         self._rng = random.Random()
+        self._reported: str | None = None  # the failure last logged as an error
         #: First retry's back-off in seconds (tests shorten it).
         self.backoff_base = BACKOFF_BASE
 
@@ -211,9 +212,11 @@ class Purger:
             report.seconds,
             outcome,
         )
-        if failing and previous.outcome != outcome:
+        if failing and self._reported != outcome:  # once, not at every retry
+            self._reported = outcome
             log.error("purge of Twilio message records failed: %s", _explain(outcome))
-        elif not failing and previous.failing:
+        elif not failing and self._reported is not None:
+            self._reported = None
             log.info("purge of Twilio message records works again")
         if report.failed and not failing:
             log.warning(
