@@ -214,7 +214,10 @@ class Purger:
         )
         if failing and self._reported != outcome:  # once, not at every retry
             self._reported = outcome
-            log.error("purge of Twilio message records failed: %s", _explain(outcome))
+            log.error(
+                "purge of Twilio message records failed: %s. Retrying with back-off.",
+                explain_failure(outcome),
+            )
         elif not failing and self._reported is not None:
             self._reported = None
             log.info("purge of Twilio message records works again")
@@ -293,16 +296,15 @@ class Purger:
         return {"thread_alive": self.thread_alive(), **self.state.as_dict()}
 
 
-def _explain(outcome: str) -> str:
+def explain_failure(outcome: str) -> str:
     """A sentence for an operator, for each reason a sweep fails."""
     return {
         "credentials_rejected": "Twilio rejected the credentials (HTTP 401/403); "
-        + CREDENTIALS_HELP
-        + ". Retrying with back-off.",
-        "credentials_missing": "no credentials; " + CREDENTIALS_HELP + ".",
-        "twilio_unreachable": "Twilio's API is unreachable; retrying with back-off.",
-        "twilio_error": "Twilio's API kept answering with errors (429/5xx); retrying with back-off.",
-        "no_numbers": "the account has no phone numbers to sweep; set PURGE_NUMBERS.",
+        + CREDENTIALS_HELP,
+        "credentials_missing": "no credentials; " + CREDENTIALS_HELP,
+        "twilio_unreachable": "Twilio's API is unreachable",
+        "twilio_error": "Twilio's API kept answering with errors (429/5xx)",
+        "no_numbers": "the account has no phone numbers to sweep; set PURGE_NUMBERS",
     }.get(outcome, outcome)
 
 
@@ -339,7 +341,8 @@ def init_app(app: Flask) -> Purger | None:
         return None
     if not credentials_set(settings):
         log.error(
-            "PURGE_MESSAGES is on but the purge cannot run: %s", _explain("credentials_missing")
+            "PURGE_MESSAGES is on but the purge cannot run: %s",
+            explain_failure("credentials_missing"),
         )
     app.wsgi_app = _StartSweeper(app.wsgi_app, purger)  # type: ignore[method-assign]
     return purger

@@ -32,7 +32,7 @@ def purge_command(dry_run: bool, minutes: int | None, as_json: bool) -> None:
     Messages Twilio does not consider final yet are left for a later run. Only one sweep runs at
     a time (a database lock); if another holds it, this run does nothing.
     """
-    from bot.purge import CREDENTIALS_HELP, Purger, credentials_set
+    from bot.purge import CREDENTIALS_HELP, Purger, credentials_set, explain_failure
 
     rt = runtime(current_app)
     purger = rt.purge or Purger(rt.settings, rt.store)
@@ -49,10 +49,12 @@ def purge_command(dry_run: bool, minutes: int | None, as_json: bool) -> None:
         return
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
-    else:
+    elif report.pages:
         verb = "Would delete" if dry_run else "Deleted"
         click.echo(f"{verb}: {report.deleted}")
-        if not dry_run:
+        if dry_run:
+            click.echo("(Twilio refuses those not final yet; a real run counts them apart.)")
+        else:
             click.echo(f"Already gone: {report.gone}")
             click.echo(f"Not final yet (left for the next run): {report.not_final}")
             click.echo(f"Failed: {report.failed}")
@@ -60,7 +62,5 @@ def purge_command(dry_run: bool, minutes: int | None, as_json: bool) -> None:
         if not report.complete and report.error is None:
             click.echo("Stopped at the time or page limit; run again for the rest.")
     if report.error is not None:
-        from bot.purge import _explain
-
-        click.echo(f"Error: {_explain(report.error)}", err=True)
+        click.echo(f"Error: {explain_failure(report.error)}.", err=True)
         sys.exit(1)
