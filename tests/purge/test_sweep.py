@@ -182,3 +182,21 @@ def test_numbers_from_purge_numbers_replace_the_accounts_list(fake, purge_settin
     settings = Settings(**{**purge_settings, "purge_numbers": "+15005550003"})
     report = Purger(settings, None, lock=ThreadLock()).run_once()
     assert report.deleted == 1 and sid not in fake.remaining() and len(fake.remaining()) == 1
+
+
+def test_the_base_url_keeps_twilios_path_and_query_and_may_add_a_prefix(monkeypatch):
+    from twilio.http.http_client import TwilioHttpClient
+
+    from bot.purge.twilio_api import HostRewritingHttpClient
+
+    sent = []
+    monkeypatch.setattr(
+        TwilioHttpClient, "request", lambda self, method, url, *a, **k: sent.append(url)
+    )
+    client = HostRewritingHttpClient("http://127.0.0.1:8080/staging/")
+    client.request("GET", "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?PageSize=2")
+    assert sent == [
+        "http://127.0.0.1:8080/staging/2010-04-01/Accounts/AC1/Messages.json?PageSize=2"
+    ]
+    with pytest.raises(ValueError):
+        HostRewritingHttpClient("api.example.org")
