@@ -155,18 +155,23 @@ class Purger:
             if not held:
                 self._record(None, attempt)
                 return None
-            api = self.api()
-            try:
-                numbers = self.numbers(api, budget)
-            except SweepAborted as exc:
-                report = SweepReport(dry_run=dry_run, complete=False, error=exc.reason)
-            else:
-                if numbers:
-                    report = sweep(api, numbers, older_than, budget, dry_run=dry_run)
-                else:
-                    report = SweepReport(dry_run=dry_run, complete=False, error="no_numbers")
+            report = self._sweep(older_than, dry_run, budget)
         self._record(report, attempt)
         return report
+
+    def _sweep(self, older_than: timedelta, dry_run: bool, budget: Budget) -> SweepReport:
+        """The sweep itself, once the lock is held."""
+        try:
+            api = self.api()
+        except ValueError:  # HostRewritingHttpClient: TWILIO_API_BASE_URL is no http(s) URL
+            return SweepReport(dry_run=dry_run, complete=False, error="bad_base_url")
+        try:
+            numbers = self.numbers(api, budget)
+        except SweepAborted as exc:
+            return SweepReport(dry_run=dry_run, complete=False, error=exc.reason)
+        if not numbers:
+            return SweepReport(dry_run=dry_run, complete=False, error="no_numbers")
+        return sweep(api, numbers, older_than, budget, dry_run=dry_run)
 
     def numbers(self, api: TwilioMessages, budget: Budget) -> list[str]:
         """PURGE_NUMBERS, or every phone number of the account when it is empty."""
@@ -305,6 +310,7 @@ def explain_failure(outcome: str) -> str:
         "twilio_unreachable": "Twilio's API is unreachable",
         "twilio_error": "Twilio's API kept answering with errors (429/5xx)",
         "no_numbers": "the account has no phone numbers to sweep; set PURGE_NUMBERS",
+        "bad_base_url": "TWILIO_API_BASE_URL is not an http(s) URL",
     }.get(outcome, outcome)
 
 

@@ -200,3 +200,8 @@ def test_the_base_url_keeps_twilios_path_and_query_and_may_add_a_prefix(monkeypa
     ]
     with pytest.raises(ValueError):
         HostRewritingHttpClient("api.example.org")
+
+
+def test_a_base_url_that_is_no_url_is_reported_clearly(purge_settings):
+    settings = Settings(**{**purge_settings, "twilio_api_base_url": "api.example.org"})
+    assert Purger(settings, None, lock=ThreadLock()).run_once().error == "bad_base_url"
