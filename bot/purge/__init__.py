@@ -1,317 +1,32 @@
 """Deleting the bot's message records from Twilio: a sweeper thread per worker, one sweep at a time.
 
-init_app(app) puts a Purger on runtime(app).purge when the purge is on (PURGE_MESSAGES, default:
-when TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET are set) and registers the
-`flask twilio purge` command. Each worker process starts its sweeper thread on its first request
-(so after gunicorn's fork); the thread sweeps every PURGE_EVERY_SECONDS when it gets the database
-lock (bot.purge.lock) and skips otherwise. Nothing a reply needs ever waits on it.
+init_app(app) puts a Purger (purger.py) on runtime(app).purge when the purge is on (PURGE_MESSAGES,
+default: when TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET are set) and registers the
+`flask twilio purge` command (cli.py). Each worker process starts its sweeper thread before its
+first request (gunicorn's post_worker_init, else the first request), so after gunicorn's fork;
+the thread sweeps (sweep.py, through twilio_api.py) every PURGE_EVERY_SECONDS when it gets the
+database lock (lock.py) and skips otherwise. Nothing a reply needs ever waits on it.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import random
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask
 
-from bot import runtime
-from bot.purge.lock import SweepLock, lock_for
-from bot.purge.sweep import BACKOFF_BASE, Budget, SweepAborted, SweepReport, sweep, with_retries
-from bot.purge.twilio_api import ApiError, TwilioMessages
-from bot.settings import Settings, SettingsError
+from bot.purge.cli import twilio_cli
+from bot.purge.purger import (
+    Purger,
+    credentials_set,
+    explain_failure,
+    purge_wanted,
+)
+from bot.runtime import runtime
 
-if TYPE_CHECKING:
-    from bot.store import Store
+__all__ = ["Purger", "credentials_set", "init_app", "purge_wanted"]
 
 log = logging.getLogger(__name__)
-
-#: After failed sweeps the wait doubles, up to this (seconds): never a tight loop.
-MAX_BACKOFF_SECONDS = 6 * 3600.0
-#: The first sweep of a worker waits a random part of this (or of PURGE_EVERY_SECONDS if less),
-#: so workers starting together do not all reach for the lock at once.
-FIRST_SWEEP_WITHIN = 30.0
-CREDENTIALS = ("TWILIO_ACCOUNT_SID", "TWILIO_API_KEY", "TWILIO_API_SECRET")
-CREDENTIALS_HELP = (
-    "set TWILIO_ACCOUNT_SID (AC...), TWILIO_API_KEY (SK...) and TWILIO_API_SECRET to an API key "
-    "of the bot's account (Twilio Console, API keys & tokens)"
-)
-
-
-def credentials_set(settings: Settings) -> bool:
-    """True when the account SID, the API key and its secret are all set."""
-    return all(
-        (
-            settings.twilio_account_sid.strip(),
-            settings.twilio_api_key.strip(),
-            settings.twilio_api_secret.strip(),
-        )
-    )
-
-
-def purge_wanted(settings: Settings) -> bool:
-    """Whether the background purge runs: PURGE_MESSAGES, where auto means 'credentials set'."""
-    mode = settings.purge_messages.strip().lower()
-    if mode in ("", "auto"):
-        return credentials_set(settings)
-    if mode in ("1", "true", "yes", "on"):
-        return True
-    if mode in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"PURGE_MESSAGES: not auto, true or false: {settings.purge_messages!r}")
-
-
-@dataclass(frozen=True)
-class PurgeState:
-    """What this worker knows of the purge, for /healthz: counts and reasons, never a SID."""
-
-    #: ok, incomplete (a budget ran out), locked (another sweeper had the lock), or why it failed.
-    outcome: str | None = None
-    failing: bool = False
-    last_attempt: datetime | None = None
-    last_report: SweepReport | None = None
-    consecutive_failures: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        """The state as JSON-ready values."""
-        return {
-            "outcome": self.outcome,
-            "failing": self.failing,
-            "last_attempt": self.last_attempt.isoformat(timespec="seconds")
-            if self.last_attempt
-            else None,
-            "last_sweep": self.last_report.as_dict() if self.last_report else None,
-        }
-
-
-class Purger:
-    """Sweeps the bot's message records off Twilio: on demand (run_once) or in a thread."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        store: Store | None,
-        *,
-        api_factory: Callable[[Settings], TwilioMessages] = TwilioMessages.from_settings,
-        lock: SweepLock | None = None,
-    ) -> None:
-        self.settings = settings
-        self.store = store
-        self.api_factory = api_factory
-        self._lock = lock
-        self._api: TwilioMessages | None = None
-        self.state = PurgeState()
-        self._thread: threading.Thread | None = None
-        self._thread_pid: int | None = None
-        self._thread_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._stopped = False
-        self._rng = random.Random()
-        self._reported: str | None = None  # the failure last logged as an error
-        #: First retry's back-off in seconds (tests shorten it).
-        self.backoff_base = BACKOFF_BASE
-
-    # -- one sweep --
-
-    @property
-    def lock(self) -> SweepLock:
-        """The database lock that makes one sweeper at a time."""
-        if self._lock is None:
-            if self.store is None:
-                raise RuntimeError("the purge needs the database for its lock")
-            self._lock = lock_for(self.store)
-        return self._lock
-
-    def api(self) -> TwilioMessages:
-        """The REST client, built once per process."""
-        if self._api is None:
-            self._api = self.api_factory(self.settings)
-        return self._api
-
-    def run_once(
-        self,
-        *,
-        older_than: timedelta | None = None,
-        dry_run: bool = False,
-        budget: Budget | None = None,
-    ) -> SweepReport | None:
-        """Sweep once if this process gets the lock; None if another sweeper holds it.
-
-        Never raises for what Twilio answers; the report's error says why a sweep stopped.
-        """
-        older_than = older_than or timedelta(minutes=self.settings.purge_after_minutes)
-        budget = budget or Budget.of(stop=self._stop, backoff_base=self.backoff_base)
-        attempt = datetime.now(UTC)
-        if not credentials_set(self.settings):
-            report = SweepReport(dry_run=dry_run, complete=False, error="credentials_missing")
-            self._record(report, attempt)
-            return report
-        with self.lock.hold() as held:
-            if not held:
-                self._record(None, attempt)
-                return None
-            report = self._sweep(older_than, dry_run, budget)
-        self._record(report, attempt)
-        return report
-
-    def _sweep(self, older_than: timedelta, dry_run: bool, budget: Budget) -> SweepReport:
-        """The sweep itself, once the lock is held."""
-        try:
-            api = self.api()
-        except ValueError:  # HostRewritingHttpClient: TWILIO_API_BASE_URL is no http(s) URL
-            return SweepReport(dry_run=dry_run, complete=False, error="bad_base_url")
-        try:
-            numbers = self.numbers(api, budget)
-        except SweepAborted as exc:
-            return SweepReport(dry_run=dry_run, complete=False, error=exc.reason)
-        if not numbers:
-            return SweepReport(dry_run=dry_run, complete=False, error="no_numbers")
-        return sweep(api, numbers, older_than, budget, dry_run=dry_run)
-
-    def numbers(self, api: TwilioMessages, budget: Budget) -> list[str]:
-        """PURGE_NUMBERS, or every phone number of the account when it is empty."""
-        configured = [n.strip() for n in self.settings.purge_numbers.split(",") if n.strip()]
-        if configured:
-            return configured
-        try:
-            return with_retries(api.account_numbers, budget)
-        except ApiError as exc:
-            if exc.credentials_rejected:
-                raise SweepAborted("credentials_rejected") from None
-            raise SweepAborted(
-                "twilio_unreachable" if exc.kind == "network" else "twilio_error"
-            ) from None
-
-    def _record(self, report: SweepReport | None, attempt: datetime) -> None:
-        """Keep the outcome for /healthz and log it: counts at DEBUG, a new failure once."""
-        previous = self.state
-        if report is None:
-            self.state = PurgeState(
-                "locked",
-                previous.failing,
-                attempt,
-                previous.last_report,
-                previous.consecutive_failures,
-            )
-            log.debug("purge: another sweeper holds the lock; skipped")
-            return
-        failing = report.error is not None
-        outcome = report.error or ("ok" if report.complete else "incomplete")
-        failures = previous.consecutive_failures + 1 if failing else 0
-        self.state = PurgeState(outcome, failing, attempt, report, failures)
-        log.debug(
-            "purge sweep%s: deleted %d, already gone %d, not final %d, failed %d, younger %d, "
-            "%d pages in %.1f s (%s)",
-            " (dry run)" if report.dry_run else "",
-            report.deleted,
-            report.gone,
-            report.not_final,
-            report.failed,
-            report.younger,
-            report.pages,
-            report.seconds,
-            outcome,
-        )
-        if failing and self._reported != outcome:  # once, not at every retry
-            self._reported = outcome
-            log.error(
-                "purge of Twilio message records failed: %s. Retrying with back-off.",
-                explain_failure(outcome),
-            )
-        elif not failing and self._reported is not None:
-            self._reported = None
-            log.info("purge of Twilio message records works again")
-        if report.failed and not failing:
-            log.warning(
-                "purge: %d message records could not be deleted; next sweep retries", report.failed
-            )
-
-    def next_wait(self) -> float:
-        """Seconds until the next sweep: PURGE_EVERY_SECONDS with jitter, doubled per failure."""
-        every = max(float(self.settings.purge_every_seconds), 0.05)
-        failures = self.state.consecutive_failures
-        wait = min(every * 2 ** min(failures, 30), max(MAX_BACKOFF_SECONDS, every))
-        return wait * self._rng.uniform(0.8, 1.2)
-
-    # -- the background thread --
-
-    def ensure_running(self) -> None:
-        """Start this process's sweeper thread if it has none (first request, or after fork)."""
-        thread = self._thread
-        if self._stopped or (thread is not None and thread.is_alive()):
-            return
-        with self._thread_lock:
-            pid = os.getpid()
-            if self._stopped or (
-                self._thread_pid == pid and self._thread is not None and self._thread.is_alive()
-            ):
-                return
-            if self._thread_pid not in (None, pid):
-                # Forked: the parent's client sockets and pooled connections are not ours.
-                self._api = None
-                if self.store is not None:
-                    self.store.dispose(close=False)
-            self._stop = threading.Event()
-            thread = threading.Thread(
-                target=self._run, args=(self._stop,), name="bot-twilio-purge", daemon=True
-            )
-            thread.start()
-            self._thread, self._thread_pid = thread, pid
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop the sweeper thread (a sweep in progress stops between two requests)."""
-        with self._thread_lock:
-            self._stopped = True
-            thread, self._thread, self._thread_pid = self._thread, None, None
-            self._stop.set()
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    def thread_alive(self) -> bool:
-        """True while this process's sweeper thread runs."""
-        thread = self._thread
-        return thread is not None and thread.is_alive() and self._thread_pid == os.getpid()
-
-    def _run(self, stop: threading.Event) -> None:
-        first = self._rng.uniform(
-            0, min(FIRST_SWEEP_WITHIN, float(self.settings.purge_every_seconds))
-        )
-        wait = first
-        while not stop.wait(wait):
-            try:
-                self.run_once(budget=Budget.of(stop=stop, backoff_base=self.backoff_base))
-            except Exception as exc:  # the database lock failed, or a bug: never end the thread
-                self.state = PurgeState(
-                    "purge_error",
-                    True,
-                    datetime.now(UTC),
-                    self.state.last_report,
-                    self.state.consecutive_failures + 1,
-                )
-                log.warning("purge sweep failed (%s); will retry", type(exc).__name__)
-            wait = self.next_wait()
-
-    def status(self) -> dict[str, Any]:
-        """The purge's state in this worker, for /healthz."""
-        return {"thread_alive": self.thread_alive(), **self.state.as_dict()}
-
-
-def explain_failure(outcome: str) -> str:
-    """A sentence for an operator, for each reason a sweep fails."""
-    return {
-        "credentials_rejected": "Twilio rejected the credentials (HTTP 401/403); "
-        + CREDENTIALS_HELP,
-        "credentials_missing": "no credentials; " + CREDENTIALS_HELP,
-        "twilio_unreachable": "Twilio's API is unreachable",
-        "twilio_error": "Twilio's API kept answering with errors (429/5xx)",
-        "no_numbers": "the account has no phone numbers to sweep; set PURGE_NUMBERS",
-        "bad_base_url": "TWILIO_API_BASE_URL is not an http(s) URL",
-    }.get(outcome, outcome)
 
 
 class _StartSweeper:
@@ -327,7 +42,7 @@ class _StartSweeper:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         """Make sure the sweeper runs, then hand the request on."""
-        thread = self.purger._thread
+        thread = self.purger.background.thread
         if thread is None or not thread.is_alive():
             self.purger.ensure_running()
         return self.wsgi_app(environ, start_response)
@@ -335,8 +50,6 @@ class _StartSweeper:
 
 def init_app(app: Flask) -> Purger | None:
     """Register `flask twilio`; when the purge is on, put a Purger on runtime(app).purge."""
-    from bot.purge.cli import twilio_cli
-
     app.cli.add_command(twilio_cli)
     rt = runtime(app)
     settings = rt.settings

@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot import runtime
+from bot.purge.purger import CREDENTIALS_HELP, Purger, credentials_set, explain_failure
+from bot.runtime import runtime
 
 twilio_cli = AppGroup("twilio", help="Work on the bot's Twilio account.")
 
@@ -32,8 +33,6 @@ def purge_command(dry_run: bool, minutes: int | None, as_json: bool) -> None:
     Messages Twilio does not consider final yet are left for a later run. Only one sweep runs at
     a time (a database lock); if another holds it, this run does nothing.
     """
-    from bot.purge import CREDENTIALS_HELP, Purger, credentials_set, explain_failure
-
     rt = runtime(current_app)
     purger = rt.purge or Purger(rt.settings, rt.store)
     if not credentials_set(rt.settings):

@@ -11,7 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot import runtime
+from bot.runtime import runtime
+from tests import app_library, as_twilio
 
 OLD = timedelta(minutes=90)
 
@@ -45,20 +46,20 @@ def test_without_credentials_there_is_no_purge_and_no_wrapper(make_app):
     assert "purge" not in app.test_client().get("/healthz").get_json()
 
 
-def test_sms_is_answered_while_the_sweeper_waits_on_a_stuck_twilio(purge_app, fake, tw):
+def test_sms_is_answered_while_the_sweeper_waits_on_a_stuck_twilio(purge_app, fake):
     for i in range(3):
         fake.add(age=OLD + timedelta(minutes=i))
     fake.gate.clear()  # Twilio answers nothing until the gate opens
     app = purge_app(purge_every_seconds=0.05)
     client = app.test_client()
     try:
-        first = tw.post(client, tw.params("my boss took my passport"))
+        first = as_twilio.post(client, as_twilio.params("my boss took my passport"))
         assert first.status_code == 200  # and it started the sweeper thread
         _wait_for(lambda: fake.waiting >= 1)  # the sweeper is inside a request to Twilio now
         for _ in range(3):
-            response = tw.post(client, tw.params("my boss took my passport"))
+            response = as_twilio.post(client, as_twilio.params("my boss took my passport"))
             assert response.status_code == 200
-            assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+            assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
         health = client.get("/healthz").get_json()
         assert health["status"] == "ok" and health["purge"]["thread_alive"]
     finally:
@@ -67,20 +68,20 @@ def test_sms_is_answered_while_the_sweeper_waits_on_a_stuck_twilio(purge_app, fa
     _wait_for(lambda: purger.state.last_report is not None and fake.remaining() == set())
 
 
-def test_an_unreachable_twilio_shows_on_healthz_and_sms_still_answers(purge_app, fake, tw):
+def test_an_unreachable_twilio_shows_on_healthz_and_sms_still_answers(purge_app, fake):
     fake.stop()
     app = purge_app(purge_every_seconds=0.05)
     purger = runtime(app).purge
     purger.backoff_base = 0.01
     client = app.test_client()
-    assert tw.post(client, tw.params("housing")).status_code == 200
+    assert as_twilio.post(client, as_twilio.params("housing")).status_code == 200
     _wait_for(lambda: purger.state.failing)
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok"  # the bot itself is fine
     assert health["purge"]["failing"] is True
     assert health["purge"]["outcome"] == "twilio_unreachable"
-    response = tw.post(client, tw.params("housing"))
-    assert tw.messages(response) == [tw.REPLIES["housing/en"]]
+    response = as_twilio.post(client, as_twilio.params("housing"))
+    assert as_twilio.messages(response) == [app_library.REPLIES["housing/en"]]
 
 
 def test_healthz_shows_the_last_sweeps_counts(purge_app, fake):
@@ -138,7 +139,7 @@ def test_a_forked_worker_starts_its_own_sweeper_thread(purge_app, fake):
     app = purge_app(purge_every_seconds=3600)
     app.test_client().get("/healthz")
     purger = runtime(app).purge
-    parents_thread = purger._thread
+    parents_thread = purger.background.thread
     assert purger.thread_alive()
     read_end, write_end = os.pipe()
     child = os.fork()
@@ -146,7 +147,7 @@ def test_a_forked_worker_starts_its_own_sweeper_thread(purge_app, fake):
         ok = False
         try:
             app.test_client().get("/healthz")
-            ok = purger._thread is not parents_thread and purger.thread_alive()
+            ok = purger.background.thread is not parents_thread and purger.thread_alive()
         finally:
             os.write(write_end, b"1" if ok else b"0")
             os._exit(0)
@@ -160,4 +161,4 @@ def test_a_forked_worker_starts_its_own_sweeper_thread(purge_app, fake):
             os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
     assert answer == b"1"
-    assert purger._thread is parents_thread and purger.thread_alive()
+    assert purger.background.thread is parents_thread and purger.thread_alive()

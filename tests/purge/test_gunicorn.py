@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests import app_library, as_twilio
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -37,7 +39,7 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 
 @pytest.mark.slow
 def test_gunicorn_workers_sweep_one_at_a_time_and_delete_each_record_once(
-    fake, tw, tmp_path, library_dir
+    fake, tmp_path, library_dir
 ):
     old = timedelta(minutes=90)
     for i in range(40):
@@ -48,8 +50,8 @@ def test_gunicorn_workers_sweep_one_at_a_time_and_delete_each_record_once(
         **os.environ,
         "PORT": str(port),
         "WEB_CONCURRENCY": "3",
-        "TWILIO_AUTH_TOKEN": tw.TOKEN,
-        "PUBLIC_BASE_URL": tw.URL,
+        "TWILIO_AUTH_TOKEN": as_twilio.TOKEN,
+        "PUBLIC_BASE_URL": as_twilio.URL,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
         "LIBRARY_DIR": str(library_dir),
         "LOG_FILE": str(tmp_path / "bot.log"),
@@ -79,14 +81,14 @@ def test_gunicorn_workers_sweep_one_at_a_time_and_delete_each_record_once(
         while log_file.read_text().count("purge sweep") < 5:  # more sweeps, by any worker
             assert time.monotonic() < deadline + 30, "the workers stopped sweeping"
             time.sleep(0.1)
-        params = tw.params("my boss took my passport")
+        params = as_twilio.params("my boss took my passport")
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request(
             "POST",
             "/sms",
             body=urlencode(params),
             headers={
-                "X-Twilio-Signature": tw.sign(tw.URL + "/sms", params),
+                "X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/sms", params),
                 "Content-Type": "application/x-www-form-urlencoded",
             },
         )
@@ -98,7 +100,7 @@ def test_gunicorn_workers_sweep_one_at_a_time_and_delete_each_record_once(
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
         out.close()
-    assert reply.status == 200 and tw.REPLIES["labor/en"].encode() in body
+    assert reply.status == 200 and app_library.REPLIES["labor/en"].encode() in body
     assert status == 200 and json.loads(health)["purge"]["thread_alive"] is True
     assert len(fake.deleted) == 40 and max(fake.deleted.values()) == 1
     assert fake.statuses[404] == 0  # no worker tried a record another had deleted
