@@ -26,7 +26,6 @@ MAX_BACKOFF_SECONDS = 6 * 3600.0
 #: The first sweep of a worker waits a random part of this (or of PURGE_EVERY_SECONDS if less),
 #: so workers starting together do not all reach for the lock at once.
 FIRST_SWEEP_WITHIN = 30.0
-CREDENTIALS = ("TWILIO_ACCOUNT_SID", "TWILIO_API_KEY", "TWILIO_API_SECRET")
 CREDENTIALS_HELP = (
     "set TWILIO_ACCOUNT_SID (AC...), TWILIO_API_KEY (SK...) and TWILIO_API_SECRET to an API key "
     "of the bot's account (Twilio Console, API keys & tokens)"
