@@ -88,7 +88,7 @@ def test_healthz_shows_the_last_sweeps_counts(purge_app, fake):
     for i in range(2):
         fake.add(age=OLD + timedelta(minutes=i))
     fake.add(age=OLD, final=False)
-    app = purge_app(purge_every_seconds=0.05)
+    app = purge_app(purge_every_seconds=2)  # the first sweep within 2 s, the next 1.6 s later
     client = app.test_client()
     client.get("/healthz")  # starts the sweeper
     purger = runtime(app).purge
