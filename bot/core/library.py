@@ -24,6 +24,15 @@ MENU_PLACEHOLDER = "{menu}"
 #: Topics the bot itself relies on: the fallback, the opt-out and the one that outranks all others.
 STRUCTURAL_TOPICS = ("menu", "stop", "emergency")
 DEFAULT_SEGMENT_BUDGET = 3
+#: The spoken message of calls, responses/<lang>/voice.txt: written and checked like a reply, but
+#: it belongs to no topic, so no text message can ever be answered with it.
+VOICE_REPLY = "voice"
+#: The daily-count names of calls, kept beside topic ids in the same table.
+CALLS_COUNT = "calls"
+CONNECTED_COUNT = "connected"
+#: Names no topic may take: the voice file's, and the call counts' (a topic "calls" would mix its
+#: texts with calls in the daily counts).
+RESERVED_TOPIC_IDS = (VOICE_REPLY, CALLS_COUNT, CONNECTED_COUNT)
 
 Severity = Literal["error", "warning"]
 #: A library's source: relative file path -> file text, exactly what an operator edits.
@@ -83,6 +92,8 @@ class Library:
     languages: tuple[str, ...]
     bundle: Bundle = field(compare=False, repr=False)
     digest: str = ""
+    #: The spoken message of calls per language (responses/<lang>/voice.txt); empty if none.
+    voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
     def by_id(self) -> Mapping[str, Topic]:
@@ -109,6 +120,10 @@ class Library:
         if topic.silent:
             return None
         return topic.replies.get(lang) or topic.replies[self.default_language]
+
+    def voice_reply(self, lang: str) -> str | None:
+        """The spoken message of calls in a language, or None when the library has none."""
+        return self.voice.get(lang)
 
     def keyword_line(self, topic_id: str, lang: str, keyword: str) -> int:
         """The line of keywords.yaml where a keyword is written (its topic's line if not found)."""
@@ -174,6 +189,11 @@ def bundle_digest(bundle: Bundle) -> str:
 def reply_path(topic_id: str, lang: str) -> str:
     """The bundle path of a topic's reply in a language."""
     return f"{RESPONSES_DIR}/{lang}/{topic_id}.txt"
+
+
+def voice_path(lang: str) -> str:
+    """The bundle path of the spoken message of calls in a language."""
+    return reply_path(VOICE_REPLY, lang)
 
 
 # --- The keywords.yaml schema ----------------------------------------------------------------
@@ -442,6 +462,13 @@ def load_library(bundle: Bundle) -> Library:
             )
             continue
         seen_ids[ts.id] = tline
+        if ts.id in RESERVED_TOPIC_IDS:
+            error(
+                KEYWORDS_FILE,
+                tline,
+                f"topic id {ts.id!r} is reserved (voice.txt is the spoken message of calls; "
+                f"{CALLS_COUNT!r} and {CONNECTED_COUNT!r} are daily counts of calls): rename it",
+            )
 
         if ts.menu is not None:
             if ts.menu in menu_numbers:
@@ -535,6 +562,7 @@ def load_library(bundle: Bundle) -> Library:
         )
 
     known = {t.id for t in topics}
+    voice: dict[str, str] = {}
     for name in sorted(bundle):
         if name == KEYWORDS_FILE:
             continue
@@ -543,8 +571,24 @@ def load_library(bundle: Bundle) -> Library:
             error(name, 0, "unexpected file in the library (expected responses/<lang>/<topic>.txt)")
         elif parts[1] not in languages:
             error(name, 0, f"reply in language {parts[1]!r}, which keywords.yaml does not list")
+        elif parts[2][:-4] == VOICE_REPLY:
+            spoken = bundle[name].strip()
+            if spoken:
+                voice[parts[1]] = spoken
+            else:
+                error(name, 1, f"the {parts[1]} spoken message of calls is empty")
         elif parts[2][:-4] not in known:
             error(name, 0, f"reply for unknown topic {parts[2][:-4]!r} (add it to keywords.yaml)")
+
+    if voice:
+        # Calls offer every language, so a spoken message in one needs its translations.
+        for lang in languages:
+            if lang not in voice and voice_path(lang) not in bundle:
+                error(
+                    voice_path(lang),
+                    0,
+                    f"the spoken message of calls has no {lang} version (missing translation)",
+                )
 
     for required in STRUCTURAL_TOPICS:
         if required not in known:
@@ -565,6 +609,7 @@ def load_library(bundle: Bundle) -> Library:
         languages=languages,
         bundle=MappingProxyType(dict(bundle)),
         digest=bundle_digest(bundle),
+        voice=MappingProxyType(voice),
     )
 
 
