@@ -55,6 +55,10 @@ class Settings:
     log_level: str = "INFO"
     #: Also write logs to this file (empty: standard error only).
     log_file: str = ""
+    #: Answer calls at /voice (English and Spanish) and put callers through to VOICE_CONNECT_NUMBER.
+    voice: bool = True
+    #: Where a caller who presses 1 is put through: a numbers.yaml id or number (a US number).
+    voice_connect_number: str = "trafficking-hotline-call"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

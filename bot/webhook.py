@@ -166,8 +166,17 @@ def signature_ok(
         return False  # a form no Twilio request has (odd multipart parts): not signed by Twilio
 
 
-class SmsEndpoint:
-    """The WSGI endpoint of /sms, in front of the Flask app, which gets every other request."""
+class TwilioEndpoint:
+    """A WSGI endpoint for Twilio webhooks on some paths, in front of the Flask app.
+
+    It owns the transport every channel shares: POST only (405), the size cap (413), Twilio's
+    signature (403), and a fixed `fallback` answer when anything fails, never a 5xx. Subclasses
+    say which `paths` they answer and what (`reply`); any other path goes on to the next app.
+    """
+
+    paths: frozenset[str] = frozenset()
+    #: The TwiML served when anything fails while answering.
+    fallback: bytes = FALLBACK_TWIML
 
     def __init__(self, rt: BotRuntime, flask_app: WSGIApp, config: Mapping[str, Any]) -> None:
         self.rt = rt
@@ -177,8 +186,8 @@ class SmsEndpoint:
         self.public_base_url = base or None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Answer /sms here; hand any other path to Flask."""
-        if environ.get("PATH_INFO") != SMS_PATH:
+        """Answer this endpoint's paths here; hand any other path on."""
+        if environ.get("PATH_INFO") not in self.paths:
             return self.flask_app(environ, start_response)
         if environ.get("REQUEST_METHOD") != "POST":
             return MethodNotAllowed(valid_methods=["POST"])(environ, start_response)
@@ -189,19 +198,20 @@ class SmsEndpoint:
                 return exc(environ, start_response)  # a clear 4xx, e.g. 413 for an oversized body
             # The type only: the message of an error raised while matching could quote the body.
             log.error("answered with the fallback reply after %s", type(exc).__name__)
-            status, body, content_type = "200 OK", FALLBACK_TWIML, _XML
+            status, body, content_type = "200 OK", self.fallback, _XML
         return _respond(start_response, status, body, content_type)
 
     def signed_url(self, environ: dict[str, Any]) -> str:
         """The URL Twilio signed: PUBLIC_BASE_URL + path when set, else the (proxy-fixed) URL."""
         if self.public_base_url is None:
             return get_current_url(environ)
-        url = self.public_base_url + environ.get("SCRIPT_NAME", "").rstrip("/") + SMS_PATH
+        path = environ.get("PATH_INFO", "")
+        url = self.public_base_url + environ.get("SCRIPT_NAME", "").rstrip("/") + path
         query = environ.get("QUERY_STRING", "")
         return f"{url}?{query}" if query else url
 
     def answer(self, environ: dict[str, Any]) -> tuple[str, bytes, str]:
-        """Status, body and content type of the answer to one POST /sms."""
+        """Status, body and content type of the answer to one POST: a refusal, or the reply."""
         rt = self.rt
         live = rt.live
         assert live is not None
@@ -213,7 +223,23 @@ class SmsEndpoint:
                 return "403 FORBIDDEN", BAD_SIGNATURE_MESSAGE.encode(), _TEXT
         elif not settings.dev_insecure:
             return "403 FORBIDDEN", NO_TOKEN_MESSAGE.encode(), _TEXT  # a refusal, never a 5xx
+        return "200 OK", self.reply(environ, form), _XML
 
+    def reply(self, environ: dict[str, Any], form: Form) -> bytes:
+        """The TwiML answer to a signed request."""
+        raise NotImplementedError
+
+
+class SmsEndpoint(TwilioEndpoint):
+    """The WSGI endpoint of /sms, in front of the Flask app, which gets every other request."""
+
+    paths = frozenset({SMS_PATH})
+
+    def reply(self, environ: dict[str, Any], form: Form) -> bytes:
+        """The TwiML answer to one signed text message."""
+        rt = self.rt
+        live = rt.live
+        assert live is not None
         snapshot = live.snapshot
         text = form.first("Body")[:MAX_BODY_CHARS]
         if text.strip():
@@ -228,11 +254,11 @@ class SmsEndpoint:
             limiter: SenderLimiter | None = rt.limiter
             # A sender over the limit gets silence, and nothing is counted.
             if limiter is not None and not limiter.allow(form.first("From"), topic):
-                return "200 OK", EMPTY_TWIML, _XML
+                return EMPTY_TWIML
             body = snapshot.reply(topic, lang)
-        if settings.daily_counts:
+        if rt.settings.daily_counts:
             live.counts.add(datetime.now(UTC).date(), topic, lang)
-        return "200 OK", body, _XML
+        return body
 
 
 def _respond(
