@@ -38,11 +38,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["bot"] = BotRuntime(settings=settings)
 
     from bot import cli, live, privacy, ratelimit, store, webhook
+    from bot.channels import voice
 
     privacy.init_app(app)
     store.init_app(app)
     live.init_app(app)
     ratelimit.init_app(app)
+    voice.init_app(app)  # before webhook: its proxy handling wraps both endpoints
     webhook.init_app(app)
     cli.init_app(app)
     return app

@@ -1,0 +1,1 @@
+"""The channels people reach the bot by; each answers its own Twilio webhook paths."""
