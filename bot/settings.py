@@ -58,7 +58,7 @@ class Settings:
     #: Answer calls at /voice (English and Spanish) and put callers through to VOICE_CONNECT_NUMBER.
     voice: bool = True
     #: Where a caller who presses 1 is put through: a numbers.yaml id or number (a US number).
-    voice_connect_number: str = "trafficking-hotline-call"
+    voice_connect_number: str = "1-888-373-7888"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
