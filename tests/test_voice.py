@@ -5,19 +5,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from bot import runtime
-from bot.channels.voice import (
-    DIALED_PATH,
-    LANGUAGE_PATH,
-    MESSAGE_PATH,
-    VOICE_PATH,
-    VOICE_PATHS,
-    decide,
-)
+from bot.channels.voice import VOICE_PATHS, VOICE_ROUTES, Route, decide
 from bot.core.numbers import find_numbers, load_registry_file
 from bot.core.replies import FALLBACK_VOICE
 from bot.core.speech import speakable, spelled_slowly
@@ -62,7 +55,7 @@ def voice_app(make_app, voice_library):
 
 @pytest.fixture
 def call(voice_app, tw):
-    """POST a signed call webhook to a path (with its query), as Twilio does; the parsed TwiML."""
+    """POST a signed call webhook to a path, as Twilio does; the parsed TwiML."""
     client = voice_app.test_client()
 
     def post(path: str, **fields: str) -> ET.Element:
@@ -90,9 +83,13 @@ def says(element: ET.Element) -> list[tuple[str, str]]:
     return [(s.get("language", ""), s.text or "") for s in element.iter("Say")]
 
 
-def path_and_query(url: str) -> tuple[str, dict[str, str]]:
-    parts = urlsplit(url)
-    return parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}
+def resolve(current: str, action: str | None) -> str:
+    """The path Twilio asks next: an action URL resolved against the URL it called (RFC 3986)."""
+    assert action
+    return urlsplit(urljoin(PUBLIC + current, action)).path
+
+
+PUBLIC = "https://bot.example.org"
 
 
 def _today_counts(app) -> dict[tuple[str, str], int]:
@@ -114,10 +111,10 @@ def test_a_call_signed_with_another_token_or_for_another_url_is_refused(voice_ap
     client = voice_app.test_client()
     params = call_params()
     assert tw.post(client, params, url=tw.URL + "/voice", token="other").status_code == 403
-    signature = tw.sign(tw.URL + "/voice/language?attempt=2", params)
-    # The query (the step) is signed with the URL: a changed step is refused.
+    signature = tw.sign(tw.URL + "/voice/language/2", params)
+    # The path (the step) is signed with the URL: a changed step is refused.
     response = client.post(
-        "/voice/language?attempt=1", data=params, headers={"X-Twilio-Signature": signature}
+        "/voice/language/1", data=params, headers={"X-Twilio-Signature": signature}
     )
     assert response.status_code == 403
 
@@ -156,28 +153,37 @@ def test_a_call_is_answered_with_a_one_key_language_menu_in_english_then_spanish
         ("en-US", "For English, press 1."),
         ("es-MX", "Para español, oprima 2."),
     ]
-    assert path_and_query(gather.get("action")) == (LANGUAGE_PATH, {"attempt": "1"})
+    assert resolve("/voice", gather.get("action")) == "/voice/language/1"
     # With no key Twilio goes on to the <Redirect>, to the same step without Digits.
     assert root[-1].tag == "Redirect" and root[-1].text == gather.get("action")
 
 
-def test_every_action_url_of_a_call_resolves_to_a_route_of_the_app(call, voice_app, tw):
+def test_every_action_url_of_a_call_resolves_to_a_route_of_the_app(call):
     seen, queue = set(), ["/voice"]
     while queue:
-        url = queue.pop()
-        if url in seen:
+        path = queue.pop()
+        if path in seen:
             continue
-        seen.add(url)
+        seen.add(path)
         for fields in ({}, {"Digits": "1"}, {"Digits": "2"}, {"DialCallStatus": "busy"}):
-            root = call(url, **fields)
+            root = call(path, **fields)
             for element in root.iter():
                 target = element.get("action") or (
                     element.text if element.tag == "Redirect" else None
                 )
                 if target:
-                    assert urlsplit(target).path in VOICE_PATHS, target
-                    queue.append(target)
-    assert {urlsplit(u).path for u in seen} == set(VOICE_PATHS)
+                    assert not urlsplit(target).query, target  # the step is in the path
+                    next_path = resolve(path, target)
+                    assert next_path in VOICE_PATHS, (path, target)
+                    queue.append(next_path)
+    assert seen == set(VOICE_PATHS)  # and every route is reached by a call
+
+
+def test_action_urls_are_relative_so_they_hold_behind_a_path_prefix(call):
+    # Twilio calls https://example.org/hotline-bot/voice when a proxy mounts the bot there.
+    action = call("/voice/language/1", Digits="1").find("Gather").get("action")
+    resolved = urljoin("https://example.org/hotline-bot/voice/language/1", action)
+    assert resolved == "https://example.org/hotline-bot/voice/message/en/1"
 
 
 @pytest.mark.parametrize(
@@ -185,23 +191,23 @@ def test_every_action_url_of_a_call_resolves_to_a_route_of_the_app(call, voice_a
     [("1", "en", "en-US", VOICE_EN), ("2", "es", "es-MX", VOICE_ES)],
 )
 def test_a_language_key_plays_the_spoken_message_of_that_language(call, key, lang, speech, text):
-    root = call(f"{LANGUAGE_PATH}?attempt=1", Digits=key)
+    root = call("/voice/language/1", Digits=key)
     gather = root.find("Gather")
     assert gather is not None and gather.get("numDigits") == "1"
     assert says(gather) == [(speech, speakable(text))]
-    assert path_and_query(gather.get("action")) == (MESSAGE_PATH, {"lang": lang, "attempt": "1"})
+    assert resolve("/voice/language/1", gather.get("action")) == f"/voice/message/{lang}/1"
 
 
 @pytest.mark.parametrize(
     "fields", [{}, {"Digits": "7"}, {"Digits": "#"}], ids=["no-input", "key-7", "key-hash"]
 )
 def test_no_input_or_a_wrong_key_repeats_the_language_menu_once_then_says_goodbye(call, fields):
-    again = call(f"{LANGUAGE_PATH}?attempt=1", **fields)
+    again = call("/voice/language/1", **fields)
     gather = again.find("Gather")
     assert gather is not None
     assert says(gather)[0] == ("en-US", "For English, press 1.")
-    assert path_and_query(gather.get("action")) == (LANGUAGE_PATH, {"attempt": "2"})
-    last = call(f"{LANGUAGE_PATH}?attempt=2", **fields)
+    assert resolve("/voice/language/1", gather.get("action")) == "/voice/language/2"
+    last = call("/voice/language/2", **fields)
     assert says(last) == [("en-US", "Goodbye."), ("es-MX", "Adiós.")]
     assert [e.tag for e in last] == ["Say", "Say", "Hangup"]
 
@@ -211,29 +217,29 @@ def test_no_input_or_a_wrong_key_repeats_the_language_menu_once_then_says_goodby
 
 @pytest.mark.parametrize(("lang", "speech"), [("en", "en-US"), ("es", "es-MX")])
 def test_key_1_after_the_message_dials_only_the_configured_registry_number(call, lang, speech):
-    root = call(f"{MESSAGE_PATH}?lang={lang}&attempt=1", Digits="1")
+    root = call(f"/voice/message/{lang}/1", Digits="1")
     dial = root.find("Dial")
     assert dial is not None
     assert dial.text == f"+1{HOTLINE.digits}"
-    assert path_and_query(dial.get("action")) == (DIALED_PATH, {"lang": lang})
+    assert resolve(f"/voice/message/{lang}/1", dial.get("action")) == f"/voice/dialed/{lang}"
     assert {language for language, _ in says(root)} == {speech}
     assert len(root.findall(".//Dial")) == 1 and list(dial) == []
 
 
 @pytest.mark.parametrize("fields", [{}, {"Digits": "2"}], ids=["no-input", "wrong-key"])
 def test_no_input_or_a_wrong_key_after_the_message_repeats_it_once_then_says_goodbye(call, fields):
-    again = call(f"{MESSAGE_PATH}?lang=es&attempt=1", **fields)
+    again = call("/voice/message/es/1", **fields)
     gather = again.find("Gather")
     assert gather is not None and says(gather) == [("es-MX", speakable(VOICE_ES))]
-    assert path_and_query(gather.get("action")) == (MESSAGE_PATH, {"lang": "es", "attempt": "2"})
-    last = call(f"{MESSAGE_PATH}?lang=es&attempt=2", **fields)
+    assert resolve("/voice/message/es/1", gather.get("action")) == "/voice/message/es/2"
+    last = call("/voice/message/es/2", **fields)
     assert says(last) == [("es-MX", "Adiós.")]
     assert last.find("Dial") is None and last[-1].tag == "Hangup"
 
 
 @pytest.mark.parametrize("status", ["completed", "answered"])
 def test_a_connected_call_ends_when_the_hotline_call_ends_and_is_counted(call, voice_app, status):
-    root = call(f"{DIALED_PATH}?lang=en", DialCallStatus=status)
+    root = call("/voice/dialed/en", DialCallStatus=status)
     assert [e.tag for e in root] == ["Hangup"]
     assert _today_counts(voice_app) == {("connected", "en"): 1}
 
@@ -241,7 +247,7 @@ def test_a_connected_call_ends_when_the_hotline_call_ends_and_is_counted(call, v
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled", ""])
 @pytest.mark.parametrize(("lang", "speech"), [("en", "en-US"), ("es", "es-MX")])
 def test_a_failed_connect_hears_the_number_slowly_twice(call, voice_app, status, lang, speech):
-    root = call(f"{DIALED_PATH}?lang={lang}", DialCallStatus=status)
+    root = call(f"/voice/dialed/{lang}", DialCallStatus=status)
     spoken = says(root)
     slowly = spelled_slowly(HOTLINE.number)
     assert [text for _, text in spoken].count(slowly) == 2
@@ -253,16 +259,17 @@ def test_a_failed_connect_hears_the_number_slowly_twice(call, voice_app, status,
 
 def test_a_whole_call_counts_one_call_and_one_connection_in_its_language(call, voice_app):
     call("/voice")
-    message = call(f"{LANGUAGE_PATH}?attempt=1", Digits="2").find("Gather")
-    dial = call(message.get("action"), Digits="1").find("Dial")
-    call(dial.get("action"), DialCallStatus="completed")
+    message = call("/voice/language/1", Digits="2").find("Gather")
+    dial_from = resolve("/voice/language/1", message.get("action"))
+    dial = call(dial_from, Digits="1").find("Dial")
+    call(resolve(dial_from, dial.get("action")), DialCallStatus="completed")
     assert _today_counts(voice_app) == {("calls", "es"): 1, ("connected", "es"): 1}
 
 
 def test_with_daily_counts_off_calls_are_not_counted(make_app, voice_library, tw):
     app = make_app(library_dir=str(voice_library), daily_counts=False)
     client = app.test_client()
-    tw.post(client, call_params(Digits="1"), url=tw.URL + f"{LANGUAGE_PATH}?attempt=1")
+    tw.post(client, call_params(Digits="1"), url=tw.URL + "/voice/language/1")
     assert runtime(app).live.counts.pending() == {}
 
 
@@ -294,7 +301,7 @@ def test_the_fixed_voice_message_carries_911_and_the_hotline_and_only_verified_n
 def test_voice_connect_number_is_a_registry_id_or_number(make_app, voice_library, tw, value):
     app = make_app(library_dir=str(voice_library), voice_connect_number=value)
     response = tw.post(
-        app.test_client(), call_params(Digits="1"), url=tw.URL + f"{MESSAGE_PATH}?lang=en"
+        app.test_client(), call_params(Digits="1"), url=tw.URL + "/voice/message/en/1"
     )
     assert ET.fromstring(response.data).find("Dial").text == f"+1{HOTLINE.digits}"
 
@@ -331,12 +338,24 @@ def test_sms_still_works_beside_voice(voice_app, tw):
 # --- The branch decision alone ------------------------------------------------------------------
 
 
-def test_the_branch_decision_ignores_a_language_or_attempt_it_does_not_know():
-    step = decide(MESSAGE_PATH, "", {"lang": "fr", "attempt": "99"}, "", has_message=True)
-    assert (step.kind, step.lang, step.attempt) == ("message", "en", 2)
-    assert decide("/voice/other", "1", {}, "", has_message=True).kind == "fallback"
-    assert decide(VOICE_PATH, "", {}, "", has_message=False).kind == "fallback"
-    # A call already put through still gets its ending when the library lost its message.
-    assert decide(DIALED_PATH, "", {"lang": "es"}, "busy", has_message=False).kind == (
-        "not_connected"
-    )
+def test_the_path_table_names_every_step_of_a_call():
+    assert sorted(VOICE_ROUTES) == [
+        "/voice",
+        "/voice/dialed/en",
+        "/voice/dialed/es",
+        "/voice/language/1",
+        "/voice/language/2",
+        "/voice/message/en/1",
+        "/voice/message/en/2",
+        "/voice/message/es/1",
+        "/voice/message/es/2",
+    ]
+    assert all(route.path == path for path, route in VOICE_ROUTES.items())
+
+
+def test_without_a_spoken_message_only_a_call_already_put_through_gets_its_own_ending():
+    assert decide(Route("start"), "", "", has_message=False).kind == "fallback"
+    assert decide(Route("message", "es"), "1", "", has_message=False).kind == "fallback"
+    # The library lost its message while this call was on the hotline: it still ends properly.
+    step = decide(Route("dialed", "es"), "", "busy", has_message=False)
+    assert (step.kind, step.lang) == ("not_connected", "es")

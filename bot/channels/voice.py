@@ -3,31 +3,33 @@
 
 A call goes through these webhook paths, each the action of the step before:
 
-    /voice            -> <Gather> "For English, press 1. Para español, oprima 2."
-    /voice/language   -> the spoken message (responses/<lang>/voice.txt) in a <Gather>
-    /voice/message    -> key 1: <Dial> VOICE_CONNECT_NUMBER, with /voice/dialed as its action
-    /voice/dialed     -> not put through: the number, said slowly, twice
+    /voice                     -> <Gather> "For English, press 1. Para español, oprima 2."
+    /voice/language/<try>      -> the spoken message (responses/<lang>/voice.txt) in a <Gather>
+    /voice/message/<lang>/<try> -> key 1: <Dial> VOICE_CONNECT_NUMBER, /voice/dialed/<lang> after
+    /voice/dialed/<lang>       -> not put through: the number, said slowly, twice
 
-No input or a wrong key repeats a step once, then the call hears goodbye. The branch taken is
-decided by `decide`, a plain function of the path, the key pressed and the step's query (which
-Twilio signs with the URL); the TwiML is built by `render`. Nothing of a call is read but Digits
-and DialCallStatus: never From, To or CallSid, never <Record>, never transcription. Daily counts
-get "calls" (a language was chosen) and "connected" (the hotline answered) per language.
+No input or a wrong key repeats a step once (<try> 2), then the call hears goodbye. Everything a
+step needs is in its path, so the path table names every step and the handler reads nothing but
+the form's Digits and DialCallStatus: never From, To or CallSid; never <Record>, never
+transcription. The branch is decided by `decide`, a plain function; `render` builds the TwiML.
+Action URLs are relative to the path Twilio called, so they hold behind any path prefix.
+Daily counts get "calls" (a language was chosen) and "connected" (the hotline answered) per
+language.
 """
 
 from __future__ import annotations
 
 import logging
+import posixpath
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlencode
 
 from flask import Flask
 from twilio.twiml.voice_response import VoiceResponse
 
-from bot import runtime
+from bot import BotRuntime, runtime
 from bot.core.library import CALLS_COUNT, CONNECTED_COUNT, Library
 from bot.core.numbers import REGISTRY_FILE, VerifiedNumber, load_registry_file
 from bot.core.replies import FALLBACK_VOICE
@@ -38,11 +40,6 @@ from bot.webhook import Form, TwilioEndpoint
 log = logging.getLogger(__name__)
 
 VOICE_PATH = "/voice"
-LANGUAGE_PATH = "/voice/language"
-MESSAGE_PATH = "/voice/message"
-DIALED_PATH = "/voice/dialed"
-VOICE_PATHS = frozenset({VOICE_PATH, LANGUAGE_PATH, MESSAGE_PATH, DIALED_PATH})
-
 #: How many times a step is offered: once, then repeated once after no input or a wrong key.
 ATTEMPTS = 2
 #: Seconds <Gather> waits for a key after its prompt ends.
@@ -74,6 +71,41 @@ NOT_CONNECTED = {
     "es": "No pudimos comunicar su llamada. Por favor, llame usted a la línea. El número es:",
 }
 
+Stage = Literal["start", "language", "message", "dialed"]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One step of a call as its webhook path names it: the stage, the language, the attempt."""
+
+    stage: Stage
+    lang: str | None = None
+    attempt: int = 1
+
+    @property
+    def path(self) -> str:
+        """The webhook path of this step."""
+        if self.stage == "start":
+            return VOICE_PATH
+        if self.stage == "language":
+            return f"{VOICE_PATH}/language/{self.attempt}"
+        if self.stage == "message":
+            return f"{VOICE_PATH}/message/{self.lang}/{self.attempt}"
+        return f"{VOICE_PATH}/dialed/{self.lang}"
+
+
+#: Every step of a call by its path: the path table of the voice channel.
+VOICE_ROUTES = {
+    route.path: route
+    for route in (
+        Route("start"),
+        *(Route("language", attempt=n) for n in range(1, ATTEMPTS + 1)),
+        *(Route("message", lang, n) for lang in SPEECH for n in range(1, ATTEMPTS + 1)),
+        *(Route("dialed", lang) for lang in SPEECH),
+    )
+}
+VOICE_PATHS = frozenset(VOICE_ROUTES)
+
 Kind = Literal[
     "choose_language", "message", "connect", "not_connected", "goodbye", "hang_up", "fallback"
 ]
@@ -90,41 +122,31 @@ class Step:
     count: str | None = None
 
 
-def decide(
-    path: str,
-    digits: str,
-    query: dict[str, str],
-    dial_status: str,
-    has_message: bool,
-) -> Step:
-    """The branch of the call for one request: from its path, the key pressed, its query and the
-    <Dial> outcome. `has_message`: the library has a spoken message (voice.txt)."""
-    lang = query.get("lang") if query.get("lang") in SPEECH else None
-    attempt = query.get("attempt", "1")
-    attempt_no = int(attempt) if attempt in {str(n) for n in range(1, ATTEMPTS + 1)} else 1
-    if not has_message and path in (VOICE_PATH, LANGUAGE_PATH, MESSAGE_PATH):
+def decide(route: Route, digits: str, dial_status: str, has_message: bool) -> Step:
+    """The branch of the call for one request: from the step its path names, the key pressed and
+    the outcome of <Dial>. `has_message`: the library has a spoken message (voice.txt)."""
+    key = digits.strip()
+    if not has_message and route.stage != "dialed":
         return Step("fallback")
-    if path == VOICE_PATH:
+    if route.stage == "start":
         return Step("choose_language")
-    if path == LANGUAGE_PATH:
-        chosen = LANGUAGE_KEYS.get(digits.strip())
+    if route.stage == "language":
+        chosen = LANGUAGE_KEYS.get(key)
         if chosen is not None:
             return Step("message", chosen, count=CALLS_COUNT)
-        if attempt_no < ATTEMPTS:
-            return Step("choose_language", attempt=attempt_no + 1)
+        if route.attempt < ATTEMPTS:
+            return Step("choose_language", attempt=route.attempt + 1)
         return Step("goodbye")
-    lang = lang or "en"
-    if path == MESSAGE_PATH:
-        if digits.strip() == "1":
+    lang = route.lang or "en"
+    if route.stage == "message":
+        if key == "1":
             return Step("connect", lang)
-        if attempt_no < ATTEMPTS:
-            return Step("message", lang, attempt=attempt_no + 1)
+        if route.attempt < ATTEMPTS:
+            return Step("message", lang, attempt=route.attempt + 1)
         return Step("goodbye", lang)
-    if path == DIALED_PATH:
-        if dial_status.strip().lower() in ANSWERED:
-            return Step("hang_up", lang, count=CONNECTED_COUNT)
-        return Step("not_connected", lang)
-    return Step("fallback")
+    if dial_status.strip().lower() in ANSWERED:
+        return Step("hang_up", lang, count=CONNECTED_COUNT)
+    return Step("not_connected", lang)
 
 
 def _say(response: Any, text: str, lang: str) -> None:
@@ -132,9 +154,10 @@ def _say(response: Any, text: str, lang: str) -> None:
     response.say(text, language=speech.language, voice=speech.voice)
 
 
-def _url(prefix: str, path: str, **query: object) -> str:
-    """A root-relative action URL (Twilio resolves it against the URL it called, and signs it)."""
-    return f"{prefix}{path}?{urlencode(query)}" if query else f"{prefix}{path}"
+def _relative(target: Route, current: Route) -> str:
+    """The action URL of a step, relative to the path Twilio called (it resolves it as a browser
+    would, RFC 3986), so it holds whatever prefix a proxy or PUBLIC_BASE_URL puts in front."""
+    return posixpath.relpath(target.path, posixpath.dirname(current.path))
 
 
 def fallback_twiml() -> bytes:
@@ -150,21 +173,21 @@ def fallback_twiml() -> bytes:
 FALLBACK_VOICE_TWIML = fallback_twiml()
 
 
-def render(step: Step, library: Library, connect: VerifiedNumber, prefix: str = "") -> bytes:
-    """The TwiML of a step; `prefix` is the app's mount point (SCRIPT_NAME) for action URLs."""
+def render(step: Step, current: Route, library: Library, connect: VerifiedNumber) -> bytes:
+    """The TwiML of a step, answering a request to the `current` route."""
     if step.kind == "fallback":
         return FALLBACK_VOICE_TWIML
     response = VoiceResponse()
     lang = step.lang or "en"
     if step.kind == "choose_language":
-        action = _url(prefix, LANGUAGE_PATH, attempt=step.attempt)
+        action = _relative(Route("language", attempt=step.attempt), current)
         gather = response.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT)
         for prompt_lang, prompt in LANGUAGE_PROMPT.items():
             _say(gather, prompt, prompt_lang)
         # No key: Twilio goes on to the next verb, which asks the same action without Digits.
         response.redirect(action, method="POST")
     elif step.kind == "message":
-        action = _url(prefix, MESSAGE_PATH, lang=lang, attempt=step.attempt)
+        action = _relative(Route("message", lang, step.attempt), current)
         gather = response.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT)
         text = library.voice_reply(lang) or dict(FALLBACK_VOICE)[lang]
         _say(gather, speakable(text), lang)
@@ -173,7 +196,7 @@ def render(step: Step, library: Library, connect: VerifiedNumber, prefix: str = 
         _say(response, CONNECTING[lang], lang)
         response.dial(
             f"+1{connect.digits}" if len(connect.digits) == 10 else connect.digits,
-            action=_url(prefix, DIALED_PATH, lang=lang),
+            action=_relative(Route("dialed", lang), current),
             method="POST",
         )
     elif step.kind == "not_connected":
@@ -220,6 +243,27 @@ def connect_number(settings: Settings) -> VerifiedNumber:
     return entry
 
 
+class VoiceHandler:
+    """Answers one step of a call from the live library; counts calls and connections."""
+
+    def __init__(self, rt: BotRuntime, connect: VerifiedNumber) -> None:
+        self.rt = rt
+        self.connect = connect
+
+    def __call__(self, route: Route, form: Form) -> bytes:
+        """The TwiML answer to a checked request for one step of a call."""
+        live = self.rt.live
+        assert live is not None
+        library = live.snapshot.library
+        step = decide(
+            route, form.first("Digits"), form.first("DialCallStatus"), bool(library.voice)
+        )
+        body = render(step, route, library, self.connect)
+        if step.count is not None and step.lang is not None and self.rt.settings.daily_counts:
+            live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
+        return body
+
+
 class VoiceEndpoint(TwilioEndpoint):
     """The WSGI endpoint of /voice and its action paths, in front of the rest of the app."""
 
@@ -228,26 +272,11 @@ class VoiceEndpoint(TwilioEndpoint):
 
     def __init__(self, *args: Any, connect: VerifiedNumber, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.connect = connect
+        self.handler = VoiceHandler(self.rt, connect)
 
     def reply(self, environ: dict[str, Any], form: Form) -> bytes:
         """The TwiML answer to one signed voice webhook request."""
-        live = self.rt.live
-        assert live is not None
-        library = live.snapshot.library
-        raw_query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        query = {key: values[0] for key, values in raw_query.items() if values}
-        step = decide(
-            environ.get("PATH_INFO", ""),
-            form.first("Digits"),
-            query,
-            form.first("DialCallStatus"),
-            has_message=bool(library.voice),
-        )
-        body = render(step, library, self.connect, environ.get("SCRIPT_NAME", "").rstrip("/"))
-        if step.count is not None and step.lang is not None and self.rt.settings.daily_counts:
-            live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
-        return body
+        return self.handler(VOICE_ROUTES[environ.get("PATH_INFO", "")], form)
 
 
 def init_app(app: Flask) -> None:
