@@ -74,6 +74,8 @@ def assert_never_records(root: ET.Element) -> None:
     """No <Record>, no transcription, no recording attribute anywhere in a TwiML document."""
     for element in root.iter():
         assert element.tag not in {"Record", "Transcription", "Stream", "Start"}, element.tag
+        if element.tag == "Gather":
+            assert element.get("input") == "dtmf"  # keys only: no speech recognition
         for name in element.attrib:
             assert "record" not in name.lower() and "transcri" not in name.lower(), name
 

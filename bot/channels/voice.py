@@ -154,6 +154,14 @@ def _say(response: Any, text: str, lang: str) -> None:
     response.say(text, language=speech.language, voice=speech.voice)
 
 
+def _gather(response: Any, action: str) -> Any:
+    """A one-key <Gather> posting to `action`: keys only (input="dtmf"), so no speech is ever
+    sent to speech-to-text."""
+    return response.gather(
+        input="dtmf", num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT
+    )
+
+
 def _relative(target: Route, current: Route) -> str:
     """The action URL of a step, relative to the path Twilio called (it resolves it as a browser
     would, RFC 3986), so it holds whatever prefix a proxy or PUBLIC_BASE_URL puts in front."""
@@ -181,14 +189,14 @@ def render(step: Step, current: Route, library: Library, connect: VerifiedNumber
     lang = step.lang or "en"
     if step.kind == "choose_language":
         action = _relative(Route("language", attempt=step.attempt), current)
-        gather = response.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT)
+        gather = _gather(response, action)
         for prompt_lang, prompt in LANGUAGE_PROMPT.items():
             _say(gather, prompt, prompt_lang)
         # No key: Twilio goes on to the next verb, which asks the same action without Digits.
         response.redirect(action, method="POST")
     elif step.kind == "message":
         action = _relative(Route("message", lang, step.attempt), current)
-        gather = response.gather(num_digits=1, action=action, method="POST", timeout=GATHER_TIMEOUT)
+        gather = _gather(response, action)
         text = library.voice_reply(lang) or dict(FALLBACK_VOICE)[lang]
         _say(gather, speakable(text), lang)
         response.redirect(action, method="POST")
