@@ -15,6 +15,7 @@ from bot.core.numbers import find_numbers, load_registry_file
 from bot.core.replies import FALLBACK_VOICE
 from bot.core.speech import speakable, spelled_slowly
 from bot.settings import SettingsError
+from tests import app_library, as_twilio
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = load_registry_file(ROOT / "numbers.yaml")
@@ -39,11 +40,11 @@ def call_params(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def voice_library(tmp_path, tw) -> Path:
-    bundle = tw.bundle()
+def voice_library(tmp_path) -> Path:
+    bundle = app_library.bundle()
     bundle["responses/en/voice.txt"] = VOICE_EN + "\n"
     bundle["responses/es/voice.txt"] = VOICE_ES + "\n"
-    return tw.write_library(tmp_path / "voice-library", bundle)
+    return app_library.write_library(tmp_path / "voice-library", bundle)
 
 
 @pytest.fixture
@@ -54,12 +55,12 @@ def voice_app(make_app, voice_library):
 
 
 @pytest.fixture
-def call(voice_app, tw):
+def call(voice_app):
     """POST a signed call webhook to a path, as Twilio does; the parsed TwiML."""
     client = voice_app.test_client()
 
     def post(path: str, **fields: str) -> ET.Element:
-        response = tw.post(client, call_params(**fields), url=tw.URL + path)
+        response = as_twilio.post(client, call_params(**fields), url=as_twilio.URL + path)
         assert response.status_code == 200, response.data
         assert response.mimetype == "application/xml"
         root = ET.fromstring(response.data)
@@ -103,17 +104,20 @@ def _today_counts(app) -> dict[tuple[str, str], int]:
 # --- The transport: signed like /sms -----------------------------------------------------------
 
 
-def test_an_unsigned_call_is_refused_with_403(voice_app, tw):
+def test_an_unsigned_call_is_refused_with_403(voice_app):
     client = voice_app.test_client()
     for path in sorted(VOICE_PATHS):
         assert client.post(path, data=call_params()).status_code == 403, path
 
 
-def test_a_call_signed_with_another_token_or_for_another_url_is_refused(voice_app, tw):
+def test_a_call_signed_with_another_token_or_for_another_url_is_refused(voice_app):
     client = voice_app.test_client()
     params = call_params()
-    assert tw.post(client, params, url=tw.URL + "/voice", token="other").status_code == 403
-    signature = tw.sign(tw.URL + "/voice/language/2", params)
+    assert (
+        as_twilio.post(client, params, url=as_twilio.URL + "/voice", token="other").status_code
+        == 403
+    )
+    signature = as_twilio.sign(as_twilio.URL + "/voice/language/2", params)
     # The path (the step) is signed with the URL: a changed step is refused.
     response = client.post(
         "/voice/language/1", data=params, headers={"X-Twilio-Signature": signature}
@@ -127,14 +131,12 @@ def test_get_on_voice_is_405(voice_app):
     assert "POST" in response.headers["Allow"]
 
 
-def test_a_failure_while_answering_a_call_gets_the_fixed_bilingual_message(
-    voice_app, tw, monkeypatch
-):
+def test_a_failure_while_answering_a_call_gets_the_fixed_bilingual_message(voice_app, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("exploded")
 
     monkeypatch.setattr("bot.channels.voice.decide", broken)
-    response = tw.post(voice_app.test_client(), call_params(), url=tw.URL + "/voice")
+    response = as_twilio.post(voice_app.test_client(), call_params(), url=as_twilio.URL + "/voice")
     assert response.status_code == 200
     root = ET.fromstring(response.data)
     assert says(root) == [
@@ -268,18 +270,18 @@ def test_a_whole_call_counts_one_call_and_one_connection_in_its_language(call, v
     assert _today_counts(voice_app) == {("calls", "es"): 1, ("connected", "es"): 1}
 
 
-def test_with_daily_counts_off_calls_are_not_counted(make_app, voice_library, tw):
+def test_with_daily_counts_off_calls_are_not_counted(make_app, voice_library):
     app = make_app(library_dir=str(voice_library), daily_counts=False)
     client = app.test_client()
-    tw.post(client, call_params(Digits="1"), url=tw.URL + "/voice/language/1")
+    as_twilio.post(client, call_params(Digits="1"), url=as_twilio.URL + "/voice/language/1")
     assert runtime(app).live.counts.pending() == {}
 
 
 # --- Without a spoken message in the library ------------------------------------------------------
 
 
-def test_a_library_without_a_voice_reply_answers_with_the_fixed_bilingual_message(app, tw):
-    response = tw.post(app.test_client(), call_params(), url=tw.URL + "/voice")
+def test_a_library_without_a_voice_reply_answers_with_the_fixed_bilingual_message(app):
+    response = as_twilio.post(app.test_client(), call_params(), url=as_twilio.URL + "/voice")
     assert response.status_code == 200
     root = ET.fromstring(response.data)
     spoken = says(root)
@@ -300,10 +302,10 @@ def test_the_fixed_voice_message_carries_911_and_the_hotline_and_only_verified_n
 
 
 @pytest.mark.parametrize("value", ["trafficking-hotline-call", "1-888-373-7888", "(888) 373-7888"])
-def test_voice_connect_number_is_a_registry_id_or_number(make_app, voice_library, tw, value):
+def test_voice_connect_number_is_a_registry_id_or_number(make_app, voice_library, value):
     app = make_app(library_dir=str(voice_library), voice_connect_number=value)
-    response = tw.post(
-        app.test_client(), call_params(Digits="1"), url=tw.URL + "/voice/message/en/1"
+    response = as_twilio.post(
+        app.test_client(), call_params(Digits="1"), url=as_twilio.URL + "/voice/message/en/1"
     )
     assert ET.fromstring(response.data).find("Dial").text == f"+1{HOTLINE.digits}"
 
@@ -326,15 +328,15 @@ def test_a_connect_number_outside_the_registry_or_not_dialable_stops_the_app(
     assert says_why in str(caught.value)
 
 
-def test_with_voice_off_there_is_no_voice_endpoint_and_no_number_check(make_app, tw):
+def test_with_voice_off_there_is_no_voice_endpoint_and_no_number_check(make_app):
     app = make_app(voice=False, voice_connect_number="1-800-555-0199")
-    response = tw.post(app.test_client(), call_params(), url=tw.URL + "/voice")
+    response = as_twilio.post(app.test_client(), call_params(), url=as_twilio.URL + "/voice")
     assert response.status_code == 404
 
 
-def test_sms_still_works_beside_voice(voice_app, tw):
-    response = tw.post(voice_app.test_client(), tw.params("my boss took my passport"))
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+def test_sms_still_works_beside_voice(voice_app):
+    response = as_twilio.post(voice_app.test_client(), as_twilio.params("my boss took my passport"))
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
 # --- The branch decision alone ------------------------------------------------------------------

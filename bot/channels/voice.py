@@ -19,25 +19,26 @@ language.
 
 from __future__ import annotations
 
-import logging
 import posixpath
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from flask import Flask
 from twilio.twiml.voice_response import VoiceResponse
 
-from bot import BotRuntime, runtime
-from bot.core.library import CALLS_COUNT, CONNECTED_COUNT, Library
-from bot.core.numbers import REGISTRY_FILE, VerifiedNumber, load_registry_file
+from bot.channels.endpoint import XML, Answer, Channel, Form
+from bot.core.library import Library
+from bot.core.numbers import VerifiedNumber, load_registry_file
 from bot.core.replies import FALLBACK_VOICE
 from bot.core.speech import speakable, spelled_slowly
-from bot.settings import PROJECT_ROOT, Settings, SettingsError
-from bot.webhook import Form, TwilioEndpoint
+from bot.core.topics import CALLS_COUNT, CONNECTED_COUNT
+from bot.prepare import registry_path_for
+from bot.settings import Settings, SettingsError
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from bot.runtime import BotRuntime
+
+OK = "200 OK"
 
 VOICE_PATH = "/voice"
 #: How many times a step is offered: once, then repeated once after no input or a wrong key.
@@ -231,9 +232,7 @@ def connect_number(settings: Settings) -> VerifiedNumber:
     Only a 10-digit US number can be dialled: not 911 (a call needing help now hangs up and
     dials it), not a short code (text only).
     """
-    registry_path = Path(settings.library_dir) / REGISTRY_FILE
-    if not registry_path.is_file():
-        registry_path = PROJECT_ROOT / REGISTRY_FILE
+    registry_path = registry_path_for(settings.library_dir, settings)
     registry = load_registry_file(registry_path)
     wanted = settings.voice_connect_number.strip()
     entry = registry.by_id.get(wanted) or registry.lookup(wanted)
@@ -252,47 +251,35 @@ def connect_number(settings: Settings) -> VerifiedNumber:
 
 
 class VoiceHandler:
-    """Answers one step of a call from the live library; counts calls and connections."""
+    """The handler of one step of a call behind the Twilio endpoint: answers from the live
+    library, counts calls and connections."""
 
-    def __init__(self, rt: BotRuntime, connect: VerifiedNumber) -> None:
-        self.rt = rt
+    def __init__(self, bot: BotRuntime, connect: VerifiedNumber, route: Route) -> None:
+        self.bot = bot
         self.connect = connect
+        self.route = route
 
-    def __call__(self, route: Route, form: Form) -> bytes:
-        """The TwiML answer to a checked request for one step of a call."""
-        live = self.rt.live
-        assert live is not None
-        library = live.snapshot.library
+    def __call__(self, form: Form) -> Answer:
+        """The answer to one checked POST to this step's path."""
+        bot = self.bot
+        library = bot.live.snapshot.library
         step = decide(
-            route, form.first("Digits"), form.first("DialCallStatus"), bool(library.voice)
+            self.route, form.first("Digits"), form.first("DialCallStatus"), bool(library.voice)
         )
-        body = render(step, route, library, self.connect)
-        if step.count is not None and step.lang is not None and self.rt.settings.daily_counts:
-            live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
-        return body
+        body = render(step, self.route, library, self.connect)
+        if step.count is not None and step.lang is not None and bot.settings.daily_counts:
+            bot.live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
+        return OK, body, XML
 
 
-class VoiceEndpoint(TwilioEndpoint):
-    """The WSGI endpoint of /voice and its action paths, in front of the rest of the app."""
-
-    paths = VOICE_PATHS
-    fallback = FALLBACK_VOICE_TWIML
-
-    def __init__(self, *args: Any, connect: VerifiedNumber, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.handler = VoiceHandler(self.rt, connect)
-
-    def reply(self, environ: dict[str, Any], form: Form) -> bytes:
-        """The TwiML answer to one signed voice webhook request."""
-        return self.handler(VOICE_ROUTES[environ.get("PATH_INFO", "")], form)
-
-
-def init_app(app: Flask) -> None:
-    """Mount /voice in front of the app when VOICE is on; a bad VOICE_CONNECT_NUMBER stops here."""
-    rt = runtime(app)
-    if not rt.settings.voice:
-        return
-    connect = connect_number(rt.settings)
-    app.wsgi_app = VoiceEndpoint(  # type: ignore[method-assign]
-        rt, app.wsgi_app, app.config, connect=connect
-    )
+def voice_channels(bot: BotRuntime) -> dict[str, Channel]:
+    """The voice paths for the endpoint's path table; none when VOICE is off. A
+    VOICE_CONNECT_NUMBER outside the registry raises SettingsError here, at start."""
+    if not bot.settings.voice:
+        return {}
+    connect = connect_number(bot.settings)
+    fallback = (OK, FALLBACK_VOICE_TWIML, XML)
+    return {
+        path: Channel(handle=VoiceHandler(bot, connect, route), fallback=fallback)
+        for path, route in VOICE_ROUTES.items()
+    }

@@ -1,0 +1,22 @@
+"""The topic ids the bot itself relies on (/work/shared/topics.md), named once for every module."""
+
+from __future__ import annotations
+
+#: The fallback: numbered choices and what a text that names no topic gets.
+MENU_TOPIC = "menu"
+#: The opt-out: silent, never limited.
+STOP_TOPIC = "stop"
+#: Outranks every other topic a keyword names; the limiter lets its first reply through.
+EMERGENCY_TOPIC = "emergency"
+#: Topics every library must have.
+STRUCTURAL_TOPICS = (MENU_TOPIC, STOP_TOPIC, EMERGENCY_TOPIC)
+
+#: The spoken message of calls, responses/<lang>/voice.txt: written and checked like a reply, but
+#: it belongs to no topic, so no text message can ever be answered with it.
+VOICE_REPLY = "voice"
+#: The daily-count names of calls, kept beside topic ids in the same table.
+CALLS_COUNT = "calls"
+CONNECTED_COUNT = "connected"
+#: Names no topic may take: the voice file's, and the call counts' (a topic "calls" would mix its
+#: texts with calls in the daily counts).
+RESERVED_TOPIC_IDS = (VOICE_REPLY, CALLS_COUNT, CONNECTED_COUNT)
