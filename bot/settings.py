@@ -56,6 +56,22 @@ class Settings:
     log_level: str = "INFO"
     #: Also write logs to this file (empty: standard error only).
     log_file: str = ""
+    #: Twilio account SID (AC...) whose message records the purge deletes.
+    twilio_account_sid: str = ""
+    #: Twilio API key SID (SK...) for the purge; the auth token is never used for it.
+    twilio_api_key: str = ""
+    #: The API key's secret.
+    twilio_api_secret: str = field(default="", repr=False)
+    #: Where Twilio's REST API is; tests and staging may point it at another server.
+    twilio_api_base_url: str = "https://api.twilio.com"
+    #: Delete message records on Twilio: auto (on when the three credentials are set), true, false.
+    purge_messages: str = "auto"
+    #: The bot's numbers whose messages are deleted, comma-separated; empty: all the account's.
+    purge_numbers: str = ""
+    #: Delete a message record once it is this many minutes old (Twilio needs it final first).
+    purge_after_minutes: int = 70
+    #: How often each worker tries a sweep, in seconds; only one sweeps at a time.
+    purge_every_seconds: float = 600.0
     #: Answer calls at /voice (English and Spanish) and put callers through to VOICE_CONNECT_NUMBER.
     voice: bool = True
     #: Where a caller who presses 1 is put through: a numbers.yaml id or number (a US number).

@@ -337,6 +337,80 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     assert _find(_needles(c), blobs) == []
 
 
+def test_canaries_in_twilios_message_records_reach_no_log_or_file_while_purging(
+    make_app, tmp_path, monkeypatch, capfd, caplog
+):
+    from datetime import timedelta
+
+    from tests.purge.fake_twilio import FakeTwilio
+
+    c = _canaries()
+    fake = FakeTwilio(account_sid=c["account"], numbers=[c["to"]], fault_every=4).start()
+    old = timedelta(minutes=90)
+    fake.add(age=old, user=c["from"], body=c["body"], sid=c["sid"])
+    fake.add(age=old, user=c["from"], body=c["body2"], inbound=False)
+    fake.add(age=old, user=f"whatsapp:{c['whatsapp']}", bot=f"whatsapp:{c['to']}", sid=c["sid2"])
+    not_final = fake.add(age=old, user=c["whatsapp"], body=c["body"], final=False)
+    fake.vanish.add(fake.add(age=old, user=c["from"], body=c["body"]))  # answered 404
+    log_file = tmp_path / "logs" / "bot.log"
+    log_file.parent.mkdir()
+    settings = {
+        "log_file": str(log_file),
+        "log_level": "DEBUG",
+        "twilio_account_sid": c["account"],
+        "twilio_api_key": fake.api_key,
+        "twilio_api_secret": fake.api_secret,
+        "twilio_api_base_url": fake.url,
+        "purge_every_seconds": 0.05,
+    }
+    caplog.set_level(logging.DEBUG)
+    outputs = []
+    try:
+        # Wrong credentials first: Twilio's 401 answer names the account in its URL.
+        wrong = make_app(**{**settings, "twilio_api_secret": "wrong"})
+        outputs.append(wrong.test_cli_runner().invoke(args=["twilio", "purge"]).output)
+        # A failure inside the sweep whose message quotes a SID, a number and a body.
+        app = make_app(**settings)
+        purger = runtime(app).purge
+        purger.backoff_base = 0.01
+
+        def leaky(self, sid):
+            raise ValueError(f"cannot delete {sid} from {c['from']}: {c['body']}")
+
+        monkeypatch.setattr("bot.purge.twilio_api.TwilioMessages.delete", leaky)
+        outputs.append(app.test_cli_runner().invoke(args=["twilio", "purge"]).output)
+        monkeypatch.undo()
+        purger._api = None
+        # The real sweep: the CLI (dry run, then for real) and the background thread.
+        runner = app.test_cli_runner()
+        outputs.append(runner.invoke(args=["twilio", "purge", "--dry-run"]).output)
+        outputs.append(runner.invoke(args=["twilio", "purge", "--json"]).output)
+        fake.add(age=old, user=c["from"], body=c["body"])
+        app.test_client().get("/healthz")  # starts the sweeper thread
+        deadline = time.monotonic() + 20
+        while fake.remaining() != {not_final}:
+            assert time.monotonic() < deadline, "the sweeper did not delete the records"
+            time.sleep(0.02)
+        outputs.append(app.test_client().get("/healthz").get_data(as_text=True))
+        purger.stop()
+    finally:
+        fake.stop()
+    for made in (wrong, app):
+        runtime(made).store.dispose()
+
+    out, err = capfd.readouterr()
+    blobs = {str(p): p.read_bytes() for p in _files_under(tmp_path, Path(app.instance_path))}
+    blobs["stdout"], blobs["stderr"] = out.encode(), err.encode()
+    blobs["log records"] = caplog.text.encode()
+    blobs["command output"] = "\n".join(outputs).encode()
+    assert blobs[str(log_file)], "the log file was not written"
+    assert b"purge sweep" in blobs[str(log_file)]  # the sweeps were logged, with counts
+    assert b"ValueError" in blobs[str(log_file)] + blobs["command output"]
+    assert b"rejected the credentials" in blobs["command output"]
+    assert fake.statuses[429] and fake.statuses[404] and fake.statuses[409]
+    assert _find(_needles(c), blobs) == []
+
+
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
