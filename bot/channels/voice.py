@@ -3,10 +3,10 @@
 
 A call goes through these webhook paths, each the action of the step before:
 
-    /voice                     -> <Gather> "For English, press 1. Para español, oprima 2."
-    /voice/language/<try>      -> the spoken message (responses/<lang>/voice.txt) in a <Gather>
-    /voice/message/<lang>/<try> -> key 1: <Dial> VOICE_CONNECT_NUMBER, /voice/dialed/<lang> after
-    /voice/dialed/<lang>       -> not put through: the number, said slowly, twice
+    /voice                       <Gather> "For English, press 1. Para español, oprima 2."
+    /voice/language/<try>        the spoken message (responses/<lang>/voice.txt) in a <Gather>
+    /voice/message/<lang>/<try>  key 1: <Dial> VOICE_CONNECT_NUMBER, then /voice/dialed/<lang>
+    /voice/dialed/<lang>         not put through: the number, said slowly, twice
 
 No input or a wrong key repeats a step once (<try> 2), then the call hears goodbye. Everything a
 step needs is in its path, so the path table names every step and the handler reads nothing but
