@@ -78,7 +78,9 @@ def _library(revision_id: int | None) -> tuple[int, Library]:
     try:
         return revision.id, load_library(revision.bundle)
     except LibraryError as exc:
-        raise click.ClickException(f"library revision {revision.id} does not load:\n{exc}") from None
+        raise click.ClickException(
+            f"library revision {revision.id} does not load:\n{exc}"
+        ) from None
 
 
 def _registry():

@@ -129,7 +129,9 @@ def reaches(matcher: Matcher, text: str, topic: str, lang: str | None = None) ->
 
 def _printable_keywords(topic: Topic, lang: str) -> list[str]:
     return [
-        k for k in topic.keywords.get(lang, ()) if k.replace(" ", "").isalpha() and len(k) <= MAX_KEYWORD_CHARS
+        k
+        for k in topic.keywords.get(lang, ())
+        if k.replace(" ", "").isalpha() and len(k) <= MAX_KEYWORD_CHARS
     ]
 
 
@@ -196,7 +198,9 @@ def build_material(
     sides = []
     for lang in languages:
         if lang not in library.languages:
-            problems.append(f"the library has no {lang!r} replies (it has {list(library.languages)})")
+            problems.append(
+                f"the library has no {lang!r} replies (it has {list(library.languages)})"
+            )
             continue
         if lang not in LABELS:
             problems.append(f"there are no printed labels in {lang!r} (only {sorted(LABELS)})")

@@ -99,7 +99,9 @@ class _Sheet:
         # One rectangle per run of dark modules, a hair taller than a row so that no viewer
         # leaves a seam between rows.
         for row, column, length in dark_runs(code):
-            self.pdf.rect(x + column * module, y + row * module, length * module, module * 1.02, "F")
+            self.pdf.rect(
+                x + column * module, y + row * module, length * module, module * 1.02, "F"
+            )
         return module
 
     def output(self) -> Rendered:
@@ -145,9 +147,7 @@ def _crop_marks(sheet: _Sheet) -> None:
         pdf.line(right + MARK_GAP, y, right + MARK_GAP + MARK_LENGTH, y)
 
 
-def _menu_line(
-    sheet: _Sheet, x: float, baseline: float, item: MenuLine, size: float
-) -> float:
+def _menu_line(sheet: _Sheet, x: float, baseline: float, item: MenuLine, size: float) -> float:
     x = sheet.text(x, baseline, f"{item.number} ", size, bold=True)
     x = sheet.text(x, baseline, f"{item.title} · ", size)
     return sheet.text(x, baseline, item.keyword, size, bold=True)
@@ -160,7 +160,9 @@ def _menu_text(item: MenuLine) -> tuple[str, str, str]:
 def _menu_width(sheet: _Sheet, item: MenuLine, size: float) -> float:
     number, title, keyword = _menu_text(item)
     return (
-        sheet.width(number, size, True) + sheet.width(title, size) + sheet.width(keyword, size, True)
+        sheet.width(number, size, True)
+        + sheet.width(title, size)
+        + sheet.width(keyword, size, True)
     )
 
 
@@ -194,11 +196,10 @@ def _card(sheet: _Sheet, x: float, y: float, side: Side, material: Material, uri
     baseline += 13
     sheet.text(left, baseline, side.label("danger", number=material.emergency), 10, bold=True)
     hotline = side.label("hotline")
-    numbers = side.label(
-        "hotline_numbers", call=material.hotline_call, text=material.hotline_text
-    )
+    numbers = side.label("hotline_numbers", call=material.hotline_call, text=material.hotline_text)
     size = min(
-        sheet.fit(hotline, column, 7, CARD_MIN_POINTS), sheet.fit(numbers, column, 7, CARD_MIN_POINTS)
+        sheet.fit(hotline, column, 7, CARD_MIN_POINTS),
+        sheet.fit(numbers, column, 7, CARD_MIN_POINTS),
     )
     baseline += 9
     sheet.text(left, baseline, hotline, size)
@@ -211,9 +212,10 @@ def _card(sheet: _Sheet, x: float, y: float, side: Side, material: Material, uri
     intro = side.label("menu_intro")
     sheet.text(left, baseline, intro, sheet.fit(intro, full, 7, CARD_MIN_POINTS))
     items = side.menu[:CARD_MENU_ITEMS]
-    per_column = (len(items) + 1) // 2
+    columns = 1 if len(items) <= 3 else 2
+    per_column = -(-len(items) // columns)
     gutter = 6.0
-    size = _fit_menu(sheet, items, (full - gutter) / 2, 7.5, CARD_MIN_POINTS)
+    size = _fit_menu(sheet, items, (full - gutter * (columns - 1)) / columns, 7.5, CARD_MIN_POINTS)
     for index, item in enumerate(items):
         column_x = left + (index // per_column) * ((full + gutter) / 2)
         _menu_line(sheet, column_x, baseline + (index % per_column + 1) * (size + 2), item, size)
