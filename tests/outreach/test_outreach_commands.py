@@ -20,6 +20,7 @@ from bot import create_app, runtime
 from bot.core.library import load_library
 from bot.core.matcher import build_matcher
 from bot.core.numbers import load_registry_file
+from bot.outreach.qr import make_qr
 from bot.outreach.render import CARD_H, CARD_MENU_ITEMS, CARD_W, COLUMNS, INCH, card_origins
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store.cli import prepare_bundle
@@ -175,7 +176,8 @@ def test_a_card_qr_code_is_at_least_08_in_with_its_quiet_zone_and_scans_alone(ma
     assert dark is not None
     width_in = (dark[2] - dark[0]) / dpi
     assert width_in >= 0.8
-    module = (dark[2] - dark[0]) / 25  # a version 2 code: 25 modules
+    modules = make_qr(f"SMSTO:{NUMBER}:HELP").symbol_size(border=0)[0]
+    module = (dark[2] - dark[0]) / modules
     offset = card.width // 2 + card.width // 5
     left_gap, top_gap = offset + dark[0] - 0, dark[1]
     right_gap = card.width - (offset + dark[2])
