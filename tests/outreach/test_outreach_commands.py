@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -350,3 +351,16 @@ def test_without_a_number_the_commands_say_how_to_give_one(tmp_path):
         args=["outreach", "cards", "--out", str(tmp_path / "c.pdf")]
     )
     assert result.exit_code == 1 and "BOT_NUMBER" in result.output
+
+
+def test_a_serving_worker_never_loads_the_pdf_or_qr_libraries():
+    code = (
+        "import sys; from bot import create_app; from bot.settings import Settings;"
+        "create_app(Settings(database_url='sqlite://'));"
+        "print(sorted(m for m in ('fpdf', 'segno', 'PIL', 'fontTools') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
