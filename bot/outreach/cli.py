@@ -228,7 +228,6 @@ def qr_command(
             raise click.ClickException(
                 f"no menu keyword gets the menu (tried {', '.join(HELP_WORDS)}); pass --body"
             )
-        body = body.upper()
     found = matcher.match(body)
     if library.topic(found.topic).silent:
         raise click.ClickException(

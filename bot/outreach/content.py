@@ -143,20 +143,22 @@ def _pick_keyword(matcher: Matcher, topic: Topic, lang: str) -> str | None:
     first).
     """
     keywords = _printable_keywords(topic, lang)
-    title_words = set(tokenize(topic.titles.get(lang, "")))
+    title = tokenize(topic.titles.get(lang, ""))
     single = [k for k in keywords if " " not in k]
-    in_title = [k for k in single if k.casefold() in title_words]
-    whole_title = [k for k in keywords if tokenize(k) == tokenize(topic.titles.get(lang, ""))]
+    in_title = [k for k in single if set(tokenize(k)) <= set(title)]
+    whole_title = [k for k in keywords if tokenize(k) == title]
     for candidate in (*in_title, *whole_title, *single):
-        if reaches(matcher, candidate, topic.id, lang):
-            return candidate
+        printed = candidate.upper()  # proven as printed: upper-casing may change a word
+        if reaches(matcher, printed, topic.id, lang):
+            return printed
     return None
 
 
 def pick_help_word(matcher: Matcher, library: Library, lang: str) -> str | None:
-    """The word that gets the menu in this language: HELP, AYUDA, or another menu keyword."""
+    """The word, upper-case, that gets the menu in this language: HELP, AYUDA, or another
+    one-word menu keyword."""
     keywords = [k for k in library.topic(MENU_TOPIC).keywords.get(lang, ()) if k.isalpha()]
-    ordered = [w for w in HELP_WORDS if w in keywords] + keywords
+    ordered = [w.upper() for w in [*(w for w in HELP_WORDS if w in keywords), *keywords]]
     return next((w for w in ordered if reaches(matcher, w, MENU_TOPIC, lang)), None)
 
 
@@ -227,8 +229,8 @@ def build_material(
                     f" {MAX_KEYWORD_CHARS} characters) reaches it in {lang} when texted alone"
                 )
                 continue
-            lines.append(MenuLine(topic.menu or 0, topic.id, title, keyword.upper()))
-        sides.append(Side(lang, (help_word or "").upper(), tuple(lines), LABELS[lang]))
+            lines.append(MenuLine(topic.menu or 0, topic.id, title, keyword))
+        sides.append(Side(lang, help_word or "", tuple(lines), LABELS[lang]))
     if problems:
         raise OutreachError(problems)
     return Material(
