@@ -14,11 +14,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot import runtime
 from bot.core.library import Library, LibraryError, load_library
-from bot.settings import PROJECT_ROOT, SettingsError, check_e164
+from bot.runtime import runtime
+from bot.settings import SettingsError, check_e164
 
-REGISTRY_FILE = "numbers.yaml"
 LANGUAGE_CHOICES = {"en": ("en",), "es": ("es",), "both": ("en", "es")}
 
 outreach_cli = AppGroup(
@@ -67,8 +66,6 @@ def _library(revision_id: int | None) -> tuple[int, Library]:
     from bot.store import StoreError
 
     store = runtime(current_app).store
-    if store is None:
-        raise click.ClickException("this app has no database (runtime(app).store is None)")
     try:
         revision = store.live_revision() if revision_id is None else store.get_revision(revision_id)
     except StoreError as exc:
@@ -86,11 +83,10 @@ def _library(revision_id: int | None) -> tuple[int, Library]:
 def _registry():
     """The number registry: numbers.yaml in LIBRARY_DIR, else the project's."""
     from bot.core.numbers import load_registry_file
+    from bot.prepare import registry_path_for
 
-    library_dir = runtime(current_app).settings.library_dir
-    candidates = [Path(library_dir) / REGISTRY_FILE] if library_dir else []
-    candidates.append(PROJECT_ROOT / REGISTRY_FILE)
-    path = next((p for p in candidates if p.is_file()), candidates[-1])
+    settings = runtime(current_app).settings
+    path = registry_path_for(settings.library_dir, settings)
     try:
         return load_registry_file(path)
     except (OSError, LibraryError) as exc:
@@ -214,7 +210,7 @@ def qr_command(
     out: str, number: str | None, body: str | None, scheme: str, revision_id: int | None
 ) -> None:
     """A QR code (PNG or SVG, by the file name) that opens a text to the bot."""
-    from bot.core.matcher import build_matcher
+    from bot.core.matcher import build_matcher, match
     from bot.outreach.content import HELP_WORDS, pick_help_word
     from bot.outreach.qr import qr_file, sms_uri
 
@@ -228,7 +224,7 @@ def qr_command(
             raise click.ClickException(
                 f"no menu keyword gets the menu (tried {', '.join(HELP_WORDS)}); pass --body"
             )
-    found = matcher.match(body)
+    found = match(body, matcher)
     if library.topic(found.topic).silent:
         raise click.ClickException(
             f"--body {body!r} gets no reply (topic {found.topic!r}: an opt-out); choose another word"

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from bot.core.library import Library, Topic
-from bot.core.matcher import MENU_TOPIC, Match, Matcher, build_matcher
+from bot.core.matcher import Match, Matcher, build_matcher, match
 from bot.core.numbers import NumberRegistry, find_numbers, normalize_number
 from bot.core.text import tokenize
+from bot.core.topics import MENU_TOPIC
 from bot.settings import SettingsError, check_e164
 
 #: Registry ids of the numbers every card and poster prints.
@@ -121,7 +122,7 @@ def display_number(e164: str) -> str:
 
 def reaches(matcher: Matcher, text: str, topic: str, lang: str | None = None) -> Match | None:
     """The match of a text if it reaches the topic (and the language, when given), else None."""
-    found = matcher.match(text)
+    found = match(text, matcher)
     if found.topic != topic or (lang is not None and found.lang != lang):
         return None
     return found
@@ -217,7 +218,7 @@ def build_material(
             if not reaches(matcher, number, topic.id):
                 problems.append(f"menu number {number} does not reach {topic.id!r}")
             if not reaches(matcher, title, topic.id):
-                found = matcher.match(title)
+                found = match(title, matcher)
                 problems.append(
                     f"the {lang} title {title!r} of {topic.id!r} reaches {found.topic!r} when"
                     " texted; add it (or its words) to the topic's keywords"

@@ -17,14 +17,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot import create_app, runtime
+from bot import create_app
 from bot.core.library import load_library
-from bot.core.matcher import build_matcher
+from bot.core.matcher import build_matcher, match
 from bot.core.numbers import load_registry_file
 from bot.outreach.qr import make_qr
 from bot.outreach.render import CARD_H, CARD_MENU_ITEMS, CARD_W, COLUMNS, INCH, card_origins
+from bot.prepare import publishable_bundle
+from bot.runtime import runtime
 from bot.settings import PROJECT_ROOT, Settings
-from bot.store.cli import prepare_bundle
 
 NUMBER = "+15095550100"
 SHOWN = "(509) 555-0100"
@@ -79,7 +80,7 @@ def app(tmp_path_factory):
     )
     store = runtime(app).store
     store.migrate()
-    store.publish(prepare_bundle(PROJECT_ROOT), published_by="tests", comment="outreach")
+    store.publish(publishable_bundle(PROJECT_ROOT), published_by="tests", comment="outreach")
     yield app
     store.dispose()
 
@@ -145,9 +146,9 @@ def test_every_keyword_and_number_printed_on_cards_and_poster_reaches_its_topic(
         for lang, text in zip(("en", "es"), _pages(made / name), strict=True):
             for number, title, keyword in _MENU_LINE.findall(text):
                 topic = by_number[int(number)]
-                assert matcher.match(number).topic == topic
-                assert matcher.match(title).topic == topic, title
-                found = matcher.match(keyword)
+                assert match(number, matcher).topic == topic
+                assert match(title, matcher).topic == topic, title
+                found = match(keyword, matcher)
                 assert (found.topic, found.lang) == (topic, lang), keyword
                 checked += 1
     assert checked == 2 * 10 * CARD_MENU_ITEMS + 2 * len(by_number)

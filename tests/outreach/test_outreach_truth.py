@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from bot import create_app, runtime
+from bot import create_app
 from bot.core.library import load_library
 from bot.core.numbers import load_registry
 from bot.outreach.content import (
@@ -15,6 +15,7 @@ from bot.outreach.content import (
     check_printed_numbers,
     display_number,
 )
+from bot.runtime import runtime
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
 
 NUMBER = "+15095550100"
