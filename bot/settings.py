@@ -87,6 +87,10 @@ class Settings:
     purge_after_minutes: int = 70
     #: How often each worker tries a sweep, in seconds; only one sweeps at a time.
     purge_every_seconds: float = 600.0
+    #: Answer calls at /voice (English and Spanish) and put callers through to VOICE_CONNECT_NUMBER.
+    voice: bool = True
+    #: Where a caller who presses 1 is put through: a numbers.yaml id or number (a US number).
+    voice_connect_number: str = "1-888-373-7888"
     #: The bot's own Twilio number in E.164 (+15095550100), printed on cards and posters.
     bot_number: str = ""
 

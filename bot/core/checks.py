@@ -13,10 +13,12 @@ from bot.core.library import (
     Problem,
     Topic,
     reply_path,
+    voice_path,
 )
 from bot.core.matcher import FUZZY_MIN_LENGTH, confusable_keys, keyword_confusion
 from bot.core.numbers import FoundNumber, NumberRegistry, find_numbers, format_number
 from bot.core.sms import Encoding, encode_info, transliterate_gsm
+from bot.core.speech import VOICE_SECONDS_LIMIT, spoken_seconds, spoken_words
 from bot.core.text import normalize, tokenize
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
 
@@ -50,6 +52,18 @@ class ReplyReport:
 
 
 @dataclass(frozen=True)
+class VoiceReport:
+    """How long the spoken message of calls takes to say in one language, and its numbers."""
+
+    lang: str
+    file: str
+    words: int
+    seconds: float
+    limit: int
+    numbers: tuple[ReplyNumber, ...]
+
+
+@dataclass(frozen=True)
 class ExactOnlyKeyword:
     """A keyword too short for typo matching: the matcher takes it only as written."""
 
@@ -66,6 +80,8 @@ class CheckReport:
     replies: tuple[ReplyReport, ...]
     exact_only: tuple[ExactOnlyKeyword, ...]
     problems: tuple[Problem, ...]
+    #: The spoken message of calls per language; empty when the library has none.
+    voice: tuple[VoiceReport, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -246,6 +262,50 @@ def check_reply(
     return report, tuple(problems)
 
 
+def check_voice(
+    library: Library, lang: str, registry: NumberRegistry
+) -> tuple[VoiceReport, tuple[Problem, ...]]:
+    """Check the spoken message of calls in one language: its numbers and how long it takes to say.
+
+    Like a reply it may carry only registry numbers and must carry one; it has no SMS budget, but
+    must be said in VOICE_SECONDS_LIMIT seconds or less (bot/core/speech.py says how that is
+    estimated), so a caller in a hurry hears the way out before hanging up.
+    """
+    text = library.voice_reply(lang) or ""
+    file = voice_path(lang)
+    raw = library.bundle.get(file, text)
+    found = find_numbers(raw)
+    problems = _number_problems(found, registry, file)
+    numbers = tuple(
+        ReplyNumber(
+            f.text,
+            f.digits,
+            None if f.conflict else getattr(registry.by_digits.get(f.digits), "id", None),
+        )
+        for f in found
+    )
+    if not any(n.registry_id for n in numbers):
+        problems.append(
+            _error(
+                file,
+                1,
+                f"the spoken message carries no number from {registry.file}: say at least 911",
+            )
+        )
+    words, seconds = spoken_words(text), spoken_seconds(text)
+    if seconds > VOICE_SECONDS_LIMIT:
+        problems.append(
+            _error(
+                file,
+                1,
+                f"the spoken message takes about {seconds:.0f} s to say ({words} words, each digit "
+                f"counted), over the limit of {VOICE_SECONDS_LIMIT} s: shorten it",
+            )
+        )
+    report = VoiceReport(lang, file, words, round(seconds, 1), VOICE_SECONDS_LIMIT, numbers)
+    return report, tuple(problems)
+
+
 def _ucs2_problems(
     raw: str, chars: tuple[str, ...], file: str, titles: list[Topic], lang: str
 ) -> list[Problem]:
@@ -415,10 +475,16 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
                 report, found = check_reply(library, topic.id, lang, registry)
                 replies.append(report)
                 problems += found
+    voice = []
+    for lang in library.languages:
+        if library.voice_reply(lang) is not None:
+            voice_report, found = check_voice(library, lang, registry)
+            voice.append(voice_report)
+            problems += found
     exact, keyword_problems = _exact_only(library)
     problems += keyword_problems
     problems += _confusions(library)
     problems += _missing_keywords(library)
     problems += _menu_gaps(library)
     problems += _emergency_budget(library)
-    return CheckReport(tuple(replies), tuple(exact), _ordered(problems))
+    return CheckReport(tuple(replies), tuple(exact), _ordered(problems), tuple(voice))

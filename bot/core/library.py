@@ -14,7 +14,15 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.core.topics import MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
+from bot.core.topics import (
+    CALLS_COUNT,
+    CONNECTED_COUNT,
+    MENU_TOPIC,
+    RESERVED_TOPIC_IDS,
+    STOP_TOPIC,
+    STRUCTURAL_TOPICS,
+    VOICE_REPLY,
+)
 from bot.core.yamlfile import DuplicateKey, parse_yaml
 
 KEYWORDS_FILE = "keywords.yaml"
@@ -80,6 +88,8 @@ class Library:
     languages: tuple[str, ...]
     bundle: Bundle = field(compare=False, repr=False)
     digest: str = ""
+    #: The spoken message of calls per language (responses/<lang>/voice.txt); empty if none.
+    voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @cached_property
     def by_id(self) -> Mapping[str, Topic]:
@@ -106,6 +116,10 @@ class Library:
         if topic.silent:
             return None
         return topic.replies.get(lang) or topic.replies[self.default_language]
+
+    def voice_reply(self, lang: str) -> str | None:
+        """The spoken message of calls in a language, or None when the library has none."""
+        return self.voice.get(lang)
 
     def keyword_line(self, topic_id: str, lang: str, keyword: str) -> int:
         """The line of keywords.yaml where a keyword is written (its topic's line if not found)."""
@@ -164,6 +178,11 @@ def bundle_digest(bundle: Bundle) -> str:
 def reply_path(topic_id: str, lang: str) -> str:
     """The bundle path of a topic's reply in a language."""
     return f"{RESPONSES_DIR}/{lang}/{topic_id}.txt"
+
+
+def voice_path(lang: str) -> str:
+    """The bundle path of the spoken message of calls in a language."""
+    return reply_path(VOICE_REPLY, lang)
 
 
 # --- The keywords.yaml schema ----------------------------------------------------------------
@@ -245,6 +264,13 @@ def load_library(bundle: Bundle) -> Library:
             )
             continue
         seen_ids[ts.id] = tline
+        if ts.id in RESERVED_TOPIC_IDS:
+            error(
+                KEYWORDS_FILE,
+                tline,
+                f"topic id {ts.id!r} is reserved (voice.txt is the spoken message of calls; "
+                f"{CALLS_COUNT!r} and {CONNECTED_COUNT!r} are daily counts of calls): rename it",
+            )
 
         if ts.menu is not None:
             if ts.menu in menu_numbers:
@@ -338,6 +364,7 @@ def load_library(bundle: Bundle) -> Library:
         )
 
     known = {t.id for t in topics}
+    voice: dict[str, str] = {}
     for name in sorted(bundle):
         if name == KEYWORDS_FILE:
             continue
@@ -346,8 +373,24 @@ def load_library(bundle: Bundle) -> Library:
             error(name, 0, "unexpected file in the library (expected responses/<lang>/<topic>.txt)")
         elif parts[1] not in languages:
             error(name, 0, f"reply in language {parts[1]!r}, which keywords.yaml does not list")
+        elif parts[2][:-4] == VOICE_REPLY:
+            spoken = bundle[name].strip()
+            if spoken:
+                voice[parts[1]] = spoken
+            else:
+                error(name, 1, f"the {parts[1]} spoken message of calls is empty")
         elif parts[2][:-4] not in known:
             error(name, 0, f"reply for unknown topic {parts[2][:-4]!r} (add it to keywords.yaml)")
+
+    if voice:
+        # Calls offer every language, so a spoken message in one needs its translations.
+        for lang in languages:
+            if lang not in voice and voice_path(lang) not in bundle:
+                error(
+                    voice_path(lang),
+                    0,
+                    f"the spoken message of calls has no {lang} version (missing translation)",
+                )
 
     for required in STRUCTURAL_TOPICS:
         if required not in known:
@@ -368,6 +411,7 @@ def load_library(bundle: Bundle) -> Library:
         languages=languages,
         bundle=MappingProxyType(dict(bundle)),
         digest=bundle_digest(bundle),
+        voice=MappingProxyType(voice),
     )
 
 

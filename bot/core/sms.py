@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.library import RESPONSES_DIR
+from bot.core.topics import VOICE_REPLY
 
 # Written by hand: no maintained package counts GSM 03.38 segments with the extension table
 # correctly (an extension character costs two septets and cannot be split across parts), and
@@ -185,6 +186,8 @@ def transliterate_library(
     for name, text in bundle.items():
         if not (name.startswith(f"{RESPONSES_DIR}/") and name.endswith(".txt")):
             continue
+        if name.endswith(f"/{VOICE_REPLY}.txt"):
+            continue  # spoken, never sent as SMS: its accents help the voice
         new_text, made = transliterate_gsm(text)
         if made:
             new_bundle[name] = new_text
