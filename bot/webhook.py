@@ -44,6 +44,10 @@ MAX_BODY_CHARS = 1600
 #: Largest request body accepted: far above any real Twilio webhook, and room for a signed body of
 #: 10,000 four-byte characters, percent-encoded.
 MAX_CONTENT_LENGTH = 256 * 1024
+#: Most form fields accepted: Twilio sends about 20 (some 40 with ten media attachments). A form of
+#: 40,000 fields cost 60 ms to parse and 0.4-0.65 s to refuse for a wrong signature, so it is refused
+#: (413) before either.
+MAX_FORM_FIELDS = 100
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 #: The error handler werkzeug registers for escapes that do not decode: it keeps them as escapes.
 _UNDECODABLE = "werkzeug.url_quote"
@@ -115,8 +119,14 @@ def parse_urlencoded(text: str) -> Form:
     return form
 
 
+class TooManyFields(RequestEntityTooLarge):
+    """A form with more fields than any Twilio webhook has (413)."""
+
+    description = f"More than {MAX_FORM_FIELDS} form fields."
+
+
 def read_form(environ: dict[str, Any], max_length: int) -> Form:
-    """The POSTed form; raises RequestEntityTooLarge past max_length bytes.
+    """The POSTed form; raises RequestEntityTooLarge past max_length bytes or MAX_FORM_FIELDS.
 
     Twilio always posts a url-encoded body with a Content-Length: that is parsed here the way
     werkzeug parses it, without its stream wrappers. Anything else (multipart, chunked, other types)
@@ -129,6 +139,9 @@ def read_form(environ: dict[str, Any], max_length: int) -> Form:
         if size > max_length:
             raise RequestEntityTooLarge()
         body = environ["wsgi.input"].read(size)
+        # Counted on the bytes, before any parsing: a separator more than fields is harmless.
+        if body.count(b"&") >= MAX_FORM_FIELDS:
+            raise TooManyFields()
         try:
             text = body.decode()
         except UnicodeDecodeError:
@@ -136,7 +149,11 @@ def read_form(environ: dict[str, Any], max_length: int) -> Form:
         return parse_urlencoded(text)
     request = Request(environ)
     request.max_content_length = max_length
-    return form_from_pairs(request.form.items(multi=True))
+    request.max_form_parts = MAX_FORM_FIELDS  # multipart: werkzeug stops parsing past it
+    pairs = list(request.form.items(multi=True))
+    if len(pairs) > MAX_FORM_FIELDS:  # url-encoded without a length: parsed whole, then refused
+        raise TooManyFields()
+    return form_from_pairs(pairs)
 
 
 def signature_ok(
@@ -207,6 +224,9 @@ class SmsEndpoint:
         assert live is not None
         live.ensure_running()  # each worker process starts its reload thread (so after any fork)
         settings = rt.settings
+        if settings.twilio_auth_token and not environ.get(SIGNATURE_KEY):
+            # Refused before the body is read: a request without a signature is not Twilio's.
+            return "403 FORBIDDEN", BAD_SIGNATURE_MESSAGE.encode(), _TEXT
         form = read_form(environ, self.config["MAX_CONTENT_LENGTH"])
         if settings.twilio_auth_token:
             if not signature_ok(rt.validator, environ, self.signed_url(environ), form):

@@ -174,6 +174,101 @@ def test_a_body_over_the_size_limit_gets_413_before_its_signature_is_checked(app
     assert _today_counts(app) == {}
 
 
+def _no_signature_work(monkeypatch) -> None:
+    def must_not_run(*_args, **_kwargs):
+        raise AssertionError("computed a signature over a form with too many fields")
+
+    monkeypatch.setattr(
+        "twilio.request_validator.RequestValidator.compute_signature", must_not_run
+    )
+
+
+def _many_fields(tw, count: int, body: str = "my boss took my passport") -> dict[str, str]:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    # Three-letter lowercase names: 40,000 fields stay under the 256 KB body limit, as in the attack.
+    names = (digits[i // 1296] + digits[i // 36 % 36] + digits[i % 36] for i in range(count))
+    return tw.params(body, **{name: "x" for name in names})
+
+
+def test_a_signed_form_of_40000_fields_gets_413_before_any_signature_work(app, client, tw, monkeypatch):
+    params = _many_fields(tw, 40_000)
+    headers = {"X-Twilio-Signature": tw.sign(tw.URL + "/sms", params)}
+    _no_signature_work(monkeypatch)
+    response = client.post("/sms", data=params, headers=headers)
+    assert response.status_code == 413
+    assert b"form fields" in response.data
+    assert _today_counts(app) == {}
+
+
+def test_a_signed_form_of_twilios_size_with_media_fields_is_still_answered(client, tw):
+    params = _many_fields(tw, 60)  # more than Twilio sends with ten attachments
+    assert tw.messages(tw.post(client, params)) == [tw.REPLIES["labor/en"]]
+
+
+def test_a_form_one_field_over_the_cap_is_refused_and_one_under_is_answered(client, tw):
+    from bot.webhook import MAX_FORM_FIELDS
+
+    base = len(tw.params("x"))
+    under = _many_fields(tw, MAX_FORM_FIELDS - base)
+    assert tw.post(client, under).status_code == 200
+    over = _many_fields(tw, MAX_FORM_FIELDS - base + 1)
+    assert tw.post(client, over).status_code == 413
+
+
+@pytest.mark.parametrize("shape", ["multipart", "chunked"])
+def test_a_form_with_too_many_fields_in_another_shape_is_refused_too(app, tw, shape, monkeypatch):
+    from urllib.parse import urlencode
+
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Response
+
+    params = _many_fields(tw, 500)  # under werkzeug's own multipart cap of 1,000 parts
+    signature = tw.sign(tw.URL + "/sms", params)
+    _no_signature_work(monkeypatch)
+    if shape == "multipart":
+        environ = EnvironBuilder(
+            path="/sms",
+            method="POST",
+            data=params,
+            content_type="multipart/form-data",
+            headers={"X-Twilio-Signature": signature},
+        ).get_environ()
+        assert environ["CONTENT_TYPE"].startswith("multipart/form-data")
+    else:
+        environ = EnvironBuilder(
+            path="/sms",
+            method="POST",
+            data=urlencode(params),
+            content_type="application/x-www-form-urlencoded",
+            headers={"X-Twilio-Signature": signature},
+        ).get_environ()
+        del environ["CONTENT_LENGTH"]
+        environ["wsgi.input_terminated"] = True
+    response = Response.from_app(app, environ)
+    assert response.status_code == 413
+
+
+def test_a_request_without_a_signature_is_refused_before_its_body_is_read(app):
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Response
+
+    class Unreadable:
+        def read(self, *_args):
+            raise AssertionError("read the body of an unsigned request")
+
+        readline = read
+
+    environ = EnvironBuilder(
+        path="/sms",
+        method="POST",
+        data="Body=help",
+        content_type="application/x-www-form-urlencoded",
+    ).get_environ()
+    environ["wsgi.input"] = Unreadable()
+    response = Response.from_app(app, environ)
+    assert response.status_code == 403
+
+
 @pytest.mark.parametrize("text", ["STOP", "stop", "  Unsubscribe. ", "CANCEL"])
 def test_an_opt_out_gets_an_empty_response(client, tw, text):
     response = tw.post(client, tw.params(text))
