@@ -79,6 +79,17 @@ class Settings:
         values.update(overrides)
         return cls(**values)
 
+    def unprotected_warning(self) -> str | None:
+        """What a server must say at start when /sms has no token to check; None when it has one."""
+        if self.twilio_auth_token:
+            return None
+        if self.dev_insecure:
+            return (
+                "DEV_INSECURE is on and TWILIO_AUTH_TOKEN is empty: /sms answers ANYONE without "
+                "checking Twilio's signature. Never run this way where the internet can reach it."
+            )
+        return "TWILIO_AUTH_TOKEN is empty: /sms refuses every request (403)"
+
     @classmethod
     def documented(cls) -> dict[str, object]:
         """Every environment variable with its default, as .env.example lists them."""

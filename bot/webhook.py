@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
+import click
 from flask import Blueprint, Flask, Response, current_app, jsonify
 from twilio.request_validator import (
     HMAC_SHA1,
@@ -315,11 +316,14 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
-    if not settings.twilio_auth_token:
-        if settings.dev_insecure:
-            log.warning(
-                "DEV_INSECURE is on and TWILIO_AUTH_TOKEN is empty: /sms answers ANYONE without "
-                "checking Twilio's signature. Never run this way where the internet can reach it."
-            )
-        else:
-            log.warning("TWILIO_AUTH_TOKEN is empty: /sms refuses every request (403)")
+    # Only a server says it: `flask try`, `check`, `history` and the like never answer /sms.
+    # gunicorn says it once, in its master (gunicorn.conf.py), not once per worker.
+    warning = settings.unprotected_warning()
+    if warning and _loaded_by_flask_run():
+        log.warning(warning)
+
+
+def _loaded_by_flask_run() -> bool:
+    """Whether `flask run` (the development server) is loading this app."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.command.name == "run"
