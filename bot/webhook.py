@@ -35,6 +35,7 @@ from werkzeug.wsgi import get_current_url
 from bot import BotRuntime, runtime
 from bot.core.matcher import MENU_TOPIC, STOP_TOPIC, match
 from bot.live import EMPTY_TWIML, FALLBACK_TWIML
+from bot.store.models import NO_LANG, SILENCED_TOPIC
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -247,8 +248,10 @@ class SmsEndpoint:
             body = EMPTY_TWIML
         else:
             limiter: SenderLimiter | None = rt.limiter
-            # A sender over the limit gets silence, and nothing is counted.
+            # A sender over the limit gets silence, counted without topic or language.
             if limiter is not None and not limiter.allow(form.first("From"), topic):
+                if settings.daily_counts:
+                    live.counts.add(datetime.now(UTC).date(), SILENCED_TOPIC, NO_LANG)
                 return "200 OK", EMPTY_TWIML, _XML
             body = snapshot.reply(topic, lang)
         if settings.daily_counts:

@@ -466,12 +466,23 @@ class _Limiter:
         return self.allowed
 
 
-def test_a_sender_the_limiter_refuses_gets_silence_and_is_not_counted(app, client, tw):
+def test_a_sender_the_limiter_refuses_gets_silence_counted_without_topic_or_language(
+    app, client, tw
+):
     limiter = runtime(app).limiter = _Limiter(allowed=False)
     response = tw.post(client, tw.params("my boss took my passport", sender="+15005550009"))
+    tw.post(client, tw.params("no me pagan", sender="+15005550009"))
     assert response.status_code == 200
     assert tw.messages(response) == []
-    assert limiter.calls == [("+15005550009", "labor")]
+    assert limiter.calls == [("+15005550009", "labor"), ("+15005550009", "labor")]
+    assert _today_counts(app) == {("(silenced)", "-"): 2}
+
+
+def test_silenced_texts_are_not_counted_when_daily_counts_are_off(make_app, tw):
+    app = make_app(daily_counts=False)
+    runtime(app).live.start()
+    runtime(app).limiter = _Limiter(allowed=False)
+    tw.post(app.test_client(), tw.params("my boss took my passport"))
     assert _today_counts(app) == {}
 
 

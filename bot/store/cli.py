@@ -30,6 +30,7 @@ from bot.core.library import (
     write_bundle,
 )
 from bot.settings import PROJECT_ROOT
+from bot.store.models import SILENCED_TOPIC
 from bot.store.repository import Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -475,7 +476,11 @@ def stats_command(days: int, as_json: bool) -> None:
         return
     table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
     click.echo(_table(("day", "topic", "lang", "count"), table, right={3}))
-    click.echo(f"\n{sum(r.count for r in rows)} replies since {since.isoformat()}")
+    replies = sum(r.count for r in rows if r.topic != SILENCED_TOPIC)
+    silenced = sum(r.count for r in rows if r.topic == SILENCED_TOPIC)
+    click.echo(f"\n{replies} replies since {since.isoformat()}")
+    if silenced:
+        click.echo(f"{silenced} texts got no reply because of the rate limit ({SILENCED_TOPIC})")
 
 
 __all__ = [

@@ -36,6 +36,10 @@ NAMING_CONVENTION = {
 #: Longest topic id and language code a count may carry (ids are short slugs like "shelter").
 TOPIC_MAX = 64
 LANG_MAX = 16
+#: The count of texts answered with silence by the rate limit: no topic (not a slug, so no
+#: library topic can take the name) and no language, one number per day.
+SILENCED_TOPIC = "(silenced)"
+NO_LANG = "-"
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
