@@ -98,7 +98,10 @@ class _Server:
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({"TWILIO_AUTH_TOKEN": ""}, ["TWILIO_AUTH_TOKEN is empty: /sms refuses every request (403)"]),
+        (
+            {"TWILIO_AUTH_TOKEN": ""},
+            ["TWILIO_AUTH_TOKEN is empty: /sms refuses every request (403)"],
+        ),
         ({"TWILIO_AUTH_TOKEN": "", "DEV_INSECURE": "true"}, ["DEV_INSECURE is on"]),
         ({"TWILIO_AUTH_TOKEN": "a-real-token"}, []),
     ],

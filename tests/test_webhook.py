@@ -178,9 +178,7 @@ def _no_signature_work(monkeypatch) -> None:
     def must_not_run(*_args, **_kwargs):
         raise AssertionError("computed a signature over a form with too many fields")
 
-    monkeypatch.setattr(
-        "twilio.request_validator.RequestValidator.compute_signature", must_not_run
-    )
+    monkeypatch.setattr("twilio.request_validator.RequestValidator.compute_signature", must_not_run)
 
 
 def _many_fields(tw, count: int, body: str = "my boss took my passport") -> dict[str, str]:
@@ -190,7 +188,9 @@ def _many_fields(tw, count: int, body: str = "my boss took my passport") -> dict
     return tw.params(body, **{name: "x" for name in names})
 
 
-def test_a_signed_form_of_40000_fields_gets_413_before_any_signature_work(app, client, tw, monkeypatch):
+def test_a_signed_form_of_40000_fields_gets_413_before_any_signature_work(
+    app, client, tw, monkeypatch
+):
     params = _many_fields(tw, 40_000)
     headers = {"X-Twilio-Signature": tw.sign(tw.URL + "/sms", params)}
     _no_signature_work(monkeypatch)
