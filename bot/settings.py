@@ -45,6 +45,8 @@ class Settings:
     library_dir: str = str(PROJECT_ROOT)
     #: Replies per sender within the window before the bot goes quiet to that sender.
     rate_limit: str = "10 per 10 minutes"
+    #: Emergency replies per sender within their window: a limit of their own, apart from RATE_LIMIT.
+    emergency_rate_limit: str = "3 per 10 minutes"
     #: Where rate-limit counters live: memory:// (one process) or redis://host:port/db (shared).
     rate_limit_storage_url: str = field(default="memory://", repr=False)  # may carry a password
     #: Secret for the keyed hash of senders in rate-limit keys; random per process when empty.

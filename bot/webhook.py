@@ -33,9 +33,10 @@ from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_current_url
 
 from bot import BotRuntime, runtime
+from bot.core.autoreply import is_auto_reply
 from bot.core.matcher import MENU_TOPIC, STOP_TOPIC, match
 from bot.live import EMPTY_TWIML, FALLBACK_TWIML
-from bot.store.models import NO_LANG, SILENCED_TOPIC
+from bot.store.models import AUTO_REPLY_TOPIC, NO_LANG, SILENCED_TOPIC
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -238,6 +239,12 @@ class SmsEndpoint:
 
         snapshot = live.snapshot
         text = form.first("Body")[:MAX_BODY_CHARS]
+        if is_auto_reply(text):
+            # A phone's or an office's auto-reply: answering it starts a loop, and its "if this is
+            # an emergency, call 911" must not use up a person's emergency replies.
+            if settings.daily_counts:
+                live.counts.add(datetime.now(UTC).date(), AUTO_REPLY_TOPIC, NO_LANG)
+            return "200 OK", EMPTY_TWIML, _XML
         if text.strip():
             found = match(text, snapshot.library)
             topic, lang = found.topic, found.lang

@@ -30,7 +30,7 @@ from bot.core.library import (
     write_bundle,
 )
 from bot.settings import PROJECT_ROOT
-from bot.store.models import SILENCED_TOPIC
+from bot.store.models import AUTO_REPLY_TOPIC, PSEUDO_TOPICS, SILENCED_TOPIC
 from bot.store.repository import Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -476,11 +476,16 @@ def stats_command(days: int, as_json: bool) -> None:
         return
     table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
     click.echo(_table(("day", "topic", "lang", "count"), table, right={3}))
-    replies = sum(r.count for r in rows if r.topic != SILENCED_TOPIC)
+    replies = sum(r.count for r in rows if r.topic not in PSEUDO_TOPICS)
     silenced = sum(r.count for r in rows if r.topic == SILENCED_TOPIC)
+    auto = sum(r.count for r in rows if r.topic == AUTO_REPLY_TOPIC)
     click.echo(f"\n{replies} replies since {since.isoformat()}")
     if silenced:
         click.echo(f"{silenced} texts got no reply because of the rate limit ({SILENCED_TOPIC})")
+    if auto:
+        click.echo(
+            f"{auto} auto-replies (driving mode, out of office) got none ({AUTO_REPLY_TOPIC})"
+        )
 
 
 __all__ = [

@@ -27,7 +27,7 @@ from sqlalchemy.pool import StaticPool
 from bot.core.library import bundle_digest
 from bot.store.models import (
     LANG_MAX,
-    SILENCED_TOPIC,
+    PSEUDO_TOPICS,
     TOPIC_MAX,
     daily_count,
     library_revision,
@@ -56,8 +56,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def check_count_key(day: date, topic: str, lang: str) -> None:
     """Raise ValueError or TypeError unless this is a date, a topic id and a language code; the
     error never echoes the value, which could be message text passed by mistake."""
-    if not isinstance(topic, str) or not (topic == SILENCED_TOPIC or _TOPIC_RE.match(topic)):
-        raise ValueError("add_count: topic must be a topic id (lowercase slug) or (silenced)")
+    if not isinstance(topic, str) or not (topic in PSEUDO_TOPICS or _TOPIC_RE.match(topic)):
+        raise ValueError("add_count: topic must be a topic id (lowercase slug) or a pseudo-topic")
     if not isinstance(lang, str) or not _LANG_RE.match(lang):
         raise ValueError("add_count: lang must be a language code")
     if not isinstance(day, date) or isinstance(day, datetime):
