@@ -122,7 +122,9 @@ def stack() -> Iterator[Stack]:
         **{
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("RATE_LIMIT", "DATABASE", "PUBLIC_BASE", "PROXY", "DEV_"))
+            if not k.startswith(
+                ("RATE_LIMIT", "EMERGENCY_", "DATABASE", "PUBLIC_BASE", "PROXY", "DEV_")
+            )
         },
         "BIND": f"{HOST}:{app_port}",
         "TWILIO_AUTH_TOKEN": token,
