@@ -62,6 +62,9 @@ def post_worker_init(worker):
         live = runtime(worker.wsgi).live
         live.start()
         live.ensure_running()
+        purge = runtime(worker.wsgi).purge  # bot.purge: the sweeper of Twilio's message records
+        if purge is not None:
+            purge.ensure_running()
     except Exception as exc:  # the worker still answers, with the fallback reply
         worker.log.error("library not loaded at worker start (%s)", type(exc).__name__)
 
@@ -71,8 +74,6 @@ def worker_exit(server, worker):
     from bot import runtime
 
     try:
-        live = runtime(worker.wsgi).live
-        if live is not None:
-            live.stop()
+        runtime(worker.wsgi).live.stop()
     except Exception as exc:
         server.log.warning("daily counts not flushed at worker exit (%s)", type(exc).__name__)

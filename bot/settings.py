@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import get_type_hints
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,22 +58,40 @@ class Settings:
     log_level: str = "INFO"
     #: Also write logs to this file (empty: standard error only).
     log_file: str = ""
+    #: Twilio account SID (AC...) whose message records the purge deletes.
+    twilio_account_sid: str = ""
+    #: Twilio API key SID (SK...) for the purge; the auth token is never used for it.
+    twilio_api_key: str = ""
+    #: The API key's secret.
+    twilio_api_secret: str = field(default="", repr=False)
+    #: Where Twilio's REST API is; tests and staging may point it at another server.
+    twilio_api_base_url: str = "https://api.twilio.com"
+    #: Delete message records on Twilio: auto (on when the three credentials are set), true, false.
+    purge_messages: str = "auto"
+    #: The bot's numbers whose messages are deleted, comma-separated; empty: all the account's.
+    purge_numbers: str = ""
+    #: Delete a message record once it is this many minutes old (Twilio needs it final first).
+    purge_after_minutes: int = 70
+    #: How often each worker tries a sweep, in seconds; only one sweeps at a time.
+    purge_every_seconds: float = 600.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Read settings from environment variables named like the fields, upper-cased."""
         env = os.environ if environ is None else environ
+        types = get_type_hints(cls)  # the annotations are strings (from __future__ import)
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = env.get(f.name.upper())
             if raw is None:
                 continue
+            kind = types[f.name]
             try:
-                if f.type == "bool":
+                if kind is bool:
                     values[f.name] = _as_bool(raw)
-                elif f.type == "int":
+                elif kind is int:
                     values[f.name] = int(raw)
-                elif f.type == "float":
+                elif kind is float:
                     values[f.name] = float(raw)
                 else:
                     values[f.name] = raw.strip()
@@ -91,8 +110,3 @@ class Settings:
                 "checking Twilio's signature. Never run this way where the internet can reach it."
             )
         return "TWILIO_AUTH_TOKEN is empty: /sms refuses every request (403)"
-
-    @classmethod
-    def documented(cls) -> dict[str, object]:
-        """Every environment variable with its default, as .env.example lists them."""
-        return {f.name.upper(): f.default for f in fields(cls)}

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bench.load import Server, start_server
+from bench.harness import Server, start_server
 from bot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
@@ -137,7 +137,8 @@ def stack() -> Iterator[Stack]:
     server: Server | None = None
     proxy: subprocess.Popen | None = None
     try:
-        server = start_server(env, app_port)
+        # gunicorn's own output goes to prefix/bot.log, which the privacy test reads as well.
+        server = start_server("bot", "wsgi:app", env, prefix, port=app_port, access_log=False)
         site = prefix / "bot-site.conf"
         site.write_text(site_config(CONFIG.read_text(), proxy_port, app_port, prefix))
         conf = prefix / "nginx.conf"

@@ -32,6 +32,7 @@ from bot.privacy import (
     safe_traceback,
     scrub,
 )
+from tests import app_library, as_twilio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,7 +168,7 @@ def test_flask_adds_no_handler_of_its_own(app):
     assert default_handler not in app.logger.handlers
 
 
-def test_an_unhandled_error_report_carries_no_message_and_no_form(make_app, tmp_path, tw):
+def test_an_unhandled_error_report_carries_no_message_and_no_form(make_app, tmp_path):
     log_file = tmp_path / "bot.log"
     app = make_app(log_file=str(log_file), log_level="DEBUG")
 
@@ -230,7 +231,7 @@ def _find(needles: list[bytes], blobs: dict[str, bytes]) -> list[str]:
 
 
 def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
-    make_app, tw, tmp_path, monkeypatch, capfd, caplog
+    make_app, tmp_path, monkeypatch, capfd, caplog
 ):
     c = _canaries()
     log_file = tmp_path / "logs" / "bot.log"
@@ -248,7 +249,7 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
         path = "/sms" + (f"?{query}" if query else "")
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if signed:
-            headers["X-Twilio-Signature"] = tw.sign(tw.URL + path, params)
+            headers["X-Twilio-Signature"] = as_twilio.sign(as_twilio.URL + path, params)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("POST", path, body=urlencode(params), headers=headers)
         response = conn.getresponse()
@@ -276,7 +277,7 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
         def leaky(text, _library):
             raise ValueError(f"cannot match {text!r} from {c['from']} ({c['sid']})")
 
-        monkeypatch.setattr("bot.webhook.match", leaky)
+        monkeypatch.setattr("bot.channels.sms.match", leaky)
         assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
         monkeypatch.undo()
     finally:
@@ -296,6 +297,80 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     assert _find(_needles(c), blobs) == []
 
 
+def test_canaries_in_twilios_message_records_reach_no_log_or_file_while_purging(
+    make_app, tmp_path, monkeypatch, capfd, caplog
+):
+    from datetime import timedelta
+
+    from tests.purge.fake_twilio import FakeTwilio
+
+    c = _canaries()
+    fake = FakeTwilio(account_sid=c["account"], numbers=[c["to"]], fault_every=4).start()
+    old = timedelta(minutes=90)
+    fake.add(age=old, user=c["from"], body=c["body"], sid=c["sid"])
+    fake.add(age=old, user=c["from"], body=c["body2"], inbound=False)
+    fake.add(age=old, user=f"whatsapp:{c['whatsapp']}", bot=f"whatsapp:{c['to']}", sid=c["sid2"])
+    not_final = fake.add(age=old, user=c["whatsapp"], body=c["body"], final=False)
+    fake.vanish.add(fake.add(age=old, user=c["from"], body=c["body"]))  # answered 404
+    log_file = tmp_path / "logs" / "bot.log"
+    log_file.parent.mkdir()
+    settings = {
+        "log_file": str(log_file),
+        "log_level": "DEBUG",
+        "twilio_account_sid": c["account"],
+        "twilio_api_key": fake.api_key,
+        "twilio_api_secret": fake.api_secret,
+        "twilio_api_base_url": fake.url,
+        "purge_every_seconds": 0.05,
+    }
+    caplog.set_level(logging.DEBUG)
+    outputs = []
+    try:
+        # Wrong credentials first: Twilio's 401 answer names the account in its URL.
+        wrong = make_app(**{**settings, "twilio_api_secret": "wrong"})
+        outputs.append(wrong.test_cli_runner().invoke(args=["twilio", "purge"]).output)
+        # A failure inside the sweep whose message quotes a SID, a number and a body.
+        app = make_app(**settings)
+        purger = runtime(app).purge
+        purger.backoff_base = 0.01
+
+        def leaky(self, sid):
+            raise ValueError(f"cannot delete {sid} from {c['from']}: {c['body']}")
+
+        monkeypatch.setattr("bot.purge.twilio_api.TwilioMessages.delete", leaky)
+        outputs.append(app.test_cli_runner().invoke(args=["twilio", "purge"]).output)
+        monkeypatch.undo()
+        purger._api = None
+        # The real sweep: the CLI (dry run, then for real) and the background thread.
+        runner = app.test_cli_runner()
+        outputs.append(runner.invoke(args=["twilio", "purge", "--dry-run"]).output)
+        outputs.append(runner.invoke(args=["twilio", "purge", "--json"]).output)
+        fake.add(age=old, user=c["from"], body=c["body"])
+        app.test_client().get("/healthz")  # starts the sweeper thread
+        deadline = time.monotonic() + 20
+        while fake.remaining() != {not_final}:
+            assert time.monotonic() < deadline, "the sweeper did not delete the records"
+            time.sleep(0.02)
+        outputs.append(app.test_client().get("/healthz").get_data(as_text=True))
+        purger.stop()
+    finally:
+        fake.stop()
+    for made in (wrong, app):
+        runtime(made).store.dispose()
+
+    out, err = capfd.readouterr()
+    blobs = {str(p): p.read_bytes() for p in _files_under(tmp_path, Path(app.instance_path))}
+    blobs["stdout"], blobs["stderr"] = out.encode(), err.encode()
+    blobs["log records"] = caplog.text.encode()
+    blobs["command output"] = "\n".join(outputs).encode()
+    assert blobs[str(log_file)], "the log file was not written"
+    assert b"purge sweep" in blobs[str(log_file)]  # the sweeps were logged, with counts
+    assert b"ValueError" in blobs[str(log_file)] + blobs["command output"]
+    assert b"rejected the credentials" in blobs["command output"]
+    assert fake.statuses[429] and fake.statuses[404] and fake.statuses[409]
+    assert _find(_needles(c), blobs) == []
+
+
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
@@ -306,15 +381,15 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tw, tmp_path, library_dir):
+def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tmp_path, library_dir):
     c = _canaries()
     port = _free_port()
     env = {
         **os.environ,
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
-        "TWILIO_AUTH_TOKEN": tw.TOKEN,
-        "PUBLIC_BASE_URL": tw.URL,
+        "TWILIO_AUTH_TOKEN": as_twilio.TOKEN,
+        "PUBLIC_BASE_URL": as_twilio.URL,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
         "LIBRARY_DIR": str(library_dir),
         "LOG_FILE": str(tmp_path / "bot.log"),
@@ -355,7 +430,7 @@ def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tw, tmp_pa
             path,
             body=urlencode(params),
             headers={
-                "X-Twilio-Signature": tw.sign(tw.URL + path, params),
+                "X-Twilio-Signature": as_twilio.sign(as_twilio.URL + path, params),
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Referer": f"https://example.org/?from={c['from']}",
                 "User-Agent": f"TwilioProxy/1.1 {c['sid2']}",
@@ -372,7 +447,7 @@ def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tw, tmp_pa
         proc.wait(30)
         out.close()
     assert reply.status == 200
-    assert tw.REPLIES["labor/en"].encode() in body
+    assert app_library.REPLIES["labor/en"].encode() in body
     assert get.status == 405
     assert server_header and not any(ch.isdigit() for ch in server_header), server_header
     access = (tmp_path / "access.log").read_text()

@@ -36,13 +36,6 @@ NAMING_CONVENTION = {
 #: Longest topic id and language code a count may carry (ids are short slugs like "shelter").
 TOPIC_MAX = 64
 LANG_MAX = 16
-#: The counts of texts answered with silence by the rate limit, and of texts recognised as a
-#: phone's or an office's auto-reply: no topic (not a slug, so no library topic can take the
-#: name) and no language, one number each per day.
-SILENCED_TOPIC = "(silenced)"
-AUTO_REPLY_TOPIC = "(auto-reply)"
-PSEUDO_TOPICS = frozenset({SILENCED_TOPIC, AUTO_REPLY_TOPIC})
-NO_LANG = "-"
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

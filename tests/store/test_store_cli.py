@@ -320,9 +320,9 @@ def test_db_upgrade_and_stats(cli_app):
 
     assert "No counts" in run(cli_app, "stats").output
     today = date.today()
-    store.add_count(today, "housing", "en")
-    store.add_count(today, "housing", "en")
-    store.add_count(today - timedelta(days=40), "menu", "es")
+    store.add_counts({(today, "housing", "en"): 1})
+    store.add_counts({(today, "housing", "en"): 1})
+    store.add_counts({(today - timedelta(days=40), "menu", "es"): 1})
     result = run(cli_app, "stats")
     assert result.exit_code == 0
     assert "housing" in result.output and "menu" not in result.output
@@ -335,8 +335,7 @@ def test_stats_shows_texts_silenced_by_the_rate_limit_apart_from_replies(cli_app
     store = store_of(cli_app)
     run(cli_app, "db", "upgrade")
     today = date.today()
-    store.add_count(today, "housing", "en")
-    store.add_counts({(today, "(silenced)", "-"): 3})
+    store.add_counts({(today, "housing", "en"): 1, (today, "(silenced)", "-"): 3})
     result = run(cli_app, "stats")
     assert result.exit_code == 0, result.output
     assert "(silenced)" in result.output
@@ -351,7 +350,7 @@ def test_stats_shows_texts_silenced_by_the_rate_limit_apart_from_replies(cli_app
 
 @pytest.mark.parametrize("topic", ["(other)", "silenced)", "(silenced", "(SILENCED)"])
 def test_the_count_guard_takes_only_the_one_pseudo_topic(topic):
-    from bot.store.repository import check_count_key
+    from bot.store.values import check_count_key
 
     with pytest.raises(ValueError):
         check_count_key(date.today(), topic, "-")

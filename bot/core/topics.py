@@ -1,0 +1,20 @@
+"""The topic ids the bot itself relies on (/work/shared/topics.md), named once for every module."""
+
+from __future__ import annotations
+
+#: The fallback: numbered choices and what a text that names no topic gets.
+MENU_TOPIC = "menu"
+#: The opt-out: silent, never limited.
+STOP_TOPIC = "stop"
+#: Outranks every other topic a keyword names; its replies have a rate limit of their own.
+EMERGENCY_TOPIC = "emergency"
+#: Topics every library must have.
+STRUCTURAL_TOPICS = (MENU_TOPIC, STOP_TOPIC, EMERGENCY_TOPIC)
+
+#: The daily counts of texts answered with silence by the rate limit, and of texts recognised as
+#: a phone's or an office's auto-reply: no topic (not a slug, so no library topic can take the
+#: name) and no language, one number each per day.
+SILENCED_COUNT = "(silenced)"
+AUTO_REPLY_COUNT = "(auto-reply)"
+PSEUDO_TOPICS = frozenset({SILENCED_COUNT, AUTO_REPLY_COUNT})
+NO_LANG = "-"
