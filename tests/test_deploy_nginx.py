@@ -163,13 +163,18 @@ def stack() -> Iterator[Stack]:
 
 
 def stall(port: int, count: int) -> list[socket.socket]:
-    """Connections that send a POST's headers and a little of its body, then nothing more."""
+    """Connections that send a POST's headers and a little of its body, then nothing more.
+
+    They carry an X-Twilio-Signature (a wrong one): without it the bot refuses a request before
+    reading its body, so only a signed-looking request makes gunicorn wait for the body.
+    """
     sockets = []
     for _ in range(count):
         sock = socket.create_connection((HOST, port), timeout=5)
         sock.sendall(
             b"POST /sms HTTP/1.1\r\nHost: " + f"{HOST}:{port}".encode() + b"\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"X-Twilio-Signature: bm90IGEgc2lnbmF0dXJl\r\n"
             b"Content-Length: 4096\r\n\r\nBody=slow"
         )
         sockets.append(sock)
