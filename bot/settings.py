@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -13,6 +14,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 class SettingsError(ValueError):
     """An environment variable has a value the bot cannot use."""
+
+
+#: E.164: a plus, a country code that does not start with 0, at most 15 digits in all.
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def check_e164(number: str) -> str:
+    """The number if it is written in E.164 (+15095550100); SettingsError saying how if not."""
+    if not _E164.fullmatch(number):
+        raise SettingsError(
+            f"{number!r} is not a phone number in E.164 form: write it as + country code and"
+            " number, digits only, e.g. +15095550100"
+        )
+    return number
 
 
 def _as_bool(value: str) -> bool:
@@ -74,6 +89,19 @@ class Settings:
     purge_after_minutes: int = 70
     #: How often each worker tries a sweep, in seconds; only one sweeps at a time.
     purge_every_seconds: float = 600.0
+    #: Answer calls at /voice (English and Spanish) and put callers through to VOICE_CONNECT_NUMBER.
+    voice: bool = True
+    #: Where a caller who presses 1 is put through: a numbers.yaml id or number (a US number).
+    voice_connect_number: str = "1-888-373-7888"
+    #: The bot's own Twilio number in E.164 (+15095550100), printed on cards and posters.
+    bot_number: str = ""
+
+    def __post_init__(self) -> None:
+        if self.bot_number:
+            try:
+                check_e164(self.bot_number)
+            except SettingsError as exc:
+                raise SettingsError(f"BOT_NUMBER: {exc}") from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

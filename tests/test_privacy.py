@@ -201,6 +201,8 @@ def _canaries() -> dict[str, str]:
         "sid": f"SM{secrets.token_hex(16)}",
         "sid2": f"MM{secrets.token_hex(16)}",
         "account": f"AC{secrets.token_hex(16)}",
+        "call": f"CA{secrets.token_hex(16)}",
+        "caller": f"+1{digits(10)}",
     }
 
 
@@ -236,7 +238,13 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     c = _canaries()
     log_file = tmp_path / "logs" / "bot.log"
     log_file.parent.mkdir()
-    app = make_app(log_file=str(log_file), log_level="DEBUG", reload_seconds=0.05)
+    bundle = app_library.bundle()
+    bundle["responses/en/voice.txt"] = "In danger now? Call 911. Press 1 for 1-888-373-7888."
+    bundle["responses/es/voice.txt"] = "En peligro? Llame al 911. Oprima 1: 1-888-373-7888."
+    library = app_library.write_library(tmp_path / "voice-library", bundle)
+    app = make_app(
+        log_file=str(log_file), log_level="DEBUG", reload_seconds=0.05, library_dir=str(library)
+    )
     caplog.set_level(logging.DEBUG)
     logging.getLogger("werkzeug").setLevel(logging.DEBUG)
 
@@ -245,8 +253,10 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 
-    def post(params: dict[str, str], query: str = "", signed: bool = True) -> int:
-        path = "/sms" + (f"?{query}" if query else "")
+    def post(
+        params: dict[str, str], query: str = "", signed: bool = True, path: str = "/sms"
+    ) -> int:
+        path += f"?{query}" if query else ""
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if signed:
             headers["X-Twilio-Signature"] = as_twilio.sign(as_twilio.URL + path, params)
@@ -280,10 +290,39 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
         monkeypatch.setattr("bot.channels.sms.match", leaky)
         assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
         monkeypatch.undo()
+
+        # A whole call, put through and not, then unsigned, GET and a failure quoting the caller.
+        call = {
+            "From": c["caller"],
+            "To": c["to"],
+            "CallSid": c["call"],
+            "AccountSid": c["account"],
+        }
+        call["CallStatus"] = "in-progress"
+        assert post(call, path="/voice") == 200
+        assert post({**call, "Digits": "2"}, path="/voice/language/1") == 200
+        assert post({**call, "Digits": "1"}, path="/voice/message/es/1") == 200
+        for status in ("completed", "busy"):
+            dialed = {**call, "DialCallStatus": status, "DialCallSid": c["sid"]}
+            assert post(dialed, path="/voice/dialed/es") == 200
+        assert post(call, query=query, path="/voice/language/2") == 200
+        assert post(call, path="/voice", signed=False) == 403
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", f"/voice?{urlencode(call)}")
+        assert conn.getresponse().status == 405
+        conn.close()
+
+        def leaky_call(*args, **_kwargs):
+            raise ValueError(f"cannot route call {c['call']} from {c['caller']}: {args}")
+
+        monkeypatch.setattr("bot.channels.voice.decide", leaky_call)
+        assert post(call, path="/voice") == 200
+        monkeypatch.undo()
     finally:
         server.shutdown()
     runtime(app).live.stop()  # flushes the daily counts
-    assert runtime(app).store.counts(date.min)  # the database did get written to
+    counted = {(r.topic, r.lang) for r in runtime(app).store.counts(date.min)}
+    assert {("calls", "es"), ("connected", "es")} <= counted  # the database did get written to
     runtime(app).store.dispose()
 
     out, err = capfd.readouterr()
@@ -292,6 +331,7 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     blobs["log records"] = caplog.text.encode()
     assert str(log_file) in blobs and blobs[str(log_file)], "the log file was not written"
     assert b"POST /sms 200" in blobs[str(log_file)]  # werkzeug's request lines were logged
+    assert b"POST /voice/dialed/es 200" in blobs[str(log_file)]
     assert b"ValueError" in blobs[str(log_file)]  # and so was the failure, by type
     assert any(p.endswith(".sqlite3") for p in blobs)
     assert _find(_needles(c), blobs) == []
