@@ -129,12 +129,13 @@ class Settings:
         return cls(**values)
 
     def unprotected_warning(self) -> str | None:
-        """What a server must say at start when /sms has no token to check; None when it has one."""
+        """What a server must say at start when Twilio's webhooks have no token to check them."""
         if self.twilio_auth_token:
             return None
         if self.dev_insecure:
             return (
-                "DEV_INSECURE is on and TWILIO_AUTH_TOKEN is empty: /sms answers ANYONE without "
-                "checking Twilio's signature. Never run this way where the internet can reach it."
+                "DEV_INSECURE is on and TWILIO_AUTH_TOKEN is empty: /sms and /voice answer ANYONE "
+                "without checking Twilio's signature. Never run this way where the internet can "
+                "reach it."
             )
-        return "TWILIO_AUTH_TOKEN is empty: /sms refuses every request (403)"
+        return "TWILIO_AUTH_TOKEN is empty: /sms and /voice refuse every request (403)"

@@ -100,7 +100,7 @@ class _Server:
     [
         (
             {"TWILIO_AUTH_TOKEN": ""},
-            ["TWILIO_AUTH_TOKEN is empty: /sms refuses every request (403)"],
+            ["TWILIO_AUTH_TOKEN is empty: /sms and /voice refuse every request (403)"],
         ),
         ({"TWILIO_AUTH_TOKEN": "", "DEV_INSECURE": "true"}, ["DEV_INSECURE is on"]),
         ({"TWILIO_AUTH_TOKEN": "a-real-token"}, []),
