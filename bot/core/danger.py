@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from bot.core.text import tokenize
 
@@ -86,8 +87,7 @@ class DangerIndex:
     phrases: Mapping[str, tuple[tuple[tuple[frozenset[str], ...], _Form], ...]]
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):  # not a frozen dataclass: one is built per word found, on every message
     """A part of danger found in a message: its family, the operator's entry and where."""
 
     family: str
@@ -231,14 +231,17 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
     """Every family entry found in a message's words; a phrase covers the single words in it."""
     parts: list[Part] = []
     covered: set[tuple[int, str]] = set()  # a phrase covers words of its own family only
+    phrases, single = index.phrases, index.single
     for at, word in enumerate(words):
-        for rest, form in index.phrases.get(word, ()):
+        for rest, form in phrases.get(word, ()):
             last = _follow(words, rest, at)
             if last is not None:
-                parts.append(Part(form.family, form.entry, at, last, form.tense, form.clitic_target))
+                parts.append(
+                    Part(form.family, form.entry, at, last, form.tense, form.clitic_target)
+                )
                 covered.update((i, form.family) for i in range(at, last + 1))
     for at, word in enumerate(words):
-        for form in index.single.get(word, ()):
+        for form in single.get(word, ()):
             if (at, form.family) not in covered:
                 parts.append(Part(form.family, form.entry, at, at, form.tense, form.clitic_target))
     parts.sort(key=lambda p: (p.first, FAMILIES.index(p.family)))
@@ -286,7 +289,7 @@ def combine(parts: Iterable[Part]) -> DangerReading:
         return DangerReading(True, (*confinement[:1], *target), "someone is held")
     for act in harm:
         aimed = act.clitic_target or any(_near(act, t, TARGET_WINDOW) for t in targets)
-        if not aimed or act.tense == HABITUAL_PAST and not urgency:
+        if not aimed or (act.tense == HABITUAL_PAST and not urgency):
             continue
         coming = [f for f in future if _near(act, f, TARGET_WINDOW + 1)]
         if act.tense == PROGRESSIVE or coming or urgency:
@@ -304,4 +307,9 @@ def combine(parts: Iterable[Part]) -> DangerReading:
 
 def read_danger(words: Sequence[str], index: DangerIndex) -> DangerReading:
     """The danger signal of a message's normalised words."""
-    return combine(find_parts(words, index))
+    parts = find_parts(words, index)
+    return combine(parts) if parts else NO_DANGER
+
+
+#: The reading of a message with no danger word at all (most messages).
+NO_DANGER = DangerReading(False)

@@ -718,8 +718,7 @@ def _danger_words(
                 error(
                     KEYWORDS_FILE,
                     where,
-                    f"danger {family} {lang}: {len(entries)} entries, at most "
-                    f"{MAX_DANGER_ENTRIES}",
+                    f"danger {family} {lang}: {len(entries)} entries, at most {MAX_DANGER_ENTRIES}",
                 )
                 continue
             kept = []
@@ -733,7 +732,9 @@ def _danger_words(
                         "characters",
                     )
                 elif not tokenize(entry):
-                    error(KEYWORDS_FILE, at, f"danger {family} {lang}: entry {entry!r} has no words")
+                    error(
+                        KEYWORDS_FILE, at, f"danger {family} {lang}: entry {entry!r} has no words"
+                    )
                 else:
                     kept.append(entry)
             per_lang[lang] = tuple(kept)
