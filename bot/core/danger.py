@@ -1,4 +1,4 @@
-"""Danger recognised by its parts (harm, weapon, confinement, injury, urgency, target, time), not whole phrases.
+"""Danger recognised by its parts (harm, weapon, confinement, injury, urgency, time), not phrases.
 
 The emergency keyword list names whole phrases ("beating me", "locked us in"); each new batch of
 texts found phrases it lacked. This signal reads a text for the parts danger is made of, in the
@@ -9,9 +9,15 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
 - confinement of the texter or others ("nos encerro", "wont let us leave") is danger;
 - a harm act against a person ("me", "my kids", "la") that is happening or about to happen (an -ing
   or -ando/-iendo form, "va a", "gonna") or comes with urgency ("ahorita", "if i leave") is danger;
-- past-time markers ("last year", "hace meses"), a question about what one would do ("que hago
-  si") or figurative speech ("this heat", "si llego tarde") take it back, unless urgency or an
-  injury says it is now.
+- a threat ("amenazar", "threaten") with a harm act or a weapon is danger;
+- what takes it back, unless an urgency word says it is now: a question about what one would do
+  ("que hago si", "what do i do if"); a past-time marker ("last year", "hace meses"), except for
+  someone hurt or held, which may last; a habit ("keeps", "siempre") or words showing a harm word
+  means something else ("this heat", "cut my hours", "si llego tarde", "la migra").
+
+`lowered` tells the matcher that the text is framed as past, a question or another sense of a harm
+word, so the emergency phrase list's own hits there ("beat me years ago") are not danger now
+either; a habit or another sense lowers the list only where a harm act is all the danger found.
 
 Verbs are written once in their base form; their inflections are made by rule here (en -s/-ed/-ing,
 es -a/-an/-o/-ando/-aron/-arme..., with clitics), so "golpear" also finds "golpeandola".
@@ -267,9 +273,14 @@ def combine(parts: Iterable[Part]) -> DangerReading:
     confinement, targets, future = by.get(CONFINEMENT, []), by.get(TARGET, []), by.get(FUTURE, [])
     if urgency:
         lowering = []  # "right now", "if i leave", "911": whatever else the text says, it is now
-    framed = [p for p in lowering if p.family in (PAST, HYPOTHETICAL)]
-    if framed:  # "last year", "que hago si": not happening now
-        return DangerReading(False, tuple(framed), lowered=True)
+    asked = [p for p in lowering if p.family == HYPOTHETICAL]
+    if asked:  # "what do i do if", "que hago si": a question, not something happening
+        return DangerReading(False, tuple(asked), lowered=True)
+    past = [p for p in lowering if p.family == PAST]
+    if past and not (injury or confinement):
+        # "last year", "hace meses": an act that is over. Someone hurt or held is a state that
+        # may still last ("they locked us in yesterday"): that stays danger, erring toward it.
+        return DangerReading(False, tuple(past), lowered=True)
     if lowering and harm and not (injury or confinement or weapon):
         # "this heat is killing me", "keeps cutting our pay": the harm words mean something else,
         # or a habit the texter describes, and nothing else in the text is danger now.
@@ -277,8 +288,9 @@ def combine(parts: Iterable[Part]) -> DangerReading:
 
     if injury:
         return DangerReading(True, (*injury, *urgency), "someone is hurt now")
-    if lowering:  # a habit, or words about pay, papers or the heat: not this danger by its parts
-        return DangerReading(False, tuple(lowering))
+    other_sense = [p for p in lowering if p.family in (HABITUAL, NOT_HARM)]
+    if other_sense:  # a habit, or words about pay, papers or the heat: not danger by its parts
+        return DangerReading(False, tuple(other_sense))
     if weapon and (harm or threat or urgency or confinement or targets or future):
         with_it = [*harm, *threat, *confinement, *urgency, *future, *targets][:2]
         return DangerReading(True, (*weapon[:1], *with_it), "a weapon with a threat or a person")

@@ -136,6 +136,12 @@ def test_urgency_outweighs_a_past_marker(bundled):
     ).danger
 
 
+def test_someone_held_or_hurt_stays_danger_beside_a_past_marker(bundled):
+    assert danger_of("they locked us in yesterday and we cant get out", bundled).danger
+    assert danger_of("se desmayo ayer y no despierta", bundled).danger
+    assert not danger_of("que hago si nos encierran", bundled).danger  # a question
+
+
 def test_a_habit_of_harm_is_not_danger_but_harm_happening_is(bundled):
     assert not danger_of("mi esposo me pegaba", bundled).danger  # imperfect: it used to happen
     assert danger_of("mi esposo me esta pegando", bundled).danger
