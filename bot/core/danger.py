@@ -196,6 +196,9 @@ def build_danger_index(words: DangerWords) -> DangerIndex:
     """Inflect each family's entries by rule and index their forms."""
     single: dict[str, list[_Form]] = {}
     phrases: dict[str, list[tuple[tuple[frozenset[str], ...], _Form]]] = {}
+    # One _Form per entry, tense and clitic, shared by the hundreds of word forms that carry it:
+    # a form each took twice the memory of the whole index.
+    shared: dict[_Form, _Form] = {}
     for family in FAMILIES:
         for lang, entries in words.families.get(family, {}).items():
             for entry in entries:
@@ -209,12 +212,14 @@ def build_danger_index(words: DangerWords) -> DangerIndex:
                     for form, (tense, clitic) in slots[0].items():
                         found = single.setdefault(form, [])
                         made = _Form(family, entry, tense, clitic)
+                        made = shared.setdefault(made, made)
                         if made not in found:
                             found.append(made)
                     continue
                 rest = tuple(frozenset(slot) for slot in slots[1:])
                 for form, (tense, clitic) in slots[0].items():
-                    phrases.setdefault(form, []).append((rest, _Form(family, entry, tense, clitic)))
+                    made = _Form(family, entry, tense, clitic)
+                    phrases.setdefault(form, []).append((rest, shared.setdefault(made, made)))
     return DangerIndex(
         single=MappingProxyType({w: tuple(f) for w, f in single.items()}),
         phrases=MappingProxyType({w: tuple(p) for w, p in phrases.items()}),
