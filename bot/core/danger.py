@@ -37,13 +37,28 @@ HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET = (
     "harm", "weapon", "threat", "confinement", "injury", "urgency", "future", "target",
 )  # fmt: skip
 PAST, HABITUAL, HYPOTHETICAL, NOT_HARM = "past", "habitual", "hypothetical", "not_harm"
+TAKING, VEHICLE, AWAY, LONG_AGO = "taking", "vehicle", "away", "long_ago"
 #: Families whose verbs get inflected by rule.
-VERB_FAMILIES = frozenset({HARM, THREAT, CONFINEMENT, INJURY})
+VERB_FAMILIES = frozenset({HARM, THREAT, CONFINEMENT, INJURY, TAKING})
 #: Families that make it not danger now.
-LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM)
+LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM, LONG_AGO)
 FAMILIES = (
-    HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, *LOWERING,
+    HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
+    *LOWERING,
 )  # fmt: skip
+#: A vehicle must be this close (in words) to the act of taking someone: "loading us in a van".
+VEHICLE_WINDOW = 4
+#: The person taken is this close to the act: "me subio", "snatched my sister", "jalo a mi".
+TAKEN_WINDOW = 2
+#: Texting spellings read as the word the families are written with: "dice q me", "orita".
+SMS_SPELLINGS = MappingProxyType({
+    "q": "que", "k": "que", "ke": "que", "x": "por", "xq": "porque", "pa": "para",
+    "aki": "aqui", "aca": "aqui", "orita": "ahorita", "horita": "ahorita", "ahorta": "ahorita",
+    "troka": "troca", "yrs": "years", "mins": "minutes", "u": "you",
+})  # fmt: skip
+#: Years written as a number: "in 2021", "back in 2022", "en 2019" put what happened in the past.
+_YEAR_FIRST, _YEAR_LAST = 1950, 2099
+_YEAR_BEFORE = frozenset({"in", "en", "del"})
 #: A harm act and its target must be this close (in words): "me esta pegando", "hitting my son".
 TARGET_WINDOW = 3
 #: Words a phrase of a family may skip between its own: "wont let [us] leave".
@@ -240,6 +255,7 @@ def _follow(words: Sequence[str], rest: tuple[frozenset[str], ...], at: int) -> 
 
 def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
     """Every family entry found in a message's words; a phrase covers the single words in it."""
+    words = [SMS_SPELLINGS.get(word, word) for word in words]
     parts: list[Part] = []
     covered: set[tuple[int, str]] = set()  # a phrase covers words of its own family only
     phrases, single = index.phrases, index.single
@@ -255,8 +271,22 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
         for form in single.get(word, ()):
             if (at, form.family) not in covered:
                 parts.append(Part(form.family, form.entry, at, at, form.tense, form.clitic_target))
+    for at in range(1, len(words)):
+        word = words[at]
+        if (
+            len(word) == 4
+            and word.isdigit()
+            and _YEAR_FIRST <= int(word) <= _YEAR_LAST
+            and words[at - 1] in _YEAR_BEFORE
+        ):
+            parts.append(Part(LONG_AGO, f"{words[at - 1]} {word}", at - 1, at))
     parts.sort(key=lambda p: (p.first, FAMILIES.index(p.family)))
     return parts
+
+
+def _touching(a: Part, b: Part) -> bool:
+    """Whether two parts are next to each other: "dying laughing", "salir con mis amigas"."""
+    return a.last + 1 == b.first or b.last + 1 == a.first
 
 
 def _near(a: Part, b: Part, window: int) -> bool:
@@ -269,6 +299,20 @@ def _near(a: Part, b: Part, window: int) -> bool:
 def combine(parts: Iterable[Part]) -> DangerReading:
     """The rule: which combinations of parts are danger now, and what takes it back."""
     parts = tuple(parts)
+    other_word = [p for p in parts if p.family == NOT_HARM]
+    meant_otherwise = [
+        p
+        for p in parts
+        if p.family in (INJURY, CONFINEMENT) and any(_touching(p, o) for o in other_word)
+    ]
+    if meant_otherwise:
+        # A word next to "laughing" or "con mis amigas" means something else ("dying laughing",
+        # "no me deja salir con mis amigas"): that injury or confinement is no danger, and the
+        # emergency list's phrase made of the same words is none either.
+        reading = combine(p for p in parts if p not in meant_otherwise)
+        if reading.danger:
+            return reading
+        return DangerReading(False, (*meant_otherwise, *other_word), lowered=True)
     by: dict[str, list[Part]] = {}
     for part in parts:
         by.setdefault(part.family, []).append(part)
@@ -276,34 +320,57 @@ def combine(parts: Iterable[Part]) -> DangerReading:
     lowering = [p for family in LOWERING for p in by.get(family, [])]
     harm, weapon, threat = by.get(HARM, []), by.get(WEAPON, []), by.get(THREAT, [])
     confinement, targets, future = by.get(CONFINEMENT, []), by.get(TARGET, []), by.get(FUTURE, [])
-    if urgency:
-        lowering = []  # "right now", "if i leave", "911": whatever else the text says, it is now
+    taking, vehicles = by.get(TAKING, []), by.get(VEHICLE, [])
+    if urgency and not by.get(AWAY):
+        # "right now", "if i leave", "911": whatever else the text says, it is now; unless the
+        # now is that the one who hurts is away ("hes at work rn", "ahorita esta trabajando").
+        lowering = []
     asked = [p for p in lowering if p.family == HYPOTHETICAL]
     if asked:  # "what do i do if", "que hago si": a question, not something happening
         return DangerReading(False, tuple(asked), lowered=True)
+    long_ago = [p for p in lowering if p.family == LONG_AGO]
+    if long_ago:  # "2 years ago", "hace 3 años", "in 2021": over, even for someone held then
+        return DangerReading(False, tuple(long_ago), lowered=True)
     past = [p for p in lowering if p.family == PAST]
     if past and not (injury or confinement):
-        # "last year", "hace meses": an act that is over. Someone hurt or held is a state that
+        # "last week", "ayer": an act that is over. Someone hurt or held is a state that
         # may still last ("they locked us in yesterday"): that stays danger, erring toward it.
         return DangerReading(False, tuple(past), lowered=True)
-    if lowering and harm and not (injury or confinement or weapon):
+    if lowering and harm and not (injury or confinement or weapon or taking):
         # "this heat is killing me", "keeps cutting our pay": the harm words mean something else,
         # or a habit the texter describes, and nothing else in the text is danger now.
         return DangerReading(False, tuple(lowering), lowered=True)
 
     if injury:
         return DangerReading(True, (*injury, *urgency), "someone is hurt now")
+    if by.get(NOT_HARM) and not urgency:
+        confinement = []  # "nos quitan los celulares ... y nos pagan al final": about the job
+    if confinement and (
+        targets or urgency or len(confinement) > 1 or any(p.clitic_target for p in confinement)
+    ):
+        # Held is a state that lasts: a habit ("always watching the door") does not take it back.
+        target = [t for t in targets][:1]
+        return DangerReading(True, (*confinement[:1], *target), "someone is held")
+    for act in taking:  # "making me get in his truck", "me subio a su troca", "snatched my sister"
+        # "mi carro", "su troca": a target right before a vehicle owns it, it is not the one taken
+        people = [
+            t
+            for t in targets
+            if (_near(act, t, TAKEN_WINDOW) or act.first < t.first < act.last)  # make [me] get in
+            and not any(v.first == t.last + 1 for v in vehicles)
+        ]
+        carried = [v for v in vehicles if _near(act, v, VEHICLE_WINDOW)]
+        if (act.clitic_target or people) and (carried or urgency):
+            target = people[:1]
+            return DangerReading(
+                True, (act, *target, *carried[:1], *urgency[:1]), "someone is being taken"
+            )
     other_sense = [p for p in lowering if p.family in (HABITUAL, NOT_HARM)]
     if other_sense:  # a habit, or words about pay, papers or the heat: not danger by its parts
         return DangerReading(False, tuple(other_sense))
     if weapon and (harm or threat or urgency or confinement or targets or future):
         with_it = [*harm, *threat, *confinement, *urgency, *future, *targets][:2]
         return DangerReading(True, (*weapon[:1], *with_it), "a weapon with a threat or a person")
-    if confinement and (
-        targets or urgency or len(confinement) > 1 or any(p.clitic_target for p in confinement)
-    ):
-        target = [t for t in targets][:1]
-        return DangerReading(True, (*confinement[:1], *target), "someone is held")
     for act in harm:
         aimed = act.clitic_target or any(_near(act, t, TARGET_WINDOW) for t in targets)
         if not aimed or (act.tense == HABITUAL_PAST and not urgency):
@@ -319,6 +386,11 @@ def combine(parts: Iterable[Part]) -> DangerReading:
     for act in threat:  # a threat to call immigration or keep the pay is not this kind of danger
         if harm:
             return DangerReading(True, (act, *harm[:1], *urgency[:1]), "a threat of harm")
+        # "open up or else", "o le va peor", with him at the door now; an urgency inside the
+        # threat is only its condition ("dice que si nos vamos nos reporta")
+        now = [u for u in urgency if u.last < act.first or act.last < u.first]
+        if now:
+            return DangerReading(True, (act, *now[:1]), "a threat, now")
     return DangerReading(False, parts)
 
 

@@ -366,6 +366,10 @@ class _DangerSpec(BaseModel):
     habitual: _DangerList = Field(default_factory=dict)
     hypothetical: _DangerList = Field(default_factory=dict)
     not_harm: _DangerList = Field(default_factory=dict)
+    taking: _DangerList = Field(default_factory=dict)
+    vehicle: _DangerList = Field(default_factory=dict)
+    away: _DangerList = Field(default_factory=dict)
+    long_ago: _DangerList = Field(default_factory=dict)
 
 
 class _LibrarySpec(BaseModel):
