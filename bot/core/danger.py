@@ -46,8 +46,9 @@ FAMILIES = (
     HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
     *LOWERING,
 )  # fmt: skip
-#: A vehicle must be this close (in words) to the act of taking someone: "loading us in a van".
-VEHICLE_WINDOW = 4
+#: A vehicle must be this close (in words) to the act of taking someone: "threw my cousin in the
+#: back of a pickup".
+VEHICLE_WINDOW = 6
 #: The person taken is this close to the act: "me subio", "snatched my sister", "jalo a mi".
 TAKEN_WINDOW = 2
 #: Texting spellings read as the word the families are written with: "dice q me", "orita".
@@ -284,6 +285,11 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
     return parts
 
 
+def _overlapping(a: Part, b: Part) -> bool:
+    """Whether two parts share a word: "dying" in "dying to see them"."""
+    return a.first <= b.last and b.first <= a.last
+
+
 def _touching(a: Part, b: Part) -> bool:
     """Whether two parts are next to each other: "dying laughing", "salir con mis amigas"."""
     return a.last + 1 == b.first or b.last + 1 == a.first
@@ -303,7 +309,8 @@ def combine(parts: Iterable[Part]) -> DangerReading:
     meant_otherwise = [
         p
         for p in parts
-        if p.family in (INJURY, CONFINEMENT) and any(_touching(p, o) for o in other_word)
+        if p.family in (INJURY, CONFINEMENT)
+        and any(_touching(p, o) or _overlapping(p, o) for o in other_word)
     ]
     if meant_otherwise:
         # A word next to "laughing" or "con mis amigas" means something else ("dying laughing",
@@ -360,7 +367,9 @@ def combine(parts: Iterable[Part]) -> DangerReading:
             and not any(v.first == t.last + 1 for v in vehicles)
         ]
         carried = [v for v in vehicles if _near(act, v, VEHICLE_WINDOW)]
-        if (act.clitic_target or people) and (carried or urgency):
+        # A ride is no danger: taken by force ("or else", "wont let me off", "threw") or now.
+        forced = urgency or harm or threat or confinement or weapon
+        if (act.clitic_target or people) and (carried or urgency) and forced:
             target = people[:1]
             return DangerReading(
                 True, (act, *target, *carried[:1], *urgency[:1]), "someone is being taken"
