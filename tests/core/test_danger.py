@@ -154,6 +154,115 @@ def test_a_harm_word_without_a_person_is_no_danger(bundled):
     assert not danger_of("me amenazaron con no pagarme", bundled).danger
 
 
+# --- kinds of danger the first danger set missed (batch-7) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they just loaded my sister in a white suv, help now",  # taken in a vehicle, now
+        "nos metieron en una camioneta y no nos dejan bajar",  # taken, and held
+        "me quieren subir a la troca, dicen q o me subo o le va mal a mis hijos",
+        "he grabbed my son and threw him in the van and drove off",
+    ],
+)
+def test_someone_taken_in_a_vehicle_by_force_or_now_is_danger(bundled, text):
+    reading = danger_of(text, bundled)
+    assert reading.danger, reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cousin picks me up in his truck every morning",  # a ride
+        "mi tio me sube a su camioneta pa ir al trabajo",
+        "la lluvia se llevo mi carro",  # "mi" owns the car; no one is taken
+        "put the crates in the truck asap",  # no person
+    ],
+)
+def test_a_ride_or_a_load_is_no_taking(bundled, text):
+    assert not danger_of(text, bundled).danger, danger_of(text, bundled).reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he is outside my trailer yelling let me in or else",
+        "ya llego el contratista, dice q salga o les va peor a mis papas",
+    ],
+)
+def test_a_threat_with_the_threatener_here_now_is_danger(bundled, text):
+    assert danger_of(text, bundled).danger
+
+
+def test_an_urgency_that_is_only_the_threats_condition_is_no_danger(bundled):
+    # "si me voy" is the condition of losing the visa, not someone at the door
+    assert not danger_of("el patron dice que si me voy me quita la visa", bundled).danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother went down by the tractor and stopped sweating, his skin is hot",
+        "se cayo al canal y no sale del agua",
+        "she jumped in the pond after the kid and shes not coming up",
+        "mi papa tiene los ojos en blanco y esta temblando",
+    ],
+)
+def test_injury_told_by_its_signs_is_danger(bundled, text):
+    assert danger_of(text, bundled).danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the contractor keeps us inside a motel room and a guy sits watching the door",
+        "nos tienen aqui en una casa y el hombre vigila la puerta todo el dia",
+        "captain says nobody gets off the boat, we cant get off till the season ends, come now",
+        "cant leave until i pay for the ride, hes waiting outside",
+    ],
+)
+def test_confinement_told_without_locks_is_danger_even_as_a_habit(bundled, text):
+    assert danger_of(text, bundled).danger, danger_of(text, bundled)
+
+
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        ("el patron dice k nos mata", True),  # k = que: "dice que nos", a threat of harm
+        ("horita me pega", True),  # horita = ahorita
+        ("estoy amarrada, vengan ya", True),
+        ("encerrado. come now", True),
+        ("dice k me mata si llego tarde jaja", False),
+    ],
+)
+def test_texting_spellings_and_short_calls_for_help_are_read(bundled, text, danger):
+    assert danger_of(text, bundled).danger is danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my employer locked me in a shed 3 yrs ago, can i still get help",  # long ago, even held
+        "mi patron me tuvo encerrada en 2019, puedo pedir visa",
+        "my wife slaps me sometimes when she drinks, shes at work right now, what can i do",
+        "mi esposo me empuja a veces cuando esta borracho, ahorita no esta, que hago",
+        "im dying laughing at my nephew",  # a word next to its other sense
+        "mi novio no me deja salir con mis amigos",
+        "role play for our volunteers: a worker says the crew boss locks them in at night, how "
+        "should we answer",
+        "unos vecinos no dejan salir a sus trabajadores, a quien le aviso",
+    ],
+)
+def test_long_ago_a_habit_while_he_is_away_other_senses_and_questions_stay_calm(bundled, text):
+    assert match(text, bundled).topic != "emergency", match(text, bundled)
+
+
+def test_someone_held_recently_stays_danger_but_held_years_ago_does_not(bundled):
+    assert danger_of("they locked us in last week and we still cant get out", bundled).danger
+    assert not danger_of("they locked us in 5 years ago", bundled).danger
+
+
 # --- in the matcher -----------------------------------------------------------------------------
 
 
