@@ -9,11 +9,19 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
 - confinement of the texter or others ("nos encerro", "wont let us leave") is danger;
 - a harm act against a person ("me", "my kids", "la") that is happening or about to happen (an -ing
   or -ando/-iendo form, "va a", "gonna") or comes with urgency ("ahorita", "if i leave") is danger;
-- a threat ("amenazar", "threaten") with a harm act or a weapon is danger;
-- what takes it back, unless an urgency word says it is now: a question about what one would do
-  ("que hago si", "what do i do if"); a past-time marker ("last year", "hace meses"), except for
-  someone hurt or held, which may last; a habit ("keeps", "siempre") or words showing a harm word
-  means something else ("this heat", "cut my hours", "si llego tarde", "la migra").
+- someone taken ("loading us", "me subio", "snatched my sister") in a vehicle or now, with force
+  beside it (urgency, harm, a threat, confinement, a weapon), is danger; a ride is not;
+- a threat ("amenazar", "threaten", "or else") with a harm act, or with an urgency apart from the
+  threat ("outside my door ... or else"), is danger;
+- what takes it back, unless an urgency word says it is now (and no `away` word says the one who
+  hurts is not there: "hes at work rn"): a question about what one would do ("que hago si", "what
+  do i do if"); long ago ("years ago", "in 2021"), even for someone held or hurt then; a past-time
+  marker ("last week", "ayer"), except for someone hurt or held, which may last; a habit
+  ("keeps", "siempre") of harm (not of holding someone); words showing a harm word means something
+  else ("this heat", "cut my hours", "si llego tarde", "la migra"); a word right next to an injury
+  or confinement word that gives it another sense ("dying laughing", "salir con mis amigas").
+
+Texting spellings (q, k, x, pa, aki, orita, horita...) are read as the word they stand for.
 
 `lowered` tells the matcher that the text is framed as past, a question or another sense of a harm
 word, so the emergency phrase list's own hits there ("beat me years ago") are not danger now
