@@ -66,7 +66,7 @@ SMS_SPELLINGS = MappingProxyType({
     "troka": "troca", "yrs": "years", "mins": "minutes", "u": "you",
 })  # fmt: skip
 #: Years written as a number: "in 2021", "back in 2022", "en 2019" put what happened in the past.
-_YEAR_FIRST, _YEAR_LAST = 1950, 2099
+_YEARS = frozenset(str(year) for year in range(1950, 2100))
 _YEAR_BEFORE = frozenset({"in", "en", "del"})
 #: A harm act and its target must be this close (in words): "me esta pegando", "hitting my son".
 TARGET_WINDOW = 3
@@ -115,6 +115,9 @@ class DangerIndex:
     single: Mapping[str, tuple[_Form, ...]]
     #: first word forms -> (the remaining words' forms, the form) of phrases starting with it
     phrases: Mapping[str, tuple[tuple[tuple[frozenset[str], ...], _Form], ...]]
+    #: first word form -> every form a second word of its phrases may take: "no", "a", "me" start
+    #: dozens of phrases, and one look at the next two words skips them all in most texts
+    seconds: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class Part(NamedTuple):  # not a frozen dataclass: one is built per word found, on every message
@@ -247,6 +250,9 @@ def build_danger_index(words: DangerWords) -> DangerIndex:
     return DangerIndex(
         single=MappingProxyType({w: tuple(f) for w, f in single.items()}),
         phrases=MappingProxyType({w: tuple(p) for w, p in phrases.items()}),
+        seconds=MappingProxyType(
+            {w: frozenset().union(*(rest[0] for rest, _ in p)) for w, p in phrases.items()}
+        ),
     )
 
 
@@ -264,12 +270,16 @@ def _follow(words: Sequence[str], rest: tuple[frozenset[str], ...], at: int) -> 
 
 def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
     """Every family entry found in a message's words; a phrase covers the single words in it."""
-    words = [SMS_SPELLINGS.get(word, word) for word in words]
+    if not SMS_SPELLINGS.keys().isdisjoint(words):  # most texts have none: keep their words
+        words = [SMS_SPELLINGS.get(word, word) for word in words]
     parts: list[Part] = []
     covered: set[tuple[int, str]] = set()  # a phrase covers words of its own family only
-    phrases, single = index.phrases, index.single
+    phrases, single, seconds = index.phrases, index.single, index.seconds
     for at, word in enumerate(words):
-        for rest, form in phrases.get(word, ()):
+        second = seconds.get(word)
+        if second is None or not second.intersection(words[at + 1 : at + PHRASE_GAP + 2]):
+            continue
+        for rest, form in phrases[word]:
             last = _follow(words, rest, at)
             if last is not None:
                 parts.append(
@@ -280,15 +290,10 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
         for form in single.get(word, ()):
             if (at, form.family) not in covered:
                 parts.append(Part(form.family, form.entry, at, at, form.tense, form.clitic_target))
-    for at in range(1, len(words)):
-        word = words[at]
-        if (
-            len(word) == 4
-            and word.isdigit()
-            and _YEAR_FIRST <= int(word) <= _YEAR_LAST
-            and words[at - 1] in _YEAR_BEFORE
-        ):
-            parts.append(Part(LONG_AGO, f"{words[at - 1]} {word}", at - 1, at))
+    if not _YEARS.isdisjoint(words):  # a year is rare: look for "in 2021" only then
+        for at in range(1, len(words)):
+            if words[at] in _YEARS and words[at - 1] in _YEAR_BEFORE:
+                parts.append(Part(LONG_AGO, f"{words[at - 1]} {words[at]}", at - 1, at))
     parts.sort(key=lambda p: (p.first, FAMILIES.index(p.family)))
     return parts
 
