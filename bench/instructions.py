@@ -47,11 +47,12 @@ PHASES = ("bare", "bot", "form", "signature", "match", "limiter", "reply", "coun
 
 def bot_environment(tmp: Path) -> dict[str, str]:
     """The bot's settings for both runs: the same token, URL and store as bench/throughput.py's."""
-    from throughput import BASE_URL, TOKEN
+    from throughput import BASE_URL, SECRET_KEY, TOKEN
 
     return dict(
         os.environ,
         TWILIO_AUTH_TOKEN=TOKEN,
+        SECRET_KEY=SECRET_KEY,
         PUBLIC_BASE_URL=BASE_URL,
         DATABASE_URL=f"sqlite:///{tmp / 'bot.sqlite3'}",
         LIBRARY_DIR=str(tmp / "library"),

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 TARGET_MB = 80.0
 TOKEN = "bench-auth-token"
+SECRET_KEY = "bench-secret-key-0123456789abcdef"
 BASE_URL = "https://bench.example.org"
 
 
@@ -50,6 +51,7 @@ def bench_env(database_url: str, library_dir: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         TWILIO_AUTH_TOKEN=TOKEN,
+        SECRET_KEY=SECRET_KEY,
         PUBLIC_BASE_URL=BASE_URL,
         DATABASE_URL=database_url,
         LIBRARY_DIR=library_dir,

@@ -57,6 +57,8 @@ from matcher_scale import SIZES, generate_bundle, generate_messages  # noqa: E40
 from bot.core.library import load_library, write_bundle  # noqa: E402
 
 TOKEN = "bench-auth-token"
+#: Signs console sessions; required with a token (the console is on, as in production).
+SECRET_KEY = "bench-secret-key-0123456789abcdef"
 BASE_URL = "https://bench.example.org"
 HOST = "127.0.0.1"
 TARGET_RATIO = 0.85
@@ -649,6 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     bot_env = dict(
         base_env,
         TWILIO_AUTH_TOKEN=TOKEN,
+        SECRET_KEY=SECRET_KEY,
         PUBLIC_BASE_URL=BASE_URL,
         DATABASE_URL=f"sqlite:///{tmp / 'bot.sqlite3'}",
         LIBRARY_DIR=str(tmp / "library"),

@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.extensions["bot"] = BotRuntime(settings=settings)
 
-    from bot import cli, live, privacy, ratelimit, store, webhook
+    from bot import cli, console, live, privacy, ratelimit, store, webhook
 
     privacy.init_app(app)
     store.init_app(app)
@@ -45,4 +45,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     ratelimit.init_app(app)
     webhook.init_app(app)
     cli.init_app(app)
+    console.init_app(app)
     return app

@@ -55,6 +55,14 @@ class Settings:
     log_level: str = "INFO"
     #: Also write logs to this file (empty: standard error only).
     log_file: str = ""
+    #: Signs the console's session cookies; required when TWILIO_AUTH_TOKEN is set.
+    secret_key: str = field(default="", repr=False)
+    #: Serve the operators' console under /console (false: the webhook only).
+    console: bool = True
+    #: Minutes without a request after which a console session ends.
+    console_idle_minutes: int = 30
+    #: Failed console logins allowed per account name and per address within the window.
+    console_login_limit: str = "5 per 15 minutes"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -109,6 +109,8 @@ def store(database_url: str) -> Iterator[object]:
 # Twilio signs it. Every app made is stopped (background thread, counts, engine) afterwards.
 
 TEST_TOKEN = "test-auth-token-0123456789abcdef"
+#: Signs the console's sessions in tests (SECRET_KEY is required once a token is set).
+TEST_SECRET_KEY = "test-secret-key-" + "0" * 48
 PUBLIC_URL = "https://bot.example.org"
 
 APP_KEYWORDS = """
@@ -252,6 +254,7 @@ def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
     def factory(**overrides: object):
         values: dict[str, object] = {
             "twilio_auth_token": TEST_TOKEN,
+            "secret_key": TEST_SECRET_KEY,
             "database_url": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
             "public_base_url": PUBLIC_URL,
             "library_dir": str(library_dir),

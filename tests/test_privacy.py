@@ -314,6 +314,7 @@ def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tw, tmp_pa
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "TWILIO_AUTH_TOKEN": tw.TOKEN,
+        "SECRET_KEY": "privacy-test-secret-key-0123456789",
         "PUBLIC_BASE_URL": tw.URL,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
         "LIBRARY_DIR": str(library_dir),

@@ -1,0 +1,45 @@
+"""The operators' console under /console: edit, try, check, publish and roll back the library.
+
+init_app(app) registers the `flask users` commands always, and the console itself unless
+CONSOLE=false. The console is ordinary Flask behind the /sms endpoint (bot.webhook), which
+answers before Flask is reached, so nothing here runs on a texter's request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from bot import runtime
+
+
+@dataclass
+class ConsoleRuntime:
+    """The console's objects of one app, under app.extensions["console"]."""
+
+    store: object
+    limiter: object
+
+
+def init_app(app: Flask) -> None:
+    """Register `flask users`; unless CONSOLE=false, the /console blueprint and its guards."""
+    from bot.console.cli import users_cli
+
+    app.cli.add_command(users_cli)
+    rt = runtime(app)
+    settings = rt.settings
+    if not settings.console or rt.store is None:
+        return
+    from bot.console import security
+    from bot.console.storage import ConsoleStore
+    from bot.console.views import bp
+
+    security.configure(app, settings)
+    app.extensions["console"] = ConsoleRuntime(
+        store=ConsoleStore(rt.store),
+        limiter=security.LoginLimiter(
+            settings.console_login_limit, settings.rate_limit_storage_url, app.secret_key
+        ),
+    )
+    app.register_blueprint(bp)
