@@ -111,8 +111,12 @@ def read_topics(bundle: dict[str, str]) -> list[TopicFields]:
                 priority=int(raw.get("priority") or 0),
                 segment_budget=raw.get("segment_budget"),
                 silent=bool(raw.get("silent")),
-                keywords={k: [str(w) for w in v or []] for k, v in (raw.get("keywords") or {}).items()},
-                context={k: [str(w) for w in v or []] for k, v in (raw.get("context") or {}).items()},
+                keywords={
+                    k: [str(w) for w in v or []] for k, v in (raw.get("keywords") or {}).items()
+                },
+                context={
+                    k: [str(w) for w in v or []] for k, v in (raw.get("context") or {}).items()
+                },
                 replies={
                     lang: bundle[reply_path(tid, lang)].strip()
                     for lang in langs
@@ -191,10 +195,14 @@ def _trailing_blank(lines: list[str], block: _Block) -> list[str]:
     return ["\n"] if block.end > block.start and not lines[block.end - 1].strip() else []
 
 
-def set_topic(bundle: dict[str, str], original_id: str | None, topic: TopicFields) -> dict[str, str]:
+def set_topic(
+    bundle: dict[str, str], original_id: str | None, topic: TopicFields
+) -> dict[str, str]:
     """The bundle with one topic replaced (or added, when original_id is None)."""
     if not re.match(r"^[a-z][a-z0-9_-]*$", topic.id or ""):
-        raise EditError("a topic id is lower-case letters, digits, '-' or '_', starting with a letter")
+        raise EditError(
+            "a topic id is lower-case letters, digits, '-' or '_', starting with a letter"
+        )
     text = bundle[KEYWORDS_FILE]
     lines, blocks, list_end = _blocks(text)
     by_id = {b.topic: b for b in blocks}

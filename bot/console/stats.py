@@ -14,8 +14,18 @@ from bot.store import CountRow
 
 #: Colours of the topics' bars, in turn (readable on white, distinct in greyscale order too).
 PALETTE = (
-    "#1b6ca8", "#e07b00", "#2e8b57", "#b03a48", "#6a4c93", "#8c6d1f", "#0f8b8d", "#d1495b",
-    "#4f5d75", "#7a9e3e", "#c05299", "#3d405b",
+    "#1b6ca8",
+    "#e07b00",
+    "#2e8b57",
+    "#b03a48",
+    "#6a4c93",
+    "#8c6d1f",
+    "#0f8b8d",
+    "#d1495b",
+    "#4f5d75",
+    "#7a9e3e",
+    "#c05299",
+    "#3d405b",
 )
 PERIODS = (7, 30, 90)
 

@@ -222,7 +222,9 @@ class ConsoleStore:
         except AccountError:
             return None
         with self.store._read() as conn:
-            found = conn.scalar(select(console_account.c.name).where(console_account.c.name == name))
+            found = conn.scalar(
+                select(console_account.c.name).where(console_account.c.name == name)
+            )
         return found
 
     # -- the draft --

@@ -68,8 +68,20 @@ bp = Blueprint(
 REQUIRED_TOPICS = frozenset(
     {
         *STRUCTURAL_TOPICS,
-        "labor", "housing", "youth", "disaster", "report", "immigration", "safety", "survivors",
-        "training", "community", "story", "updates", "violence", "health",
+        "labor",
+        "housing",
+        "youth",
+        "disaster",
+        "report",
+        "immigration",
+        "safety",
+        "survivors",
+        "training",
+        "community",
+        "story",
+        "updates",
+        "violence",
+        "health",
     }
 )
 #: Longest text the try panel and the counter take (Twilio never delivers a longer Body).
@@ -107,22 +119,29 @@ bp.after_request(add_headers)
 
 @bp.errorhandler(CSRFError)
 def _csrf_error(_exc: CSRFError) -> tuple[str, int]:
-    return render_template("console/error.html", title="Form expired",
-                           message="This form has expired. Go back, reload the page and try "
-                           "again."), 400
+    return render_template(
+        "console/error.html",
+        title="Form expired",
+        message="This form has expired. Go back, reload the page and try again.",
+    ), 400
 
 
 @bp.errorhandler(403)
 def _forbidden(_exc: Any) -> tuple[str, int]:
-    return render_template("console/error.html", title="Not allowed",
-                           message="Your account's role does not allow this."), 403
+    return render_template(
+        "console/error.html",
+        title="Not allowed",
+        message="Your account's role does not allow this.",
+    ), 403
 
 
 @bp.errorhandler(StoreError)
 def _store_error(exc: StoreError) -> tuple[str, int]:
-    return render_template("console/error.html", title="Database unavailable",
-                           message=f"The database did not answer ({exc}). Try again in a "
-                           "minute."), 503
+    return render_template(
+        "console/error.html",
+        title="Database unavailable",
+        message=f"The database did not answer ({exc}). Try again in a minute.",
+    ), 503
 
 
 @bp.app_context_processor
@@ -152,8 +171,10 @@ class Working:
     @property
     def stale(self) -> bool:
         """Someone published after this draft was started."""
-        return self.draft is not None and self.live is not None and (
-            self.draft.base_revision_id != self.live.id
+        return (
+            self.draft is not None
+            and self.live is not None
+            and (self.draft.base_revision_id != self.live.id)
         )
 
 
@@ -192,8 +213,12 @@ def _diff(old: dict[str, str], new: dict[str, str], old_name: str, new_name: str
             continue
         lines = list(
             difflib.unified_diff(
-                (a or "").splitlines(), (b or "").splitlines(),
-                f"{old_name}/{name}", f"{new_name}/{name}", lineterm="", n=2,
+                (a or "").splitlines(),
+                (b or "").splitlines(),
+                f"{old_name}/{name}",
+                f"{new_name}/{name}",
+                lineterm="",
+                n=2,
             )
         )
         status = "added" if a is None else "removed" if b is None else "changed"
@@ -314,8 +339,9 @@ def _fields_from_form(topic_id: str, langs: list[str], silent: bool) -> TopicFie
         silent=silent,
         keywords={lang: _words(form.get(f"keywords_{lang}", "")) for lang in langs},
         context={lang: _words(form.get(f"context_{lang}", "")) for lang in langs},
-        replies={lang: form.get(f"reply_{lang}", "").replace("\r\n", "\n")[:MAX_REPLY]
-                 for lang in langs},
+        replies={
+            lang: form.get(f"reply_{lang}", "").replace("\r\n", "\n")[:MAX_REPLY] for lang in langs
+        },
     )
 
 
@@ -392,8 +418,15 @@ def new_topic() -> Any:
             flash(f"Added {topic_id} to the draft.")
             return redirect(url_for("console.topic", topic_id=topic_id))
     return render_template(
-        "console/topic.html", working=working, topic=fields, languages=langs, problems={},
-        replies={}, error=error, required=False, is_new=True,
+        "console/topic.html",
+        working=working,
+        topic=fields,
+        languages=langs,
+        problems={},
+        replies={},
+        error=error,
+        required=False,
+        is_new=True,
     ), (400 if error else 200)
 
 
@@ -453,9 +486,7 @@ def try_text() -> Any:
                 error = "The draft does not load; fix its errors first (see the topic list)."
         if library is not None and text.strip():
             result = la.try_text(text, library)
-    return render_template(
-        "console/try.html", source=source, text=text, result=result, error=error
-    )
+    return render_template("console/try.html", source=source, text=text, result=result, error=error)
 
 
 # --- publish, history, roll back --------------------------------------------------------------
@@ -488,7 +519,9 @@ def publish() -> Any:
             revision = la.publish(_store(), checked, by=g.account.name, comment=comment)
             _console().discard_draft()
             if revision.id == before:
-                flash(f"Revision {revision.id} is already live with this content; nothing published.")
+                flash(
+                    f"Revision {revision.id} is already live with this content; nothing published."
+                )
             else:
                 _audit("publish", f"revision {revision.id} ({revision.digest[:12]}): {comment}")
                 runtime(current_app).live.check()
@@ -550,7 +583,9 @@ def rollback(revision_id: int) -> Any:
     except UnknownRevision:
         abort(404)
     except LibraryError:
-        flash(f"Revision {revision_id} does not load with this version of the bot; not rolled back.")
+        flash(
+            f"Revision {revision_id} does not load with this version of the bot; not rolled back."
+        )
         return redirect(url_for("console.history"))
     _audit("rollback", f"revision {revision.id} (was {before})")
     runtime(current_app).live.check()
@@ -647,9 +682,9 @@ def accounts() -> Any:
             _audit("account_add", f"{account.name} ({account.role})")
             flash(f"Created {account.role} account {account.name}.")
             return redirect(url_for("console.accounts"))
-    return render_template(
-        "console/accounts.html", accounts=console.accounts(), error=error
-    ), (400 if error else 200)
+    return render_template("console/accounts.html", accounts=console.accounts(), error=error), (
+        400 if error else 200
+    )
 
 
 @bp.post("/accounts/<name>/<action>")
