@@ -61,7 +61,7 @@ def chart(rows: list[CountRow], today: date, days: int, lang: str | None = None)
         topic_totals[r.topic] += r.count
     topics = sorted(topic_totals, key=lambda t: (-topic_totals[t], t))
     colour = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(topics)}
-    width, height, left, bottom, top = 640, 240, 40, 24, 8
+    width, height, left, bottom, top = 640, 260, 48, 30, 12
     plot_h = height - bottom - top
     peak = max((sum(v.values()) for v in per_day.values()), default=0)
     scale = plot_h / peak if peak else 0
@@ -71,8 +71,8 @@ def chart(rows: list[CountRow], today: date, days: int, lang: str | None = None)
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="Replies per day, last {days} days" xmlns="http://www.w3.org/2000/svg">',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width}" y2="{top + plot_h}" stroke="#888"/>',
-        f'<text x="{left - 4}" y="{top + 10}" text-anchor="end" font-size="11">{peak}</text>',
-        f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11">0</text>',
+        f'<text x="{left - 6}" y="{top + 12}" text-anchor="end" font-size="16">{peak}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="16">0</text>',
     ]
     for i, day in enumerate(span):
         x = left + i * slot + (slot - bar) / 2
@@ -87,10 +87,13 @@ def chart(rows: list[CountRow], today: date, days: int, lang: str | None = None)
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                 f'fill="{colour[t]}"><title>{escape(day.isoformat())} {escape(t)}: {n}</title></rect>'
             )
-        if i == 0 or i == len(span) - 1 or (days > 7 and i % (days // 6) == 0):
+        last = i == len(span) - 1
+        if i == 0 or last or (days > 7 and i % (days // 5) == 0 and len(span) - i > days // 10):
+            anchor = "end" if last else "start" if i == 0 else "middle"
+            at = x + bar if last else x if i == 0 else x + bar / 2
             parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{height - 6}" text-anchor="middle" '
-                f'font-size="11">{day:%m-%d}</text>'
+                f'<text x="{at:.1f}" y="{height - 8}" text-anchor="{anchor}" '
+                f'font-size="16">{day:%m-%d}</text>'
             )
     parts.append("</svg>")
     return Chart(

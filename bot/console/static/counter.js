@@ -15,15 +15,16 @@
 
   function render(box, text, data, budget) {
     box.textContent = "";
-    var over = data.segments > budget;
+    // Publish transliterates to GSM-7 look-alikes, so the budget holds for what is published.
+    var over = data.published_segments > budget;
     var figures = el("span", "figures" + (over ? " over" : ""),
       data.characters + " characters · " + data.encoding + " · " + data.segments + "/" + budget +
       " segment" + (budget === 1 ? "" : "s") + (over ? " — over budget" : ""));
     box.appendChild(figures);
     if (data.encoding === "UCS-2") {
       box.appendChild(el("div", "ucs2", "UCS-2 (70 characters a segment) because of: " +
-        data.ucs2_chars.join(" ") + ". Published as " + data.published_encoding + ", " +
-        data.published_segments + " segment" + (data.published_segments === 1 ? "" : "s") + "."));
+        data.ucs2_chars.join(" ") + ". Published as " + data.published_encoding + ": " +
+        data.published_segments + "/" + budget + " segment" + (budget === 1 ? "" : "s") + "."));
       var preview = el("div", "preview");
       var bad = new Set(data.ucs2_chars);
       Array.from(text).forEach(function (ch) {
