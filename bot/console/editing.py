@@ -285,3 +285,34 @@ def locator(bundle: dict[str, str]):
         return Where(block.topic, key if key in FIELDS else None)
 
     return where
+
+
+def describe_changes(old: TopicFields | None, new: TopicFields | None) -> list[str]:
+    """What changed in a topic between two versions, one line per change, for operators."""
+    if old is None:
+        return ["new topic"]
+    if new is None:
+        return ["deleted"]
+    out = []
+    for name in ("menu", "priority", "segment_budget", "silent"):
+        if getattr(old, name) != getattr(new, name):
+            out.append(f"{name.replace('_', ' ')}: {getattr(old, name)} → {getattr(new, name)}")
+    langs = dict.fromkeys(
+        [*old.titles, *new.titles, *old.keywords, *new.keywords, *old.replies, *new.replies]
+    )
+    for lang in langs:
+        if old.titles.get(lang, "") != new.titles.get(lang, ""):
+            out.append(
+                f"title ({lang}): {old.titles.get(lang, '')!r} → {new.titles.get(lang, '')!r}"
+            )
+        for name in ("keywords", "context"):
+            before, after = getattr(old, name).get(lang, []), getattr(new, name).get(lang, [])
+            added = [w for w in after if w not in before]
+            removed = [w for w in before if w not in after]
+            if added:
+                out.append(f"{name} ({lang}) added: {', '.join(added)}")
+            if removed:
+                out.append(f"{name} ({lang}) removed: {', '.join(removed)}")
+        if old.replies.get(lang, "") != new.replies.get(lang, ""):
+            out.append(f"reply ({lang}) changed")
+    return out

@@ -34,6 +34,7 @@ from bot.console.editing import (
     EditError,
     TopicFields,
     delete_topic,
+    describe_changes,
     languages,
     locator,
     read_topics,
@@ -368,9 +369,15 @@ def topic(topic_id: str) -> Any:
             flash(f"Saved {topic_id} in the draft.")
             return redirect(url_for("console.topic", topic_id=topic_id))
     checked = la.check(working.bundle, _settings())
+    changes: list[str] = []
+    if working.draft is not None and working.live is not None:
+        live_topic = {t.id: t for t in read_topics(working.live.bundle)}.get(topic_id)
+        draft_topic = {t.id: t for t in read_topics(checked.bundle)}.get(topic_id)
+        changes = describe_changes(live_topic, draft_topic)
     return render_template(
         "console/topic.html",
         working=working,
+        changes=changes,
         topic=current,
         languages=langs,
         problems=_problems_by_place(checked).get(topic_id, {}),
@@ -420,6 +427,7 @@ def new_topic() -> Any:
     return render_template(
         "console/topic.html",
         working=working,
+        changes=[],
         topic=fields,
         languages=langs,
         problems={},

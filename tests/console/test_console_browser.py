@@ -163,9 +163,16 @@ def test_no_console_page_scrolls_sideways_on_a_360_px_phone(server, browser, hel
     context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
     page = context.new_page()
     _login(page, base, "pat", helpers.PASSWORD)
-    for path in ("/console/", "/console/topics/labor", "/console/topics/emergency",
-                 "/console/try", "/console/history", "/console/history/diff?a=1&b=1",
-                 "/console/stats", "/console/topics/new"):
+    for path in (
+        "/console/",
+        "/console/topics/labor",
+        "/console/topics/emergency",
+        "/console/try",
+        "/console/history",
+        "/console/history/diff?a=1&b=1",
+        "/console/stats",
+        "/console/topics/new",
+    ):
         page.goto(base + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)

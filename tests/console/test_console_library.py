@@ -306,3 +306,18 @@ def test_export_of_a_draft_round_trips_through_the_files(console_app, publisher,
     write_bundle(bundle, tmp_path / "lib")
     assert read_bundle(tmp_path / "lib") == bundle
     assert "es: [patron, no me pagan, trabajo, jefe malo]" in bundle["keywords.yaml"]
+
+
+def test_the_topic_page_lists_the_drafts_changes_against_live(editor, helpers):
+    form = _form(editor, "labor")
+    _save(
+        editor,
+        helpers,
+        "labor",
+        reply_es=NEW_LABOR_ES,
+        keywords_es=form["keywords_es"] + ", jefe malo",
+    )
+    html = editor.get("/console/topics/labor").get_data(as_text=True)
+    changes = html.split('id="changes"', 1)[1].split("</section>", 1)[0]
+    assert "reply (es) changed" in changes and "keywords (es) added: jefe malo" in changes
+    assert "reply (en)" not in changes
