@@ -5,15 +5,18 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from bot import runtime
-from bot.console.storage import ROLES, AccountError, ConsoleStore
+from bot.console.models import ROLES
 from bot.store import StoreError
+
+if TYPE_CHECKING:
+    from bot.console.storage import ConsoleStore
 
 users_cli = AppGroup("users", help="Accounts of the operators' console.")
 
@@ -24,15 +27,18 @@ CLI_ACTOR = "cli"
 def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # AccountError is a StoreError: one except clause, and argon2 loads only when used.
         try:
             return func(*args, **kwargs)
-        except (AccountError, StoreError) as exc:
+        except StoreError as exc:
             raise click.ClickException(str(exc)) from None
 
     return wrapper
 
 
 def _console_store() -> ConsoleStore:
+    from bot.console.storage import ConsoleStore
+
     store = runtime(current_app).store
     if store is None:
         raise click.ClickException("this app has no database")

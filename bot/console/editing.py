@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
-from ruamel.yaml import YAML
 
 from bot.core.library import KEYWORDS_FILE, RESPONSES_DIR, reply_path
 
@@ -62,6 +61,9 @@ class _Block:
 
 
 def _rt_load(text: str):
+    # Imported here: serving workers never edit, and need not hold ruamel.yaml.
+    from ruamel.yaml import YAML
+
     return YAML(typ="rt").load(text)
 
 

@@ -90,6 +90,7 @@ def count(text: str, registry: NumberRegistry) -> dict[str, object]:
     info = encode_info(text)
     sent = encode_info(transliterate_gsm(text)[0])
     return {
+        "text": text,
         "characters": info.characters,
         "encoding": info.encoding,
         "units": info.units,

@@ -22,6 +22,8 @@ from bot.store.models import metadata
 
 #: Longest operator name.
 NAME_MAX = 64
+#: Roles, each allowed what the one before it may do, and more.
+ROLES = ("editor", "publisher", "admin")
 
 #: One operator: a name, an argon2id hash and a role (editor, publisher or admin).
 console_account = Table(

@@ -151,8 +151,19 @@ def add_headers(response: Any) -> Any:
     return response
 
 
-def client_address() -> str:
-    """The address a login comes from (after ProxyFix, when PROXY_HOPS is set)."""
+def client_address(settings: Settings) -> str:
+    """The address a login comes from: behind PROXY_HOPS proxies, the one they saw.
+
+    With PUBLIC_BASE_URL set the app applies no ProxyFix, and every login would seem to come from
+    the proxy: one address for everyone, so anyone's failed logins would lock all others out.
+    """
+    hops = settings.proxy_hops
+    if hops > 0 and settings.public_base_url:
+        forwarded = [
+            a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.remote_addr or "unknown"
 
 

@@ -6,6 +6,7 @@ t=3, m=64 MiB, p=4, above OWASP's minimum of t=2, m=19 MiB, p=1).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -16,19 +17,24 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 
-from bot.console.models import NAME_MAX, console_account, console_audit, console_draft
+from bot.console.models import NAME_MAX, ROLES, console_account, console_audit, console_draft
 from bot.store import Store, StoreError
 
-#: Roles, each allowed what the one before it may do, and more.
-ROLES = ("editor", "publisher", "admin")
 #: Shortest password accepted (OWASP: at least 8; a shared office machine argues for more).
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 _NAME = re.compile(rf"^[a-z0-9][a-z0-9._-]{{0,{NAME_MAX - 1}}}$")
 
 _hasher = PasswordHasher()
-#: Verified against when a name is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when a name is unknown, so a wrong name costs as long as a wrong password.
+
+    Made on first use, not at import: each worker would otherwise spend a 64 MiB hash starting.
+    """
+    return _hasher.hash("not a password of anyone")
 
 
 class AccountError(StoreError):
@@ -199,7 +205,7 @@ class ConsoleStore:
                 row = conn.execute(
                     select(console_account).where(console_account.c.name == name)
                 ).one_or_none()
-        stored = row.password_hash if row is not None else _DUMMY_HASH
+        stored = row.password_hash if row is not None else _dummy_hash()
         try:
             _hasher.verify(stored, (password or "")[:MAX_PASSWORD_LENGTH])
         except (VerificationError, InvalidHashError):

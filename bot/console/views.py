@@ -53,7 +53,7 @@ from bot.console.security import (
 )
 from bot.console.stats import PERIODS, as_csv, chart
 from bot.console.storage import ROLES, AccountError, ConsoleStore, Draft
-from bot.core.library import STRUCTURAL_TOPICS, LibraryError
+from bot.core.library import MENU_PLACEHOLDER, STRUCTURAL_TOPICS, LibraryError
 from bot.store import Revision, StoreError, UnknownRevision
 
 bp = Blueprint(
@@ -250,7 +250,7 @@ def login() -> Any:
     if request.method == "POST":
         name = request.form.get("username", "")[:200]
         password = request.form.get("password", "")
-        limiter, address = app_limiter(), client_address()
+        limiter, address = app_limiter(), client_address(_settings())
         if not limiter.allowed(name, address):
             error = LOGIN_LIMITED
             console.audit(console.known_name(name) or "(unknown name)", "login_limited", "")
@@ -471,6 +471,15 @@ def count() -> Response:
     """The live counter's figures for a reply being typed (the server's encoder is the truth)."""
     data = request.get_json(silent=True) or {}
     text = str(data.get("text", ""))[:MAX_REPLY]
+    lang = str(data.get("lang", ""))
+    if MENU_PLACEHOLDER in text:
+        # The menu reply is sent with the numbered titles in place of {menu}: count those.
+        numbered = sorted(
+            (t for t in read_topics(_working().bundle) if t.menu is not None),
+            key=lambda t: t.menu or 0,
+        )
+        lines = "\n".join(f"{t.menu} {t.titles.get(lang, '')}" for t in numbered)
+        text = text.replace(MENU_PLACEHOLDER, lines)
     return jsonify(la.count(text, la.load_registry(_settings())))
 
 

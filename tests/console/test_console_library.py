@@ -321,3 +321,14 @@ def test_the_topic_page_lists_the_drafts_changes_against_live(editor, helpers):
     changes = html.split('id="changes"', 1)[1].split("</section>", 1)[0]
     assert "reply (es) changed" in changes and "keywords (es) added: jefe malo" in changes
     assert "reply (en)" not in changes
+
+
+def test_the_counter_counts_the_menu_as_sent_with_its_titles(editor, helpers):
+    token = helpers.csrf_token(editor, "/console/topics/menu")
+    data = editor.post(
+        "/console/api/count",
+        json={"text": "Responda con un numero:\n{menu}\nEn peligro? Llame al 911.", "lang": "es"},
+        headers={"X-CSRFToken": token},
+    ).get_json()
+    assert "1 Trabajo y pago\n2 Vivienda" in data["text"]
+    assert data["characters"] == len(data["text"]) and "{" not in data["text"]

@@ -203,3 +203,24 @@ def test_the_login_page_says_how_to_create_the_first_account(make_app):
     runtime(app).live.start()
     page = app.test_client().get("/console/login").get_data(as_text=True)
     assert "flask --app wsgi users add" in page
+
+
+def test_behind_a_proxy_logins_are_limited_by_the_forwarded_address(make_app, helpers):
+    app = make_app(console_login_limit="2 per hour", proxy_hops=1)
+    runtime(app).live.start()
+    ConsoleStore(runtime(app).store).add_account("ana", helpers.PASSWORD, "editor")
+
+    def attempt(client, name, password, forwarded):
+        token = helpers.csrf_token(client)
+        return client.post(
+            "/console/login",
+            data={"username": name, "password": password, "csrf_token": token},
+            headers={"X-Forwarded-For": forwarded},
+        )
+
+    attacker = app.test_client()
+    for name in ("x1", "x2"):
+        attempt(attacker, name, "wrong password!", "203.0.113.9")
+    assert "Too many" in attempt(attacker, "x3", "wrong", "203.0.113.9").get_data(as_text=True)
+    # Another person behind the same proxy is not locked out by the attacker's failures.
+    assert attempt(app.test_client(), "ana", helpers.PASSWORD, "198.51.100.7").status_code == 302

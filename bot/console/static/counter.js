@@ -27,7 +27,7 @@
         data.published_segments + "/" + budget + " segment" + (budget === 1 ? "" : "s") + "."));
       var preview = el("div", "preview");
       var bad = new Set(data.ucs2_chars);
-      Array.from(text).forEach(function (ch) {
+      Array.from(data.text).forEach(function (ch) {
         if (bad.has(ch)) preview.appendChild(el("mark", "", ch));
         else preview.appendChild(document.createTextNode(ch));
       });
@@ -56,7 +56,7 @@
         method: "POST",
         credentials: "same-origin",
         headers: {"Content-Type": "application/json", "X-CSRFToken": token},
-        body: JSON.stringify({text: text})
+        body: JSON.stringify({text: text, lang: area.dataset.lang})
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
         if (data && mine === sent) render(box, text, data, budget);
       }).catch(function () {});
