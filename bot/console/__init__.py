@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from bot import runtime
+from bot.settings import SettingsError
 
 
 @dataclass
@@ -35,11 +36,14 @@ def init_app(app: Flask) -> None:
     from bot.console.storage import ConsoleStore
     from bot.console.views import bp
 
+    if settings.console_idle_minutes < 1:
+        raise SettingsError("CONSOLE_IDLE_MINUTES must be at least 1")
     security.configure(app, settings)
-    app.extensions["console"] = ConsoleRuntime(
-        store=ConsoleStore(rt.store),
-        limiter=security.LoginLimiter(
+    try:
+        limiter = security.LoginLimiter(
             settings.console_login_limit, settings.rate_limit_storage_url, app.secret_key
-        ),
-    )
+        )
+    except ValueError as exc:
+        raise SettingsError(f"CONSOLE_LOGIN_LIMIT: {exc} (e.g. '5 per 15 minutes')") from None
+    app.extensions["console"] = ConsoleRuntime(store=ConsoleStore(rt.store), limiter=limiter)
     app.register_blueprint(bp)

@@ -224,3 +224,10 @@ def test_behind_a_proxy_logins_are_limited_by_the_forwarded_address(make_app, he
     assert "Too many" in attempt(attacker, "x3", "wrong", "203.0.113.9").get_data(as_text=True)
     # Another person behind the same proxy is not locked out by the attacker's failures.
     assert attempt(app.test_client(), "ana", helpers.PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_unusable_console_settings_stop_the_app_with_a_clear_message(make_app):
+    with pytest.raises(SettingsError, match="CONSOLE_LOGIN_LIMIT"):
+        make_app(console_login_limit="lots")
+    with pytest.raises(SettingsError, match="CONSOLE_IDLE_MINUTES"):
+        make_app(console_idle_minutes=0)
