@@ -332,3 +332,23 @@ def test_the_counter_counts_the_menu_as_sent_with_its_titles(editor, helpers):
     ).get_json()
     assert "1 Trabajo y pago\n2 Vivienda" in data["text"]
     assert data["characters"] == len(data["text"]) and "{" not in data["text"]
+
+
+def test_draft_publish_and_rollback_through_the_console_on_both_databases(
+    make_app, database_url, helpers, tw
+):
+    app = make_app(database_url=database_url)
+    runtime(app).live.start()
+    ConsoleStore(runtime(app).store).add_account("pat", helpers.PASSWORD, "publisher")
+    client = app.test_client()
+    helpers.login(client, "pat")
+    assert _save(client, helpers, "labor", reply_es=NEW_LABOR_ES).status_code == 302
+    assert _publish(client, helpers, "both databases").status_code == 302
+    assert tw.messages(tw.post(app.test_client(), tw.params("no me pagan"))) == [NEW_LABOR_ES]
+    assert (
+        helpers.post(client, "/console/history/1/rollback", page="/console/history").status_code
+        == 302
+    )
+    assert tw.messages(tw.post(app.test_client(), tw.params("no me pagan"))) == [
+        tw.REPLIES["labor/es"]
+    ]
