@@ -52,7 +52,7 @@ def main() -> None:
             for lang, share in (("en", 0.4), ("es", 0.6)):
                 n = rng.randint(0, int(w * share * 3))
                 if n:
-                    rt.store.add_count(today - timedelta(days=back), topic, lang, n)
+                    rt.store.add_counts({(today - timedelta(days=back), topic, lang): n})
 
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
