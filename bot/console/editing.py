@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import yaml
 
@@ -158,30 +159,82 @@ def _flow_list(prefix: str, words: list[str]) -> list[str]:
     return [line + "\n" for line in lines]
 
 
-def _render(topic: TopicFields, langs: list[str], dash_col: int, comments: list[str]) -> list[str]:
+#: Given a key (and a language for keywords/context), the topic's original lines for it when its
+#: value is unchanged, else None.
+Reuse = Callable[[str, "str | None"], "list[str] | None"]
+
+
+def _titles(topic: TopicFields) -> dict[str, str]:
+    return {k: v.strip() for k, v in topic.titles.items() if v.strip()}
+
+
+def _render(
+    topic: TopicFields,
+    langs: list[str],
+    dash_col: int,
+    comments: list[str],
+    reuse: Reuse = lambda _key, _lang: None,
+) -> list[str]:
+    """A topic's lines; what did not change keeps its original lines (inline comments, wrapping)."""
     pad = " " * (dash_col + 2)
     out = [" " * dash_col + f"- id: {topic.id}\n"]
+
+    def line(key: str, text: str) -> None:
+        out.extend(reuse(key, None) or [f"{pad}{key}: {text}\n"])
+
     if topic.menu is not None:
-        out.append(f"{pad}menu: {topic.menu}\n")
-    titles = {k: v for k, v in topic.titles.items() if v.strip()}
+        line("menu", str(topic.menu))
+    titles = _titles(topic)
     if titles:
-        inner = ", ".join(f"{k}: {_scalar(v.strip())}" for k, v in titles.items())
-        out.append(f"{pad}title: {{{inner}}}\n")
+        line("title", "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in titles.items()) + "}")
     if topic.segment_budget is not None:
-        out.append(f"{pad}segment_budget: {topic.segment_budget}\n")
+        line("segment_budget", str(topic.segment_budget))
     if topic.silent:
-        out.append(f"{pad}silent: true\n")
+        line("silent", "true")
     if topic.priority:
-        out.append(f"{pad}priority: {topic.priority}\n")
+        line("priority", str(topic.priority))
     out += comments
     for name in ("keywords", "context"):
         by_lang = {lang: words for lang, words in getattr(topic, name).items() if words}
         if by_lang:
-            out.append(f"{pad}{name}:\n")
+            out.extend(reuse(name, None) or [f"{pad}{name}:\n"])
             for lang in [*langs, *(k for k in by_lang if k not in langs)]:
                 if lang in by_lang:
-                    out += _flow_list(f"{pad}  {lang}: ", by_lang[lang])
+                    out += reuse(name, lang) or _flow_list(f"{pad}  {lang}: ", by_lang[lang])
     return out
+
+
+def _span(lines: list[str], block: _Block, start: int) -> list[str]:
+    """The lines of the entry starting at `start`, up to the next entry, without whole-line
+    comments (those are kept apart) or blank lines."""
+    starts = {*block.keys.values(), block.end}
+    starts.update(ln for by_lang in block.langs.values() for ln in by_lang.values())
+    end = min(ln for ln in starts if ln > start)
+    return [
+        text if text.endswith("\n") else text + "\n"
+        for text in lines[start:end]
+        if text.strip() and not text.strip().startswith("#")
+    ]
+
+
+def _reuse_for(lines: list[str], block: _Block, old: TopicFields, new: TopicFields) -> Reuse:
+    def reuse(key: str, lang: str | None) -> list[str] | None:
+        if lang is None:
+            if key not in block.keys:
+                return None
+            if key == "title":
+                same = _titles(old) == _titles(new)
+            elif key in ("keywords", "context"):
+                same = True  # the section's own line
+            else:
+                same = getattr(old, key) == getattr(new, key)
+            return _span(lines, block, block.keys[key]) if same else None
+        start = block.langs.get(key, {}).get(lang)
+        if start is None or getattr(old, key).get(lang, []) != getattr(new, key).get(lang, []):
+            return None
+        return _span(lines, block, start)
+
+    return reuse
 
 
 def _comments(lines: list[str], block: _Block) -> list[str]:
@@ -224,9 +277,18 @@ def set_topic(
         if original_id not in by_id:
             raise EditError(f"there is no topic {original_id!r}")
         block = by_id[original_id]
-        new_lines = _render(topic, langs, block.dash_col, _comments(lines, block))
-        new_lines += _trailing_blank(lines, block)
-        lines = [*lines[: block.start], *new_lines, *lines[block.end :]]
+        old = next(t for t in read_topics(bundle) if t.id == original_id)
+        if replace(old, replies={}) != replace(topic, replies={}):
+            new_lines = _render(
+                topic,
+                langs,
+                block.dash_col,
+                _comments(lines, block),
+                _reuse_for(lines, block, old, topic),
+            )
+            new_lines += _trailing_blank(lines, block)
+            lines = [*lines[: block.start], *new_lines, *lines[block.end :]]
+        # else only replies changed: keywords.yaml stays exactly as it is
     out = dict(bundle)
     out[KEYWORDS_FILE] = "".join(lines)
     if original_id is not None and original_id != topic.id:

@@ -84,3 +84,19 @@ def test_the_locator_places_problems_at_topic_field_and_language(bundle):
     reply = where("responses/es/housing.txt", 1)
     assert (reply.topic, reply.field, reply.lang) == ("housing", "reply", "es")
     assert where("numbers.yaml", 3).topic is None
+
+
+def test_a_reply_edit_leaves_keywords_yaml_byte_for_byte(bundle):
+    labor = next(t for t in read_topics(bundle) if t.id == "labor")
+    labor.replies["es"] = "Llame al 1-888-373-7888."
+    assert set_topic(bundle, "labor", labor)["keywords.yaml"] == bundle["keywords.yaml"]
+
+
+def test_a_new_keyword_changes_only_the_lines_of_its_list(bundle):
+    emergency = next(t for t in read_topics(bundle) if t.id == "emergency")
+    emergency.keywords["en"] = [*emergency.keywords["en"], "zzyzx"]
+    after = set_topic(bundle, "emergency", emergency)["keywords.yaml"]
+    changed = _changed_lines(bundle["keywords.yaml"], after)
+    assert len(changed) == 2 and changed[1].rstrip().endswith("zzyzx]")
+    # The inline comment on the emergency's segment_budget line is still there.
+    assert "segment_budget: 1      # the emergency reply must fit one SMS" in after
