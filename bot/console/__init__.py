@@ -8,19 +8,24 @@ answers before Flask is reached, so nothing here runs on a texter's request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
 from bot import runtime
 from bot.settings import SettingsError
 
+if TYPE_CHECKING:
+    from bot.console.security import LoginLimiter
+    from bot.console.storage import ConsoleStore
+
 
 @dataclass
 class ConsoleRuntime:
     """The console's objects of one app, under app.extensions["console"]."""
 
-    store: object
-    limiter: object
+    store: ConsoleStore
+    limiter: LoginLimiter
 
 
 def init_app(app: Flask) -> None:

@@ -296,17 +296,12 @@ def index() -> str:
         working=working,
         checked=checked,
         topics=read_topics(working.bundle),
-        languages=la_languages(working.bundle),
+        languages=languages(working.bundle),
         replies=replies,
         problems=problems,
         changes=changes,
         required=REQUIRED_TOPICS,
     )
-
-
-def la_languages(bundle: dict[str, str]) -> list[str]:
-    """The languages of a bundle, in order."""
-    return languages(bundle)
 
 
 # --- editing ----------------------------------------------------------------------------------
@@ -351,7 +346,7 @@ def _fields_from_form(topic_id: str, langs: list[str], silent: bool) -> TopicFie
 def topic(topic_id: str) -> Any:
     """Edit one topic: keywords, context words, titles, menu, priority and replies."""
     working = _working()
-    langs = la_languages(working.bundle)
+    langs = languages(working.bundle)
     topics = {t.id: t for t in read_topics(working.bundle)}
     if topic_id not in topics:
         abort(404)
@@ -409,7 +404,7 @@ def _fields_from_form_lenient(topic_id: str, langs: list[str], current: TopicFie
 def new_topic() -> Any:
     """Add a topic to the draft."""
     working = _working()
-    langs = la_languages(working.bundle)
+    langs = languages(working.bundle)
     error = None
     fields = TopicFields(id="")
     if request.method == "POST":
