@@ -59,8 +59,6 @@ def worker_exit(server, worker):
     from bot import runtime
 
     try:
-        live = runtime(worker.wsgi).live
-        if live is not None:
-            live.stop()
+        runtime(worker.wsgi).live.stop()
     except Exception as exc:
         server.log.warning("daily counts not flushed at worker exit (%s)", type(exc).__name__)

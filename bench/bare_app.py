@@ -3,7 +3,7 @@
 No signature check, no form parsing, no matching: what Flask + gunicorn cost on their own, so the
 bot's throughput can be read as a ratio of it. Run it under the bot's own gunicorn settings:
 
-    .venv/bin/gunicorn -c gunicorn.conf.py --chdir bench bare_app:app
+    .venv/bin/gunicorn -c gunicorn.conf.py bench.bare_app:app
 """
 
 from __future__ import annotations

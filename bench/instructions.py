@@ -19,7 +19,7 @@ log, the same for both apps but for the bot's privacy scrub) and every cache mis
 load make each instruction of the bot dearer than in this quiet loop.
 
     apt-get install -y valgrind     # if missing
-    .venv/bin/python bench/instructions.py          # about 80 s
+    .venv/bin/python -m bench.instructions          # about 80 s
 
 Prints figures only.
 """
@@ -35,10 +35,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT))
+from bench import BASE_URL, ROOT, SECRET_KEY, TOKEN
 
 REQUESTS = 400
 KEYWORDS = 1000
@@ -47,8 +44,6 @@ PHASES = ("bare", "bot", "form", "signature", "match", "limiter", "reply", "coun
 
 def bot_environment(tmp: Path) -> dict[str, str]:
     """The bot's settings for both runs: the same token, URL and store as bench/throughput.py's."""
-    from throughput import BASE_URL, SECRET_KEY, TOKEN
-
     return dict(
         os.environ,
         TWILIO_AUTH_TOKEN=TOKEN,
@@ -65,23 +60,22 @@ def inner(tmp: Path) -> None:
     """Under callgrind: build both apps, warm them, then run each phase between two dump marks."""
     from datetime import UTC, datetime
 
-    import bare_app
-    from matcher_scale import generate_messages
-    from throughput import BASE_URL, environ_templates, signed_requests
-
+    from bench import bare_app
+    from bench.harness import signed_requests
+    from bench.matcher_scale import generate_messages
+    from bench.throughput import environ_templates
     from bot import create_app, runtime
+    from bot.channels.endpoint import MAX_CONTENT_LENGTH, read_form, signature_ok
     from bot.core.matcher import match
     from bot.live import LiveLibrary
     from bot.settings import Settings
-    from bot.webhook import MAX_CONTENT_LENGTH, read_form, signature_ok
 
     # The reload thread's database polls would land in whichever phase they fall on.
     LiveLibrary._run = lambda self, stop: stop.wait()  # type: ignore[method-assign]
     app = create_app(Settings.from_env(bot_environment(tmp)))
     live = runtime(app).live
-    assert live is not None
     live.start()
-    library = live.snapshot.library
+    library, matcher = live.snapshot.library, live.snapshot.matcher
     texts = [m.text for m in generate_messages(library, REQUESTS)][:REQUESTS]
     templates = environ_templates(signed_requests(texts))
 
@@ -95,14 +89,13 @@ def inner(tmp: Path) -> None:
 
     forms = [read_form(environ(i), MAX_CONTENT_LENGTH) for i in range(len(templates))]
     limiter, validator = runtime(app).limiter, runtime(app).validator
-    assert limiter is not None
     url = f"{BASE_URL}/sms"
     phases = {
         "bare": lambda i: call(bare_app.app, i),
         "bot": lambda i: call(app, i),
         "form": lambda i: read_form(environ(i), MAX_CONTENT_LENGTH),
         "signature": lambda i: signature_ok(validator, templates[i][0], url, forms[i]),
-        "match": lambda i: match(forms[i].first("Body")[:1600], library),
+        "match": lambda i: match(forms[i].first("Body")[:1600], matcher),
         "limiter": lambda i: limiter.allow(forms[i].first("From"), "labor"),
         "reply": lambda i: live.snapshot.reply("labor", "es"),
         "counts": lambda i: live.counts.add(datetime.now(UTC).date(), "labor", "es"),
@@ -121,8 +114,7 @@ def inner(tmp: Path) -> None:
 
 def outer() -> int:
     """Prepare the library and store, run the inner part under callgrind, print the counts."""
-    from matcher_scale import SIZES, generate_bundle
-
+    from bench.matcher_scale import SIZES, generate_bundle
     from bot.core.library import write_bundle
 
     valgrind = shutil.which("valgrind")
@@ -141,7 +133,8 @@ def outer() -> int:
         out = tmp / "callgrind.out"
         run = subprocess.run(
             [valgrind, "--tool=callgrind", "--dump-before=os_getppid*",
-             f"--callgrind-out-file={out}", sys.executable, __file__, "--inner", str(tmp)],
+             f"--callgrind-out-file={out}", sys.executable, "-m", "bench.instructions", "--inner",
+             str(tmp)],
             cwd=ROOT, env=dict(env, PYTHONHASHSEED="0"), capture_output=True, text=True,
             timeout=1800,
         )  # fmt: skip

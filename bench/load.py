@@ -1,6 +1,6 @@
 """Sustained load on the real gunicorn server: signed, realistic texts over keep-alive connections.
 
-    .venv/bin/python bench/load.py --seconds 60 --connections 16
+    .venv/bin/python -m bench.load --seconds 60 --connections 16
 
 Starts `gunicorn -c gunicorn.conf.py wsgi:app` on a free loopback port with a throwaway token and
 a temporary SQLite database, drives POST /sms from N threads (http.client, one keep-alive
@@ -21,40 +21,22 @@ import platform
 import random
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench import HOST, ROOT
+from bench.corpus import corpus_texts
+from bench.harness import BARE_APP, BOT_APP, cpu_seconds, free_port, start_server
 
-SHARED_CORPUS = ROOT.parent / "shared" / "dev-messages.jsonl"
-OWN_CORPUS = ROOT / "tests" / "corpus" / "batch-0.jsonl"
-HOST = "127.0.0.1"
 #: Distinct senders, so the per-sender limiter keeps state as it would for real traffic.
 SENDERS = 5_000
 #: Extra seconds past --seconds after which the whole run is abandoned and the server killed.
 HARD_STOP_MARGIN = 60.0
-
-
-def _corpus_texts() -> tuple[list[str], str]:
-    """Texts from the shared development corpus, or the tests' own corpus without it."""
-    source = SHARED_CORPUS if SHARED_CORPUS.is_file() else OWN_CORPUS
-    texts = []
-    with source.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                texts.append(json.loads(line)["text"])
-    return texts, str(source)
 
 
 def _generated_texts(rng: random.Random, count: int) -> list[str]:
@@ -110,67 +92,6 @@ def _prepare(
         }
         prepared.append((urlencode(params).encode(), validator.compute_signature(url, params)))
     return prepared
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """gunicorn running the bot on loopback; its stderr tail kept in memory for diagnostics."""
-
-    process: subprocess.Popen
-    port: int
-    stderr_tail: deque = field(default_factory=lambda: deque(maxlen=40))
-
-    def drain(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.stderr_tail.append(line.decode("utf-8", "replace").rstrip())
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def start_server(env: dict[str, str], port: int, bare: bool = False) -> Server:
-    """Start gunicorn as production would, on 127.0.0.1 only, and wait for /healthz."""
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    app = ["--chdir", str(ROOT / "bench"), "bare_app:app"] if bare else ["wsgi:app"]
-    process = subprocess.Popen(
-        [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), *app],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,  # the access log: one line per request, nothing to keep
-        stderr=subprocess.PIPE,
-    )
-    server = Server(process, port)
-    threading.Thread(target=server.drain, daemon=True).start()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
-            response = conn.getresponse()
-            body = json.loads(response.read())
-            conn.close()
-            if response.status == 200 and body.get("status") == "ok":
-                return server
-        except (OSError, ValueError, http.client.HTTPException):
-            pass
-        time.sleep(0.2)
-    server.stop()
-    raise SystemExit("gunicorn did not become healthy:\n" + "\n".join(server.stderr_tail))
 
 
 class Worker(threading.Thread):
@@ -253,31 +174,6 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
-def _server_pids(master: int) -> list[int]:
-    """The gunicorn master and its workers."""
-    pids = [master]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[1] == str(master):
-            pids.append(int(stat.parent.name))
-    return pids
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time used so far by these processes (0 for any that is gone)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def _loadavg() -> str:
     """The 1-minute load average before the run: other work on the machine skews the figures."""
     try:
@@ -334,9 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--generated must be >= 0 and --prepared >= 1")
 
     rng = random.Random(args.seed)
-    corpus, source = _corpus_texts()
+    corpus, source = corpus_texts()
     texts = corpus + _generated_texts(rng, args.generated)
-    port = _free_port()
+    port = free_port()
     token = secrets.token_hex(16)
     url = f"http://{HOST}:{port}/sms"
     prepared = _prepare(token, url, texts, rng, args.prepared)
@@ -359,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         env["GUNICORN_THREADS"] = str(args.threads)
 
     load_before = _loadavg()
-    server = start_server(env, port, args.bare)
+    app = BARE_APP if args.bare else BOT_APP
+    server = start_server("load", app, env, tmp, port=port, access_log=False)
     run = Run(args.max_requests)
     workers = [
         Worker(port, prepared, i * (len(prepared) // args.connections), run)
@@ -372,14 +269,14 @@ def main(argv: list[str] | None = None) -> int:
         for worker in workers:
             worker.start()
         time.sleep(args.warmup)
-        pids = _server_pids(server.process.pid)
-        cpu_before, own_before = _cpu_seconds(pids), time.process_time()
+        pids = server.pids()
+        cpu_before, own_before = cpu_seconds(pids), time.process_time()
         run.measuring = True
         started = time.perf_counter()
         run.stop.wait(args.seconds)
         run.stop.set()
         elapsed = time.perf_counter() - started
-        server_cpu = _cpu_seconds(pids) - cpu_before
+        server_cpu = cpu_seconds(pids) - cpu_before
         client_cpu = time.process_time() - own_before
         load_after = _loadavg()
         for worker in workers:

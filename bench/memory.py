@@ -10,8 +10,8 @@ gc.collect()), so nothing measured here is shared with the parent that prepares 
             to the store beforehand, loaded by LiveLibrary.start() exactly as a worker does, its
             matcher and TwiML built, and a few hundred signed POST /sms answered
 
-    .venv/bin/python bench/memory.py
-    .venv/bin/python bench/memory.py --keywords 10000 --requests 500
+    .venv/bin/python -m bench.memory
+    .venv/bin/python -m bench.memory --keywords 10000 --requests 500
 
 Prints figures only; the 80 MB target is reported as PASS/FAIL, never asserted.
 """
@@ -28,12 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
+from bench import BASE_URL, ROOT, SECRET_KEY, TOKEN
+
 TARGET_MB = 80.0
-TOKEN = "bench-auth-token"
-SECRET_KEY = "bench-secret-key-0123456789abcdef"
-BASE_URL = "https://bench.example.org"
 
 
 def status_kb() -> dict[str, int]:
@@ -74,8 +71,6 @@ def child(mode: str, messages_file: str | None) -> None:
         steps.append((name, status_kb()))
 
     step("interpreter")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from twilio.request_validator import RequestValidator
 
     from bot import create_app, runtime
@@ -83,16 +78,15 @@ def child(mode: str, messages_file: str | None) -> None:
     step("imports")
     app = create_app()
     step("create_app")
-    rt = runtime(app)
-    assert rt.store is not None and rt.live is not None
-    rt.store.live_revision_id()  # the parent migrated the database, as in production
+    bot_runtime = runtime(app)
+    bot_runtime.store.live_revision_id()  # the parent migrated the database, as in production
     step("first database query")
     served = 0
     if mode != "baseline":
         t0 = time.perf_counter()
-        rt.live.start()
+        bot_runtime.live.start()
         load_s = time.perf_counter() - t0
-        snapshot = rt.live.snapshot
+        snapshot = bot_runtime.live.snapshot
         library = snapshot.library
         n_keywords = sum(len(k) for t in library.topics for k in t.keywords.values())
         step(f"library loaded ({n_keywords} keywords, {load_s:.2f} s)")
@@ -112,7 +106,7 @@ def child(mode: str, messages_file: str | None) -> None:
                 raise SystemExit(f"POST /sms answered {response.status_code}: {response.data!r}")
             served += 1
         step(f"{served} signed POST /sms answered")
-        rt.live.stop(timeout=2)
+        bot_runtime.live.stop(timeout=2)
     print(json.dumps({"mode": mode, "steps": steps, "served": served}))
 
 
@@ -120,7 +114,7 @@ def child(mode: str, messages_file: str | None) -> None:
 
 
 def run_child(mode: str, env: dict[str, str], messages_file: str | None = None) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode]
+    cmd = [sys.executable, "-m", "bench.memory", "--child", mode]
     if messages_file:
         cmd += ["--messages-file", messages_file]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
@@ -144,10 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         child(args.child, args.messages_file)
         return 0
 
-    sys.path.insert(0, str(HERE))
-    sys.path.insert(0, str(ROOT))
-    from matcher_scale import SIZES, generate_bundle, generate_messages
-
+    from bench.matcher_scale import SIZES, generate_bundle, generate_messages
     from bot.core.library import load_library, read_bundle, write_bundle
     from bot.store import Store, sqlite_url
 

@@ -17,9 +17,9 @@ The load generator is wrk with a Lua script of pre-signed requests when `wrk` is
 (apt-get install -y wrk), else a Python keep-alive http.client generator in separate processes;
 both cost the same for A and B.
 
-    .venv/bin/python bench/throughput.py                       # 6 rounds x 10 s per server
-    .venv/bin/python bench/throughput.py --rounds 2 --seconds 5
-    .venv/bin/python bench/throughput.py --profile 10          # + py-spy on the bot for 10 s
+    .venv/bin/python -m bench.throughput                       # 6 rounds x 10 s per server
+    .venv/bin/python -m bench.throughput --rounds 2 --seconds 5
+    .venv/bin/python -m bench.throughput --profile 10          # + py-spy on the bot for 10 s
 
 Loopback only; every load run is bounded in time (--seconds) and count (--max-requests).
 Prints figures only; the 0.85x target is reported as PASS/FAIL, never asserted.
@@ -35,57 +35,31 @@ import os
 import re
 import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT))
+from bench import BASE_URL, HOST, ROOT, SECRET_KEY, TOKEN
+from bench.harness import (
+    BARE_APP,
+    VENV_BIN,
+    Server,
+    gunicorn_settings,
+    signed_requests,
+    start_server,
+)
+from bench.matcher_scale import SIZES, generate_bundle, generate_messages
+from bot.core.library import load_library, write_bundle
 
-from matcher_scale import SIZES, generate_bundle, generate_messages  # noqa: E402
-
-from bot.core.library import load_library, write_bundle  # noqa: E402
-
-TOKEN = "bench-auth-token"
-#: Signs console sessions; required with a token (the console is on, as in production).
-SECRET_KEY = "bench-secret-key-0123456789abcdef"
-BASE_URL = "https://bench.example.org"
-HOST = "127.0.0.1"
 TARGET_RATIO = 0.85
-VENV_BIN = Path(sys.executable).parent
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 # --- requests --------------------------------------------------------------------------------
-
-
-def signed_requests(texts: list[str], senders: int = 200) -> list[tuple[bytes, str]]:
-    """(form body, X-Twilio-Signature) per text, signed for BASE_URL/sms with the bench token."""
-    from twilio.request_validator import RequestValidator
-
-    validator = RequestValidator(TOKEN)
-    out = []
-    for i, text in enumerate(texts):
-        params = {
-            "From": f"+1206555{i % senders:04d}",
-            "To": "+12065550100",
-            "Body": text,
-            "MessageSid": f"SM{i:032x}",
-            "NumMedia": "0",
-        }
-        signature = validator.compute_signature(f"{BASE_URL}/sms", params)
-        out.append((urllib.parse.urlencode(params).encode(), signature))
-    return out
 
 
 def post(port: int, body: bytes, signature: str) -> tuple[int, str, bytes]:
@@ -103,115 +77,6 @@ def _headers(signature: str) -> dict[str, str]:
         "Content-Type": "application/x-www-form-urlencoded",
         "X-Twilio-Signature": signature,
     }
-
-
-# --- servers ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    proc: subprocess.Popen
-    log: Path
-
-    def pids(self) -> list[int]:
-        """The gunicorn master and its workers."""
-        pids = [self.proc.pid]
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid:
-                pids.append(int(stat.parent.name))
-        return pids
-
-    def worker_cpu(self) -> dict[int, float]:
-        """CPU seconds (user + system) of each worker so far."""
-        out = {}
-        for pid in self.pids()[1:]:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            out[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK
-        return out
-
-    def cpu_times(self) -> tuple[float, float]:
-        """User and system CPU seconds of the master and workers so far."""
-        user = system = 0
-        for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            user, system = user + int(fields[11]), system + int(fields[12])
-        return user / CLK_TCK, system / CLK_TCK
-
-    def rss_mb(self) -> list[float]:
-        out = []
-        for pid in self.pids()[1:]:
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        out.append(int(line.split()[1]) / 1024)
-            except OSError:
-                pass
-        return out
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-
-def start_server(name: str, app: str, env: dict[str, str], tmp: Path) -> Server:
-    port = free_port()
-    log = tmp / f"{name}.log"
-    env = dict(env, BIND=f"{HOST}:{port}")
-    cmd = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    server = Server(name, port, proc, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"{name} exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
-            status = conn.getresponse().status
-            conn.close()
-            if status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    server.stop()
-    raise SystemExit(f"{name} did not answer /healthz within 60 s:\n{log.read_text()[-3000:]}")
-
-
-def gunicorn_settings(env: dict[str, str]) -> str:
-    """The worker class, workers and threads gunicorn.conf.py gives under this environment."""
-    code = (
-        "import runpy, json; c = runpy.run_path('gunicorn.conf.py');"
-        "print(json.dumps({k: c.get(k) for k in ('worker_class', 'workers', 'threads', "
-        "'keepalive', 'accesslog')}))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    return out.stdout.strip() or out.stderr.strip()[-300:]
 
 
 #: A round in which one worker used more than this share of the server's CPU is repeated (at most
@@ -407,10 +272,10 @@ CATEGORIES = [
     ("matching (bot/core)", r"\(bot/core/"),
     ("TwiML", r"\((twilio/twiml|xml)/"),
     ("rate limiter", r"\((bot/ratelimit\.py|limits/)"),
-    ("daily counts (bot/live)", r"\(bot/live\.py"),
+    ("daily counts (bot/live)", r"\(bot/live/"),
     ("logging (access log, scrub)", r"\((logging/|gunicorn/glogging|bot/privacy)"),
     ("form parsing", r"\((werkzeug/(formparser|sansio/multipart|datastructures|urls)|urllib/)"),
-    ("webhook view (bot/webhook)", r"\(bot/webhook\.py"),
+    ("Twilio endpoint (bot/channels)", r"\(bot/channels/"),
     ("Flask / werkzeug", r"\((flask|werkzeug)/"),
     ("gunicorn HTTP + workers", r"\((gunicorn|concurrent|selectors|socket|threading)"),
 ]
@@ -539,10 +404,10 @@ def wsgi_costs(
     no server and no access log; and of the bot's parts (form parsing, signature, matching)."""
     from io import BytesIO
 
-    import bare_app
     from twilio.request_validator import RequestValidator
     from werkzeug.wrappers import Request
 
+    from bench import bare_app
     from bot import create_app, runtime
     from bot.core.matcher import match
     from bot.settings import Settings
@@ -550,9 +415,8 @@ def wsgi_costs(
     settings = Settings.from_env(dict(bot_env, LOG_LEVEL="WARNING"))
     bot_app = create_app(settings)
     live = runtime(bot_app).live
-    assert live is not None
     live.start()
-    library = live.snapshot.library
+    matcher = live.snapshot.matcher
 
     templates = environ_templates(requests)
 
@@ -563,7 +427,7 @@ def wsgi_costs(
             pass
         getattr(out, "close", lambda: None)()
 
-    from bot.webhook import read_form, signature_ok
+    from bot.channels.endpoint import read_form, signature_ok
 
     def body_env(i: int) -> dict:
         return dict(templates[i][0], **{"wsgi.input": BytesIO(templates[i][1])})
@@ -585,11 +449,10 @@ def wsgi_costs(
             sms_url, forms[i], requests[i][1]
         ),
         "  signature, one plain HMAC": lambda i: _plain_signature(token, sms_url, forms[i]),
-        "  matching": lambda i: match(forms[i].first("Body")[:1600], library),
+        "  matching": lambda i: match(forms[i].first("Body")[:1600], matcher),
     }
     limiter = runtime(bot_app).limiter
-    if limiter is not None:
-        parts["  rate limiter allow()"] = lambda i: limiter.allow(forms[i].first("From"), "labor")
+    parts["  rate limiter allow()"] = lambda i: limiter.allow(forms[i].first("From"), "labor")
     out = {}
     clock = time.perf_counter_ns
     for name, fn in parts.items():
@@ -672,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     servers: list[Server] = []
     pool = None
     try:
-        servers.append(start_server("A-bare", "bench.bare_app:app", base_env, tmp))
+        servers.append(start_server("A-bare", BARE_APP, base_env, tmp))
         servers.append(start_server("B-bot", args.bot_app, bot_env, tmp))
         bare, bot = servers
 

@@ -1,49 +1,39 @@
-"""The SMS resource bot: create_app wires the core, the library store and the webhook together."""
+"""The SMS resource bot: create_app wires the core, the library store, the live library and the
+Twilio channels together."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
 from flask import Flask
 
+from bot.runtime import BotRuntime, runtime
 from bot.settings import Settings
 
-if TYPE_CHECKING:
-    from bot.live import LiveLibrary
-    from bot.store import Store
-
-
-@dataclass
-class BotRuntime:
-    """The runtime objects of one app, kept under app.extensions["bot"] instead of module globals."""
-
-    settings: Settings
-    store: Store | None = None
-    live: LiveLibrary | None = None
-    limiter: Any = None
-    #: twilio's RequestValidator for the auth token, built once
-    validator: Any = None
-
-
-def runtime(app: Flask) -> BotRuntime:
-    """The bot's runtime objects for an app."""
-    return app.extensions["bot"]
+__all__ = ["BotRuntime", "create_app", "runtime"]
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app; the one place where settings, store, live library and routes are wired."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
-    app.extensions["bot"] = BotRuntime(settings=settings)
+    # Imported here rather than at the top so that `import bot.core...` (the checks, benchmarks,
+    # the core's tests) does not load SQLAlchemy, twilio and limits; nothing imports bot back.
+    from twilio.request_validator import RequestValidator
 
-    from bot import cli, console, live, privacy, ratelimit, store, webhook
+    from bot import channels, cli, console, health, live, privacy, ratelimit, store
 
-    privacy.init_app(app)
+    privacy.init_app(app, settings)  # first: every later step may log
+    app_store = store.Store(store.database_url_for(app, settings))
+    app.extensions["bot"] = BotRuntime(
+        settings=settings,
+        store=app_store,
+        live=live.LiveLibrary(settings, app_store),
+        limiter=ratelimit.limiter_for(settings),
+        validator=RequestValidator(settings.twilio_auth_token),
+    )
     store.init_app(app)
     live.init_app(app)
-    ratelimit.init_app(app)
-    webhook.init_app(app)
+    health.init_app(app)
+    channels.init_app(app)
     cli.init_app(app)
     console.init_app(app)
     return app

@@ -10,9 +10,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from bot import runtime
 from bot.core.library import Library, LibraryError, load_library, read_bundle
-from bot.core.matcher import match
+from bot.core.matcher import build_matcher, match
+from bot.runtime import runtime
 
 # The checks, the evaluation and the SMS encoder are imported inside the commands that use them:
 # create_app imports this module in every serving worker, which never runs a command.
@@ -27,16 +27,14 @@ def init_app(app: Flask) -> None:
 def _library(directory: str | None, live: bool) -> Library:
     """The library an operator asked for: the files being edited, or the published live revision."""
     if live:
-        store = runtime(current_app).store
-        revision = store.live_revision() if store is not None else None
+        revision = runtime(current_app).store.live_revision()
         if revision is None:
             raise click.ClickException("no library is published yet: run `flask library publish`")
         return load_library(revision.bundle)
-    from bot.core.checks import transliterate_library
+    from bot.prepare import prepare_bundle
 
-    bundle = read_bundle(directory or Path.cwd())
     # Publishing transliterates by default, so show the reply as publish would send it.
-    bundle, _changes = transliterate_library(bundle)
+    bundle, _changes = prepare_bundle(read_bundle(directory or Path.cwd()))
     try:
         return load_library(bundle)
     except LibraryError as exc:
@@ -74,9 +72,10 @@ def try_command(
     from bot.core.sms import encode_info
 
     library = _library(directory, live)
+    matcher = build_matcher(library)
     texts = messages or tuple(line.rstrip("\r\n") for line in sys.stdin)
     for text in texts:
-        found = match(text, library)
+        found = match(text, matcher)
         reply = library.reply(found.topic, found.lang)
         info = encode_info(reply or "")
         row = {

@@ -10,7 +10,7 @@ from types import TracebackType
 
 from flask import Flask
 
-from bot import runtime
+from bot.settings import Settings
 
 REDACTED = "[redacted]"
 #: Log format of every handler the bot installs; no field of it comes from a request.
@@ -139,9 +139,8 @@ def _add_filter_once(handler: logging.Handler, kind: type[logging.Filter]) -> No
         handler.addFilter(kind())
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, settings: Settings) -> None:
     """Configure logging so that no handler can receive message data, then guard what others add."""
-    settings = runtime(app).settings
     level = logging.getLevelName(settings.log_level.strip().upper())
     if not isinstance(level, int):
         level = logging.INFO

@@ -25,14 +25,12 @@ import time
 from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs, urlparse
 
-from flask import Flask
 from limits import RateLimitItem, parse
 from limits.errors import ConfigurationError
 from limits.storage import MemoryStorage, MovingWindowSupport, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from bot import runtime
-from bot.core.matcher import EMERGENCY_TOPIC
+from bot.core.topics import EMERGENCY_TOPIC
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -178,9 +176,8 @@ def _storage(url: str, options: Mapping[str, object]) -> Storage:
     return storage
 
 
-def init_app(app: Flask) -> None:
-    """Set runtime(app).limiter from the settings; raises SettingsError for unusable ones."""
-    settings = runtime(app).settings
+def limiter_for(settings: Settings) -> SenderLimiter:
+    """The app's limiter, from the settings; warns of weak ones, raises SettingsError for unusable."""
     if settings.rate_limit_secret and len(settings.rate_limit_secret) < MIN_SECRET_LENGTH:
         log.warning(
             "RATE_LIMIT_SECRET is shorter than %d characters; use a long random one",
@@ -193,4 +190,4 @@ def init_app(app: Flask) -> None:
             "RATE_LIMIT_SECRET is empty: each process hashes senders with its own random secret,"
             " so processes sharing the rate-limit storage do not share counters"
         )
-    runtime(app).limiter = SenderLimiter.from_settings(settings)
+    return SenderLimiter.from_settings(settings)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import get_type_hints
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,17 +69,19 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Read settings from environment variables named like the fields, upper-cased."""
         env = os.environ if environ is None else environ
+        types = get_type_hints(cls)  # the annotations are strings (from __future__ import)
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = env.get(f.name.upper())
             if raw is None:
                 continue
+            kind = types[f.name]
             try:
-                if f.type == "bool":
+                if kind is bool:
                     values[f.name] = _as_bool(raw)
-                elif f.type == "int":
+                elif kind is int:
                     values[f.name] = int(raw)
-                elif f.type == "float":
+                elif kind is float:
                     values[f.name] = float(raw)
                 else:
                     values[f.name] = raw.strip()
@@ -86,8 +89,3 @@ class Settings:
                 raise SettingsError(f"{f.name.upper()}: {exc}") from None
         values.update(overrides)
         return cls(**values)
-
-    @classmethod
-    def documented(cls) -> dict[str, object]:
-        """Every environment variable with its default, as .env.example lists them."""
-        return {f.name.upper(): f.default for f in fields(cls)}

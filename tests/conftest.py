@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import app_library, as_twilio
+
 # --- Database fixtures (bot.store) ------------------------------------------------------------
 #
 # `database_url` is parametrized over SQLite and PostgreSQL; `store` is a migrated Store on it.
@@ -104,140 +106,19 @@ def store(database_url: str) -> Iterator[object]:
 
 # --- App fixtures (webhook, live reload, privacy) ---------------------------------------------
 #
-# `make_app(**settings)` builds the real app (create_app) on a small library of its own, written
-# for these tests, with an SQLite file in tmp_path; `signed_post` sends a request signed the way
-# Twilio signs it. Every app made is stopped (background thread, counts, engine) afterwards.
+# `make_app(**settings)` builds the real app (create_app) on the small library of
+# tests/app_library.py, with an SQLite file in tmp_path; tests/as_twilio.py sends requests signed
+# the way Twilio signs them. Every app made is stopped (background thread, counts, engine) afterwards.
 
-TEST_TOKEN = "test-auth-token-0123456789abcdef"
+
 #: Signs the console's sessions in tests (SECRET_KEY is required once a token is set).
 TEST_SECRET_KEY = "test-secret-key-" + "0" * 48
-PUBLIC_URL = "https://bot.example.org"
-
-APP_KEYWORDS = """
-languages: [en, es]
-topics:
-  - id: emergency
-    segment_budget: 1
-    keywords:
-      en: [emergency, help me now, wont let me leave, locked in]
-      es: [emergencia, socorro, no me dejan salir]
-  - id: labor
-    menu: 1
-    title: {en: Work and pay, es: Trabajo y pago}
-    keywords:
-      en: [boss, took my passport, wages, employer]
-      es: [patron, no me pagan, trabajo]
-  - id: housing
-    menu: 2
-    title: {en: Housing, es: Vivienda}
-    keywords:
-      en: [housing, shelter, evicted]
-      es: [vivienda, albergue, desalojo]
-  - id: menu
-    keywords:
-      en: [hello, menu, info]
-      es: [hola, opciones]
-  - id: stop
-    silent: true
-"""
-
-APP_REPLIES = {
-    "emergency/en": "In danger now? Call 911. Then the hotline: 1-888-373-7888.",
-    "emergency/es": "En peligro ahora? Llame al 911. Luego la linea: 1-888-373-7888.",
-    "labor/en": "Work: the hotline at 1-888-373-7888 helps with pay and passports.",
-    "labor/es": "Trabajo: la linea 1-888-373-7888 ayuda con pagos y pasaportes.",
-    "housing/en": "Housing: call 211 for shelter near you.",
-    "housing/es": "Vivienda: llame al 211 para un albergue cerca.",
-    "menu/en": "Reply with a number:\n{menu}\nIn danger? Call 911.",
-    "menu/es": "Responda con un numero:\n{menu}\nEn peligro? Llame al 911.",
-}
-
-
-def app_bundle(**replaced: str) -> dict[str, str]:
-    """The test library as a bundle; keyword arguments like labor_en="..." replace a reply."""
-    bundle = {"keywords.yaml": APP_KEYWORDS}
-    for key, text in APP_REPLIES.items():
-        topic, lang = key.split("/")
-        bundle[f"responses/{lang}/{topic}.txt"] = replaced.get(f"{topic}_{lang}", text) + "\n"
-    return bundle
-
-
-def write_library(directory: Path, bundle: dict[str, str]) -> Path:
-    """Write a bundle (plus the project's number registry) as library files under a directory."""
-    import shutil
-
-    from bot.core.library import write_bundle
-
-    write_bundle(bundle, directory)
-    registry = Path(__file__).resolve().parent.parent / "numbers.yaml"
-    if registry.is_file():
-        shutil.copy(registry, directory / "numbers.yaml")
-    return directory
-
-
-def sign(url: str, params: dict[str, str], token: str = TEST_TOKEN) -> str:
-    """The X-Twilio-Signature Twilio would send for a POST of params to url."""
-    from twilio.request_validator import RequestValidator
-
-    return RequestValidator(token).compute_signature(url, params)
-
-
-def sms_params(body: str, sender: str = "+15005550006", **extra: str) -> dict[str, str]:
-    """The form fields of an incoming SMS as Twilio posts them."""
-    return {
-        "MessageSid": "SM" + "0" * 32,
-        "AccountSid": "AC" + "0" * 32,
-        "From": sender,
-        "To": "+15005550001",
-        "Body": body,
-        "NumMedia": "0",
-        **extra,
-    }
-
-
-def signed_post(
-    client, params: dict[str, str], *, url: str = PUBLIC_URL + "/sms", token=TEST_TOKEN, **kw
-):
-    """POST params to /sms (path and query taken from url) with Twilio's signature for url."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    headers = {"X-Twilio-Signature": sign(url, params, token), **kw.pop("headers", {})}
-    return client.post(path, data=params, headers=headers, **kw)
-
-
-def twiml_messages(response) -> list[str]:
-    """The texts of the <Message> elements of a TwiML response (empty list for <Response/>)."""
-    import xml.etree.ElementTree as ET
-
-    root = ET.fromstring(response.data)
-    assert root.tag == "Response"
-    return [m.text or "" for m in root.iter("Message")]
-
-
-@pytest.fixture
-def tw() -> object:
-    """The Twilio-side helpers above, for tests (conftest is not imported by test modules)."""
-    from types import SimpleNamespace
-
-    return SimpleNamespace(
-        TOKEN=TEST_TOKEN,
-        URL=PUBLIC_URL,
-        REPLIES=APP_REPLIES,
-        bundle=app_bundle,
-        write_library=write_library,
-        sign=sign,
-        params=sms_params,
-        post=signed_post,
-        messages=twiml_messages,
-    )
 
 
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
     """The test library written as files, as LIBRARY_DIR would point at it."""
-    return write_library(tmp_path / "library", app_bundle())
+    return app_library.write_library(tmp_path / "library", app_library.bundle())
 
 
 @pytest.fixture
@@ -253,10 +134,10 @@ def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
 
     def factory(**overrides: object):
         values: dict[str, object] = {
-            "twilio_auth_token": TEST_TOKEN,
+            "twilio_auth_token": as_twilio.TOKEN,
             "secret_key": TEST_SECRET_KEY,
             "database_url": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
-            "public_base_url": PUBLIC_URL,
+            "public_base_url": as_twilio.URL,
             "library_dir": str(library_dir),
             "reload_seconds": 3600.0,
             "daily_counts": True,
@@ -270,11 +151,9 @@ def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
 
     yield factory
     for app in made:
-        rt = runtime(app)
-        if rt.live is not None:
-            rt.live.stop()
-        if rt.store is not None:
-            rt.store.dispose()
+        bot_runtime = runtime(app)
+        bot_runtime.live.stop()
+        bot_runtime.store.dispose()
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, "_bot_privacy", False)]:
         root.removeHandler(handler)

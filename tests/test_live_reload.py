@@ -14,35 +14,36 @@ import pytest
 from bot import runtime
 from bot.live import AUTO_COMMENT, AUTO_PUBLISHER, Snapshot
 from bot.store import StoreUnavailable
+from tests import app_library, as_twilio
 
 NEW_LABOR = "Work, new text: call the hotline 1-888-373-7888 or text 233733."
 
 
-def _reply(app, tw, text: str = "my boss took my passport") -> list[str]:
-    response = tw.post(app.test_client(), tw.params(text))
+def _reply(app, text: str = "my boss took my passport") -> list[str]:
+    response = as_twilio.post(app.test_client(), as_twilio.params(text))
     assert response.status_code == 200
-    return tw.messages(response)
+    return as_twilio.messages(response)
 
 
 def _down(*_args, **_kwargs):
     raise StoreUnavailable("database is unavailable: connection refused")
 
 
-def test_first_start_on_an_empty_database_publishes_the_bundled_library_once(make_app, tw):
+def test_first_start_on_an_empty_database_publishes_the_bundled_library_once(make_app):
     app = make_app()
     store = runtime(app).store
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
     history = store.history()
     assert len(history) == 1
     assert (history[0].published_by, history[0].comment) == (AUTO_PUBLISHER, AUTO_COMMENT)
     assert runtime(app).live.snapshot.revision_id == history[0].id
     # A second worker (or a restart) finds it live and publishes nothing more.
     other = make_app()
-    assert _reply(other, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(other) == [app_library.REPLIES["labor/en"]]
     assert len(runtime(other).store.history()) == 1
 
 
-def test_workers_starting_at_once_publish_the_bundled_library_once(make_app, tw):
+def test_workers_starting_at_once_publish_the_bundled_library_once(make_app):
     apps = [make_app() for _ in range(4)]
     barrier = threading.Barrier(len(apps))
     errors: list[BaseException] = []
@@ -66,37 +67,38 @@ def test_workers_starting_at_once_publish_the_bundled_library_once(make_app, tw)
     assert all(runtime(a).live.current_health().status == "ok" for a in apps)
 
 
-def test_the_bundled_library_is_published_as_publish_would_transliterate_it(make_app, tw, tmp_path):
+def test_the_bundled_library_is_published_as_publish_would_transliterate_it(make_app, tmp_path):
     # A curly apostrophe would force UCS-2; publish swaps it for a plain one, and so does first start.
-    library = tw.write_library(
-        tmp_path / "curly", tw.bundle(labor_en="Work: don\u2019t wait, call 1-888-373-7888.")
+    library = app_library.write_library(
+        tmp_path / "curly",
+        app_library.bundle(labor_en="Work: don\u2019t wait, call 1-888-373-7888."),
     )
     app = make_app(library_dir=str(library))
-    assert _reply(app, tw) == ["Work: don't wait, call 1-888-373-7888."]
+    assert _reply(app) == ["Work: don't wait, call 1-888-373-7888."]
 
 
-def test_a_bundled_library_that_fails_the_checks_is_not_published(make_app, tw, tmp_path):
-    library = tw.write_library(
-        tmp_path / "unverified", tw.bundle(labor_en="Work: call 1-555-010-9999 now.")
+def test_a_bundled_library_that_fails_the_checks_is_not_published(make_app, tmp_path):
+    library = app_library.write_library(
+        tmp_path / "unverified", app_library.bundle(labor_en="Work: call 1-555-010-9999 now.")
     )
     app = make_app(library_dir=str(library))
     client = app.test_client()
-    response = tw.post(client, tw.params("hello"))
+    response = as_twilio.post(client, as_twilio.params("hello"))
     assert response.status_code == 200
     assert runtime(app).store.history() == []
     assert client.get("/healthz").status_code == 503
 
 
-def test_a_new_revision_goes_live_in_another_worker_after_a_check(make_app, tw):
+def test_a_new_revision_goes_live_in_another_worker_after_a_check(make_app):
     publisher, worker = make_app(), make_app()
-    assert _reply(worker, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(worker) == [app_library.REPLIES["labor/en"]]
     before = runtime(worker).live.snapshot
     revision = runtime(publisher).store.publish(
-        tw.bundle(labor_en=NEW_LABOR), published_by="test", comment="new labor text"
+        app_library.bundle(labor_en=NEW_LABOR), published_by="test", comment="new labor text"
     )
-    assert _reply(worker, tw) == [tw.REPLIES["labor/en"]]  # not before the worker checks
+    assert _reply(worker) == [app_library.REPLIES["labor/en"]]  # not before the worker checks
     assert runtime(worker).live.check() is True
-    assert _reply(worker, tw) == [NEW_LABOR]
+    assert _reply(worker) == [NEW_LABOR]
     after = runtime(worker).live.snapshot
     assert (after.revision_id, after.digest) == (revision.id, revision.digest)
     assert after.digest != before.digest
@@ -104,61 +106,63 @@ def test_a_new_revision_goes_live_in_another_worker_after_a_check(make_app, tw):
     assert (health["status"], health["revision"]) == ("ok", revision.id)
 
 
-def test_the_background_thread_picks_up_a_new_revision_without_a_restart(make_app, tw):
+def test_the_background_thread_picks_up_a_new_revision_without_a_restart(make_app):
     publisher, worker = make_app(), make_app(reload_seconds=0.05)
-    assert _reply(worker, tw) == [tw.REPLIES["labor/en"]]  # the first request starts the thread
-    assert runtime(worker).live.thread_alive()
+    assert _reply(worker) == [
+        app_library.REPLIES["labor/en"]
+    ]  # the first request starts the thread
+    assert runtime(worker).live.background.alive()
     runtime(publisher).store.publish(
-        tw.bundle(labor_en=NEW_LABOR), published_by="test", comment="new labor text"
+        app_library.bundle(labor_en=NEW_LABOR), published_by="test", comment="new labor text"
     )
     deadline = time.monotonic() + 10
-    while _reply(worker, tw) != [NEW_LABOR]:
+    while _reply(worker) != [NEW_LABOR]:
         assert time.monotonic() < deadline, "the new revision never went live"
         time.sleep(0.05)
 
 
-def test_a_rollback_goes_live_the_same_way(make_app, tw):
+def test_a_rollback_goes_live_the_same_way(make_app):
     app = make_app()
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
     first = runtime(app).live.snapshot.revision_id
     store = runtime(app).store
-    store.publish(tw.bundle(labor_en=NEW_LABOR), published_by="test", comment="new")
+    store.publish(app_library.bundle(labor_en=NEW_LABOR), published_by="test", comment="new")
     runtime(app).live.check()
-    assert _reply(app, tw) == [NEW_LABOR]
-    store.rollback(first)
+    assert _reply(app) == [NEW_LABOR]
+    store.make_live(first)
     runtime(app).live.check()
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
 
 
-def test_publishing_a_broken_library_leaves_the_live_revision_unchanged(make_app, tw, tmp_path):
+def test_publishing_a_broken_library_leaves_the_live_revision_unchanged(make_app, tmp_path):
     app = make_app()
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
     store = runtime(app).store
     live_before = store.live_revision_id()
-    broken = tw.bundle()
+    broken = app_library.bundle()
     del broken["responses/es/labor.txt"]  # a missing translation: the library does not load
-    directory = tw.write_library(tmp_path / "broken", broken)
+    directory = app_library.write_library(tmp_path / "broken", broken)
     result = app.test_cli_runner().invoke(
         args=["library", "publish", str(directory), "--comment", "broken"]
     )
     assert result.exit_code != 0
     assert store.live_revision_id() == live_before
     runtime(app).live.check()
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
 
 
-def test_a_live_revision_that_does_not_load_keeps_the_old_library_and_degrades(make_app, tw):
+def test_a_live_revision_that_does_not_load_keeps_the_old_library_and_degrades(make_app):
     app = make_app()
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
     live = runtime(app).live
     old = live.snapshot
-    broken = tw.bundle(labor_en=NEW_LABOR)
+    broken = app_library.bundle(labor_en=NEW_LABOR)
     del broken["responses/es/labor.txt"]
     # Straight through the store, skipping publish's checks, as an older bot version might.
     runtime(app).store.publish(broken, published_by="test", comment="broken")
     assert live.check() is False
     assert live.snapshot is old
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
     health = app.test_client().get("/healthz")
     assert health.status_code == 200
     assert health.json["status"] == "degraded"
@@ -167,17 +171,17 @@ def test_a_live_revision_that_does_not_load_keeps_the_old_library_and_degrades(m
 
 
 def test_an_unreachable_database_keeps_replies_right_from_memory_and_degrades_health(
-    make_app, tw, monkeypatch
+    make_app, monkeypatch
 ):
     app = make_app()
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
     live, store = runtime(app).live, runtime(app).store
     revision = live.snapshot.revision_id
     monkeypatch.setattr(store, "live_revision_id", _down)
     monkeypatch.setattr(store, "add_counts", _down)
     live.check()
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
-    assert _reply(app, tw, "no me pagan") == [tw.REPLIES["labor/es"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
+    assert _reply(app, "no me pagan") == [app_library.REPLIES["labor/es"]]
     health = app.test_client().get("/healthz")
     assert health.status_code == 200
     assert health.json == {
@@ -191,11 +195,11 @@ def test_an_unreachable_database_keeps_replies_right_from_memory_and_degrades_he
     assert app.test_client().get("/healthz").json["status"] == "ok"
 
 
-def test_an_unreachable_database_at_start_serves_the_bundled_files(make_app, tw, tmp_path):
+def test_an_unreachable_database_at_start_serves_the_bundled_files(make_app, tmp_path):
     # A directory where the SQLite file should be: every connection fails, as with a dead server.
     (tmp_path / "not-a-file.sqlite3").mkdir()
     app = make_app(database_url=f"sqlite:///{tmp_path / 'not-a-file.sqlite3'}")
-    assert _reply(app, tw) == [tw.REPLIES["labor/en"]]
+    assert _reply(app) == [app_library.REPLIES["labor/en"]]
     health = app.test_client().get("/healthz")
     assert health.status_code == 200
     assert health.json["status"] == "degraded"
@@ -204,7 +208,7 @@ def test_an_unreachable_database_at_start_serves_the_bundled_files(make_app, tw,
     assert health.json["digest"] == runtime(app).live.snapshot.digest
 
 
-def test_a_database_that_comes_back_is_used_again(make_app, tw, monkeypatch):
+def test_a_database_that_comes_back_is_used_again(make_app, monkeypatch):
     app = make_app()
     live, store = runtime(app).live, runtime(app).store
     monkeypatch.setattr(store, "live_revision", _down)
@@ -218,10 +222,10 @@ def test_a_database_that_comes_back_is_used_again(make_app, tw, monkeypatch):
     assert len(store.history()) == 1
 
 
-def test_a_slow_database_never_delays_a_reply(make_app, tw, monkeypatch):
+def test_a_slow_database_never_delays_a_reply(make_app, monkeypatch):
     app = make_app(reload_seconds=0.05)
     client = app.test_client()
-    assert tw.post(client, tw.params("hello")).status_code == 200  # starts the thread
+    assert as_twilio.post(client, as_twilio.params("hello")).status_code == 200  # starts the thread
     store = runtime(app).store
     entered = threading.Event()
 
@@ -236,13 +240,13 @@ def test_a_slow_database_never_delays_a_reply(make_app, tw, monkeypatch):
     worst = 0.0
     for _ in range(20):
         started = time.perf_counter()
-        response = tw.post(client, tw.params("my boss took my passport"))
+        response = as_twilio.post(client, as_twilio.params("my boss took my passport"))
         worst = max(worst, time.perf_counter() - started)
-        assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+        assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
     assert worst < 0.5, f"a reply took {worst:.3f}s while the database hung"
 
 
-def test_a_reload_swaps_the_whole_library_at_once(make_app, tw):
+def test_a_reload_swaps_the_whole_library_at_once(make_app):
     app = make_app()
     live, store = runtime(app).live, runtime(app).store
     live.start()
@@ -263,7 +267,7 @@ def test_a_reload_swaps_the_whole_library_at_once(make_app, tw):
     for reader in readers:
         reader.start()
     for i in range(5):
-        bundle = tw.bundle(
+        bundle = app_library.bundle(
             labor_en=f"Work {i}: call 1-888-373-7888.", labor_es=f"Trabajo {i}: 1-888-373-7888."
         )
         store.publish(bundle, published_by="test", comment=f"churn {i}")
@@ -276,7 +280,7 @@ def test_a_reload_swaps_the_whole_library_at_once(make_app, tw):
     assert index(live.snapshot, "en", "Work") == "4"
 
 
-def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make_app, tw):
+def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make_app):
     import select
     from datetime import date
 
@@ -285,7 +289,7 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
     live.start()
     live.ensure_running()
     live.counts.add(date.today(), "labor", "en")
-    parents_thread = live._thread
+    parents_thread = live.background.thread
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # the child reports in one byte, then leaves without running any cleanup
@@ -293,8 +297,8 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
         try:
             live.ensure_running()
             ok = (
-                live._thread is not parents_thread
-                and live.thread_alive()
+                live.background.thread is not parents_thread
+                and live.background.alive()
                 and live.counts.pending() == {}
             )
         finally:
@@ -310,11 +314,11 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
             os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
     assert answer == b"1"
-    assert live._thread is parents_thread and live.thread_alive()
+    assert live.background.thread is parents_thread and live.background.alive()
     assert live.counts.pending() == {(date.today(), "labor", "en"): 1}
 
 
-def test_gunicorn_hooks_load_the_library_before_the_first_request(make_app, tw):
+def test_gunicorn_hooks_load_the_library_before_the_first_request(make_app):
     import runpy
 
     config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
@@ -325,13 +329,13 @@ def test_gunicorn_hooks_load_the_library_before_the_first_request(make_app, tw):
 
     config["post_worker_init"](Worker())
     assert runtime(app).live.started
-    assert runtime(app).live.thread_alive()
+    assert runtime(app).live.background.alive()
     config["worker_exit"](None, Worker())
-    assert not runtime(app).live.thread_alive()
+    assert not runtime(app).live.background.alive()
 
 
 @pytest.mark.parametrize("seconds", [0, 0.0])
-def test_reload_seconds_zero_does_not_spin(make_app, tw, seconds):
+def test_reload_seconds_zero_does_not_spin(make_app, seconds):
     app = make_app(reload_seconds=seconds)
     live = runtime(app).live
     calls = []

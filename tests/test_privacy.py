@@ -32,6 +32,7 @@ from bot.privacy import (
     safe_traceback,
     scrub,
 )
+from tests import app_library, as_twilio
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,7 +168,7 @@ def test_flask_adds_no_handler_of_its_own(app):
     assert default_handler not in app.logger.handlers
 
 
-def test_an_unhandled_error_report_carries_no_message_and_no_form(make_app, tmp_path, tw):
+def test_an_unhandled_error_report_carries_no_message_and_no_form(make_app, tmp_path):
     log_file = tmp_path / "bot.log"
     app = make_app(log_file=str(log_file), log_level="DEBUG")
 
@@ -230,7 +231,7 @@ def _find(needles: list[bytes], blobs: dict[str, bytes]) -> list[str]:
 
 
 def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
-    make_app, tw, tmp_path, monkeypatch, capfd, caplog
+    make_app, tmp_path, monkeypatch, capfd, caplog
 ):
     c = _canaries()
     log_file = tmp_path / "logs" / "bot.log"
@@ -248,7 +249,7 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
         path = "/sms" + (f"?{query}" if query else "")
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if signed:
-            headers["X-Twilio-Signature"] = tw.sign(tw.URL + path, params)
+            headers["X-Twilio-Signature"] = as_twilio.sign(as_twilio.URL + path, params)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("POST", path, body=urlencode(params), headers=headers)
         response = conn.getresponse()
@@ -276,7 +277,7 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
         def leaky(text, _library):
             raise ValueError(f"cannot match {text!r} from {c['from']} ({c['sid']})")
 
-        monkeypatch.setattr("bot.webhook.match", leaky)
+        monkeypatch.setattr("bot.channels.sms.match", leaky)
         assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
         monkeypatch.undo()
     finally:
@@ -306,16 +307,16 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tw, tmp_path, library_dir):
+def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tmp_path, library_dir):
     c = _canaries()
     port = _free_port()
     env = {
         **os.environ,
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
-        "TWILIO_AUTH_TOKEN": tw.TOKEN,
+        "TWILIO_AUTH_TOKEN": as_twilio.TOKEN,
         "SECRET_KEY": "privacy-test-secret-key-0123456789",
-        "PUBLIC_BASE_URL": tw.URL,
+        "PUBLIC_BASE_URL": as_twilio.URL,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
         "LIBRARY_DIR": str(library_dir),
         "LOG_FILE": str(tmp_path / "bot.log"),
@@ -356,7 +357,7 @@ def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tw, tmp_pa
             path,
             body=urlencode(params),
             headers={
-                "X-Twilio-Signature": tw.sign(tw.URL + path, params),
+                "X-Twilio-Signature": as_twilio.sign(as_twilio.URL + path, params),
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Referer": f"https://example.org/?from={c['from']}",
                 "User-Agent": f"TwilioProxy/1.1 {c['sid2']}",
@@ -373,7 +374,7 @@ def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tw, tmp_pa
         proc.wait(30)
         out.close()
     assert reply.status == 200
-    assert tw.REPLIES["labor/en"].encode() in body
+    assert app_library.REPLIES["labor/en"].encode() in body
     assert get.status == 405
     assert server_header and not any(ch.isdigit() for ch in server_header), server_header
     access = (tmp_path / "access.log").read_text()

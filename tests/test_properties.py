@@ -21,7 +21,7 @@ from werkzeug.test import EnvironBuilder
 
 from bot import create_app, runtime
 from bot.core.library import Library, load_library_dir
-from bot.core.matcher import match
+from bot.core.matcher import build_matcher, match
 from bot.settings import PROJECT_ROOT, Settings
 
 TOKEN = "property-test-token-0123456789abcdef"
@@ -30,6 +30,7 @@ SMS_URL = f"{BASE_URL}/sms"
 MAX_TEXT = 10_000
 
 LIBRARY: Library = load_library_dir(PROJECT_ROOT)
+MATCHER = build_matcher(LIBRARY)
 TOPICS = frozenset(topic.id for topic in LIBRARY.topics)
 KEYWORDS = sorted({kw for topic in LIBRARY.topics for kws in topic.keywords.values() for kw in kws})
 
@@ -86,11 +87,11 @@ messages = st.one_of(any_unicode, controls_and_emoji, long_texts(), keyword_mixt
 @PROPERTY_SETTINGS
 @given(text=messages)
 def test_the_matcher_answers_every_text_with_a_library_topic_deterministically(text: str) -> None:
-    found = match(text, LIBRARY)
+    found = match(text, MATCHER)
     assert found.topic in TOPICS
     assert found.lang in LIBRARY.languages
     assert 0.0 <= found.score <= 100.0
-    assert match(text, LIBRARY) == found
+    assert match(text, MATCHER) == found
 
 
 #: Near-misses of every keyword: where two keywords tie, set order could pick between them.
@@ -98,10 +99,10 @@ SEED_TEXTS = [text for kw in KEYWORDS for text in (kw[:-1], f"{kw}s")]
 MATCH_SCRIPT = """
 import json, sys
 from bot.core.library import load_library_dir
-from bot.core.matcher import match
+from bot.core.matcher import build_matcher, match
 from bot.settings import PROJECT_ROOT
-library = load_library_dir(PROJECT_ROOT)
-print(json.dumps([list(vars(match(t, library)).values()) for t in json.load(sys.stdin)]))
+matcher = build_matcher(load_library_dir(PROJECT_ROOT))
+print(json.dumps([list(vars(match(t, matcher)).values()) for t in json.load(sys.stdin)]))
 """
 
 
@@ -168,8 +169,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     runtime(application).live.start()
     yield application
     runtime(application).live.stop()
-    if runtime(application).store is not None:
-        runtime(application).store.dispose()
+    runtime(application).store.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -345,7 +345,7 @@ def test_the_webhook_reads_a_urlencoded_body_exactly_as_werkzeug_does(
 ) -> None:
     from werkzeug.wrappers import Request
 
-    from bot.webhook import MAX_CONTENT_LENGTH, read_form
+    from bot.channels.endpoint import MAX_CONTENT_LENGTH, read_form
 
     def environ() -> dict:
         return EnvironBuilder(

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import limits.storage.memory
 import pytest
-from flask import Flask
 
-from bot import BotRuntime, ratelimit, runtime
+from bot import ratelimit, runtime
 from bot.ratelimit import SenderLimiter
 from bot.settings import Settings, SettingsError
 
@@ -161,11 +160,8 @@ def test_an_unusable_storage_url_is_a_clear_settings_error_without_its_password(
     assert "hunter2" not in str(raised.value)
 
 
-def test_init_app_puts_the_limiter_on_the_runtime() -> None:
-    app = Flask(__name__)
-    app.extensions["bot"] = BotRuntime(settings=Settings(rate_limit="1 per hour"))
-    ratelimit.init_app(app)
-    limiter = runtime(app).limiter
+def test_limiter_for_builds_the_limiter_the_settings_ask_for() -> None:
+    limiter = ratelimit.limiter_for(Settings(rate_limit="1 per hour"))
     assert isinstance(limiter, SenderLimiter)
     assert [limiter.allow(ALICE, "labor") for _ in range(2)] == [True, False]
 
@@ -287,12 +283,11 @@ def test_the_webhook_goes_quiet_after_the_limit_but_sends_the_first_emergency_re
             daily_counts=False,
         )
     )
-    ratelimit.init_app(app)
-    library = runtime(app).live.snapshot.library
+    snapshot = runtime(app).live.snapshot
     emergency = next(
         kw
-        for kw in library.topic("emergency").keywords["en"]
-        if match(kw, library).topic == "emergency"
+        for kw in snapshot.library.topic("emergency").keywords["en"]
+        if match(kw, snapshot.matcher).topic == "emergency"
     )
     client = app.test_client()
 

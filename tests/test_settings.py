@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from pathlib import Path
 
-from bot.settings import Settings
+import pytest
+
+from bot.settings import Settings, SettingsError
+
+#: Every environment variable with its default, as .env.example lists them.
+DOCUMENTED = {f.name.upper(): f.default for f in fields(Settings)}
 
 ROOT = Path(__file__).resolve().parent.parent
 # An assignment, or a commented-out one ("# NAME=value"), at the start of a line.
@@ -48,7 +54,7 @@ def _as_env(value: object) -> str:
 
 
 def _all_variables() -> set[str]:
-    return set(Settings.documented()) | _gunicorn_variables()
+    return set(DOCUMENTED) | _gunicorn_variables()
 
 
 def test_env_example_lists_every_variable_and_nothing_else():
@@ -61,14 +67,14 @@ def test_readme_configuration_table_lists_every_variable_and_nothing_else():
 
 def test_env_example_shows_the_defaults_the_code_has():
     listed = _env_example()
-    for name, default in Settings.documented().items():
+    for name, default in DOCUMENTED.items():
         if name == "LIBRARY_DIR":  # machine-specific; shown commented out with an example path
             continue
         assert listed[name].strip('"') == _as_env(default), name
 
 
 def test_env_example_values_read_back_as_the_defaults():
-    listed = {k: v.strip('"') for k, v in _env_example().items() if k in Settings.documented()}
+    listed = {k: v.strip('"') for k, v in _env_example().items() if k in DOCUMENTED}
     listed.pop("LIBRARY_DIR")
     assert Settings.from_env(listed) == Settings()
 
@@ -79,3 +85,14 @@ def test_every_settings_field_has_a_one_line_comment_in_env_example():
         m = _ENV_LINE.match(line.strip())
         if m and not line.startswith("# "):
             assert lines[index - 1].startswith("# "), f"{m.group(1)} has no comment above it"
+
+
+def test_each_variable_is_read_as_the_type_its_field_declares():
+    settings = Settings.from_env(
+        {"DAILY_COUNTS": "no", "DEV_INSECURE": "yes", "PROXY_HOPS": "2", "RELOAD_SECONDS": "0.5"}
+    )
+    assert (settings.daily_counts, settings.dev_insecure) == (False, True)
+    assert settings.proxy_hops == 2 and isinstance(settings.proxy_hops, int)
+    assert settings.reload_seconds == 0.5
+    with pytest.raises(SettingsError, match="DAILY_COUNTS"):
+        Settings.from_env({"DAILY_COUNTS": "maybe"})

@@ -10,27 +10,28 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
 from bot import runtime
+from bot.channels.sms import EMPTY_TWIML
 from bot.core.replies import FALLBACK_REPLY
-from bot.live import EMPTY_TWIML
+from tests import app_library, as_twilio
 
 
 def _today_counts(app) -> dict[tuple[str, str], int]:
-    rt = runtime(app)
-    rt.live.flush_counts()
+    bot_runtime = runtime(app)
+    bot_runtime.live.flush_counts()
     today = datetime.now(UTC).date()
-    return {(r.topic, r.lang): r.count for r in rt.store.counts(today)}
+    return {(r.topic, r.lang): r.count for r in bot_runtime.store.counts(today)}
 
 
-def _menu(tw, lang: str = "en") -> str:
+def _menu(lang: str = "en") -> str:
     titles = {"en": "1 Work and pay\n2 Housing", "es": "1 Trabajo y pago\n2 Vivienda"}[lang]
-    return tw.REPLIES[f"menu/{lang}"].replace("{menu}", titles)
+    return app_library.REPLIES[f"menu/{lang}"].replace("{menu}", titles)
 
 
-def test_a_signed_message_gets_its_topic_reply_as_twiml(client, tw):
-    response = tw.post(client, tw.params("my boss took my passport"))
+def test_a_signed_message_gets_its_topic_reply_as_twiml(client):
+    response = as_twilio.post(client, as_twilio.params("my boss took my passport"))
     assert response.status_code == 200
     assert response.mimetype == "application/xml"
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
 @pytest.mark.parametrize(
@@ -41,83 +42,85 @@ def test_a_signed_message_gets_its_topic_reply_as_twiml(client, tw):
         ("necesito un albergue", "housing/es"),
     ],
 )
-def test_clear_messages_get_the_reply_of_their_topic_and_language(client, tw, text, reply):
-    assert tw.messages(tw.post(client, tw.params(text))) == [tw.REPLIES[reply]]
+def test_clear_messages_get_the_reply_of_their_topic_and_language(client, text, reply):
+    assert as_twilio.messages(as_twilio.post(client, as_twilio.params(text))) == [
+        app_library.REPLIES[reply]
+    ]
 
 
-def test_a_greeting_gets_the_menu_with_its_numbered_titles(client, tw):
-    assert tw.messages(tw.post(client, tw.params("hello"))) == [_menu(tw)]
+def test_a_greeting_gets_the_menu_with_its_numbered_titles(client):
+    assert as_twilio.messages(as_twilio.post(client, as_twilio.params("hello"))) == [_menu()]
 
 
-def test_a_wrong_signature_is_refused_with_403_and_nothing_is_counted(app, client, tw):
-    params = tw.params("my boss took my passport")
+def test_a_wrong_signature_is_refused_with_403_and_nothing_is_counted(app, client):
+    params = as_twilio.params("my boss took my passport")
     response = client.post("/sms", data=params, headers={"X-Twilio-Signature": "bm9wZQ=="})
     assert response.status_code == 403
     assert b"<Response" not in response.data
     assert _today_counts(app) == {}
 
 
-def test_a_signature_made_with_another_token_is_refused(app, client, tw):
-    response = tw.post(client, tw.params("hello"), token="some-other-token")
+def test_a_signature_made_with_another_token_is_refused(app, client):
+    response = as_twilio.post(client, as_twilio.params("hello"), token="some-other-token")
     assert response.status_code == 403
     assert _today_counts(app) == {}
 
 
-def test_a_missing_signature_is_refused_with_403_before_any_matching(client, tw, monkeypatch):
+def test_a_missing_signature_is_refused_with_403_before_any_matching(client, monkeypatch):
     def must_not_run(*_args):
         raise AssertionError("matched an unsigned request")
 
-    monkeypatch.setattr("bot.webhook.match", must_not_run)
-    response = client.post("/sms", data=tw.params("hello"))
+    monkeypatch.setattr("bot.channels.sms.match", must_not_run)
+    response = client.post("/sms", data=as_twilio.params("hello"))
     assert response.status_code == 403
 
 
-def test_a_signature_over_changed_parameters_is_refused(client, tw):
-    params = tw.params("hello")
-    signature = tw.sign(tw.URL + "/sms", params)
+def test_a_signature_over_changed_parameters_is_refused(client):
+    params = as_twilio.params("hello")
+    signature = as_twilio.sign(as_twilio.URL + "/sms", params)
     tampered = {**params, "Body": "my boss took my passport"}
     response = client.post("/sms", data=tampered, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
 
 
-def test_with_public_base_url_the_signature_is_checked_against_the_public_url(client, tw):
-    params = tw.params("hello")
+def test_with_public_base_url_the_signature_is_checked_against_the_public_url(client):
+    params = as_twilio.params("hello")
     # The test client talks to http://localhost/sms; Twilio signed https://bot.example.org/sms.
-    assert tw.post(client, params, url=tw.URL + "/sms").status_code == 200
-    assert tw.post(client, params, url="http://localhost/sms").status_code == 403
+    assert as_twilio.post(client, params, url=as_twilio.URL + "/sms").status_code == 200
+    assert as_twilio.post(client, params, url="http://localhost/sms").status_code == 403
 
 
-def test_with_public_base_url_a_query_string_is_part_of_the_signed_url(client, tw):
-    params = tw.params("hello")
-    assert tw.post(client, params, url=tw.URL + "/sms?source=test").status_code == 200
-    signature = tw.sign(tw.URL + "/sms", params)
+def test_with_public_base_url_a_query_string_is_part_of_the_signed_url(client):
+    params = as_twilio.params("hello")
+    assert as_twilio.post(client, params, url=as_twilio.URL + "/sms?source=test").status_code == 200
+    signature = as_twilio.sign(as_twilio.URL + "/sms", params)
     response = client.post(
         "/sms?source=test", data=params, headers={"X-Twilio-Signature": signature}
     )
     assert response.status_code == 403
 
 
-def test_a_trailing_slash_on_public_base_url_does_not_break_the_signature(make_app, tw):
-    client = make_app(public_base_url=tw.URL + "/").test_client()
-    assert tw.post(client, tw.params("hello")).status_code == 200
+def test_a_trailing_slash_on_public_base_url_does_not_break_the_signature(make_app):
+    client = make_app(public_base_url=as_twilio.URL + "/").test_client()
+    assert as_twilio.post(client, as_twilio.params("hello")).status_code == 200
 
 
-def test_behind_a_proxy_the_forwarded_scheme_and_host_make_the_signed_url(make_app, tw):
+def test_behind_a_proxy_the_forwarded_scheme_and_host_make_the_signed_url(make_app):
     client = make_app(public_base_url="", proxy_hops=1).test_client()
-    params = tw.params("my boss took my passport")
+    params = as_twilio.params("my boss took my passport")
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bot.example.org"}
-    response = tw.post(client, params, url="https://bot.example.org/sms", headers=forwarded)
+    response = as_twilio.post(client, params, url="https://bot.example.org/sms", headers=forwarded)
     assert response.status_code == 200
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
     # Without the proxy's headers the request is http://localhost/sms, which Twilio did not sign.
-    assert tw.post(client, params, url="https://bot.example.org/sms").status_code == 403
+    assert as_twilio.post(client, params, url="https://bot.example.org/sms").status_code == 403
 
 
-def test_without_proxy_hops_forwarded_headers_are_not_trusted(make_app, tw):
+def test_without_proxy_hops_forwarded_headers_are_not_trusted(make_app):
     client = make_app(public_base_url="", proxy_hops=0).test_client()
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bot.example.org"}
-    response = tw.post(
-        client, tw.params("hello"), url="https://bot.example.org/sms", headers=forwarded
+    response = as_twilio.post(
+        client, as_twilio.params("hello"), url="https://bot.example.org/sms", headers=forwarded
     )
     assert response.status_code == 403
 
@@ -129,26 +132,26 @@ def test_get_on_sms_is_405_so_sender_data_never_travels_in_a_url(app, client):
     assert _today_counts(app) == {}
 
 
-def test_a_body_sent_without_a_content_length_is_read_and_answered(app, tw):
+def test_a_body_sent_without_a_content_length_is_read_and_answered(app):
     from urllib.parse import urlencode
 
     from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
-    params = tw.params("my boss took my passport")
+    params = as_twilio.params("my boss took my passport")
     environ = EnvironBuilder(
         path="/sms",
         method="POST",
         data=urlencode(params),
         content_type="application/x-www-form-urlencoded",
-        headers={"X-Twilio-Signature": tw.sign(tw.URL + "/sms", params)},
+        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/sms", params)},
     ).get_environ()
     # Chunked, as gunicorn passes such a body on: no length, a stream that ends by itself.
     del environ["CONTENT_LENGTH"]
     environ["wsgi.input_terminated"] = True
     response = Response.from_app(app, environ)
     assert response.status_code == 200
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
 @pytest.mark.parametrize("length", ["\u00b2", "-1", "1e3", " 12", ""])
@@ -167,85 +170,85 @@ def test_an_odd_content_length_gets_a_clear_refusal_not_the_fallback_reply(app, 
     assert 400 <= response.status_code < 500
 
 
-def test_a_body_over_the_size_limit_gets_413_before_its_signature_is_checked(app, client, tw):
-    params = tw.params("x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
-    response = tw.post(client, params)
+def test_a_body_over_the_size_limit_gets_413_before_its_signature_is_checked(app, client):
+    params = as_twilio.params("x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    response = as_twilio.post(client, params)
     assert response.status_code == 413
     assert _today_counts(app) == {}
 
 
 @pytest.mark.parametrize("text", ["STOP", "stop", "  Unsubscribe. ", "CANCEL"])
-def test_an_opt_out_gets_an_empty_response(client, tw, text):
-    response = tw.post(client, tw.params(text))
+def test_an_opt_out_gets_an_empty_response(client, text):
+    response = as_twilio.post(client, as_twilio.params(text))
     assert response.status_code == 200
     assert response.data == EMPTY_TWIML
-    assert tw.messages(response) == []
+    assert as_twilio.messages(response) == []
 
 
-def test_an_mms_without_text_gets_the_menu(client, tw):
-    params = tw.params(
+def test_an_mms_without_text_gets_the_menu(client):
+    params = as_twilio.params(
         "",
         NumMedia="1",
         MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0",
         MediaContentType0="image/jpeg",
     )
-    response = tw.post(client, params)
+    response = as_twilio.post(client, params)
     assert response.status_code == 200
-    assert tw.messages(response) == [_menu(tw)]
+    assert as_twilio.messages(response) == [_menu()]
 
 
-def test_a_message_with_no_body_field_at_all_gets_the_menu(client, tw):
-    params = tw.params("")
+def test_a_message_with_no_body_field_at_all_gets_the_menu(client):
+    params = as_twilio.params("")
     del params["Body"]
-    assert tw.messages(tw.post(client, params)) == [_menu(tw)]
+    assert as_twilio.messages(as_twilio.post(client, params)) == [_menu()]
 
 
-def test_a_body_over_1600_characters_still_gets_a_reply(client, tw):
+def test_a_body_over_1600_characters_still_gets_a_reply(client):
     text = "my boss took my passport " + "and more " * 200
     assert len(text) > 1600
-    response = tw.post(client, tw.params(text))
+    response = as_twilio.post(client, as_twilio.params(text))
     assert response.status_code == 200
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
-def test_a_huge_body_gets_a_reply_too(client, tw):
-    response = tw.post(client, tw.params("x" * 20_000))
+def test_a_huge_body_gets_a_reply_too(client):
+    response = as_twilio.post(client, as_twilio.params("x" * 20_000))
     assert response.status_code == 200
-    assert len(tw.messages(response)) == 1
+    assert len(as_twilio.messages(response)) == 1
 
 
-def test_a_whatsapp_sender_gets_the_same_reply_as_an_sms_sender(client, tw):
-    sms = tw.post(client, tw.params("no me pagan"))
-    whatsapp = tw.post(
+def test_a_whatsapp_sender_gets_the_same_reply_as_an_sms_sender(client):
+    sms = as_twilio.post(client, as_twilio.params("no me pagan"))
+    whatsapp = as_twilio.post(
         client,
-        tw.params("no me pagan", sender="whatsapp:+15005550006", To="whatsapp:+15005550001"),
+        as_twilio.params("no me pagan", sender="whatsapp:+15005550006", To="whatsapp:+15005550001"),
     )
     assert whatsapp.status_code == 200
     assert whatsapp.data == sms.data
-    assert tw.messages(whatsapp) == [tw.REPLIES["labor/es"]]
+    assert as_twilio.messages(whatsapp) == [app_library.REPLIES["labor/es"]]
 
 
 @pytest.mark.parametrize(
     "broken_part",
-    ["bot.webhook.match", "bot.live.Snapshot.reply"],
+    ["bot.channels.sms.match", "bot.live.Snapshot.reply"],
     ids=["while-matching", "while-picking-the-reply"],
 )
 def test_a_failure_while_answering_still_answers_200_with_the_hotline(
-    app, client, tw, monkeypatch, broken_part
+    app, client, monkeypatch, broken_part
 ):
     def broken(*_args):
         raise RuntimeError(f"{broken_part} exploded")
 
     monkeypatch.setattr(broken_part, broken)
-    response = tw.post(client, tw.params("my boss took my passport"))
+    response = as_twilio.post(client, as_twilio.params("my boss took my passport"))
     assert response.status_code == 200
     assert response.mimetype == "application/xml"
-    assert tw.messages(response) == [FALLBACK_REPLY]
+    assert as_twilio.messages(response) == [FALLBACK_REPLY]
     assert _today_counts(app) == {}
 
 
 def test_a_library_that_cannot_be_loaded_at_all_still_answers_with_the_hotline(
-    make_app, tw, monkeypatch
+    make_app, monkeypatch
 ):
     app = make_app()
 
@@ -254,15 +257,15 @@ def test_a_library_that_cannot_be_loaded_at_all_still_answers_with_the_hotline(
 
     monkeypatch.setattr(runtime(app).live, "start", no_library)
     client = app.test_client()
-    response = tw.post(client, tw.params("hello"))
+    response = as_twilio.post(client, as_twilio.params("hello"))
     assert response.status_code == 200
-    assert tw.messages(response) == [FALLBACK_REPLY]
+    assert as_twilio.messages(response) == [FALLBACK_REPLY]
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json["status"] == "down"
 
 
-def test_sms_is_answered_before_flask_so_flask_hooks_never_touch_it(app, client, tw):
+def test_sms_is_answered_before_flask_so_flask_hooks_never_touch_it(app, client):
     seen: list[str] = []
 
     @app.after_request
@@ -270,7 +273,7 @@ def test_sms_is_answered_before_flask_so_flask_hooks_never_touch_it(app, client,
         seen.append(response.mimetype)
         return response
 
-    assert tw.messages(tw.post(client, tw.params("hello"))) == [_menu(tw)]
+    assert as_twilio.messages(as_twilio.post(client, as_twilio.params("hello"))) == [_menu()]
     assert client.get("/healthz").status_code == 200
     assert seen == ["application/json"]
 
@@ -289,32 +292,32 @@ def test_the_fallback_reply_is_one_gsm7_segment_with_only_verified_numbers():
     assert all(registry.lookup(n.text) is not None for n in found)
 
 
-def test_without_a_token_sms_is_refused_with_a_clear_403(make_app, tw):
+def test_without_a_token_sms_is_refused_with_a_clear_403(make_app):
     client = make_app(twilio_auth_token="").test_client()
-    response = client.post("/sms", data=tw.params("hello"))
+    response = client.post("/sms", data=as_twilio.params("hello"))
     assert response.status_code == 403
     assert b"TWILIO_AUTH_TOKEN" in response.data
     # Even a request signed with some token is refused: there is nothing to check it against.
-    assert tw.post(client, tw.params("hello")).status_code == 403
+    assert as_twilio.post(client, as_twilio.params("hello")).status_code == 403
 
 
-def test_dev_insecure_without_a_token_serves_unsigned_requests_and_says_so(make_app, tw, caplog):
+def test_dev_insecure_without_a_token_serves_unsigned_requests_and_says_so(make_app, caplog):
     with caplog.at_level("WARNING"):
         app = make_app(twilio_auth_token="", dev_insecure=True)
     assert any("DEV_INSECURE" in r.getMessage() for r in caplog.records)
-    response = app.test_client().post("/sms", data=tw.params("my boss took my passport"))
+    response = app.test_client().post("/sms", data=as_twilio.params("my boss took my passport"))
     assert response.status_code == 200
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
-def test_dev_insecure_does_not_switch_off_a_configured_token(make_app, tw):
+def test_dev_insecure_does_not_switch_off_a_configured_token(make_app):
     client = make_app(dev_insecure=True).test_client()
-    assert client.post("/sms", data=tw.params("hello")).status_code == 403
+    assert client.post("/sms", data=as_twilio.params("hello")).status_code == 403
 
 
-def test_replies_are_counted_per_day_topic_and_language_off_the_request_path(app, client, tw):
+def test_replies_are_counted_per_day_topic_and_language_off_the_request_path(app, client):
     for text in ("my boss took my passport", "no me pagan", "hello", "STOP"):
-        tw.post(client, tw.params(text))
+        as_twilio.post(client, as_twilio.params(text))
     assert runtime(app).store.counts(datetime.now(UTC).date()) == []  # not written by requests
     assert _today_counts(app) == {
         ("labor", "en"): 1,
@@ -324,9 +327,9 @@ def test_replies_are_counted_per_day_topic_and_language_off_the_request_path(app
     }
 
 
-def test_with_daily_counts_off_nothing_is_counted(make_app, tw):
+def test_with_daily_counts_off_nothing_is_counted(make_app):
     app = make_app(daily_counts=False)
-    tw.post(app.test_client(), tw.params("my boss took my passport"))
+    as_twilio.post(app.test_client(), as_twilio.params("my boss took my passport"))
     assert runtime(app).live.counts.pending() == {}
     assert _today_counts(app) == {}
 
@@ -343,15 +346,15 @@ def test_a_flush_writes_every_pending_count_at_once_and_drops_only_uncountable_k
     assert _today_counts(app) == {("labor", "en"): 2, ("shelter", "es"): 1}
 
 
-def test_a_counts_database_failure_never_touches_the_reply(app, client, tw, monkeypatch):
+def test_a_counts_database_failure_never_touches_the_reply(app, client, monkeypatch):
     from bot.store import StoreUnavailable
 
     def down(*_args, **_kwargs):
         raise StoreUnavailable("database is down")
 
     monkeypatch.setattr(runtime(app).store, "add_counts", down)
-    response = tw.post(client, tw.params("my boss took my passport"))
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    response = as_twilio.post(client, as_twilio.params("my boss took my passport"))
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
     assert runtime(app).live.flush_counts() == 0
     assert sum(runtime(app).live.counts.pending().values()) == 1  # kept for the next flush
     monkeypatch.undo()
@@ -368,24 +371,26 @@ class _Limiter:
         return self.allowed
 
 
-def test_a_sender_the_limiter_refuses_gets_silence_and_is_not_counted(app, client, tw):
+def test_a_sender_the_limiter_refuses_gets_silence_and_is_not_counted(app, client):
     limiter = runtime(app).limiter = _Limiter(allowed=False)
-    response = tw.post(client, tw.params("my boss took my passport", sender="+15005550009"))
+    response = as_twilio.post(
+        client, as_twilio.params("my boss took my passport", sender="+15005550009")
+    )
     assert response.status_code == 200
-    assert tw.messages(response) == []
+    assert as_twilio.messages(response) == []
     assert limiter.calls == [("+15005550009", "labor")]
     assert _today_counts(app) == {}
 
 
-def test_a_sender_the_limiter_allows_gets_the_reply(app, client, tw):
+def test_a_sender_the_limiter_allows_gets_the_reply(app, client):
     runtime(app).limiter = _Limiter(allowed=True)
-    response = tw.post(client, tw.params("my boss took my passport"))
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    response = as_twilio.post(client, as_twilio.params("my boss took my passport"))
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
-def test_unsigned_requests_never_reach_the_limiter(app, client, tw):
+def test_unsigned_requests_never_reach_the_limiter(app, client):
     limiter = runtime(app).limiter = _Limiter(allowed=True)
-    client.post("/sms", data=tw.params("hello"))
+    client.post("/sms", data=as_twilio.params("hello"))
     assert limiter.calls == []
 
 
@@ -398,7 +403,7 @@ def test_healthz_reports_ok_with_the_live_revision_and_digest(app, client):
     assert len(live.digest) == 64
 
 
-def test_the_werkzeug_server_sends_no_version_in_its_server_header(app, tw):
+def test_the_werkzeug_server_sends_no_version_in_its_server_header(app):
     import http.client
 
     server = make_server("127.0.0.1", 0, app)
@@ -418,38 +423,36 @@ def test_the_werkzeug_server_sends_no_version_in_its_server_header(app, tw):
     assert "python" not in server_header.lower()
 
 
-def test_the_real_limiter_quiets_a_sender_after_the_limit_but_lets_an_emergency_through(
-    make_app, tw
-):
-    from bot import ratelimit
-
+def test_the_real_limiter_quiets_a_sender_after_the_limit_but_lets_an_emergency_through(make_app):
     app = make_app(rate_limit="2 per 10 minutes")
-    ratelimit.init_app(app)
     client = app.test_client()
     sender = "+15005550123"
-    replies = [tw.messages(tw.post(client, tw.params("hello", sender=sender))) for _ in range(3)]
-    assert replies == [[_menu(tw)], [_menu(tw)], []]
-    emergency = tw.post(client, tw.params("help me now", sender=sender))
-    assert tw.messages(emergency) == [tw.REPLIES["emergency/en"]]
-    other = tw.post(client, tw.params("hello", sender="+15005550124"))
-    assert tw.messages(other) == [_menu(tw)]
+    replies = [
+        as_twilio.messages(as_twilio.post(client, as_twilio.params("hello", sender=sender)))
+        for _ in range(3)
+    ]
+    assert replies == [[_menu()], [_menu()], []]
+    emergency = as_twilio.post(client, as_twilio.params("help me now", sender=sender))
+    assert as_twilio.messages(emergency) == [app_library.REPLIES["emergency/en"]]
+    other = as_twilio.post(client, as_twilio.params("hello", sender="+15005550124"))
+    assert as_twilio.messages(other) == [_menu()]
 
 
-def test_a_signature_over_the_url_with_its_default_port_is_accepted(client, tw):
+def test_a_signature_over_the_url_with_its_default_port_is_accepted(client):
     # Twilio has signed https URLs both with and without ":443"; both must pass.
-    params = tw.params("my boss took my passport")
-    with_port = tw.URL.replace("https://", "").split("/")[0]
+    params = as_twilio.params("my boss took my passport")
+    with_port = as_twilio.URL.replace("https://", "").split("/")[0]
     url = f"https://{with_port}:443/sms"
     response = client.post(
-        "/sms", data=params, headers={"X-Twilio-Signature": tw.sign(url, params)}
+        "/sms", data=params, headers={"X-Twilio-Signature": as_twilio.sign(url, params)}
     )
     assert response.status_code == 200
-    assert tw.messages(response) == [tw.REPLIES["labor/en"]]
+    assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
-def test_repeated_form_fields_are_all_signed(client, tw):
-    params = MultiDict([*tw.params("hello").items(), ("MediaUrl0", "b"), ("MediaUrl0", "a")])
-    signature = tw.sign(tw.URL + "/sms", params)
+def test_repeated_form_fields_are_all_signed(client):
+    params = MultiDict([*as_twilio.params("hello").items(), ("MediaUrl0", "b"), ("MediaUrl0", "a")])
+    signature = as_twilio.sign(as_twilio.URL + "/sms", params)
     response = client.post("/sms", data=params, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 200
     dropped = MultiDict([p for p in params.items(multi=True) if p != ("MediaUrl0", "a")])
@@ -457,12 +460,12 @@ def test_repeated_form_fields_are_all_signed(client, tw):
     assert response.status_code == 403
 
 
-def test_a_form_twilio_never_sends_is_refused_not_answered(client, tw, monkeypatch):
+def test_a_form_twilio_never_sends_is_refused_not_answered(client, monkeypatch):
     def unsignable(*_args, **_kwargs):
         raise TypeError("'<' not supported between instances of 'NoneType' and 'str'")
 
-    params = tw.params("hello")
-    signature = tw.sign(tw.URL + "/sms", params)
+    params = as_twilio.params("hello")
+    signature = as_twilio.sign(as_twilio.URL + "/sms", params)
     monkeypatch.setattr("twilio.request_validator.RequestValidator.compute_signature", unsignable)
     response = client.post("/sms", data=params, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from bot import runtime
+from bot.runtime import runtime
 from bot.settings import SettingsError
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     rt = runtime(app)
     settings = rt.settings
-    if not settings.console or rt.store is None:
+    if not settings.console:
         return
     from bot.console import security
     from bot.console.storage import ConsoleStore

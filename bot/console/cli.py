@@ -11,8 +11,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot import runtime
 from bot.console.models import ROLES
+from bot.runtime import runtime
 from bot.store import StoreError
 
 if TYPE_CHECKING:

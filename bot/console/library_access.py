@@ -1,8 +1,8 @@
 """The console's one door to the library pipeline: prepare, check, try, publish, roll back, export.
 
 Everything the console does with a library goes through here, the same code paths as the CLI
-(`flask library check|publish|rollback|export`, `flask try`), so that when those move only this
-file changes.
+(`flask library check|publish|rollback|export`, `flask try`): bot.prepare prepares and checks a
+bundle exactly as publish does, so the console and the CLI cannot drift apart.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.core.checks import CheckReport, check_library, transliterate_library
-from bot.core.library import Library, LibraryError, Problem, load_library
-from bot.core.matcher import match
+from bot.core.checks import CheckReport
+from bot.core.library import Library, Problem, load_library
+from bot.core.matcher import Matcher, build_matcher, match
 from bot.core.numbers import NumberRegistry, find_numbers, load_registry_file
 from bot.core.sms import Change, SmsEncoding, encode_info, transliterate_gsm
-from bot.settings import PROJECT_ROOT, Settings
+from bot.prepare import check_bundle, prepare_bundle, registry_path_for
+from bot.settings import Settings
 from bot.store import Revision, Store
-from bot.store.cli import REGISTRY_FILE
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,7 @@ class Tried:
 
 def registry_path(settings: Settings) -> Path:
     """The number registry publish checks against: LIBRARY_DIR's, else the project's."""
-    candidate = Path(settings.library_dir) / REGISTRY_FILE
-    return candidate if candidate.is_file() else PROJECT_ROOT / REGISTRY_FILE
+    return registry_path_for(settings.library_dir, settings)
 
 
 def load_registry(settings: Settings) -> NumberRegistry:
@@ -67,22 +66,19 @@ def load_registry(settings: Settings) -> NumberRegistry:
 
 def prepare(bundle: dict[str, str]) -> tuple[dict[str, str], dict[str, tuple[Change, ...]]]:
     """The bundle as `flask library publish` would store it: replies transliterated to GSM-7."""
-    return transliterate_library(bundle)
+    return prepare_bundle(bundle)
 
 
 def check(bundle: dict[str, str], settings: Settings, today: date | None = None) -> Checked:
-    """Prepare, load and check a bundle exactly as `flask library publish` does."""
-    prepared, changes = prepare(bundle)
-    try:
-        library = load_library(prepared)
-    except LibraryError as exc:
-        return Checked(prepared, changes, None, None, tuple(exc.problems))
-    try:
-        registry = load_registry(settings)
-    except LibraryError as exc:
-        return Checked(prepared, changes, library, None, tuple(exc.problems))
-    report = check_library(library, registry, today or date.today())
-    return Checked(prepared, changes, library, report, report.problems)
+    """Prepare, load and check a bundle exactly as `flask library publish` does (bot.prepare)."""
+    prepared = check_bundle(bundle, registry_path(settings), today=today)
+    return Checked(
+        dict(prepared.bundle),
+        dict(prepared.changes),
+        prepared.library,
+        prepared.report,
+        tuple(prepared.problems),
+    )
 
 
 def count(text: str, registry: NumberRegistry) -> dict[str, object]:
@@ -110,9 +106,9 @@ def count(text: str, registry: NumberRegistry) -> dict[str, object]:
     }
 
 
-def try_text(text: str, library: Library) -> Tried:
+def try_text(text: str, library: Library, matcher: Matcher | None = None) -> Tried:
     """The reply a text gets from a library, as `flask try` shows it."""
-    found = match(text, library)
+    found = match(text, matcher or build_matcher(library))
     reply = library.reply(found.topic, found.lang)
     return Tried(found.topic, found.lang, reply, encode_info(reply or ""))
 
@@ -134,7 +130,7 @@ def rollback(store: Store, revision_id: int) -> Revision:
     """Make an earlier revision live again, if it loads with this version of the bot."""
     target = store.get_revision(revision_id)
     load_library(target.bundle)  # LibraryError: workers would refuse it, so refuse here
-    return store.rollback(target.id)
+    return store.make_live(target.id)
 
 
 def export_zip(revision: Revision) -> bytes:

@@ -28,7 +28,6 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
-from bot import runtime
 from bot.console import library_access as la
 from bot.console.editing import (
     EditError,
@@ -54,6 +53,7 @@ from bot.console.security import (
 from bot.console.stats import PERIODS, as_csv, chart
 from bot.console.storage import ROLES, AccountError, ConsoleStore, Draft
 from bot.core.library import MENU_PLACEHOLDER, STRUCTURAL_TOPICS, LibraryError
+from bot.runtime import runtime
 from bot.store import Revision, StoreError, UnknownRevision
 
 bp = Blueprint(
@@ -490,14 +490,16 @@ def try_text() -> Any:
     if request.method == "POST":
         text = request.form.get("text", "")[:MAX_TEXT]
         if source == "live":
-            library = runtime(current_app).live.snapshot.library
+            snapshot = runtime(current_app).live.snapshot
+            library, matcher = snapshot.library, snapshot.matcher
         else:
+            matcher = None
             checked = la.check(_working().bundle, _settings())
             library = checked.library
             if library is None:
                 error = "The draft does not load; fix its errors first (see the topic list)."
         if library is not None and text.strip():
-            result = la.try_text(text, library)
+            result = la.try_text(text, library, matcher)
     return render_template("console/try.html", source=source, text=text, result=result, error=error)
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from bot.core.library import (
     KEYWORDS_FILE,
-    RESPONSES_DIR,
-    STRUCTURAL_TOPICS,
-    Bundle,
     Library,
     Problem,
     Topic,
@@ -20,8 +16,9 @@ from bot.core.library import (
 )
 from bot.core.matcher import FUZZY_MIN_LENGTH, confusable_keys, keyword_confusion
 from bot.core.numbers import FoundNumber, NumberRegistry, find_numbers, format_number
-from bot.core.sms import Change, Encoding, encode_info, transliterate_gsm
+from bot.core.sms import Encoding, encode_info, transliterate_gsm
 from bot.core.text import normalize, tokenize
+from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
 
 #: The emergency reply must arrive whole and first, whatever keywords.yaml sets as its budget.
 EMERGENCY_SEGMENT_LIMIT = 1
@@ -182,7 +179,7 @@ def check_reply(
     file = reply_path(topic_id, lang)
     # Lines are counted in the file as the operator wrote it; the menu's titles live in keywords.yaml.
     raw = library.bundle.get(file, reply)
-    titles = _menu_titles(library, lang) if topic_id == "menu" else []
+    titles = _menu_titles(library, lang) if topic_id == MENU_TOPIC else []
     problems: list[Problem] = []
 
     problems += _number_problems(find_numbers(raw), registry, file)
@@ -209,7 +206,7 @@ def check_reply(
 
     info = encode_info(reply)
     budget = topic.segment_budget
-    if topic_id == "emergency":
+    if topic_id == EMERGENCY_TOPIC:
         budget = min(budget, EMERGENCY_SEGMENT_LIMIT)
     fix = ""
     if info.encoding == "UCS-2":
@@ -219,7 +216,7 @@ def check_reply(
     if info.segments > budget:
         why = (
             "the emergency reply must fit in one segment"
-            if topic_id == "emergency"
+            if topic_id == EMERGENCY_TOPIC
             else "its budget"
         )
         problems.append(
@@ -358,7 +355,7 @@ def _missing_keywords(library: Library) -> list[Problem]:
     problems = []
     for topic in library.topics:
         # load_library already requires keywords of every other topic that has a reply.
-        if topic.id == "stop" or not (topic.id in STRUCTURAL_TOPICS or topic.silent):
+        if topic.id == STOP_TOPIC or not (topic.id in STRUCTURAL_TOPICS or topic.silent):
             continue
         for lang in library.languages:
             if not topic.keywords.get(lang):
@@ -385,7 +382,7 @@ def _menu_gaps(library: Library) -> list[Problem]:
 
 
 def _emergency_budget(library: Library) -> list[Problem]:
-    topic = library.by_id.get("emergency")
+    topic = library.by_id.get(EMERGENCY_TOPIC)
     if topic is None or topic.segment_budget <= EMERGENCY_SEGMENT_LIMIT:
         return []
     return [
@@ -425,116 +422,3 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
     problems += _menu_gaps(library)
     problems += _emergency_budget(library)
     return CheckReport(tuple(replies), tuple(exact), _ordered(problems))
-
-
-def transliterate_library(bundle: Bundle) -> tuple[dict[str, str], dict[str, tuple[Change, ...]]]:
-    """Transliterate every reply file of a bundle to GSM-7 look-alikes; report changes per file."""
-    new_bundle = dict(bundle)
-    changes: dict[str, tuple[Change, ...]] = {}
-    for name, text in bundle.items():
-        if not (name.startswith(f"{RESPONSES_DIR}/") and name.endswith(".txt")):
-            continue
-        new_text, made = transliterate_gsm(text)
-        if made:
-            new_bundle[name] = new_text
-            changes[name] = made
-    return new_bundle, changes
-
-
-# --- Output ----------------------------------------------------------------------------------
-
-
-def _numbers_cell(numbers: tuple[ReplyNumber, ...]) -> str:
-    cells = dict.fromkeys(n.text if n.registry_id else f"{n.text} (unknown)" for n in numbers)
-    return ", ".join(cells) or "-"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def format_report(report: CheckReport) -> str:
-    """The report as a plain-text table for operators, then problems (errors first) and a summary."""
-    header = ("topic", "lang", "chars", "encoding", "segments", "numbers")
-    rows = [
-        (
-            r.topic,
-            r.lang,
-            str(r.characters),
-            r.encoding if not r.ucs2_chars else f"{r.encoding} {''.join(r.ucs2_chars)}",
-            f"{r.segments}/{r.budget}" + (" OVER" if r.segments > r.budget else ""),
-            _numbers_cell(r.numbers),
-        )
-        for r in report.replies
-    ]
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
-    right = {2}  # numbers read best right-aligned
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=False))
-        ]
-        return "  ".join([*cells, row[-1]])
-
-    out = [line(header), line((*("-" * w for w in widths), "-" * len(header[-1])))]
-    out += [line(row) for row in rows]
-
-    if report.exact_only:
-        out += [
-            "",
-            f"Exact-only keywords (shorter than {FUZZY_MIN_LENGTH} letters, no typo matching):",
-        ]
-        grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for k in report.exact_only:
-            grouped[(k.topic, k.lang)].append(k.keyword)
-        out += [f"  {topic} {lang}: {', '.join(words)}" for (topic, lang), words in grouped.items()]
-
-    for title, problems in (("Errors:", report.errors), ("Warnings:", report.warnings)):
-        if problems:
-            out += ["", title, *(f"  {p}" for p in problems)]
-    out += ["", f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}"]
-    return "\n".join(out)
-
-
-def report_as_json(report: CheckReport) -> dict[str, Any]:
-    """The report as plain JSON-ready data, for `--json`."""
-    return {
-        "ok": report.ok,
-        "errors": len(report.errors),
-        "warnings": len(report.warnings),
-        "replies": [
-            {
-                "topic": r.topic,
-                "lang": r.lang,
-                "file": r.file,
-                "characters": r.characters,
-                "encoding": r.encoding,
-                "units": r.units,
-                "segments": r.segments,
-                "budget": r.budget,
-                "ucs2_chars": list(r.ucs2_chars),
-                "numbers": [
-                    {"text": n.text, "digits": n.digits, "registry_id": n.registry_id}
-                    for n in r.numbers
-                ],
-            }
-            for r in report.replies
-        ],
-        "exact_only": [
-            {"topic": k.topic, "lang": k.lang, "keyword": k.keyword, "line": k.line}
-            for k in report.exact_only
-        ],
-        "problems": [
-            {"severity": p.severity, "file": p.file, "line": p.line, "message": p.message}
-            for p in report.problems
-        ],
-    }
-
-
-def changes_as_json(changes: Mapping[str, tuple[Change, ...]]) -> dict[str, list[dict[str, Any]]]:
-    """transliterate_library's changes as plain JSON-ready data."""
-    return {
-        file: [{"char": c.char, "replacement": c.replacement, "count": c.count} for c in made]
-        for file, made in changes.items()
-    }

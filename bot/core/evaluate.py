@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.core.library import Library
-from bot.core.matcher import EMERGENCY_TOPIC, STOP_TOPIC, Match, match
+from bot.core.matcher import Match, build_matcher, match
+from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ class EvalReport:
 
 def evaluate(cases: Iterable[LabelledMessage], library: Library) -> EvalReport:
     """Run every labelled message through the matcher and tally the figures."""
-    outcomes = tuple(Outcome(case, match(case.text, library)) for case in cases)
+    matcher = build_matcher(library)
+    outcomes = tuple(Outcome(case, match(case.text, matcher)) for case in cases)
     per_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for o in outcomes:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from bot.core.library import Library
+from typing import Any
 
 # Hand-written on purpose: language detectors (langdetect, lingua) guess badly on the one to five
 # words of a typical text and cost tens of megabytes; the small closed class of function words that
@@ -50,9 +47,9 @@ CONTENT_MARKERS = frozenset(
 FUNCTION_WORDS = (SPANISH_WORDS | ENGLISH_WORDS) - CONTENT_MARKERS
 
 
-def detect_language(words: Sequence[str], hits: Iterable[Any], library: Library) -> str:
-    """The reply language: Spanish when the message leans Spanish, else the library's default."""
-    languages = library.languages
+def detect_language(words: Sequence[str], hits: Iterable[Any], languages: Sequence[str]) -> str:
+    """The reply language: Spanish when the message leans Spanish, else the default (the first
+    of the library's languages)."""
     default = languages[0]
     if len(languages) == 1:
         return default

@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-if TYPE_CHECKING:
-    from bot.core.matcher import Matcher
+from bot.core.topics import MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
+from bot.core.yamlfile import DuplicateKey, parse_yaml
 
 KEYWORDS_FILE = "keywords.yaml"
 RESPONSES_DIR = "responses"
 MENU_PLACEHOLDER = "{menu}"
-#: Topics the bot itself relies on: the fallback, the opt-out and the one that outranks all others.
-STRUCTURAL_TOPICS = ("menu", "stop", "emergency")
 DEFAULT_SEGMENT_BUDGET = 3
 
 Severity = Literal["error", "warning"]
@@ -118,7 +115,7 @@ class Library:
     def _keyword_lines(self) -> Mapping[tuple[str, str, str], int]:
         # Worked out again only when asked (by checks), so serving workers do not hold a line
         # number for every keyword.
-        raw, lines = _parse_yaml(self.bundle[KEYWORDS_FILE])
+        raw, lines = parse_yaml(self.bundle[KEYWORDS_FILE])
         found: dict[tuple[str, str, str], int] = {}
         for index, topic in enumerate(raw["topics"]):
             for field_name in ("keywords", "context"):
@@ -127,13 +124,6 @@ class Library:
                         key = (topic["id"], lang, word.strip())
                         found[key] = lines.of(("topics", index, field_name, lang, k))
         return MappingProxyType(found)
-
-    @cached_property
-    def matcher(self) -> Matcher:
-        """The matching index for this library, built once per library value."""
-        from bot.core.matcher import build_matcher
-
-        return build_matcher(self)
 
 
 # --- Reading and writing bundles -------------------------------------------------------------
@@ -200,193 +190,6 @@ class _LibrarySpec(BaseModel):
     topics: list[_TopicSpec] = Field(min_length=1)
 
 
-class _Lines:
-    """Line numbers of YAML nodes, addressed by their path of keys and indexes.
-
-    The items of a sequence share one compact array of lines, as a keyword list can hold
-    thousands of them; every other node (a mapping value, the document) has an entry of its own.
-    """
-
-    def __init__(self) -> None:
-        self.by_path: dict[tuple[Any, ...], int] = {}
-        self.items_by_path: dict[tuple[Any, ...], array[int]] = {}
-
-    def of(self, path: tuple[Any, ...]) -> int:
-        """The line of the deepest known node on this path."""
-        while path:
-            line = self.by_path.get(path)
-            if line is not None:
-                return line
-            parent, index = path[:-1], path[-1]
-            items = self.items_by_path.get(parent)
-            if items is not None and isinstance(index, int) and 0 <= index < len(items):
-                return items[index]
-            path = parent
-        return self.by_path.get((), 1)
-
-
-#: libyaml's parser is ~10x faster than PyYAML's own on a 10,000-keyword file; both are safe.
-_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR_TAG = "tag:yaml.org,2002:str"
-_SKIPPED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
-_NO_KEY = object()
-
-
-def _parse_yaml(text: str) -> tuple[Any, _Lines]:
-    """Parse YAML safely, remembering the line of every node.
-
-    Values are built straight from libyaml's parse events, as yaml.safe_load builds them, without
-    composing a node tree first: on a 10,000-keyword file the tree and a path per node made most
-    of a worker's peak memory. Problems come in the order composing and then walking a tree met
-    them: an error of the YAML itself first, then the first bad value or duplicate key.
-    """
-    lines = _Lines()
-    loader = yaml.SafeLoader("")
-    root: list[Any] = []
-    root_mark: Any = None
-    # The open mappings and sequences: [value, path, item lines (sequences only), pending key].
-    stack: list[list[Any]] = []
-    late: list[Exception] = []
-    # An anchored node's events, replayed where an alias names it, as if written out again there;
-    # `recording` holds the anchored nodes still open, with the nesting depth each started at.
-    anchors: dict[str, tuple[yaml.Event, ...]] = {}
-    anchor_marks: dict[str, Any] = {}
-    recording: list[tuple[str, list[yaml.Event], int]] = []
-
-    def scalar(event: yaml.ScalarEvent) -> Any:
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        if tag == _STR_TAG:
-            return event.value  # what the str constructor returns, without a node to build
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        try:
-            return loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            late.append(exc)
-        except Exception:  # PyYAML's own failures on odd values: 2024-13-45, !!int ''
-            problem = f"cannot read {event.value!r} as {tag}"
-            late.append(yaml.constructor.ConstructorError(None, None, problem, event.start_mark))
-        finally:
-            loader.constructed_objects.clear()  # the loader would keep every scalar it built
-        return None
-
-    def take(event: yaml.Event) -> None:
-        kind = type(event)
-        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
-            return
-        is_scalar = kind is yaml.ScalarEvent
-        value = scalar(event) if is_scalar else {} if kind is yaml.MappingStartEvent else []
-        line = event.start_mark.line + 1
-        if not stack:
-            path: tuple[Any, ...] = ()
-            lines.by_path[path] = line
-            root.append(value)
-        else:
-            frame = stack[-1]
-            parent, parent_path, item_lines, key = frame
-            if item_lines is not None:
-                item_lines.append(line)
-                parent.append(value)
-                if is_scalar:  # a keyword, most often: it needs no path of its own
-                    return
-                path = (*parent_path, len(parent) - 1)
-            elif key is not _NO_KEY:
-                path = (*parent_path, key)
-                lines.by_path[path] = line
-                parent[key] = value
-                frame[3] = _NO_KEY
-            elif is_scalar:
-                if value in parent:
-                    late.append(_DuplicateKey(value, line))
-                frame[3] = value
-                return
-            else:
-                problem = "a key must be a single value, not a list or mapping"
-                late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
-                frame[3] = unusable_key = object()  # never looked up: the load fails at the end
-                path = (*parent_path, unusable_key)
-        if kind is yaml.MappingStartEvent:
-            stack.append([value, path, None, _NO_KEY])
-        elif kind is yaml.SequenceStartEvent:
-            item_lines = lines.items_by_path[path] = array("I")
-            stack.append([value, path, item_lines, None])
-
-    for event in yaml.parse(text, Loader=_PARSER):
-        kind = type(event)
-        if kind in _SKIPPED_EVENTS:
-            continue
-        if kind is yaml.DocumentStartEvent:
-            if root_mark is not None:
-                raise yaml.composer.ComposerError(
-                    "expected a single document in the stream",
-                    root_mark,
-                    "but found another document",
-                    event.start_mark,
-                )
-            continue
-        root_mark = root_mark or event.start_mark
-        anchor = None
-        if kind is yaml.AliasEvent:
-            if event.anchor not in anchor_marks:
-                raise yaml.composer.ComposerError(
-                    None, None, "found undefined alias", event.start_mark
-                )
-            if event.anchor not in anchors:  # its node is still open: it would hold itself
-                problem = f"alias *{event.anchor} is inside the node it names"
-                late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
-                event = yaml.ScalarEvent(None, None, (True, False), "", event.start_mark)
-        else:
-            anchor = getattr(event, "anchor", None)  # end events have none
-            if anchor is not None:
-                if anchor in anchor_marks:
-                    raise yaml.composer.ComposerError(
-                        "found duplicate anchor; first occurrence",
-                        anchor_marks[anchor],
-                        "second occurrence",
-                        event.start_mark,
-                    )
-                anchor_marks[anchor] = event.start_mark
-        for _anchor, events, _depth in recording:
-            events.append(event)
-        if anchor is not None:
-            if kind is yaml.ScalarEvent:
-                anchors[anchor] = (event,)
-            else:
-                recording.append((anchor, [event], len(stack)))
-        if type(event) is yaml.AliasEvent:
-            _replay(anchors[event.anchor], anchors, take)
-        else:
-            take(event)
-        while recording and len(stack) == recording[-1][2]:  # anchored nodes just closed
-            name, events, _depth = recording.pop()
-            anchors[name] = tuple(events)
-    if late:
-        raise late[0]
-    return (root[0] if root else None), lines
-
-
-def _replay(
-    events: tuple[yaml.Event, ...],
-    anchors: dict[str, tuple[yaml.Event, ...]],
-    take: Callable[[yaml.Event], None],
-) -> None:
-    """Take an anchored node's events again where an alias names it, its own aliases in turn."""
-    # Not a closure of _parse_yaml: one calling itself there would be a reference cycle, keeping
-    # the whole parsed file alive after the load until the garbage collector next ran.
-    for event in events:
-        if type(event) is yaml.AliasEvent:
-            _replay(anchors[event.anchor], anchors, take)
-        else:
-            take(event)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: Any, line: int):
-        self.key, self.line = key, line
-
-
 # --- Loading ---------------------------------------------------------------------------------
 
 
@@ -401,8 +204,8 @@ def load_library(bundle: Bundle) -> Library:
     if text is None:
         raise LibraryError([Problem(KEYWORDS_FILE, 0, "file is missing")])
     try:
-        raw, lines = _parse_yaml(text)
-    except _DuplicateKey as dup:
+        raw, lines = parse_yaml(text)
+    except DuplicateKey as dup:
         raise LibraryError(
             [Problem(KEYWORDS_FILE, dup.line, f"key {dup.key!r} is written twice")]
         ) from None
@@ -549,17 +352,17 @@ def load_library(bundle: Bundle) -> Library:
     for required in STRUCTURAL_TOPICS:
         if required not in known:
             error(KEYWORDS_FILE, 0, f"required topic {required!r} is missing")
-    if "stop" in seen_ids and not next((t.silent for t in topics if t.id == "stop"), True):
+    if STOP_TOPIC in seen_ids and not next((t.silent for t in topics if t.id == STOP_TOPIC), True):
         error(
             KEYWORDS_FILE,
-            seen_ids["stop"],
+            seen_ids[STOP_TOPIC],
             "topic 'stop' must be silent: true (opt-outs get no reply)",
         )
 
     if problems:
         raise LibraryError(problems)
 
-    topics = [_expand_menu(t, topics, languages) if t.id == "menu" else t for t in topics]
+    topics = [_expand_menu(t, topics, languages) if t.id == MENU_TOPIC else t for t in topics]
     return Library(
         topics=tuple(topics),
         languages=languages,

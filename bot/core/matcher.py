@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from bot.core.language import FUNCTION_WORDS, detect_language
 from bot.core.text import normalize, tokenize
+from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
     from bot.core.library import Library
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
 OPT_OUT_WORDS = frozenset(
     {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
 )
-STOP_TOPIC = "stop"
-MENU_TOPIC = "menu"
-EMERGENCY_TOPIC = "emergency"
 
 #: Keyword words shorter than this match only exactly: "pay"/"day" are one letter apart.
 FUZZY_MIN_LENGTH = 5
@@ -150,9 +148,15 @@ class _Keyword:
 
 @dataclass(frozen=True)
 class Matcher:
-    """A library's keywords, normalised and indexed once so that matching a message is cheap."""
+    """A library's keywords, normalised and indexed once so that matching a message is cheap.
 
-    library: Library
+    It holds what matching needs of the library, not the library itself: the snapshot a worker
+    serves holds both (bot.live.Snapshot)."""
+
+    #: the library's languages, its default first
+    languages: tuple[str, ...]
+    #: menu number -> the id of the topic it chooses
+    menu_choices: Mapping[int, str]
     topic_order: Mapping[str, int]
     priority: Mapping[str, int]
     vocabulary: frozenset[str]
@@ -170,10 +174,6 @@ class Matcher:
     #: a keyword word, and each form of it with one letter dropped -> the keyword words it came
     #: from, space-separated: most keys have one, and a str costs less than a tuple of one
     near_words: Mapping[str, str]
-
-    def match(self, text: str) -> Match:
-        """Match one message."""
-        return _match(self, text)
 
 
 def build_matcher(library: Library) -> Matcher:
@@ -207,7 +207,8 @@ def build_matcher(library: Library) -> Matcher:
             for key in {word, *_one_letter_dropped(word)}:
                 near_words[key] = f"{near_words[key]} {word}" if key in near_words else word
     matcher = Matcher(
-        library=library,
+        languages=library.languages,
+        menu_choices={number: topic.id for number, topic in library.by_menu_number.items()},
         topic_order={t.id: i for i, t in enumerate(library.topics)},
         priority={t.id: t.priority for t in library.topics},
         vocabulary=frozenset(vocabulary),
@@ -230,11 +231,6 @@ def _weight(words: tuple[str, ...]) -> float:
     """A keyword counts once per content word and half per function word: phrases say more."""
     function = sum(w in FUNCTION_WORDS for w in words)
     return max(1.0, len(words) - function + 0.5 * function)
-
-
-def match(text: str, library: Library) -> Match:
-    """Match a message to a topic and reply language of the library."""
-    return library.matcher.match(text)
 
 
 def is_opt_out(text: str) -> bool:
@@ -426,10 +422,10 @@ def _follow_phrase(
     return total, position, typo
 
 
-def _match(matcher: Matcher, text: str) -> Match:
-    library = matcher.library
+def match(text: str, matcher: Matcher) -> Match:
+    """Match a message to a topic and reply language of the matcher's library."""
     if is_opt_out(text):
-        return Match(STOP_TOPIC, library.default_language, EXACT, keyword=normalize(text))
+        return Match(STOP_TOPIC, matcher.languages[0], EXACT, keyword=normalize(text))
     words = tokenize(text)
     resolved, guessed = [], []
     known = matcher.known_words
@@ -447,14 +443,14 @@ def _match(matcher: Matcher, text: str) -> Match:
         resolved.append(word_scores)
         guessed.append(guesses)
     hits = _find_keywords(matcher, resolved, guessed)
-    lang = detect_language(words, hits, library)
+    lang = detect_language(words, hits, matcher.languages)
 
     # A menu choice ends in its number; most texts do not, and skip the pattern.
     choice = words and words[-1][-1].isdigit() and _MENU_CHOICE.match(" ".join(words))
     if choice:
-        chosen_topic = library.by_menu_number.get(int(choice.group(1)))
+        chosen_topic = matcher.menu_choices.get(int(choice.group(1)))
         if chosen_topic is not None:
-            return Match(chosen_topic.id, lang, EXACT, keyword=choice.group(0))
+            return Match(chosen_topic, lang, EXACT, keyword=choice.group(0))
         return Match(MENU_TOPIC, lang, 0.0)
     if not hits:
         return Match(MENU_TOPIC, lang, 0.0)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 
 from bot.core.library import LibraryError, Problem
+from bot.core.yamlfile import DuplicateKey, parse_yaml
 
 REGISTRY_FILE = "numbers.yaml"
 
@@ -207,23 +208,7 @@ def find_numbers(text: str) -> tuple[FoundNumber, ...]:
     return tuple(sorted(found, key=lambda f: f.start))
 
 
-def unknown_numbers(text: str, registry: NumberRegistry) -> tuple[FoundNumber, ...]:
-    """The numbers in a text that are not in the registry, or whose spelling contradicts itself."""
-    return tuple(f for f in find_numbers(text) if f.conflict or f.digits not in registry.by_digits)
-
-
 # --- Loading the registry --------------------------------------------------------------------
-
-
-def _entry_lines(text: str) -> list[int]:
-    """The line of each item of the top-level `numbers:` list, by index."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key, value in node.value:
-        if key.value == "numbers" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -244,8 +229,9 @@ def load_registry(text: str, file: str = REGISTRY_FILE) -> NumberRegistry:
     """Build the registry from numbers.yaml text, or raise RegistryError listing every problem."""
     problems: list[Problem] = []
     try:
-        raw = yaml.safe_load(text)
-        lines = _entry_lines(text)
+        raw, lines = parse_yaml(text)
+    except DuplicateKey as dup:
+        raise RegistryError([Problem(file, dup.line, str(dup))]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RegistryError(
@@ -259,7 +245,7 @@ def load_registry(text: str, file: str = REGISTRY_FILE) -> NumberRegistry:
     seen_ids: dict[str, int] = {}
     seen_digits: dict[str, str] = {}
     for index, item in enumerate(items):
-        line = lines[index] if index < len(lines) else 0
+        line = lines.of(("numbers", index))
 
         def error(message: str, line: int = line) -> None:
             problems.append(Problem(file, line, message))

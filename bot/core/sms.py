@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from bot.core.library import RESPONSES_DIR
 
 # Written by hand: no maintained package counts GSM 03.38 segments with the extension table
 # correctly (an extension character costs two septets and cannot be split across parts), and
@@ -171,3 +174,19 @@ def transliterate_gsm(text: str) -> tuple[str, tuple[Change, ...]]:
         counts[(cluster, replacement)] += 1
     changes = tuple(Change(char, replacement, n) for (char, replacement), n in counts.items())
     return "".join(out), changes
+
+
+def transliterate_library(
+    bundle: Mapping[str, str],
+) -> tuple[dict[str, str], dict[str, tuple[Change, ...]]]:
+    """Transliterate every reply file of a bundle to GSM-7 look-alikes; report changes per file."""
+    new_bundle = dict(bundle)
+    changes: dict[str, tuple[Change, ...]] = {}
+    for name, text in bundle.items():
+        if not (name.startswith(f"{RESPONSES_DIR}/") and name.endswith(".txt")):
+            continue
+        new_text, made = transliterate_gsm(text)
+        if made:
+            new_bundle[name] = new_text
+            changes[name] = made
+    return new_bundle, changes

@@ -1,8 +1,15 @@
 """The library store: published revisions, the live pointer and anonymous daily counts.
 
-init_app(app) builds the app's Store from settings.database_url (empty: an SQLite file in the
-instance folder), puts it on runtime(app).store and registers the `flask library`, `flask db`
-and `flask stats` commands.
+engine.py     the engine, and database failures as StoreErrors
+schema.py     Alembic migrations (scripts in migrations/), run in code
+repository.py Store: revisions, the live pointer, daily counts
+values.py     the plain values Store returns
+models.py     the tables
+cli.py        `flask library|db|stats`
+
+create_app builds the app's Store on database_url_for(app, settings) (DATABASE_URL, or an SQLite
+file in the instance folder); init_app(app) registers the `flask library`, `flask db` and
+`flask stats` commands.
 """
 
 from __future__ import annotations
@@ -11,18 +18,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from bot.store.repository import (
-    CountRow,
+from bot.settings import Settings
+from bot.store.engine import (
     NotMigrated,
-    Revision,
-    RevisionSummary,
-    Store,
     StoreError,
     StoreUnavailable,
     UnknownRevision,
     normalize_url,
     sqlite_url,
 )
+from bot.store.repository import Store
+from bot.store.values import CountRow, Revision, RevisionSummary
 
 __all__ = [
     "CountRow",
@@ -42,20 +48,14 @@ __all__ = [
 SQLITE_FILE = "bot.sqlite3"
 
 
-def database_url_for(app: Flask) -> str:
+def database_url_for(app: Flask, settings: Settings) -> str:
     """The app's database URL: DATABASE_URL, or an SQLite file in the instance folder."""
-    from bot import runtime
-
-    url = runtime(app).settings.database_url.strip()
+    url = settings.database_url.strip()
     return url or sqlite_url(Path(app.instance_path) / SQLITE_FILE)
 
 
-def init_app(app: Flask) -> Store:
-    """Build the app's Store, keep it on runtime(app).store and register the CLI commands."""
-    from bot import runtime
+def init_app(app: Flask) -> None:
+    """Register the `flask library`, `flask db` and `flask stats` commands."""
     from bot.store.cli import register_commands
 
-    store = Store(database_url_for(app))
-    runtime(app).store = store
     register_commands(app)
-    return store

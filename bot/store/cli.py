@@ -11,7 +11,7 @@ import getpass
 import json
 import os
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,22 +19,20 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from bot import runtime
 from bot.core.library import (
-    Library,
     LibraryError,
-    Problem,
     bundle_digest,
     load_library,
     read_bundle,
     write_bundle,
 )
-from bot.settings import PROJECT_ROOT
-from bot.store.repository import Store, StoreError
+from bot.core.tables import format_table
+from bot.prepare import REGISTRY_FILE, PreparedLibrary, prepare_library
+from bot.runtime import runtime
+from bot.store.engine import StoreError
+from bot.store.repository import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-REGISTRY_FILE = "numbers.yaml"
 
 library_cli = AppGroup("library", help="Check, publish, roll back and export the response library.")
 db_cli = AppGroup("db", help="The bot's database schema.")
@@ -67,136 +65,53 @@ def _operator_errors(func: F) -> F:
 
 
 def _store() -> Store:
-    store = runtime(current_app).store
-    if store is None:
-        raise click.ClickException("this app has no database (runtime(app).store is None)")
-    return store
+    return runtime(current_app).store
 
 
 def _directory(directory: Path | None) -> Path:
     return (directory or Path.cwd()).resolve()
 
 
-def _prepare(directory: str | Path, transliterate: bool) -> tuple[dict[str, str], dict[str, Any]]:
-    """The bundle under a directory, transliterated to GSM-7 look-alikes unless told not to."""
-    bundle = read_bundle(directory)
-    if not transliterate:
-        return bundle, {}
-    from bot.core.checks import transliterate_library
-
-    return transliterate_library(bundle)
-
-
-def prepare_bundle(directory: str | Path, *, transliterate: bool = True) -> dict[str, str]:
-    """The library files under a directory exactly as `flask library publish` would publish them."""
-    return _prepare(directory, transliterate)[0]
+def _checked(
+    directory: Path, numbers: Path | None, transliterate: bool
+) -> tuple[Path, PreparedLibrary]:
+    """The library in a directory, prepared and checked as publish does."""
+    settings = runtime(current_app).settings
+    return directory, prepare_library(
+        directory, settings, numbers=numbers, transliterate=transliterate
+    )
 
 
-def _registry_path(directory: Path, numbers: Path | None) -> Path:
-    """The number registry: --numbers, else DIR/numbers.yaml, else the one next to the app."""
-    if numbers is not None:
-        return numbers
-    candidates = [directory / REGISTRY_FILE]
-    library_dir = runtime(current_app).settings.library_dir
-    if library_dir:
-        candidates.append(Path(library_dir) / REGISTRY_FILE)
-    candidates.append(PROJECT_ROOT / REGISTRY_FILE)
-    return next((p for p in candidates if p.is_file()), candidates[0])
+def _echo_header(directory: Path, prepared: PreparedLibrary) -> None:
+    click.echo(
+        f"Library in {directory} ({len(prepared.bundle)} files), "
+        f"numbers from {prepared.registry_path}"
+    )
+    if prepared.changes:
+        click.echo("Transliterated to GSM-7 look-alikes (as publish does):")
+        for name, made in sorted(prepared.changes.items()):
+            click.echo(f"  {name}: {', '.join(str(c) for c in made)}")
 
 
-class _Checked:
-    """A library read, transliterated, loaded and checked; `problems` set when it cannot load."""
+def _echo_problems(prepared: PreparedLibrary, *, full_report: bool) -> None:
+    if prepared.load_problems:
+        n = len(prepared.load_problems)
+        click.echo(f"The library cannot be loaded ({n} problem{'' if n == 1 else 's'}):")
+        for p in prepared.problems:
+            click.echo(f"  {p}")
+        return
+    report = prepared.report
+    assert report is not None  # a library and a registry that load are always checked
+    if full_report:
+        from bot.core.report import format_report
 
-    def __init__(
-        self, directory: Path, numbers: Path | None, transliterate: bool, today: date
-    ) -> None:
-        self.directory = directory
-        self.registry_path = _registry_path(directory, numbers)
-        self.bundle, self.changes = _prepare(directory, transliterate)
-        self.library: Library | None = None
-        self.report: Any = None
-        self.load_problems: list[Problem] = []
-        try:
-            self.library = load_library(self.bundle)
-        except LibraryError as exc:
-            self.load_problems += exc.problems
-        registry = None
-        try:
-            from bot.core.numbers import load_registry_file
-
-            registry = load_registry_file(self.registry_path)
-        except LibraryError as exc:
-            self.load_problems += exc.problems
-        except FileNotFoundError:
-            self.load_problems.append(
-                Problem(str(self.registry_path), 0, "the number registry is missing")
-            )
-        if self.library is not None and registry is not None:
-            from bot.core.checks import check_library
-
-            self.report = check_library(self.library, registry, today)
-
-    @property
-    def ok(self) -> bool:
-        return not self.load_problems and self.report is not None and self.report.ok
-
-    @property
-    def problems(self) -> list[Problem]:
-        if self.load_problems:
-            return sorted(self.load_problems)
-        return list(self.report.problems) if self.report is not None else []
-
-    def as_json(self) -> dict[str, Any]:
-        from bot.core.checks import changes_as_json, report_as_json
-
-        if self.report is not None and not self.load_problems:
-            data = report_as_json(self.report)
-        else:
-            problems = self.problems
-            data = {
-                "ok": False,
-                "errors": sum(p.severity == "error" for p in problems),
-                "warnings": sum(p.severity == "warning" for p in problems),
-                "replies": [],
-                "exact_only": [],
-                "problems": [
-                    {"severity": p.severity, "file": p.file, "line": p.line, "message": p.message}
-                    for p in problems
-                ],
-            }
-        data["directory"] = str(self.directory)
-        data["registry"] = str(self.registry_path)
-        data["digest"] = bundle_digest(self.bundle)
-        data["transliterated"] = changes_as_json(self.changes)
-        return data
-
-    def echo_header(self) -> None:
-        click.echo(
-            f"Library in {self.directory} ({len(self.bundle)} files), "
-            f"numbers from {self.registry_path}"
-        )
-        if self.changes:
-            click.echo("Transliterated to GSM-7 look-alikes (as publish does):")
-            for name, made in sorted(self.changes.items()):
-                click.echo(f"  {name}: {', '.join(str(c) for c in made)}")
-
-    def echo_problems(self, *, full_report: bool) -> None:
-        if self.load_problems:
-            n = len(self.load_problems)
-            click.echo(f"The library cannot be loaded ({n} problem{'' if n == 1 else 's'}):")
-            for p in self.problems:
+        click.echo(format_report(report))
+        return
+    for title, found in (("Errors:", report.errors), ("Warnings:", report.warnings)):
+        if found:
+            click.echo(title)
+            for p in found:
                 click.echo(f"  {p}")
-            return
-        if full_report:
-            from bot.core.checks import format_report
-
-            click.echo(format_report(self.report))
-            return
-        for title, found in (("Errors:", self.report.errors), ("Warnings:", self.report.warnings)):
-            if found:
-                click.echo(title)
-                for p in found:
-                    click.echo(f"  {p}")
 
 
 def _publisher() -> str:
@@ -208,20 +123,6 @@ def _publisher() -> str:
 
 def _when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int]) -> str:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        return "  ".join(cells).rstrip()
-
-    rule = tuple("-" * w if h else " " * w for h, w in zip(header, widths, strict=True))
-    return "\n".join([line(header), line(rule), *map(line, rows)])
 
 
 _dir_argument = click.argument(
@@ -257,13 +158,13 @@ def check_command(
     Prints every reply with its length, encoding and numbers, then every problem with its file
     and line. Exits 1 when there are errors; warnings alone exit 0.
     """
-    checked = _Checked(_directory(directory), numbers, not no_transliterate, date.today())
+    where, prepared = _checked(_directory(directory), numbers, not no_transliterate)
     if as_json:
-        click.echo(json.dumps(checked.as_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(prepared.as_json(where), ensure_ascii=False, indent=2))
     else:
-        checked.echo_header()
-        checked.echo_problems(full_report=True)
-    if not checked.ok:
+        _echo_header(where, prepared)
+        _echo_problems(prepared, full_report=True)
+    if not prepared.ok:
         raise SystemExit(1)
 
 
@@ -290,15 +191,15 @@ def publish_command(
     Nothing changes when the check finds errors. Workers switch to the new revision within
     RELOAD_SECONDS.
     """
-    checked = _Checked(_directory(directory), numbers, not no_transliterate, date.today())
-    checked.echo_header()
-    checked.echo_problems(full_report=False)
-    if not checked.ok:
+    where, prepared = _checked(_directory(directory), numbers, not no_transliterate)
+    _echo_header(where, prepared)
+    _echo_problems(prepared, full_report=False)
+    if not prepared.ok:
         raise click.ClickException("the library has errors; nothing was published")
 
     store = _store()
     store.migrate()
-    digest = bundle_digest(checked.bundle)
+    digest = bundle_digest(prepared.bundle)
     live = store.live_revision()
     if live is not None and live.digest == digest:
         click.echo(
@@ -307,7 +208,7 @@ def publish_command(
         )
         return
     revision = store.publish(
-        checked.bundle, published_by=published_by or _publisher(), comment=comment
+        prepared.bundle, published_by=published_by or _publisher(), comment=comment
     )
     if live is not None and revision.id == live.id:  # published by someone else meanwhile
         click.echo(f"Revision {revision.id} is already live with this content; nothing published.")
@@ -341,7 +242,7 @@ def history_command(limit: int) -> None:
         for r in revisions
     ]
     header = ("", "rev", "published (UTC)", "by", "files", "digest", "comment")
-    click.echo(_table(header, rows, right={1, 4}))
+    click.echo(format_table(header, rows, right={1, 4}))
 
 
 @library_cli.command("rollback")
@@ -367,7 +268,7 @@ def rollback_command(revision_id: int, force: bool) -> None:
                 "rollback refused (workers would keep serving the current revision); "
                 "use --force to point at it anyway"
             ) from None
-    store.rollback(target.id)
+    store.make_live(target.id)
     seconds = runtime(current_app).settings.reload_seconds
     click.echo(
         f"Revision {target.id} ({_when(target.published_at)}, {target.comment or 'no comment'}) "
@@ -474,14 +375,13 @@ def stats_command(days: int, as_json: bool) -> None:
         click.echo(f"No counts since {since.isoformat()}.")
         return
     table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
-    click.echo(_table(("day", "topic", "lang", "count"), table, right={3}))
+    click.echo(format_table(("day", "topic", "lang", "count"), table, right={3}))
     click.echo(f"\n{sum(r.count for r in rows)} replies since {since.isoformat()}")
 
 
 __all__ = [
     "db_cli",
     "library_cli",
-    "prepare_bundle",
     "register_commands",
     "stats_command",
 ]

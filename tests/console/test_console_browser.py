@@ -16,6 +16,7 @@ import pytest
 
 from bot import runtime
 from bot.console.storage import ConsoleStore
+from tests import app_library, as_twilio
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
@@ -62,13 +63,13 @@ def browser():
             b.close()
 
 
-def _sms(base: str, tw, body: str) -> list[str]:
-    params = tw.params(body)
+def _sms(base: str, body: str) -> list[str]:
+    params = as_twilio.params(body)
     url = base + "/sms"
     request = urllib.request.Request(
         url,
         data=urllib.parse.urlencode(params).encode(),
-        headers={"X-Twilio-Signature": tw.sign(url, params)},
+        headers={"X-Twilio-Signature": as_twilio.sign(url, params)},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         root = ET.fromstring(response.read())
@@ -83,7 +84,7 @@ def _login(page, base: str, name: str, password: str) -> None:
     page.wait_for_url(base + "/console/")
 
 
-def test_log_in_edit_try_publish_sms_roll_back_and_editor_refused(server, browser, tw, helpers):
+def test_log_in_edit_try_publish_sms_roll_back_and_editor_refused(server, browser, helpers):
     base = server
     page = browser.new_page(viewport={"width": 360, "height": 740})
 
@@ -128,13 +129,13 @@ def test_log_in_edit_try_publish_sms_roll_back_and_editor_refused(server, browse
     assert "Published revision 2" in page.inner_text("body")
 
     # 5. A signed POST /sms gets the new reply.
-    assert _sms(base, tw, "no me pagan en el trabajo") == [new_reply]
+    assert _sms(base, "no me pagan en el trabajo") == [new_reply]
 
     # 6. Roll back.
     page.click("text=Roll back to 1")
     page.wait_for_url(base + "/console/history")
     assert "Revision 1 is live again" in page.inner_text("body")
-    assert _sms(base, tw, "no me pagan en el trabajo") == [tw.REPLIES["labor/es"]]
+    assert _sms(base, "no me pagan en el trabajo") == [app_library.REPLIES["labor/es"]]
 
     # 7. An editor has no publish button and is refused when posting anyway.
     editor = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -154,7 +155,7 @@ def test_log_in_edit_try_publish_sms_roll_back_and_editor_refused(server, browse
     )
     status = refused.status
     assert status == 403
-    assert _sms(base, tw, "no me pagan en el trabajo") == [tw.REPLIES["labor/es"]]
+    assert _sms(base, "no me pagan en el trabajo") == [app_library.REPLIES["labor/es"]]
 
 
 def test_no_console_page_scrolls_sideways_on_a_360_px_phone(server, browser, helpers):

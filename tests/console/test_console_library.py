@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from bot import runtime
 from bot.console.storage import ConsoleStore
 from bot.core.library import read_bundle, write_bundle
+from tests import app_library, as_twilio
 
 
 def _form(client, topic: str) -> dict[str, str]:
@@ -52,7 +53,7 @@ def test_the_topic_list_shows_each_topic_at_a_glance(editor):
     assert re.search(r"en: \d+ chars, GSM-7, 1/3 seg", labor)
 
 
-def test_an_edit_is_kept_in_a_server_side_draft_and_not_live(console_app, editor, helpers, tw):
+def test_an_edit_is_kept_in_a_server_side_draft_and_not_live(console_app, editor, helpers):
     r = _save(editor, helpers, "labor", reply_es=NEW_LABOR_ES)
     assert r.status_code == 302
     # Another browser (a new session) sees the same draft.
@@ -63,8 +64,8 @@ def test_an_edit_is_kept_in_a_server_side_draft_and_not_live(console_app, editor
         "changed" in other.get("/console/").get_data(as_text=True).split(">labor</span>")[1][:300]
     )
     # Nothing is live yet.
-    sms = tw.post(console_app.test_client(), tw.params("no me pagan el trabajo"))
-    assert tw.messages(sms) == [tw.REPLIES["labor/es"]]
+    sms = as_twilio.post(console_app.test_client(), as_twilio.params("no me pagan el trabajo"))
+    assert as_twilio.messages(sms) == [app_library.REPLIES["labor/es"]]
 
 
 def test_check_errors_appear_next_to_the_field_they_concern(editor, helpers):
@@ -126,7 +127,7 @@ def test_try_answers_from_the_draft_or_the_live_revision_and_keeps_nothing(
             assert "zqxjkv" not in repr(rows), table
 
 
-def test_publish_makes_the_draft_live_with_who_and_comment(console_app, publisher, helpers, tw):
+def test_publish_makes_the_draft_live_with_who_and_comment(console_app, publisher, helpers):
     _save(publisher, helpers, "labor", reply_es=NEW_LABOR_ES)
     r = _publish(publisher, helpers, "Shorter Spanish labor reply")
     assert r.status_code == 302
@@ -135,8 +136,8 @@ def test_publish_makes_the_draft_live_with_who_and_comment(console_app, publishe
     assert "Shorter Spanish labor reply" in history
     live = runtime(console_app).store.live_revision()
     assert live.id == 2 and live.digest[:12] in history
-    sms = tw.post(console_app.test_client(), tw.params("no me pagan el trabajo"))
-    assert tw.messages(sms) == [NEW_LABOR_ES]
+    sms = as_twilio.post(console_app.test_client(), as_twilio.params("no me pagan el trabajo"))
+    assert as_twilio.messages(sms) == [NEW_LABOR_ES]
     # The draft is gone: the console shows the live revision again.
     assert "Showing the live revision 2" in publisher.get("/console/").get_data(as_text=True)
 
@@ -189,14 +190,14 @@ def test_diff_between_two_revisions(console_app, publisher, helpers):
     assert 'class="del">-Trabajo: la linea' in html
 
 
-def test_rollback_makes_an_old_revision_live_again(console_app, publisher, helpers, tw):
+def test_rollback_makes_an_old_revision_live_again(console_app, publisher, helpers):
     _save(publisher, helpers, "labor", reply_es=NEW_LABOR_ES)
     _publish(publisher, helpers, "x")
     r = helpers.post(publisher, "/console/history/1/rollback", page="/console/history")
     assert r.status_code == 302
     assert runtime(console_app).store.live_revision_id() == 1
-    sms = tw.post(console_app.test_client(), tw.params("no me pagan el trabajo"))
-    assert tw.messages(sms) == [tw.REPLIES["labor/es"]]
+    sms = as_twilio.post(console_app.test_client(), as_twilio.params("no me pagan el trabajo"))
+    assert as_twilio.messages(sms) == [app_library.REPLIES["labor/es"]]
 
 
 def test_the_zip_holds_exactly_what_flask_library_export_writes(console_app, editor, tmp_path):
@@ -256,10 +257,10 @@ def test_stats_draw_an_svg_chart_and_give_a_csv(console_app, editor):
     assert f"{today.isoformat()},labor,es,7" in csv_text
 
 
-def test_the_audit_names_operators_and_never_a_texter(console_app, admin, publisher, helpers, tw):
+def test_the_audit_names_operators_and_never_a_texter(console_app, admin, publisher, helpers):
     helpers.login(console_app.test_client(), "editor", "wrong password!")
     sender, body = "+12065550199", "my boss took my passport qqzzvv"
-    tw.post(console_app.test_client(), tw.params(body, sender=sender))
+    as_twilio.post(console_app.test_client(), as_twilio.params(body, sender=sender))
     _save(publisher, helpers, "labor", reply_es=NEW_LABOR_ES)
     _publish(publisher, helpers, "audit me")
     helpers.post(publisher, "/console/history/1/rollback", page="/console/history")
@@ -336,7 +337,7 @@ def test_the_counter_counts_the_menu_as_sent_with_its_titles(editor, helpers):
 
 
 def test_draft_publish_and_rollback_through_the_console_on_both_databases(
-    make_app, database_url, helpers, tw
+    make_app, database_url, helpers
 ):
     app = make_app(database_url=database_url)
     runtime(app).live.start()
@@ -345,11 +346,13 @@ def test_draft_publish_and_rollback_through_the_console_on_both_databases(
     helpers.login(client, "pat")
     assert _save(client, helpers, "labor", reply_es=NEW_LABOR_ES).status_code == 302
     assert _publish(client, helpers, "both databases").status_code == 302
-    assert tw.messages(tw.post(app.test_client(), tw.params("no me pagan"))) == [NEW_LABOR_ES]
+    assert as_twilio.messages(
+        as_twilio.post(app.test_client(), as_twilio.params("no me pagan"))
+    ) == [NEW_LABOR_ES]
     assert (
         helpers.post(client, "/console/history/1/rollback", page="/console/history").status_code
         == 302
     )
-    assert tw.messages(tw.post(app.test_client(), tw.params("no me pagan"))) == [
-        tw.REPLIES["labor/es"]
-    ]
+    assert as_twilio.messages(
+        as_twilio.post(app.test_client(), as_twilio.params("no me pagan"))
+    ) == [app_library.REPLIES["labor/es"]]

@@ -10,6 +10,7 @@ import pytest
 from bot import runtime
 from bot.console.storage import ConsoleStore
 from bot.settings import SettingsError
+from tests import app_library, as_twilio
 
 
 @pytest.mark.real_argon2
@@ -80,11 +81,11 @@ def test_console_forms_need_a_csrf_token(console_app, helpers):
     assert refused.status_code == 400
 
 
-def test_sms_needs_no_csrf_token(console_app, tw):
+def test_sms_needs_no_csrf_token(console_app):
     client = console_app.test_client()
-    r = tw.post(client, tw.params("my boss took my passport"))
+    r = as_twilio.post(client, as_twilio.params("my boss took my passport"))
     assert r.status_code == 200
-    assert tw.messages(r) == [tw.REPLIES["labor/en"]]
+    assert as_twilio.messages(r) == [app_library.REPLIES["labor/en"]]
 
 
 def test_session_cookie_is_httponly_lax_and_secure_behind_https(console_app, helpers):
@@ -187,15 +188,15 @@ def test_not_logged_in_goes_to_the_login_page(console_app):
     assert r.status_code == 302 and r.headers["Location"].endswith("/console/login")
 
 
-def test_console_false_turns_the_console_off(make_app, tw):
+def test_console_false_turns_the_console_off(make_app):
     app = make_app(console=False, secret_key="")
     runtime(app).live.start()
     client = app.test_client()
     assert client.get("/console/login").status_code == 404
     assert client.get("/console/").status_code == 404
-    assert tw.messages(tw.post(client, tw.params("my boss took my passport"))) == [
-        tw.REPLIES["labor/en"]
-    ]
+    assert as_twilio.messages(
+        as_twilio.post(client, as_twilio.params("my boss took my passport"))
+    ) == [app_library.REPLIES["labor/en"]]
 
 
 def test_the_login_page_says_how_to_create_the_first_account(make_app):

@@ -7,17 +7,13 @@ import time
 
 import pytest
 
-from bot.core.checks import (
-    check_library,
-    check_reply,
-    format_report,
-    report_as_json,
-    transliterate_library,
-)
+from bot.core.checks import check_library, check_reply
 from bot.core.library import load_library
 from bot.core.matcher import keyword_confusion
 from bot.core.numbers import load_registry
-from bot.core.sms import Change
+from bot.core.report import format_report, report_as_json
+from bot.core.sms import Change, transliterate_library
+from bot.core.tables import format_table
 from tests.core.sample_registry import HOTLINE_AND_911
 
 TODAY = dt.date(2026, 11, 25)
@@ -273,8 +269,13 @@ def test_menu_and_emergency_need_keywords_in_every_language():
     ]
 
 
-def test_stop_needs_no_keywords():
-    assert "stop" not in " ".join(p.message for p in check().problems)
+def test_stop_needs_no_keywords_though_any_other_silent_topic_does():
+    assert not any(load_library(bundle()).topic("stop").keywords.values())  # the premise
+    quiet = KEYWORDS + "  - id: quiet\n    silent: true\n"
+    assert [p.message for p in problems(check(quiet), "error")] == [
+        "topic 'quiet' has no en keywords",
+        "topic 'quiet' has no es keywords",
+    ]
 
 
 def test_menu_numbers_must_run_from_one_without_gaps():
@@ -406,3 +407,22 @@ def test_ok_depends_on_errors_only(severity):
     )
     assert [p.severity for p in report.problems] == [severity]
     assert report.ok is (severity == "warning")
+
+
+def test_a_table_pads_columns_rules_them_and_keeps_a_free_last_column_open():
+    rows = [("labor", "7", "a long free text"), ("x", "123", "-")]
+    assert format_table(("topic", "n", "numbers"), rows, right={1}).splitlines() == [
+        "topic    n  numbers",
+        "-----  ---  ----------------",
+        "labor    7  a long free text",
+        "x      123  -",
+    ]
+    assert format_table(
+        ("topic", "n", "numbers"), rows, right={1}, open_last=True
+    ).splitlines() == [
+        "topic    n  numbers",
+        "-----  ---  -------",
+        "labor    7  a long free text",
+        "x      123  -",
+    ]
+    assert format_table(("", "rev"), [("*", "1")]).splitlines() == ["   rev", "   ---", "*  1"]

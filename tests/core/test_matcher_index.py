@@ -19,11 +19,12 @@ from bot.core.matcher import (
     _extends,
     _find_keywords,
     _resolve_word,
+    build_matcher,
     fuzzy_threshold,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-MATCHER = load_library_dir(ROOT).matcher
+MATCHER = build_matcher(load_library_dir(ROOT))
 VOCABULARY = sorted(MATCHER.vocabulary)
 KEYWORDS = [
     *(kw for kws in MATCHER.single.values() for kw in kws),

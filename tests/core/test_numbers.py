@@ -12,7 +12,6 @@ from bot.core.numbers import (
     load_registry,
     load_registry_file,
     normalize_number,
-    unknown_numbers,
 )
 from tests.core.sample_registry import HOTLINE_AND_911
 
@@ -173,13 +172,6 @@ def test_the_registry_loads_entries_with_digits_dates_and_lines():
     assert registry.lookup("1-800-000-0000") is None
 
 
-def test_unknown_numbers_are_those_not_in_the_registry_or_contradicting_themselves():
-    registry = load_registry(REGISTRY)
-    text = "Call 911, 888-373-7888, 1-800-799-SAFE (7233), 1-800-799-SAFE (7234) or 555-555-5555."
-    unknown = unknown_numbers(text, registry)
-    assert [f.text for f in unknown] == ["1-800-799-SAFE (7234)", "555-555-5555"]
-
-
 def test_registry_problems_are_all_reported_with_their_line():
     broken = (
         REGISTRY.replace('number: "911"', 'number: "912"')
@@ -223,3 +215,22 @@ def test_the_projects_registry_holds_the_verified_numbers():
     for entry in registry.entries:
         assert entry.source and entry.what
         assert [f.digits for f in find_numbers(entry.number)] == [entry.digits]
+
+
+def test_a_key_written_twice_in_an_entry_is_refused_with_its_line_as_in_keywords_yaml():
+    twice = REGISTRY.replace(
+        '    number: "1-800-799-7233"\n', '    number: "1-800-799-7233"\n    number: "911"\n'
+    )
+    with pytest.raises(RegistryError) as caught:
+        load_registry(twice)
+    [problem] = caught.value.problems
+    assert problem.message == "key 'number' is written twice"
+    assert twice.splitlines()[problem.line - 1] == '    number: "911"'
+
+
+def test_bad_yaml_in_the_registry_is_a_registry_error_with_its_line():
+    with pytest.raises(RegistryError) as caught:
+        load_registry("numbers:\n  - id: [unclosed\n")
+    [problem] = caught.value.problems
+    assert problem.message.startswith("bad YAML")
+    assert problem.line >= 2

@@ -23,8 +23,8 @@ from twilio.request_validator import RequestValidator
 
 from bot import create_app, runtime
 from bot.core.library import load_library, reply_path
-from bot.core.matcher import match
-from bot.live import bundled_bundle
+from bot.core.matcher import build_matcher, match
+from bot.prepare import publishable_bundle
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store import Store, StoreError
 
@@ -69,7 +69,7 @@ def _is_twiml(body: bytes) -> bool:
 
 def _second_revision() -> dict[str, str]:
     """The bundled library with one more line in the English labor reply."""
-    bundle = bundled_bundle(str(PROJECT_ROOT))
+    bundle = publishable_bundle(str(PROJECT_ROOT))
     bundle[reply_path("labor", "en")] += f"\n{MARKER}"
     return bundle
 
@@ -77,14 +77,15 @@ def _second_revision() -> dict[str, str]:
 def _texts(bundle: dict[str, str]) -> tuple[list[str], str]:
     """Texts covering every topic and language, some noise, and one that matches English labor."""
     library = load_library(bundle)
+    matcher = build_matcher(library)
     texts = ["", "STOP", "3", "🆘🆘", "\x00\x1b[31m", "asdf qwerty", "x" * 1600]
     for topic in library.topics:
         for keywords in topic.keywords.values():
-            texts += [kw for kw in keywords[:2] if match(kw, library).topic == topic.id]
+            texts += [kw for kw in keywords[:2] if match(kw, matcher).topic == topic.id]
     labor = next(
         kw
         for kw in library.topic("labor").keywords["en"]
-        if (found := match(kw, library)).topic == "labor" and found.lang == "en"
+        if (found := match(kw, matcher)).topic == "labor" and found.lang == "en"
     )
     return texts, labor
 
@@ -135,7 +136,7 @@ def test_replies_come_from_memory_while_the_database_is_down_and_a_newer_revisio
     live = runtime(app).live
     live.start()
     client = app.test_client()
-    bundle = bundled_bundle(str(PROJECT_ROOT))
+    bundle = publishable_bundle(str(PROJECT_ROOT))
     texts, labor_text = _texts(bundle)
     before = {text: _post(client, text) for text in texts}
     assert all(status == 200 and _is_twiml(body) for status, body in before.values())
@@ -176,7 +177,8 @@ def test_replies_come_from_memory_while_the_database_is_down_and_a_newer_revisio
     # Counts kept in memory while the database was away are written once it is back.
     live.stop()
     total = len(texts) * 2 + 1 + pounder.sent
-    assert runtime(app).store.count_total(datetime.now(UTC).date()) == total
+    today = datetime.now(UTC).date()
+    assert sum(row.count for row in runtime(app).store.counts(today)) == total
 
 
 def test_a_worker_started_while_the_database_is_down_answers_from_the_bundled_files(
@@ -196,7 +198,7 @@ def test_a_worker_started_while_the_database_is_down_answers_from_the_bundled_fi
     )
     try:
         client = app.test_client()
-        texts, _ = _texts(bundled_bundle(str(PROJECT_ROOT)))
+        texts, _ = _texts(publishable_bundle(str(PROJECT_ROOT)))
         during = {text: _post(client, text) for text in texts}
         assert all(status == 200 and _is_twiml(body) for status, body in during.values())
         health = client.get("/healthz").json
@@ -225,7 +227,7 @@ def store(pg_cluster: Cluster) -> Iterator[Store]:
     """A migrated store on a fresh database of the throwaway cluster, with one revision live."""
     db = Store(pg_cluster.create_database())
     db.migrate()
-    db.publish(bundled_bundle(str(PROJECT_ROOT)), published_by="test", comment="first")
+    db.publish(publishable_bundle(str(PROJECT_ROOT)), published_by="test", comment="first")
     yield db
     db.dispose()
 

@@ -17,7 +17,8 @@ def test_gunicorn_under_concurrent_signed_load_answers_every_request_with_twiml(
     done = subprocess.run(
         [
             sys.executable,
-            str(PROJECT_ROOT / "bench" / "load.py"),
+            "-m",
+            "bench.load",
             "--seconds",
             "2",
             "--warmup",

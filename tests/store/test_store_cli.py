@@ -320,9 +320,9 @@ def test_db_upgrade_and_stats(cli_app):
 
     assert "No counts" in run(cli_app, "stats").output
     today = date.today()
-    store.add_count(today, "housing", "en")
-    store.add_count(today, "housing", "en")
-    store.add_count(today - timedelta(days=40), "menu", "es")
+    store.add_counts({(today, "housing", "en"): 1})
+    store.add_counts({(today, "housing", "en"): 1})
+    store.add_counts({(today - timedelta(days=40), "menu", "es"): 1})
     result = run(cli_app, "stats")
     assert result.exit_code == 0
     assert "housing" in result.output and "menu" not in result.output

@@ -12,22 +12,22 @@ from tests.store.concurrency import run_at_once
 DAY = date(2026, 3, 1)
 
 
-def test_add_count_upserts(store):
-    store.add_count(DAY, "shelter", "en")
-    store.add_count(DAY, "shelter", "en")
-    store.add_count(DAY, "shelter", "es")
-    store.add_count(date(2026, 3, 2), "labor", "en", n=3)
+def test_add_counts_upserts(store):
+    store.add_counts({(DAY, "shelter", "en"): 1})
+    store.add_counts({(DAY, "shelter", "en"): 1})
+    store.add_counts({(DAY, "shelter", "es"): 1})
+    store.add_counts({(date(2026, 3, 2), "labor", "en"): 3})
     assert store.counts(DAY) == [
         CountRow(DAY, "shelter", "en", 2),
         CountRow(DAY, "shelter", "es", 1),
         CountRow(date(2026, 3, 2), "labor", "en", 3),
     ]
     assert store.counts(date(2026, 3, 2)) == [CountRow(date(2026, 3, 2), "labor", "en", 3)]
-    assert store.count_total(DAY) == 6
+    assert sum(row.count for row in store.counts(DAY)) == 6
 
 
 def test_add_counts_adds_a_whole_batch_to_the_counts_already_there(store):
-    store.add_count(DAY, "shelter", "en", n=2)
+    store.add_counts({(DAY, "shelter", "en"): 2})
     store.add_counts(
         {(DAY, "shelter", "en"): 3, (DAY, "labor", "es"): 1, (date(2026, 3, 2), "menu", "en"): 4}
     )
@@ -37,7 +37,7 @@ def test_add_counts_adds_a_whole_batch_to_the_counts_already_there(store):
         CountRow(date(2026, 3, 2), "menu", "en", 4),
     ]
     store.add_counts({})
-    assert store.count_total(DAY) == 10
+    assert sum(row.count for row in store.counts(DAY)) == 10
 
 
 def test_add_counts_writes_nothing_when_one_key_is_refused(store):
@@ -66,7 +66,7 @@ def test_concurrent_workers_lose_no_counts(store, database_url):
 
     def count(_i: int, s: Store) -> None:
         for _ in range(each):
-            s.add_count(DAY, "menu", "en")
+            s.add_counts({(DAY, "menu", "en"): 1})
 
     run_at_once([Store(database_url) for _ in range(workers)], count)
     assert store.counts(DAY) == [CountRow(DAY, "menu", "en", workers * each)]
@@ -82,8 +82,8 @@ def test_concurrent_workers_lose_no_counts(store, database_url):
         ("", "en"),
     ],
 )
-def test_add_count_refuses_message_data_without_echoing_it(store, topic, lang):
+def test_add_counts_refuses_message_data_without_echoing_it(store, topic, lang):
     with pytest.raises(ValueError) as caught:
-        store.add_count(DAY, topic, lang)
+        store.add_counts({(DAY, topic, lang): 1})
     assert (topic or "\0") not in str(caught.value)
     assert store.counts(DAY) == []

@@ -57,18 +57,18 @@ def test_history_rollback_and_roll_forward(store):
     assert history[0].files == 3 and history[0].digest == r3.digest
     assert [h.id for h in store.history(limit=2)] == [r3.id, r2.id]
 
-    assert store.rollback(r1.id) == r1
+    assert store.make_live(r1.id) == r1
     assert store.live_revision_id() == r1.id
     assert store.live_revision().bundle == V1
     assert [h.live for h in store.history()] == [False, False, True]
-    assert store.rollback(r3.id).id == r3.id
+    assert store.make_live(r3.id).id == r3.id
     assert store.live_revision_id() == r3.id
 
 
 def test_rollback_to_an_unknown_revision_is_an_error(store):
     rev = _publish(store, V1)
     with pytest.raises(UnknownRevision, match="no library revision 999"):
-        store.rollback(999)
+        store.make_live(999)
     with pytest.raises(UnknownRevision):
         store.get_revision(999)
     assert store.live_revision_id() == rev.id
@@ -152,3 +152,23 @@ def test_publish_if_empty_publishes_once_when_workers_race(store, database_url):
     assert [h.id for h in store.history()] == [live.id]
     # With a live revision, publish_if_empty leaves it alone.
     assert store.publish_if_empty(V1, published_by="w", comment="").id == live.id
+
+
+def test_history_counts_files_in_the_database_without_fetching_any_revisions_files(store):
+    from sqlalchemy import event
+
+    _publish(store, V1, "one")
+    _publish(store, {**V3, **{f"responses/en/t{i}.txt": "x\n" for i in range(40)}}, "big")
+    fetched: list[list[str]] = []
+
+    def columns(conn, cursor, statement, parameters, context, executemany):
+        if cursor.description:
+            fetched.append([d[0] for d in cursor.description])
+
+    event.listen(store.engine, "after_cursor_execute", columns)
+    try:
+        history = store.history()
+    finally:
+        event.remove(store.engine, "after_cursor_execute", columns)
+    assert [h.files for h in history] == [43, 2]
+    assert fetched and all("content" not in names for names in fetched)

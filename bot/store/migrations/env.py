@@ -48,7 +48,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run_on(connection)
         return
-    from bot.store.repository import build_engine
+    from bot.store.engine import build_engine
 
     url = config.get_main_option("sqlalchemy.url")
     if not url:

@@ -1,10 +1,17 @@
-"""The Twilio webhook (POST /sms, for SMS and WhatsApp) and the load balancers' /healthz.
+"""The Twilio transport: every Twilio webhook path (POST /sms; /voice and status callbacks next)
+is parsed, size-capped and signature-checked here, then handed to its channel's handler.
 
-/sms is a plain WSGI endpoint in front of the Flask app rather than a Flask view: it is the one
+TwilioEndpoint is plain WSGI in front of the Flask app rather than a Flask view: /sms is the one
 hot path, and Flask's request context, routing, hooks and response object cost about as much CPU
 as the whole answer (matching included), which halved the throughput against a bare Flask app
-(bench/throughput.py). So Flask's before/after_request hooks and error handlers never see /sms;
-everything else (/healthz, and whatever comes later) is ordinary Flask.
+(bench/throughput.py). So Flask's before/after_request hooks and error handlers never see a
+Twilio path; everything else (/healthz, the console) is ordinary Flask.
+
+A channel is a Channel(handle, fallback) in the path table that bot.channels.init_app builds:
+handle(form) returns (status, body, content type) for a form whose size and signature passed;
+fallback is sent when the handler raises. The transport answers 405 to anything but POST, 413
+past MAX_CONTENT_LENGTH and 403 without a good X-Twilio-Signature (or without a token, unless
+DEV_INSECURE).
 """
 
 from __future__ import annotations
@@ -12,11 +19,11 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlparse
 
-from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask import Flask
 from twilio.request_validator import (
     HMAC_SHA1,
     HMAC_SHA256,
@@ -31,23 +38,17 @@ from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_current_url
 
-from bot import BotRuntime, runtime
-from bot.core.matcher import MENU_TOPIC, STOP_TOPIC, match
-from bot.live import EMPTY_TWIML, FALLBACK_TWIML
+from bot.runtime import BotRuntime, runtime
 
 log = logging.getLogger(__name__)
-bp = Blueprint("webhook", __name__)
 
-SMS_PATH = "/sms"
-#: Twilio never sends a longer Body; only this much of one is matched.
-MAX_BODY_CHARS = 1600
 #: Largest request body accepted: far above any real Twilio webhook, and room for a signed body of
 #: 10,000 four-byte characters, percent-encoded.
 MAX_CONTENT_LENGTH = 256 * 1024
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 #: The error handler werkzeug registers for escapes that do not decode: it keeps them as escapes.
 _UNDECODABLE = "werkzeug.url_quote"
-_XML = "application/xml; charset=utf-8"
+XML = "application/xml; charset=utf-8"
 _TEXT = "text/plain; charset=utf-8"
 NO_TOKEN_MESSAGE = (
     "This bot has no TWILIO_AUTH_TOKEN configured, so it cannot check that requests come from "
@@ -60,14 +61,8 @@ SIGNATURE_SETTINGS_KEY = "HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS"
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-
-
-class SenderLimiter(Protocol):
-    """What runtime(app).limiter must offer (bot.ratelimit): may this sender get this reply now?"""
-
-    def allow(self, sender: str, topic: str) -> bool:
-        """False when the sender has had enough replies for now; the bot then sends nothing."""
-        ...
+#: What a channel answers: an HTTP status line, the body and its content type.
+Answer = tuple[str, bytes, str]
 
 
 class Form(dict[str, list[str]]):
@@ -166,73 +161,72 @@ def signature_ok(
         return False  # a form no Twilio request has (odd multipart parts): not signed by Twilio
 
 
-class SmsEndpoint:
-    """The WSGI endpoint of /sms, in front of the Flask app, which gets every other request."""
+@dataclass(frozen=True)
+class Channel:
+    """One Twilio webhook behind the endpoint: its handler, and the answer sent when it fails."""
 
-    def __init__(self, rt: BotRuntime, flask_app: WSGIApp, config: Mapping[str, Any]) -> None:
-        self.rt = rt
+    #: the answer to a POST whose size and signature the endpoint has checked
+    handle: Callable[[Form], Answer]
+    #: sent when handle raises, so that Twilio never sees a 5xx
+    fallback: Answer
+
+
+class TwilioEndpoint:
+    """The WSGI endpoint of every Twilio path, in front of the Flask app, which gets the rest."""
+
+    def __init__(
+        self,
+        bot: BotRuntime,
+        flask_app: WSGIApp,
+        config: Mapping[str, Any],
+        channels: Mapping[str, Channel],
+    ) -> None:
+        self.bot = bot
         self.flask_app = flask_app
         self.config = config
-        base = rt.settings.public_base_url.strip().rstrip("/")
+        #: the path table: PATH_INFO -> the channel that answers it
+        self.channels = dict(channels)
+        base = bot.settings.public_base_url.strip().rstrip("/")
         self.public_base_url = base or None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Answer /sms here; hand any other path to Flask."""
-        if environ.get("PATH_INFO") != SMS_PATH:
+        """Answer a Twilio path here; hand any other path to Flask."""
+        channel = self.channels.get(environ.get("PATH_INFO", ""))
+        if channel is None:
             return self.flask_app(environ, start_response)
         if environ.get("REQUEST_METHOD") != "POST":
             return MethodNotAllowed(valid_methods=["POST"])(environ, start_response)
         try:
-            status, body, content_type = self.answer(environ)
+            status, body, content_type = self.answer(environ, channel)
         except Exception as exc:
             if isinstance(exc, HTTPException) and (exc.code or 500) < 500:
                 return exc(environ, start_response)  # a clear 4xx, e.g. 413 for an oversized body
             # The type only: the message of an error raised while matching could quote the body.
             log.error("answered with the fallback reply after %s", type(exc).__name__)
-            status, body, content_type = "200 OK", FALLBACK_TWIML, _XML
+            status, body, content_type = channel.fallback
         return _respond(start_response, status, body, content_type)
 
     def signed_url(self, environ: dict[str, Any]) -> str:
         """The URL Twilio signed: PUBLIC_BASE_URL + path when set, else the (proxy-fixed) URL."""
         if self.public_base_url is None:
             return get_current_url(environ)
-        url = self.public_base_url + environ.get("SCRIPT_NAME", "").rstrip("/") + SMS_PATH
+        path = environ.get("SCRIPT_NAME", "").rstrip("/") + environ.get("PATH_INFO", "")
+        url = self.public_base_url + path
         query = environ.get("QUERY_STRING", "")
         return f"{url}?{query}" if query else url
 
-    def answer(self, environ: dict[str, Any]) -> tuple[str, bytes, str]:
-        """Status, body and content type of the answer to one POST /sms."""
-        rt = self.rt
-        live = rt.live
-        assert live is not None
-        live.ensure_running()  # each worker process starts its reload thread (so after any fork)
-        settings = rt.settings
+    def answer(self, environ: dict[str, Any], channel: Channel) -> Answer:
+        """Status, body and content type of the answer to one POST to a channel's path."""
+        bot = self.bot
+        bot.live.ensure_running()  # each worker process starts its reload thread (so after any fork)
+        settings = bot.settings
         form = read_form(environ, self.config["MAX_CONTENT_LENGTH"])
         if settings.twilio_auth_token:
-            if not signature_ok(rt.validator, environ, self.signed_url(environ), form):
+            if not signature_ok(bot.validator, environ, self.signed_url(environ), form):
                 return "403 FORBIDDEN", BAD_SIGNATURE_MESSAGE.encode(), _TEXT
         elif not settings.dev_insecure:
             return "403 FORBIDDEN", NO_TOKEN_MESSAGE.encode(), _TEXT  # a refusal, never a 5xx
-
-        snapshot = live.snapshot
-        text = form.first("Body")[:MAX_BODY_CHARS]
-        if text.strip():
-            found = match(text, snapshot.library)
-            topic, lang = found.topic, found.lang
-        else:
-            # No text (a picture only, or an empty message): show the menu.
-            topic, lang = MENU_TOPIC, snapshot.library.default_language
-        if topic == STOP_TOPIC:
-            body = EMPTY_TWIML
-        else:
-            limiter: SenderLimiter | None = rt.limiter
-            # A sender over the limit gets silence, and nothing is counted.
-            if limiter is not None and not limiter.allow(form.first("From"), topic):
-                return "200 OK", EMPTY_TWIML, _XML
-            body = snapshot.reply(topic, lang)
-        if settings.daily_counts:
-            live.counts.add(datetime.now(UTC).date(), topic, lang)
-        return "200 OK", body, _XML
+        return channel.handle(form)
 
 
 def _respond(
@@ -247,49 +241,24 @@ def _respond(
     return iter((body,))
 
 
-@bp.get("/healthz")
-def healthz() -> tuple[Response, int]:
-    """Status for load balancers: ok, or degraded with a one-word reason; the revision served."""
-    live = runtime(current_app).live
-    assert live is not None
-    try:
-        snapshot = live.snapshot
-    except Exception:
-        return jsonify(status="down", reason="no_library", revision=None, digest=None), 503
-    health = live.current_health()
-    body = {"status": health.status, "revision": snapshot.revision_id, "digest": snapshot.digest}
-    if health.reason:
-        body["reason"] = health.reason
-    return jsonify(body), 200
-
-
-def _start_background() -> None:
-    """Each worker process starts its reload thread on its first request (so after any fork)."""
-    live = runtime(current_app).live
-    if live is not None:
-        live.ensure_running()
-
-
 def _server_name(_handler: object) -> str:
     """The Server header of werkzeug's development server, without its or Python's version."""
     return "werkzeug"
 
 
-def init_app(app: Flask) -> None:
-    """Mount the /sms endpoint, register /healthz, the proxy handling and the per-request hook."""
-    rt = runtime(app)
-    settings = rt.settings
-    if settings.twilio_auth_token:
-        rt.validator = RequestValidator(settings.twilio_auth_token)
-    app.register_blueprint(bp)
-    app.before_request(_start_background)
+def init_app(app: Flask, channels: Mapping[str, Channel]) -> None:
+    """Put the Twilio endpoint with this path table in front of the app, behind the proxy fix."""
+    bot = runtime(app)
+    settings = bot.settings
     # The development server (flask run) writes "Werkzeug/x.y Python/x.y" in every Server header
     # and offers no setting for it; gunicorn (gunicorn.conf.py) sends no version.
     WSGIRequestHandler.version_string = _server_name  # type: ignore[method-assign]
     if not app.config.get("MAX_CONTENT_LENGTH"):
         app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
-    app.wsgi_app = SmsEndpoint(rt, app.wsgi_app, app.config)  # type: ignore[method-assign]
-    # Outside the endpoint, so that /sms sees the forwarded scheme and host as well.
+    app.wsgi_app = TwilioEndpoint(  # type: ignore[method-assign]
+        bot, app.wsgi_app, app.config, channels
+    )
+    # Outside the endpoint, so that the Twilio paths see the forwarded scheme and host as well.
     if not settings.public_base_url and settings.proxy_hops > 0:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

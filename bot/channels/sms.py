@@ -1,0 +1,85 @@
+"""The SMS channel (POST /sms, for SMS and WhatsApp): the reply decision and its TwiML."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channels.endpoint import XML, Answer, Channel, Form
+from bot.core.matcher import match
+from bot.core.replies import FALLBACK_REPLY
+from bot.core.topics import MENU_TOPIC, STOP_TOPIC
+
+if TYPE_CHECKING:
+    from bot.live import DailyCounts, Snapshot
+    from bot.runtime import BotRuntime, ReplyLimiter
+
+SMS_PATH = "/sms"
+#: Twilio never sends a longer Body; only this much of one is matched.
+MAX_BODY_CHARS = 1600
+OK = "200 OK"
+
+
+def twiml_message(text: str | None) -> bytes:
+    """The TwiML reply for a text; None (a silent topic) gives the empty <Response/>."""
+    if text is None:
+        return EMPTY_TWIML
+    response = MessagingResponse()
+    response.message(text)
+    return str(response).encode("utf-8")
+
+
+#: The TwiML that sends nothing: the answer to an opt-out, and to a sender the limiter silenced.
+EMPTY_TWIML = str(MessagingResponse()).encode("utf-8")
+#: Served whenever anything fails while answering.
+FALLBACK_TWIML = twiml_message(FALLBACK_REPLY)
+
+
+def reply_to(
+    text: str,
+    sender: str,
+    snapshot: Snapshot,
+    limiter: ReplyLimiter,
+    counts: DailyCounts | None,
+) -> bytes:
+    """The TwiML answer to one text: matched against the snapshot, silenced for a sender over
+    the limit (and then not counted), and counted per topic and language when counts are given."""
+    text = text[:MAX_BODY_CHARS]
+    if text.strip():
+        found = match(text, snapshot.matcher)
+        topic, lang = found.topic, found.lang
+    else:
+        # No text (a picture only, or an empty message): show the menu.
+        topic, lang = MENU_TOPIC, snapshot.library.default_language
+    if topic == STOP_TOPIC:
+        body = EMPTY_TWIML
+    else:
+        # A sender over the limit gets silence, and nothing is counted.
+        if not limiter.allow(sender, topic):
+            return EMPTY_TWIML
+        body = snapshot.reply(topic, lang)
+    if counts is not None:
+        counts.add(datetime.now(UTC).date(), topic, lang)
+    return body
+
+
+class SmsHandler:
+    """The /sms handler behind the Twilio endpoint: reads the live snapshot and limiter per text."""
+
+    def __init__(self, bot: BotRuntime) -> None:
+        self.bot = bot
+
+    def __call__(self, form: Form) -> Answer:
+        """The answer to one checked POST /sms."""
+        bot = self.bot
+        live = bot.live
+        counts = live.counts if bot.settings.daily_counts else None
+        body = reply_to(form.first("Body"), form.first("From"), live.snapshot, bot.limiter, counts)
+        return OK, body, XML
+
+
+def sms_channel(bot: BotRuntime) -> Channel:
+    """The SMS channel for the endpoint's path table."""
+    return Channel(handle=SmsHandler(bot), fallback=(OK, FALLBACK_TWIML, XML))

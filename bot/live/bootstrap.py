@@ -1,0 +1,56 @@
+"""The first start: migrate an empty database and publish the bundled library files into it."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.store.engine import NotMigrated
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.store import Revision, Store
+
+log = logging.getLogger(__name__)
+
+#: Who and why, on the revision published automatically on first start.
+AUTO_PUBLISHER = "auto"
+AUTO_COMMENT = "bundled library, first start"
+
+
+def bundled_files(settings: Settings) -> dict[str, str]:
+    """The bundled library files (LIBRARY_DIR) as publish prepares them; raises what publish
+    would refuse them for."""
+    # Imported here: the checks are needed on a first start only, not in every worker.
+    from bot.prepare import publishable_bundle
+
+    return publishable_bundle(settings.library_dir, settings)
+
+
+def live_revision_id(store: Store) -> int | None:
+    """The live revision's id; a database without tables is migrated first (it may have been
+    down at the first start and be reachable now)."""
+    try:
+        return store.live_revision_id()
+    except NotMigrated:
+        store.migrate()
+        return store.live_revision_id()
+
+
+def live_or_first_publish(store: Store, settings: Settings) -> Revision:
+    """The live revision; on an empty database, migrate it and publish the bundled library."""
+    try:
+        revision = store.live_revision()
+    except NotMigrated:
+        store.migrate()  # only then: Alembic is imported to migrate, and stays in memory
+        revision = store.live_revision()
+    return revision or publish_bundled(store, settings)
+
+
+def publish_bundled(store: Store, settings: Settings) -> Revision:
+    """Publish the bundled library unless another worker got there first."""
+    revision = store.publish_if_empty(
+        bundled_files(settings), published_by=AUTO_PUBLISHER, comment=AUTO_COMMENT
+    )
+    log.info("first start: library revision %d is live", revision.id)
+    return revision

@@ -1,0 +1,39 @@
+"""The Snapshot a worker answers from: a library, its matcher and its replies as TwiML, never changed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from bot.channels.sms import twiml_message
+from bot.core.library import Library
+from bot.core.matcher import Matcher, build_matcher
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A loaded library with its matcher built and every reply rendered as TwiML; never changed
+    once built."""
+
+    revision_id: int | None
+    digest: str
+    library: Library
+    matcher: Matcher
+    twiml: Mapping[tuple[str, str], bytes]
+
+    def reply(self, topic: str, lang: str) -> bytes:
+        """The TwiML for a topic in a language (the library's default language if it has no such)."""
+        found = self.twiml.get((topic, lang))
+        return found if found is not None else self.twiml[(topic, self.library.default_language)]
+
+
+def build_snapshot(library: Library, revision_id: int | None) -> Snapshot:
+    """Render every (topic, language) reply once and build the matcher, before anyone is served."""
+    matcher = build_matcher(library)  # now, not on the first message
+    twiml = {
+        (topic.id, lang): twiml_message(library.reply(topic.id, lang))
+        for topic in library.topics
+        for lang in library.languages
+    }
+    return Snapshot(revision_id, library.digest, library, matcher, MappingProxyType(twiml))

@@ -1,0 +1,183 @@
+"""Preparing a library the way `flask library publish` does: read, transliterate, load and check.
+
+The one place this happens: `flask library check|publish`, `flask try --dir`, the first start and
+the reload (bot.live) and the operators' console all call it, so none of them can drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.core.checks import CheckReport, check_library
+from bot.core.library import Bundle, Library, LibraryError, Problem, bundle_digest, load_library
+from bot.core.library import read_bundle as read_library_files
+from bot.core.numbers import REGISTRY_FILE, load_registry_file
+from bot.core.report import changes_as_json, report_as_json
+from bot.core.sms import Change, transliterate_library
+from bot.settings import PROJECT_ROOT, Settings
+
+__all__ = [
+    "REGISTRY_FILE",
+    "PreparedLibrary",
+    "check_bundle",
+    "prepare_bundle",
+    "prepare_library",
+    "publishable_bundle",
+    "registry_path_for",
+]
+
+
+def registry_path_for(
+    directory: str | Path, settings: Settings | None = None, numbers: Path | None = None
+) -> Path:
+    """The number registry: `numbers` if given, else DIR/numbers.yaml, else the one in
+    LIBRARY_DIR, else the project's; the first of these candidates when none exists."""
+    if numbers is not None:
+        return numbers
+    candidates = [Path(directory) / REGISTRY_FILE]
+    if settings is not None and settings.library_dir:
+        candidates.append(Path(settings.library_dir) / REGISTRY_FILE)
+    candidates.append(PROJECT_ROOT / REGISTRY_FILE)
+    return next((p for p in candidates if p.is_file()), candidates[0])
+
+
+def prepare_bundle(
+    bundle: Bundle, *, transliterate: bool = True
+) -> tuple[dict[str, str], dict[str, tuple[Change, ...]]]:
+    """A bundle as publish stores it (transliterated to GSM-7 look-alikes unless told not to),
+    and the replacements made, by file."""
+    if not transliterate:
+        return dict(bundle), {}
+    return transliterate_library(bundle)
+
+
+@dataclass(frozen=True)
+class PreparedLibrary:
+    """A library prepared as publish prepares it: its files, the library they load to (None when
+    they do not) and the check report (None when the library or the registry does not load)."""
+
+    bundle: dict[str, str]
+    changes: Mapping[str, tuple[Change, ...]]
+    registry_path: Path
+    library: Library | None
+    report: CheckReport | None
+    #: problems that kept the library or the registry from loading
+    load_problems: tuple[Problem, ...]
+    registry_found: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when publish would publish it: it loads and the checks find no error."""
+        return not self.load_problems and self.report is not None and self.report.ok
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """What keeps it from loading, else every problem the checks found."""
+        if self.load_problems:
+            return tuple(sorted(self.load_problems))
+        return self.report.problems if self.report is not None else ()
+
+    @property
+    def digest(self) -> str:
+        """The digest the published revision would get."""
+        return bundle_digest(self.bundle)
+
+    def raise_for_errors(self) -> None:
+        """Raise what publish would refuse it for: FileNotFoundError without a registry, else
+        LibraryError with the problems that keep it from loading, or the checks' errors."""
+        if not self.registry_found and self.library is not None:
+            raise FileNotFoundError(f"the number registry is missing: {self.registry_path}")
+        if self.load_problems:
+            raise LibraryError(list(self.load_problems))
+        if self.report is not None and not self.report.ok:
+            raise LibraryError(list(self.report.errors))
+
+    def as_json(self, directory: Path | None = None) -> dict[str, Any]:
+        """The check report as JSON (`flask library check --json`), naming the directory read."""
+        if self.report is not None and not self.load_problems:
+            data = report_as_json(self.report)
+        else:
+            problems = self.problems
+            data = {
+                "ok": False,
+                "errors": sum(p.severity == "error" for p in problems),
+                "warnings": sum(p.severity == "warning" for p in problems),
+                "replies": [],
+                "exact_only": [],
+                "problems": [
+                    {"severity": p.severity, "file": p.file, "line": p.line, "message": p.message}
+                    for p in problems
+                ],
+            }
+        if directory is not None:
+            data["directory"] = str(directory)
+        data["registry"] = str(self.registry_path)
+        data["digest"] = self.digest
+        data["transliterated"] = changes_as_json(self.changes)
+        return data
+
+
+def check_bundle(
+    bundle: Bundle,
+    registry_path: Path,
+    *,
+    transliterate: bool = True,
+    today: date | None = None,
+) -> PreparedLibrary:
+    """Prepare library files (e.g. edited in the console) as publish would, and check them."""
+    prepared, changes = prepare_bundle(bundle, transliterate=transliterate)
+    load_problems: list[Problem] = []
+    library = registry = report = None
+    try:
+        library = load_library(prepared)
+    except LibraryError as exc:
+        load_problems += exc.problems
+    registry_found = registry_path.is_file()
+    try:
+        registry = load_registry_file(registry_path)
+    except LibraryError as exc:
+        load_problems += exc.problems
+    except FileNotFoundError:
+        registry_found = False
+        load_problems.append(Problem(str(registry_path), 0, "the number registry is missing"))
+    if library is not None and registry is not None:
+        report = check_library(library, registry, today or date.today())
+    return PreparedLibrary(
+        bundle=prepared,
+        changes=changes,
+        registry_path=registry_path,
+        library=library,
+        report=report,
+        load_problems=tuple(load_problems),
+        registry_found=registry_found,
+    )
+
+
+def prepare_library(
+    directory: str | Path,
+    settings: Settings | None = None,
+    *,
+    numbers: Path | None = None,
+    transliterate: bool = True,
+    today: date | None = None,
+) -> PreparedLibrary:
+    """Read the library files under a directory and prepare them as `flask library publish`
+    does, against the registry registry_path_for(directory, settings, numbers) picks."""
+    return check_bundle(
+        read_library_files(directory),
+        registry_path_for(directory, settings, numbers),
+        transliterate=transliterate,
+        today=today,
+    )
+
+
+def publishable_bundle(directory: str | Path, settings: Settings | None = None) -> dict[str, str]:
+    """The files under a directory as publish would publish them; raises what publish would
+    refuse them for (see PreparedLibrary.raise_for_errors)."""
+    prepared = prepare_library(directory, settings)
+    prepared.raise_for_errors()
+    return prepared.bundle

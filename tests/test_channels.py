@@ -1,0 +1,91 @@
+"""The Twilio transport as one piece any channel reuses, and the SMS decision without WSGI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot import runtime
+from bot.channels import endpoint
+from bot.channels.endpoint import Channel, Form
+from bot.channels.sms import EMPTY_TWIML, reply_to
+from bot.live import DailyCounts, build_snapshot
+from tests import as_twilio
+
+
+class _Limiter:
+    def __init__(self, allowed: bool):
+        self.allowed = allowed
+        self.calls: list[tuple[str, str]] = []
+
+    def allow(self, sender: str, topic: str) -> bool:
+        self.calls.append((sender, topic))
+        return self.allowed
+
+
+def _snapshot(app):
+    return build_snapshot(runtime(app).live.snapshot.library, None)
+
+
+def test_the_decision_matches_limits_and_counts_without_any_request(app):
+    snapshot = _snapshot(app)
+    counts = DailyCounts()
+    limiter = _Limiter(allowed=True)
+    body = reply_to("no me pagan", "+15005550006", snapshot, limiter, counts)
+    assert body == snapshot.reply("labor", "es")
+    assert limiter.calls == [("+15005550006", "labor")]
+    assert counts.pending() == {(datetime.now(UTC).date(), "labor", "es"): 1}
+
+
+def test_the_decision_is_silence_and_no_count_for_a_limited_sender_and_no_limit_for_stop(app):
+    snapshot = _snapshot(app)
+    counts = DailyCounts()
+    quiet = _Limiter(allowed=False)
+    assert reply_to("no me pagan", "+15005550006", snapshot, quiet, counts) == EMPTY_TWIML
+    assert counts.pending() == {}
+    assert reply_to("STOP", "+15005550006", snapshot, quiet, counts) == EMPTY_TWIML
+    assert quiet.calls == [("+15005550006", "labor")]  # an opt-out never asks the limiter
+    assert sum(counts.pending().values()) == 1  # the opt-out is counted
+
+
+def test_an_empty_text_gets_the_menu_in_the_default_language_and_no_counts_when_off(app):
+    snapshot = _snapshot(app)
+    body = reply_to("   ", "+15005550006", snapshot, _Limiter(allowed=True), None)
+    assert body == snapshot.reply("menu", snapshot.library.default_language)
+
+
+def _echo_channel(seen: list[Form]) -> Channel:
+    def handle(form: Form):
+        seen.append(form)
+        if form.first("Body") == "fail":
+            raise RuntimeError("the handler broke")
+        return "200 OK", form.first("Body").encode(), "text/plain; charset=utf-8"
+
+    return Channel(handle=handle, fallback=("200 OK", b"fallback", "text/plain; charset=utf-8"))
+
+
+def test_another_channel_in_the_path_table_gets_the_same_checks_and_fallback(make_app):
+    app = make_app()
+    seen: list[Form] = []
+    endpoint.init_app(app, {"/status": _echo_channel(seen)})
+    client = app.test_client()
+    params = as_twilio.params("delivered")
+    signed = client.post(
+        "/status",
+        data=params,
+        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/status", params)},
+    )
+    assert (signed.status_code, signed.data) == (200, b"delivered")
+    unsigned = client.post("/status", data=params)
+    assert unsigned.status_code == 403
+    assert client.get("/status").status_code == 405
+    failing = as_twilio.params("fail")
+    broken = client.post(
+        "/status",
+        data=failing,
+        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/status", failing)},
+    )
+    assert (broken.status_code, broken.data) == (200, b"fallback")
+    assert [form.first("Body") for form in seen] == ["delivered", "fail"]
+    too_big = client.post("/status", data={"Body": "x" * (endpoint.MAX_CONTENT_LENGTH + 1)})
+    assert too_big.status_code == 413
+    assert client.get("/healthz").status_code == 200  # other paths still reach Flask
