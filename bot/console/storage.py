@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,8 @@ from bot.store import Store, StoreError
 #: Shortest password accepted (OWASP: at least 8; a shared office machine argues for more).
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
+#: PostgreSQL advisory lock taken while the draft is read and rewritten.
+DRAFT_LOCK_KEY = 0x5B07_D4AF
 _NAME = re.compile(rf"^[a-z0-9][a-z0-9._-]{{0,{NAME_MAX - 1}}}$")
 
 _hasher = PasswordHasher()
@@ -249,20 +252,43 @@ class ConsoleStore:
             updated_by=row.updated_by,
         )
 
-    def save_draft(self, bundle: dict[str, str], base_revision_id: int | None, by: str) -> None:
-        """Replace the draft's files (and its base revision) in one write."""
-        values = {
-            "content": dict(sorted(bundle.items())),
-            "base_revision_id": base_revision_id,
-            "updated_at": datetime.now(UTC),
-            "updated_by": by[:NAME_MAX],
-        }
+    def change_draft(
+        self,
+        change: Callable[[dict[str, str]], dict[str, str]],
+        *,
+        start: tuple[dict[str, str], int | None],
+        by: str,
+    ) -> dict[str, str]:
+        """Apply `change` to the draft's files (or to `start`'s, a bundle and its revision, when
+        there is no draft) and save the result, in one write transaction: two operators saving
+        different topics at once both keep their edit. Whatever `change` raises rolls it back."""
         with self.store._write() as conn:
+            if self.store.dialect == "postgresql":
+                # FOR UPDATE locks no row while there is no draft yet: two first edits would
+                # both insert. SQLite's writers queue already (BEGIN IMMEDIATE).
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({DRAFT_LOCK_KEY})")
+            row = conn.execute(
+                select(console_draft).where(console_draft.c.id == 1).with_for_update()
+            ).one_or_none()
+            if row is None:
+                bundle, base = dict(start[0]), start[1]
+            else:
+                content = json.loads(row.content) if isinstance(row.content, str) else row.content
+                bundle = {str(k): str(v) for k, v in content.items()}
+                base = row.base_revision_id
+            changed = change(bundle)
+            values = {
+                "content": dict(sorted(changed.items())),
+                "base_revision_id": base,
+                "updated_at": datetime.now(UTC),
+                "updated_by": by[:NAME_MAX],
+            }
             conn.execute(
                 self.store._insert(console_draft)
                 .values(id=1, **values)
                 .on_conflict_do_update(index_elements=["id"], set_=values)
             )
+        return changed
 
     def discard_draft(self) -> None:
         """Forget the draft."""

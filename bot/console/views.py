@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -190,8 +191,12 @@ def _working() -> Working:
     return Working(dict(live.bundle), None, live)
 
 
-def _save(working: Working, bundle: dict[str, str]) -> None:
-    _console().save_draft(bundle, working.base_id, g.account.name)
+def _edit(working: Working, change: Callable[[dict[str, str]], dict[str, str]]) -> None:
+    """Apply an edit to the draft as it is in the database now (another operator may have saved
+    another topic since this page was read), starting one from the live revision if need be."""
+    live = working.live
+    start = (dict(live.bundle), live.id) if live is not None else (working.bundle, None)
+    _console().change_draft(change, start=start, by=g.account.name)
 
 
 def _problems_by_place(checked: la.Checked) -> dict[str, Any]:
@@ -355,12 +360,11 @@ def topic(topic_id: str) -> Any:
     if request.method == "POST":
         try:
             fields = _fields_from_form(topic_id, langs, current.silent)
-            bundle = set_topic(working.bundle, topic_id, fields)
+            _edit(working, lambda bundle: set_topic(bundle, topic_id, fields))
         except EditError as exc:
             error = str(exc)
             current = _fields_from_form_lenient(topic_id, langs, current)
         else:
-            _save(working, bundle)
             flash(f"Saved {topic_id} in the draft.")
             return redirect(url_for("console.topic", topic_id=topic_id))
     checked = la.check(working.bundle, _settings())
@@ -411,12 +415,11 @@ def new_topic() -> Any:
         topic_id = request.form.get("id", "").strip().lower()[:64]
         try:
             fields = _fields_from_form(topic_id, langs, False)
-            bundle = set_topic(working.bundle, None, fields)
+            _edit(working, lambda bundle: set_topic(bundle, None, fields))
         except EditError as exc:
             error = str(exc)
             fields = _fields_from_form_lenient(topic_id, langs, TopicFields(id=topic_id))
         else:
-            _save(working, bundle)
             flash(f"Added {topic_id} to the draft.")
             return redirect(url_for("console.topic", topic_id=topic_id))
     return render_template(
@@ -440,12 +443,10 @@ def remove_topic(topic_id: str) -> Any:
     if topic_id in REQUIRED_TOPICS:
         flash(f"{topic_id} is a required topic (shared/topics.md) and cannot be deleted.")
         return redirect(url_for("console.topic", topic_id=topic_id))
-    working = _working()
     try:
-        bundle = delete_topic(working.bundle, topic_id)
+        _edit(_working(), lambda bundle: delete_topic(bundle, topic_id))
     except EditError:
         abort(404)
-    _save(working, bundle)
     flash(f"Deleted {topic_id} from the draft.")
     return redirect(url_for("console.index"))
 

@@ -80,11 +80,16 @@ def test_the_account_store_works_on_both_databases(store):
 def test_the_draft_and_the_audit_work_on_both_databases(store):
     console = ConsoleStore(store)
     assert console.draft() is None
-    console.save_draft({"keywords.yaml": "x: ñ\n"}, 3, "ana")
-    console.save_draft({"keywords.yaml": "y: ñ\n", "responses/en/a.txt": "hi\n"}, 4, "bo")
+    console.change_draft(lambda b: b, start=({"keywords.yaml": "x: ñ\n"}, 3), by="ana")
+    console.change_draft(
+        lambda b: {"keywords.yaml": "y: ñ\n", "responses/en/a.txt": "hi\n"},
+        start=({}, 4),
+        by="bo",
+    )
     draft = console.draft()
     assert draft.bundle == {"keywords.yaml": "y: ñ\n", "responses/en/a.txt": "hi\n"}
-    assert (draft.base_revision_id, draft.updated_by) == (4, "bo")
+    # The draft keeps the revision it was started from; only the first edit's start counts.
+    assert (draft.base_revision_id, draft.updated_by) == (3, "bo")
     console.discard_draft()
     assert console.draft() is None
     console.audit("ana", "login", "admin")
@@ -93,3 +98,39 @@ def test_the_draft_and_the_audit_work_on_both_databases(store):
         ("ana", "publish"),
         ("ana", "login"),
     ]
+
+
+def test_operators_saving_different_topics_at_once_keep_both_edits(store):
+    import threading
+
+    console = ConsoleStore(store)
+    start = ({"keywords.yaml": "k\n"}, 1)
+    barrier = threading.Barrier(2)
+
+    def edit(name: str) -> None:
+        def change(bundle: dict[str, str]) -> dict[str, str]:
+            return {**bundle, f"responses/en/{name}.txt": name}
+
+        barrier.wait()
+        console.change_draft(change, start=start, by=name)
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in ("ana", "bo")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    draft = console.draft()
+    assert {"responses/en/ana.txt", "responses/en/bo.txt"} <= set(draft.bundle)
+    assert draft.base_revision_id == 1
+
+
+def test_an_edit_that_fails_leaves_the_draft_as_it_was(store):
+    console = ConsoleStore(store)
+    console.change_draft(lambda b: b, start=({"keywords.yaml": "k\n"}, 1), by="ana")
+
+    def broken(bundle: dict[str, str]) -> dict[str, str]:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        console.change_draft(broken, start=({}, None), by="bo")
+    assert console.draft().bundle == {"keywords.yaml": "k\n"}
