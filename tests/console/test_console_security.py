@@ -74,11 +74,14 @@ def test_console_forms_need_a_csrf_token(console_app, helpers):
     client = console_app.test_client()
     r = client.post("/console/login", data={"username": "admin", "password": helpers.PASSWORD})
     assert r.status_code == 400
-    assert "console_session" not in r.headers.get("Set-Cookie", "") or "uid" not in str(r.data)
+    assert client.get("/console/").status_code == 302  # not logged in
     editor = console_app.test_client()
     helpers.login(editor, "editor")
     refused = editor.post("/console/topics/labor", data={"reply_en": "x"})
     assert refused.status_code == 400
+    assert ConsoleStore(runtime(console_app).store).draft() is None  # nothing was saved
+    wrong = editor.post("/console/topics/labor", data={"reply_en": "x", "csrf_token": "forged"})
+    assert wrong.status_code == 400
 
 
 def test_sms_needs_no_csrf_token(console_app):
