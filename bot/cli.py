@@ -33,9 +33,9 @@ def _library(directory: str | None, live: bool) -> Library:
         return load_library(revision.bundle)
     from bot.prepare import prepare_bundle
 
-    # Publishing transliterates by default, so show the reply as publish would send it.
-    bundle, _changes = prepare_bundle(read_bundle(directory or Path.cwd()))
     try:
+        # Publishing transliterates by default, so show the reply as publish would send it.
+        bundle, _changes = prepare_bundle(read_bundle(directory or Path.cwd()))
         return load_library(bundle)
     except LibraryError as exc:
         raise click.ClickException(

@@ -21,6 +21,9 @@ def healthz() -> tuple[Response, int]:
     body = {"status": health.status, "revision": snapshot.revision_id, "digest": snapshot.digest}
     if health.reason:
         body["reason"] = health.reason
+    purge = runtime(current_app).purge
+    if purge is not None:  # bot.purge: the last sweep of Twilio's message records
+        body["purge"] = purge.status()
     return jsonify(body), 200
 
 

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from twilio.request_validator import RequestValidator
 
     from bot.live import LiveLibrary
+    from bot.purge import Purger
     from bot.settings import Settings
     from bot.store import Store
 
@@ -32,6 +33,8 @@ class BotRuntime:
     limiter: ReplyLimiter
     #: twilio's RequestValidator for the auth token, built once (unused while the token is empty)
     validator: RequestValidator
+    #: the sweeper of Twilio's message records (bot.purge), when the purge is on
+    purge: Purger | None = None
 
 
 def runtime(app: Flask) -> BotRuntime:

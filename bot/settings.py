@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -13,6 +14,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 class SettingsError(ValueError):
     """An environment variable has a value the bot cannot use."""
+
+
+#: E.164: a plus, a country code that does not start with 0, at most 15 digits in all.
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def check_e164(number: str) -> str:
+    """The number if it is written in E.164 (+15095550100); SettingsError saying how if not."""
+    if not _E164.fullmatch(number):
+        raise SettingsError(
+            f"{number!r} is not a phone number in E.164 form: write it as + country code and"
+            " number, digits only, e.g. +15095550100"
+        )
+    return number
 
 
 def _as_bool(value: str) -> bool:
@@ -56,6 +71,28 @@ class Settings:
     log_level: str = "INFO"
     #: Also write logs to this file (empty: standard error only).
     log_file: str = ""
+    #: Twilio account SID (AC...) whose message records the purge deletes.
+    twilio_account_sid: str = ""
+    #: Twilio API key SID (SK...) for the purge; the auth token is never used for it.
+    twilio_api_key: str = ""
+    #: The API key's secret.
+    twilio_api_secret: str = field(default="", repr=False)
+    #: Where Twilio's REST API is; tests and staging may point it at another server.
+    twilio_api_base_url: str = "https://api.twilio.com"
+    #: Delete message records on Twilio: auto (on when the three credentials are set), true, false.
+    purge_messages: str = "auto"
+    #: The bot's numbers whose messages are deleted, comma-separated; empty: all the account's.
+    purge_numbers: str = ""
+    #: Delete a message record once it is this many minutes old (Twilio needs it final first).
+    purge_after_minutes: int = 70
+    #: How often each worker tries a sweep, in seconds; only one sweeps at a time.
+    purge_every_seconds: float = 600.0
+    #: Answer calls at /voice (English and Spanish) and put callers through to VOICE_CONNECT_NUMBER.
+    voice: bool = True
+    #: Where a caller who presses 1 is put through: a numbers.yaml id or number (a US number).
+    voice_connect_number: str = "1-888-373-7888"
+    #: The bot's own Twilio number in E.164 (+15095550100), printed on cards and posters.
+    bot_number: str = ""
     #: Signs the console's session cookies; required when TWILIO_AUTH_TOKEN is set.
     secret_key: str = field(default="", repr=False)
     #: Serve the operators' console under /console (false: the webhook only).
@@ -64,6 +101,13 @@ class Settings:
     console_idle_minutes: int = 30
     #: Failed console logins allowed per account name and per address within the window.
     console_login_limit: str = "5 per 15 minutes"
+
+    def __post_init__(self) -> None:
+        if self.bot_number:
+            try:
+                check_e164(self.bot_number)
+            except SettingsError as exc:
+                raise SettingsError(f"BOT_NUMBER: {exc}") from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

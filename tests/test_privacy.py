@@ -201,6 +201,8 @@ def _canaries() -> dict[str, str]:
         "sid": f"SM{secrets.token_hex(16)}",
         "sid2": f"MM{secrets.token_hex(16)}",
         "account": f"AC{secrets.token_hex(16)}",
+        "call": f"CA{secrets.token_hex(16)}",
+        "caller": f"+1{digits(10)}",
     }
 
 
@@ -236,7 +238,13 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     c = _canaries()
     log_file = tmp_path / "logs" / "bot.log"
     log_file.parent.mkdir()
-    app = make_app(log_file=str(log_file), log_level="DEBUG", reload_seconds=0.05)
+    bundle = app_library.bundle()
+    bundle["responses/en/voice.txt"] = "In danger now? Call 911. Press 1 for 1-888-373-7888."
+    bundle["responses/es/voice.txt"] = "En peligro? Llame al 911. Oprima 1: 1-888-373-7888."
+    library = app_library.write_library(tmp_path / "voice-library", bundle)
+    app = make_app(
+        log_file=str(log_file), log_level="DEBUG", reload_seconds=0.05, library_dir=str(library)
+    )
     caplog.set_level(logging.DEBUG)
     logging.getLogger("werkzeug").setLevel(logging.DEBUG)
 
@@ -245,8 +253,10 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 
-    def post(params: dict[str, str], query: str = "", signed: bool = True) -> int:
-        path = "/sms" + (f"?{query}" if query else "")
+    def post(
+        params: dict[str, str], query: str = "", signed: bool = True, path: str = "/sms"
+    ) -> int:
+        path += f"?{query}" if query else ""
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         if signed:
             headers["X-Twilio-Signature"] = as_twilio.sign(as_twilio.URL + path, params)
@@ -280,10 +290,39 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
         monkeypatch.setattr("bot.channels.sms.match", leaky)
         assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
         monkeypatch.undo()
+
+        # A whole call, put through and not, then unsigned, GET and a failure quoting the caller.
+        call = {
+            "From": c["caller"],
+            "To": c["to"],
+            "CallSid": c["call"],
+            "AccountSid": c["account"],
+        }
+        call["CallStatus"] = "in-progress"
+        assert post(call, path="/voice") == 200
+        assert post({**call, "Digits": "2"}, path="/voice/language/1") == 200
+        assert post({**call, "Digits": "1"}, path="/voice/message/es/1") == 200
+        for status in ("completed", "busy"):
+            dialed = {**call, "DialCallStatus": status, "DialCallSid": c["sid"]}
+            assert post(dialed, path="/voice/dialed/es") == 200
+        assert post(call, query=query, path="/voice/language/2") == 200
+        assert post(call, path="/voice", signed=False) == 403
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", f"/voice?{urlencode(call)}")
+        assert conn.getresponse().status == 405
+        conn.close()
+
+        def leaky_call(*args, **_kwargs):
+            raise ValueError(f"cannot route call {c['call']} from {c['caller']}: {args}")
+
+        monkeypatch.setattr("bot.channels.voice.decide", leaky_call)
+        assert post(call, path="/voice") == 200
+        monkeypatch.undo()
     finally:
         server.shutdown()
     runtime(app).live.stop()  # flushes the daily counts
-    assert runtime(app).store.counts(date.min)  # the database did get written to
+    counted = {(r.topic, r.lang) for r in runtime(app).store.counts(date.min)}
+    assert {("calls", "es"), ("connected", "es")} <= counted  # the database did get written to
     runtime(app).store.dispose()
 
     out, err = capfd.readouterr()
@@ -292,8 +331,83 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     blobs["log records"] = caplog.text.encode()
     assert str(log_file) in blobs and blobs[str(log_file)], "the log file was not written"
     assert b"POST /sms 200" in blobs[str(log_file)]  # werkzeug's request lines were logged
+    assert b"POST /voice/dialed/es 200" in blobs[str(log_file)]
     assert b"ValueError" in blobs[str(log_file)]  # and so was the failure, by type
     assert any(p.endswith(".sqlite3") for p in blobs)
+    assert _find(_needles(c), blobs) == []
+
+
+def test_canaries_in_twilios_message_records_reach_no_log_or_file_while_purging(
+    make_app, tmp_path, monkeypatch, capfd, caplog
+):
+    from datetime import timedelta
+
+    from tests.purge.fake_twilio import FakeTwilio
+
+    c = _canaries()
+    fake = FakeTwilio(account_sid=c["account"], numbers=[c["to"]], fault_every=4).start()
+    old = timedelta(minutes=90)
+    fake.add(age=old, user=c["from"], body=c["body"], sid=c["sid"])
+    fake.add(age=old, user=c["from"], body=c["body2"], inbound=False)
+    fake.add(age=old, user=f"whatsapp:{c['whatsapp']}", bot=f"whatsapp:{c['to']}", sid=c["sid2"])
+    not_final = fake.add(age=old, user=c["whatsapp"], body=c["body"], final=False)
+    fake.vanish.add(fake.add(age=old, user=c["from"], body=c["body"]))  # answered 404
+    log_file = tmp_path / "logs" / "bot.log"
+    log_file.parent.mkdir()
+    settings = {
+        "log_file": str(log_file),
+        "log_level": "DEBUG",
+        "twilio_account_sid": c["account"],
+        "twilio_api_key": fake.api_key,
+        "twilio_api_secret": fake.api_secret,
+        "twilio_api_base_url": fake.url,
+        "purge_every_seconds": 0.05,
+    }
+    caplog.set_level(logging.DEBUG)
+    outputs = []
+    try:
+        # Wrong credentials first: Twilio's 401 answer names the account in its URL.
+        wrong = make_app(**{**settings, "twilio_api_secret": "wrong"})
+        outputs.append(wrong.test_cli_runner().invoke(args=["twilio", "purge"]).output)
+        # A failure inside the sweep whose message quotes a SID, a number and a body.
+        app = make_app(**settings)
+        purger = runtime(app).purge
+        purger.backoff_base = 0.01
+
+        def leaky(self, sid):
+            raise ValueError(f"cannot delete {sid} from {c['from']}: {c['body']}")
+
+        monkeypatch.setattr("bot.purge.twilio_api.TwilioMessages.delete", leaky)
+        outputs.append(app.test_cli_runner().invoke(args=["twilio", "purge"]).output)
+        monkeypatch.undo()
+        purger._api = None
+        # The real sweep: the CLI (dry run, then for real) and the background thread.
+        runner = app.test_cli_runner()
+        outputs.append(runner.invoke(args=["twilio", "purge", "--dry-run"]).output)
+        outputs.append(runner.invoke(args=["twilio", "purge", "--json"]).output)
+        fake.add(age=old, user=c["from"], body=c["body"])
+        app.test_client().get("/healthz")  # starts the sweeper thread
+        deadline = time.monotonic() + 20
+        while fake.remaining() != {not_final}:
+            assert time.monotonic() < deadline, "the sweeper did not delete the records"
+            time.sleep(0.02)
+        outputs.append(app.test_client().get("/healthz").get_data(as_text=True))
+        purger.stop()
+    finally:
+        fake.stop()
+    for made in (wrong, app):
+        runtime(made).store.dispose()
+
+    out, err = capfd.readouterr()
+    blobs = {str(p): p.read_bytes() for p in _files_under(tmp_path, Path(app.instance_path))}
+    blobs["stdout"], blobs["stderr"] = out.encode(), err.encode()
+    blobs["log records"] = caplog.text.encode()
+    blobs["command output"] = "\n".join(outputs).encode()
+    assert blobs[str(log_file)], "the log file was not written"
+    assert b"purge sweep" in blobs[str(log_file)]  # the sweeps were logged, with counts
+    assert b"ValueError" in blobs[str(log_file)] + blobs["command output"]
+    assert b"rejected the credentials" in blobs["command output"]
+    assert fake.statuses[429] and fake.statuses[404] and fake.statuses[409]
     assert _find(_needles(c), blobs) == []
 
 

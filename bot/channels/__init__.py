@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.channels import endpoint, sms
+from bot.channels import endpoint, sms, voice
 from bot.runtime import runtime
 
 
 def init_app(app: Flask) -> None:
     """Serve every Twilio channel through the one endpoint."""
     bot = runtime(app)
-    endpoint.init_app(app, {sms.SMS_PATH: sms.sms_channel(bot)})
+    endpoint.init_app(app, {sms.SMS_PATH: sms.sms_channel(bot), **voice.voice_channels(bot)})

@@ -13,10 +13,12 @@ from bot.core.library import (
     Problem,
     Topic,
     reply_path,
+    voice_path,
 )
 from bot.core.matcher import FUZZY_MIN_LENGTH, confusable_keys, keyword_confusion
 from bot.core.numbers import FoundNumber, NumberRegistry, find_numbers, format_number
 from bot.core.sms import Encoding, encode_info, transliterate_gsm
+from bot.core.speech import VOICE_SECONDS_LIMIT, spoken_seconds, spoken_words
 from bot.core.text import normalize, tokenize
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
 
@@ -50,6 +52,18 @@ class ReplyReport:
 
 
 @dataclass(frozen=True)
+class VoiceReport:
+    """How long the spoken message of calls takes to say in one language, and its numbers."""
+
+    lang: str
+    file: str
+    words: int
+    seconds: float
+    limit: int
+    numbers: tuple[ReplyNumber, ...]
+
+
+@dataclass(frozen=True)
 class ExactOnlyKeyword:
     """A keyword too short for typo matching: the matcher takes it only as written."""
 
@@ -66,6 +80,8 @@ class CheckReport:
     replies: tuple[ReplyReport, ...]
     exact_only: tuple[ExactOnlyKeyword, ...]
     problems: tuple[Problem, ...]
+    #: The spoken message of calls per language; empty when the library has none.
+    voice: tuple[VoiceReport, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -246,14 +262,65 @@ def check_reply(
     return report, tuple(problems)
 
 
+def check_voice(
+    library: Library, lang: str, registry: NumberRegistry
+) -> tuple[VoiceReport, tuple[Problem, ...]]:
+    """Check the spoken message of calls in one language: its numbers and how long it takes to say.
+
+    Like a reply it may carry only registry numbers and must carry one; it has no SMS budget, but
+    must be said in VOICE_SECONDS_LIMIT seconds or less (bot/core/speech.py says how that is
+    estimated), so a caller in a hurry hears the way out before hanging up.
+    """
+    text = library.voice_reply(lang) or ""
+    file = voice_path(lang)
+    raw = library.bundle.get(file, text)
+    found = find_numbers(raw)
+    problems = _number_problems(found, registry, file)
+    numbers = tuple(
+        ReplyNumber(
+            f.text,
+            f.digits,
+            None if f.conflict else getattr(registry.by_digits.get(f.digits), "id", None),
+        )
+        for f in found
+    )
+    if not any(n.registry_id for n in numbers):
+        problems.append(
+            _error(
+                file,
+                1,
+                f"the spoken message carries no number from {registry.file}: say at least 911",
+            )
+        )
+    words, seconds = spoken_words(text), spoken_seconds(text)
+    if seconds > VOICE_SECONDS_LIMIT:
+        problems.append(
+            _error(
+                file,
+                1,
+                f"the spoken message takes about {seconds:.0f} s to say ({words} words, each digit "
+                f"counted), over the limit of {VOICE_SECONDS_LIMIT} s: shorten it",
+            )
+        )
+    report = VoiceReport(lang, file, words, round(seconds, 1), VOICE_SECONDS_LIMIT, numbers)
+    return report, tuple(problems)
+
+
 def _ucs2_problems(
     raw: str, chars: tuple[str, ...], file: str, titles: list[Topic], lang: str
 ) -> list[Problem]:
     """A warning naming the characters that force UCS-2, at the line they are written on."""
     problems = []
-    in_file = tuple(ch for ch in chars if ch in raw)
+    wanted = set(chars)
+    # One pass for every character's first place: a search per character was quadratic in a
+    # reply of thousands of distinct characters.
+    first: dict[str, int] = {}
+    for offset, ch in enumerate(raw):
+        if ch in wanted and ch not in first:
+            first[ch] = offset
+    in_file = tuple(ch for ch in chars if ch in first)
     if in_file:
-        line = min(_line_at(raw, raw.find(ch)) for ch in in_file)
+        line = _line_at(raw, min(first[ch] for ch in in_file))
         problems.append(_warning(file, line, _ucs2_message(in_file, publish_fixes=True)))
     for t in titles:
         in_title = tuple(ch for ch in chars if ch in t.titles[lang] and ch not in in_file)
@@ -306,9 +373,35 @@ def _exact_only(library: Library) -> tuple[list[ExactOnlyKeyword], list[Problem]
     return exact, problems
 
 
+def _fold(word: str) -> str:
+    return " ".join(word.split()).casefold()
+
+
+def _accepted_pairs(library: Library) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+    """Accepted look-alike pairs, keyed (lang, keyword, other) both ways -> (topic, lang, keyword).
+
+    The value names the marker (its topic, language and keyword) so an unused one can be reported.
+    """
+    pairs = {}
+    for topic in library.topics:
+        for lang, accepted in topic.accepted_lookalikes.items():
+            for word, others in accepted.items():
+                for other in others:
+                    marker = (topic.id, lang, word)
+                    pairs[(lang, _fold(word), _fold(other))] = marker
+                    pairs[(lang, _fold(other), _fold(word))] = marker
+    return pairs
+
+
 def _confusions(library: Library) -> list[Problem]:
-    """Warnings for keywords of different topics that the matcher could take for one another."""
+    """Warnings for keywords of different topics that the matcher could take for one another.
+
+    A pair an operator marked in a topic's `accepted_lookalikes` stays quiet; a marker that no
+    longer silences anything is a warning, so stale ones do not pile up.
+    """
     problems = []
+    accepted = _accepted_pairs(library)
+    used: set[tuple[str, str, str]] = set()
     for lang in library.languages:
         entries = [
             (topic, word, tuple(tokenize(word)))
@@ -334,6 +427,10 @@ def _confusions(library: Library) -> list[Problem]:
                 score = keyword_confusion(word, other_word)  # the matcher's own verdict decides
                 if score is None:
                     continue
+                marker = accepted.get((lang, _fold(word), _fold(other_word)))
+                if marker is not None and marker[0] in (topic.id, other.id):
+                    used.add(marker)
+                    continue
                 line_a, line_b = (
                     library.keyword_line(topic.id, lang, word),
                     library.keyword_line(other.id, lang, other_word),
@@ -344,9 +441,23 @@ def _confusions(library: Library) -> list[Problem]:
                         max(line_a, line_b),
                         f"{lang} keywords {word!r} ({topic.id}, line {line_a}) and {other_word!r} "
                         f"({other.id}, line {line_b}) are alike enough ({score:.0f}) that the matcher "
-                        "may take one for the other",
+                        "may take one for the other (if both must stay, list the pair under "
+                        "accepted_lookalikes of one of the topics)",
                     )
                 )
+    for topic in library.topics:
+        for lang, marked in topic.accepted_lookalikes.items():
+            for word, others in marked.items():
+                if (topic.id, lang, word) not in used:
+                    problems.append(
+                        _warning(
+                            KEYWORDS_FILE,
+                            topic.line,
+                            f"accepted_lookalikes of {topic.id!r} ({lang}): {word!r} and "
+                            f"{', '.join(map(repr, others))} are not look-alike keywords of "
+                            f"{topic.id!r} and another topic (any more): remove the entry",
+                        )
+                    )
     return problems
 
 
@@ -415,10 +526,16 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
                 report, found = check_reply(library, topic.id, lang, registry)
                 replies.append(report)
                 problems += found
+    voice = []
+    for lang in library.languages:
+        if library.voice_reply(lang) is not None:
+            voice_report, found = check_voice(library, lang, registry)
+            voice.append(voice_report)
+            problems += found
     exact, keyword_problems = _exact_only(library)
     problems += keyword_problems
     problems += _confusions(library)
     problems += _missing_keywords(library)
     problems += _menu_gaps(library)
     problems += _emergency_budget(library)
-    return CheckReport(tuple(replies), tuple(exact), _ordered(problems))
+    return CheckReport(tuple(replies), tuple(exact), _ordered(problems), tuple(voice))

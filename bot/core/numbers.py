@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -11,12 +12,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-import yaml
-
-from bot.core.library import LibraryError, Problem
-from bot.core.yamlfile import DuplicateKey, parse_yaml
+from bot.core.library import LibraryError, Problem, load_yaml, read_file, too_big
 
 REGISTRY_FILE = "numbers.yaml"
+#: A registry of a few hundred entries is tens of KB.
+MAX_REGISTRY_BYTES = 1024 * 1024
 
 #: Three-digit dialling codes a reply may print on their own: N11 services and the 988 lifeline.
 SERVICE_CODES = frozenset({"211", "311", "411", "511", "611", "711", "811", "911", "988"})
@@ -174,18 +174,23 @@ def _vanity(match: re.Match[str], text: str) -> tuple[str, int, str | None] | No
 
 
 def find_numbers(text: str) -> tuple[FoundNumber, ...]:
-    """The phone numbers, short codes and service codes written in a text, in order."""
+    """The phone numbers, short codes and service codes written in a text, in order.
+
+    Linear in the text's length: a mask marks the characters numbers already took, and lines
+    are found by bisecting the newlines' offsets, not by counting from the start each time.
+    """
     found: list[FoundNumber] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+        return taken.find(1, start, end) == -1
 
     def add(
         start: int, end: int, digits: str, kind: NumberKind, conflict: str | None = None
     ) -> None:
-        taken.append((start, end))
-        line = text.count("\n", 0, start) + 1
+        taken[start:end] = b"\x01" * (end - start)
+        line = bisect.bisect_left(newlines, start) + 1
         found.append(FoundNumber(text[start:end], digits, kind, start, end, line, conflict))
 
     for m in _VANITY.finditer(text):
@@ -200,7 +205,9 @@ def find_numbers(text: str) -> tuple[FoundNumber, ...]:
         if free(*m.span()):
             add(*m.span(), normalize_number(m.group()), "local")
     for m in _SHORT.finditer(text):
-        if free(*m.span()) and not _ZIP_BEFORE.search(text, 0, m.start()):
+        # Only the few characters before the match can be a state: "WA " (searching from the
+        # start of the text each time made a long reply quadratic).
+        if free(*m.span()) and not _ZIP_BEFORE.search(text, max(m.start() - 3, 0), m.start()):
             add(*m.span(), m.group(), "short")
     for m in _SERVICE.finditer(text):
         if free(*m.span()):
@@ -228,15 +235,14 @@ def _as_date(value: Any) -> dt.date | None:
 def load_registry(text: str, file: str = REGISTRY_FILE) -> NumberRegistry:
     """Build the registry from numbers.yaml text, or raise RegistryError listing every problem."""
     problems: list[Problem] = []
+    # The same caps and the same safe loader as keywords.yaml: no aliases, no deep nesting.
+    problem = too_big(file, len(text.encode("utf-8", "surrogatepass")), MAX_REGISTRY_BYTES)
+    if problem is not None:
+        raise RegistryError([problem])
     try:
-        raw, lines = parse_yaml(text)
-    except DuplicateKey as dup:
-        raise RegistryError([Problem(file, dup.line, str(dup))]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RegistryError(
-            [Problem(file, mark.line + 1 if mark else 0, f"bad YAML: {exc}")]
-        ) from None
+        raw, lines = load_yaml(text, file)
+    except LibraryError as exc:
+        raise RegistryError(exc.problems) from None
     items = raw.get("numbers") if isinstance(raw, dict) else None
     if not isinstance(items, list) or not items:
         raise RegistryError([Problem(file, 1, "expected a non-empty list under 'numbers:'")])
@@ -299,6 +305,12 @@ def load_registry(text: str, file: str = REGISTRY_FILE) -> NumberRegistry:
 
 
 def load_registry_file(path: str | Path) -> NumberRegistry:
-    """Load the registry from a numbers.yaml file."""
+    """Load the registry from a numbers.yaml file: a plain file, UTF-8, within its cap."""
     path = Path(path)
-    return load_registry(path.read_text(encoding="utf-8"), path.name)
+    if path.is_symlink():
+        # Unlike a library's own files, the registry may be shared, so a link to it is fine.
+        path = path.resolve()
+    text, problem = read_file(path, path.name, MAX_REGISTRY_BYTES)
+    if problem is not None:
+        raise RegistryError([problem])
+    return load_registry(text or "", path.name)

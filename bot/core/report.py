@@ -40,6 +40,16 @@ def format_report(report: CheckReport) -> str:
     # Characters read best right-aligned; the numbers column is free text.
     out = [format_table(header, rows, right={2}, open_last=True)]
 
+    if report.voice:
+        out += ["", "Spoken message of calls (estimated length, each digit counted as a word):"]
+        out += [
+            f"  {v.lang}: {v.words} words, about {v.seconds:.0f} s of {v.limit} s; "
+            f"{_numbers_cell(v.numbers)}"
+            for v in report.voice
+        ]
+    else:
+        out += ["", "No spoken message of calls (voice.txt): calls hear the fixed bilingual one."]
+
     if report.exact_only:
         out += [
             "",
@@ -80,6 +90,20 @@ def report_as_json(report: CheckReport) -> dict[str, Any]:
                 ],
             }
             for r in report.replies
+        ],
+        "voice": [
+            {
+                "lang": v.lang,
+                "file": v.file,
+                "words": v.words,
+                "seconds": v.seconds,
+                "limit": v.limit,
+                "numbers": [
+                    {"text": n.text, "digits": n.digits, "registry_id": n.registry_id}
+                    for n in v.numbers
+                ],
+            }
+            for v in report.voice
         ],
         "exact_only": [
             {"topic": k.topic, "lang": k.lang, "keyword": k.keyword, "line": k.line}

@@ -10,3 +10,13 @@ STOP_TOPIC = "stop"
 EMERGENCY_TOPIC = "emergency"
 #: Topics every library must have.
 STRUCTURAL_TOPICS = (MENU_TOPIC, STOP_TOPIC, EMERGENCY_TOPIC)
+
+#: The spoken message of calls, responses/<lang>/voice.txt: written and checked like a reply, but
+#: it belongs to no topic, so no text message can ever be answered with it.
+VOICE_REPLY = "voice"
+#: The daily-count names of calls, kept beside topic ids in the same table.
+CALLS_COUNT = "calls"
+CONNECTED_COUNT = "connected"
+#: Names no topic may take: the voice file's, and the call counts' (a topic "calls" would mix its
+#: texts with calls in the daily counts).
+RESERVED_TOPIC_IDS = (VOICE_REPLY, CALLS_COUNT, CONNECTED_COUNT)

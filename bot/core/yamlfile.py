@@ -4,7 +4,6 @@ node, and duplicate keys refused, from one loader."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -40,10 +39,17 @@ _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 _SKIPPED_EVENTS = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 _NO_KEY = object()
+#: keywords.yaml nests five deep (topics, a topic, keywords, a language, a keyword).
+MAX_YAML_DEPTH = 12
 
 
 def parse_yaml(text: str) -> tuple[Any, Lines]:
-    """Parse YAML safely, remembering the line of every node.
+    """Parse YAML safely, remembering the line of every node; the one loader of library files.
+
+    Anchors and aliases are refused where the parser meets them, before any value is built: ten
+    nested aliases of ten make ten billion strings from a few lines ("billion laughs"), and an
+    operator's file never needs them. Nesting deeper than MAX_YAML_DEPTH is refused likewise, and
+    a key written twice is an error (DuplicateKey), not silently the last one.
 
     Values are built straight from libyaml's parse events, as yaml.safe_load builds them, without
     composing a node tree first: on a 10,000-keyword file the tree and a path per node made most
@@ -57,11 +63,6 @@ def parse_yaml(text: str) -> tuple[Any, Lines]:
     # The open mappings and sequences: [value, path, item lines (sequences only), pending key].
     stack: list[list[Any]] = []
     late: list[Exception] = []
-    # An anchored node's events, replayed where an alias names it, as if written out again there;
-    # `recording` holds the anchored nodes still open, with the nesting depth each started at.
-    anchors: dict[str, tuple[yaml.Event, ...]] = {}
-    anchor_marks: dict[str, Any] = {}
-    recording: list[tuple[str, list[yaml.Event], int]] = []
 
     def scalar(event: yaml.ScalarEvent) -> Any:
         tag = event.tag
@@ -117,9 +118,18 @@ def parse_yaml(text: str) -> tuple[Any, Lines]:
                 late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
                 frame[3] = unusable_key = object()  # never looked up: the load fails at the end
                 path = (*parent_path, unusable_key)
+        if is_scalar:
+            return
+        if len(stack) >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"lists and mappings nest deeper than {MAX_YAML_DEPTH} levels",
+                event.start_mark,
+            )
         if kind is yaml.MappingStartEvent:
             stack.append([value, path, None, _NO_KEY])
-        elif kind is yaml.SequenceStartEvent:
+        else:
             item_lines = lines.items_by_path[path] = array("I")
             stack.append([value, path, item_lines, None])
 
@@ -137,59 +147,39 @@ def parse_yaml(text: str) -> tuple[Any, Lines]:
                 )
             continue
         root_mark = root_mark or event.start_mark
-        anchor = None
-        if kind is yaml.AliasEvent:
-            if event.anchor not in anchor_marks:
-                raise yaml.composer.ComposerError(
-                    None, None, "found undefined alias", event.start_mark
-                )
-            if event.anchor not in anchors:  # its node is still open: it would hold itself
-                problem = f"alias *{event.anchor} is inside the node it names"
-                late.append(yaml.composer.ComposerError(None, None, problem, event.start_mark))
-                event = yaml.ScalarEvent(None, None, (True, False), "", event.start_mark)
-        else:
-            anchor = getattr(event, "anchor", None)  # end events have none
-            if anchor is not None:
-                if anchor in anchor_marks:
-                    raise yaml.composer.ComposerError(
-                        "found duplicate anchor; first occurrence",
-                        anchor_marks[anchor],
-                        "second occurrence",
-                        event.start_mark,
-                    )
-                anchor_marks[anchor] = event.start_mark
-        for _anchor, events, _depth in recording:
-            events.append(event)
-        if anchor is not None:
-            if kind is yaml.ScalarEvent:
-                anchors[anchor] = (event,)
-            else:
-                recording.append((anchor, [event], len(stack)))
-        if type(event) is yaml.AliasEvent:
-            _replay(anchors[event.anchor], anchors, take)
-        else:
-            take(event)
-        while recording and len(stack) == recording[-1][2]:  # anchored nodes just closed
-            name, events, _depth = recording.pop()
-            anchors[name] = tuple(events)
+        if kind is yaml.AliasEvent or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "anchors and aliases (&name, *name) are not allowed: write the value out in full",
+                event.start_mark,
+            )
+        take(event)
     if late:
         raise late[0]
     return (root[0] if root else None), lines
 
 
-def _replay(
-    events: tuple[yaml.Event, ...],
-    anchors: dict[str, tuple[yaml.Event, ...]],
-    take: Callable[[yaml.Event], None],
-) -> None:
-    """Take an anchored node's events again where an alias names it, its own aliases in turn."""
-    # Not a closure of parse_yaml: one calling itself there would be a reference cycle, keeping
-    # the whole parsed file alive after the load until the garbage collector next ran.
-    for event in events:
-        if type(event) is yaml.AliasEvent:
-            _replay(anchors[event.anchor], anchors, take)
-        else:
-            take(event)
+def plain_scalars(text: str) -> dict[int, list[tuple[str, Any]]]:
+    """Unquoted values that YAML reads as something other than text, by line, as written.
+
+    Used only to word an error: a schema error sees False, where the operator wrote `no`.
+    """
+    loader = yaml.SafeLoader("")
+    found: dict[int, list[tuple[str, Any]]] = {}
+    for event in yaml.parse(text, Loader=_PARSER):
+        if type(event) is not yaml.ScalarEvent or event.tag not in (None, "!"):
+            continue
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            continue
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            value = loader.construct_object(node, deep=True)
+        except Exception:  # parse_yaml reported it already
+            continue
+        found.setdefault(event.start_mark.line + 1, []).append((event.value, value))
+    return found
 
 
 class DuplicateKey(yaml.YAMLError):

@@ -21,6 +21,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from bot.core.library import (
     LibraryError,
+    Problem,
     bundle_digest,
     load_library,
     read_bundle,
@@ -57,11 +58,20 @@ def _operator_errors(func: F) -> F:
             return func(*args, **kwargs)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from None
+        except LibraryError as exc:  # files read_bundle refuses to read: links, too big, not UTF-8
+            raise click.ClickException(_one_line_each(exc.problems)) from None
         except OSError as exc:
             where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
             raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _one_line_each(problems: list[Problem]) -> str:
+    """Problems as `file:line: message` lines, without the severity an `Error:` already gives."""
+    return "\n".join(
+        f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}" for p in problems
+    )
 
 
 def _store() -> Store:

@@ -145,7 +145,10 @@ def test_check_lists_load_errors_with_file_and_line(check_app, tmp_path):
     )
     result = run(check_app, "library", "check", str(bad_schema))
     assert result.exit_code == 1
-    assert "keywords.yaml:9: error: topics.1.menu" in result.output
+    assert (
+        "keywords.yaml:9: error: topic 'housing', menu: expected a whole number like 2, not 'one'"
+        in result.output
+    )
 
     orphan_and_missing = write_library(
         tmp_path / "files",
@@ -164,6 +167,37 @@ def test_check_lists_load_errors_with_file_and_line(check_app, tmp_path):
         ("responses/en/nothing.txt", 0),
         ("responses/es/housing.txt", 0),
     }
+
+
+@pytest.mark.parametrize("command", [("library", "check"), ("library", "publish", "-m", "x")])
+def test_a_file_that_is_not_utf8_is_one_error_line_naming_file_and_line(
+    check_app, tmp_path, command
+):
+    library = write_library(tmp_path / "bytes")
+    (library / "responses/es/housing.txt").write_bytes(b"Refugio:\nllame al 211 \xe9\n")
+    result = run(check_app, *command, str(library))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: responses/es/housing.txt:2: byte 0xe9 (column 14) is not UTF-8 text: "
+        "save the file as UTF-8 (in most editors: Save As, Encoding UTF-8)"
+    ]
+
+
+def test_check_refuses_a_symlinked_reply_and_an_alias_bomb(check_app, tmp_path):
+    library = write_library(tmp_path / "link")
+    (library / "responses/en/housing.txt").unlink()
+    (library / "responses/en/housing.txt").symlink_to("/etc/hostname")
+    result = run(check_app, "library", "check", str(library))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: responses/en/housing.txt: is a symbolic link")
+
+    bomb = "".join(f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 10) + "]\n" for n in range(1, 10))
+    library = write_library(
+        tmp_path / "bomb", {"keywords.yaml": "l0: &l0 [lol]\n" + bomb + KEYWORDS}
+    )
+    result = run(check_app, "library", "check", str(library))
+    assert result.exit_code == 1
+    assert "keywords.yaml:1: error: bad YAML: anchors and aliases" in result.output
 
 
 def test_check_fails_on_errors_and_passes_with_warnings(check_app, tmp_path):

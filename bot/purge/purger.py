@@ -1,0 +1,285 @@
+"""The Purger: sweeps on demand (run_once) or from a thread per worker; keeps the state /healthz shows."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.live.background import BackgroundThread
+from bot.purge.lock import SweepLock, lock_for
+from bot.purge.sweep import BACKOFF_BASE, Budget, SweepAborted, SweepReport, sweep, with_retries
+from bot.purge.twilio_api import ApiError, TwilioMessages
+from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+#: After failed sweeps the wait doubles, up to this (seconds): never a tight loop.
+MAX_BACKOFF_SECONDS = 6 * 3600.0
+#: The first sweep of a worker waits a random part of this (or of PURGE_EVERY_SECONDS if less),
+#: so workers starting together do not all reach for the lock at once.
+FIRST_SWEEP_WITHIN = 30.0
+CREDENTIALS_HELP = (
+    "set TWILIO_ACCOUNT_SID (AC...), TWILIO_API_KEY (SK...) and TWILIO_API_SECRET to an API key "
+    "of the bot's account (Twilio Console, API keys & tokens)"
+)
+
+
+def credentials_set(settings: Settings) -> bool:
+    """True when the account SID, the API key and its secret are all set."""
+    return all(
+        (
+            settings.twilio_account_sid.strip(),
+            settings.twilio_api_key.strip(),
+            settings.twilio_api_secret.strip(),
+        )
+    )
+
+
+def purge_wanted(settings: Settings) -> bool:
+    """Whether the background purge runs: PURGE_MESSAGES, where auto means 'credentials set'."""
+    mode = settings.purge_messages.strip().lower()
+    if mode in ("", "auto"):
+        return credentials_set(settings)
+    if mode in ("1", "true", "yes", "on"):
+        return True
+    if mode in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"PURGE_MESSAGES: not auto, true or false: {settings.purge_messages!r}")
+
+
+@dataclass(frozen=True)
+class PurgeState:
+    """What this worker knows of the purge, for /healthz: counts and reasons, never a SID."""
+
+    #: ok, incomplete (a budget ran out), locked (another sweeper had the lock), or why it failed.
+    outcome: str | None = None
+    failing: bool = False
+    last_attempt: datetime | None = None
+    last_report: SweepReport | None = None
+    consecutive_failures: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The state as JSON-ready values."""
+        return {
+            "outcome": self.outcome,
+            "failing": self.failing,
+            "last_attempt": self.last_attempt.isoformat(timespec="seconds")
+            if self.last_attempt
+            else None,
+            "last_sweep": self.last_report.as_dict() if self.last_report else None,
+        }
+
+
+class Purger:
+    """Sweeps the bot's message records off Twilio: on demand (run_once) or in a thread."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None,
+        *,
+        api_factory: Callable[[Settings], TwilioMessages] = TwilioMessages.from_settings,
+        lock: SweepLock | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.api_factory = api_factory
+        self._lock = lock
+        self._api: TwilioMessages | None = None
+        self.state = PurgeState()
+        self.background = BackgroundThread("bot-twilio-purge", self._run, self._forked)
+        self._stop = threading.Event()  # set by stop(): ends a sweep the CLI or a test started
+        self._stopped = False
+        self._rng = random.Random()
+        self._reported: str | None = None  # the failure last logged as an error
+        #: First retry's back-off in seconds (tests shorten it).
+        self.backoff_base = BACKOFF_BASE
+
+    # -- one sweep --
+
+    @property
+    def lock(self) -> SweepLock:
+        """The database lock that makes one sweeper at a time."""
+        if self._lock is None:
+            if self.store is None:
+                raise RuntimeError("the purge needs the database for its lock")
+            self._lock = lock_for(self.store)
+        return self._lock
+
+    def api(self) -> TwilioMessages:
+        """The REST client, built once per process."""
+        if self._api is None:
+            self._api = self.api_factory(self.settings)
+        return self._api
+
+    def run_once(
+        self,
+        *,
+        older_than: timedelta | None = None,
+        dry_run: bool = False,
+        budget: Budget | None = None,
+    ) -> SweepReport | None:
+        """Sweep once if this process gets the lock; None if another sweeper holds it.
+
+        Never raises for what Twilio answers; the report's error says why a sweep stopped.
+        """
+        older_than = older_than or timedelta(minutes=self.settings.purge_after_minutes)
+        budget = budget or Budget.of(stop=self._stop, backoff_base=self.backoff_base)
+        attempt = datetime.now(UTC)
+        if not credentials_set(self.settings):
+            report = SweepReport(dry_run=dry_run, complete=False, error="credentials_missing")
+            self._record(report, attempt)
+            return report
+        with self.lock.hold() as held:
+            if not held:
+                self._record(None, attempt)
+                return None
+            report = self._sweep(older_than, dry_run, budget)
+        self._record(report, attempt)
+        return report
+
+    def _sweep(self, older_than: timedelta, dry_run: bool, budget: Budget) -> SweepReport:
+        """The sweep itself, once the lock is held."""
+        try:
+            api = self.api()
+        except ValueError:  # HostRewritingHttpClient: TWILIO_API_BASE_URL is no http(s) URL
+            return SweepReport(dry_run=dry_run, complete=False, error="bad_base_url")
+        try:
+            numbers = self.numbers(api, budget)
+        except SweepAborted as exc:
+            return SweepReport(dry_run=dry_run, complete=False, error=exc.reason)
+        if not numbers:
+            return SweepReport(dry_run=dry_run, complete=False, error="no_numbers")
+        return sweep(api, numbers, older_than, budget, dry_run=dry_run)
+
+    def numbers(self, api: TwilioMessages, budget: Budget) -> list[str]:
+        """PURGE_NUMBERS, or every phone number of the account when it is empty."""
+        configured = [n.strip() for n in self.settings.purge_numbers.split(",") if n.strip()]
+        if configured:
+            return configured
+        try:
+            return with_retries(api.account_numbers, budget)
+        except ApiError as exc:
+            if exc.credentials_rejected:
+                raise SweepAborted("credentials_rejected") from None
+            raise SweepAborted(
+                "twilio_unreachable" if exc.kind == "network" else "twilio_error"
+            ) from None
+
+    def _record(self, report: SweepReport | None, attempt: datetime) -> None:
+        """Keep the outcome for /healthz and log it: counts at DEBUG, a new failure once."""
+        previous = self.state
+        if report is None:
+            self.state = PurgeState(
+                "locked",
+                previous.failing,
+                attempt,
+                previous.last_report,
+                previous.consecutive_failures,
+            )
+            log.debug("purge: another sweeper holds the lock; skipped")
+            return
+        failing = report.error is not None
+        outcome = report.error or ("ok" if report.complete else "incomplete")
+        failures = previous.consecutive_failures + 1 if failing else 0
+        self.state = PurgeState(outcome, failing, attempt, report, failures)
+        log.debug(
+            "purge sweep%s: deleted %d, already gone %d, not final %d, failed %d, younger %d, "
+            "%d pages in %.1f s (%s)",
+            " (dry run)" if report.dry_run else "",
+            report.deleted,
+            report.gone,
+            report.not_final,
+            report.failed,
+            report.younger,
+            report.pages,
+            report.seconds,
+            outcome,
+        )
+        if failing and self._reported != outcome:  # once, not at every retry
+            self._reported = outcome
+            log.error(
+                "purge of Twilio message records failed: %s. Retrying with back-off.",
+                explain_failure(outcome),
+            )
+        elif not failing and self._reported is not None:
+            self._reported = None
+            log.info("purge of Twilio message records works again")
+        if report.failed and not failing:
+            log.warning(
+                "purge: %d message records could not be deleted; next sweep retries", report.failed
+            )
+
+    def next_wait(self) -> float:
+        """Seconds until the next sweep: PURGE_EVERY_SECONDS with jitter, doubled per failure."""
+        every = max(float(self.settings.purge_every_seconds), 0.05)
+        failures = self.state.consecutive_failures
+        wait = min(every * 2 ** min(failures, 30), max(MAX_BACKOFF_SECONDS, every))
+        return wait * self._rng.uniform(0.8, 1.2)
+
+    # -- the background thread --
+
+    def ensure_running(self) -> None:
+        """Start this process's sweeper thread if it has none (first request, or after fork)."""
+        if not self._stopped:
+            self.background.ensure_running()
+
+    def _forked(self) -> None:
+        """In a forked worker: the parent's client sockets and pooled connections are not ours."""
+        self._api = None
+        if self.store is not None:
+            self.store.dispose(close=False)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the sweeper thread for good (a sweep in progress stops between two requests)."""
+        self._stopped = True
+        self._stop.set()
+        self.background.stop(timeout)
+
+    def thread_alive(self) -> bool:
+        """True while this process's sweeper thread runs."""
+        return self.background.alive()
+
+    def _run(self, stop: threading.Event) -> None:
+        first = self._rng.uniform(
+            0, min(FIRST_SWEEP_WITHIN, float(self.settings.purge_every_seconds))
+        )
+        wait = first
+        while not stop.wait(wait):
+            try:
+                self.run_once(budget=Budget.of(stop=stop, backoff_base=self.backoff_base))
+            except Exception as exc:  # the database lock failed, or a bug: never end the thread
+                self.state = PurgeState(
+                    "purge_error",
+                    True,
+                    datetime.now(UTC),
+                    self.state.last_report,
+                    self.state.consecutive_failures + 1,
+                )
+                log.warning("purge sweep failed (%s); will retry", type(exc).__name__)
+            wait = self.next_wait()
+
+    def status(self) -> dict[str, Any]:
+        """The purge's state in this worker, for /healthz."""
+        return {"thread_alive": self.thread_alive(), **self.state.as_dict()}
+
+
+def explain_failure(outcome: str) -> str:
+    """A sentence for an operator, for each reason a sweep fails."""
+    return {
+        "credentials_rejected": "Twilio rejected the credentials (HTTP 401/403); "
+        + CREDENTIALS_HELP,
+        "credentials_missing": "no credentials; " + CREDENTIALS_HELP,
+        "twilio_unreachable": "Twilio's API is unreachable",
+        "twilio_error": "Twilio's API kept answering with errors (429/5xx)",
+        "no_numbers": "the account has no phone numbers to sweep; set PURGE_NUMBERS",
+        "bad_base_url": "TWILIO_API_BASE_URL is not an http(s) URL",
+    }.get(outcome, outcome)
