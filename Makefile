@@ -5,8 +5,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
-HOST := 127.0.0.1
-PORT := 5000
+# `make run PORT=5001` and `PORT=5001 make run` both work (?= takes the environment's value).
+HOST ?= 127.0.0.1
+PORT ?= 5000
 # Reads .env (shell syntax) if there is one, so every command sees the same settings.
 ENV := set -a; if [ -f .env ]; then . ./.env; fi; set +a;
 

@@ -42,6 +42,18 @@ gunicorn.http.wsgi.SERVER_SOFTWARE = gunicorn.http.wsgi.SERVER
 gunicorn.arbiter.SERVER_SOFTWARE = gunicorn.http.wsgi.SERVER
 
 
+def when_ready(server):
+    """Say once, in the master, when /sms has no token (each worker loads the app on its own)."""
+    from bot.settings import Settings
+
+    try:
+        warning = Settings.from_env().unprotected_warning()
+    except Exception:  # an unusable setting: the workers report it when they load the app
+        return
+    if warning:
+        server.log.warning(warning)
+
+
 def post_worker_init(worker):
     """Load the live library and start the reload thread before this worker takes a request."""
     from bot import runtime

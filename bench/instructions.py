@@ -52,6 +52,7 @@ def bot_environment(tmp: Path) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp / 'bot.sqlite3'}",
         LIBRARY_DIR=str(tmp / "library"),
         RATE_LIMIT="1000000 per 1 second",
+        EMERGENCY_RATE_LIMIT="1000000 per 1 second",
         LOG_LEVEL="WARNING",
     )
 

@@ -246,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         "PUBLIC_BASE_URL": f"http://{HOST}:{port}",
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
         "RATE_LIMIT": "1000000 per minute",
+        "EMERGENCY_RATE_LIMIT": "1000000 per minute",
         "DEV_INSECURE": "false",
         "LOG_LEVEL": "warning",
     }

@@ -53,6 +53,7 @@ def bench_env(database_url: str, library_dir: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         LIBRARY_DIR=library_dir,
         RATE_LIMIT="1000000 per 1 second",
+        EMERGENCY_RATE_LIMIT="1000000 per 1 second",
         RELOAD_SECONDS="3600",
         LOG_LEVEL="WARNING",
         DAILY_COUNTS="true",

@@ -519,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         DATABASE_URL=f"sqlite:///{tmp / 'bot.sqlite3'}",
         LIBRARY_DIR=str(tmp / "library"),
         RATE_LIMIT="1000000 per 1 second",
+        EMERGENCY_RATE_LIMIT="1000000 per 1 second",
     )
     bot_env.update(kv.split("=", 1) for kv in args.bot_env)
     publish = subprocess.run(

@@ -43,12 +43,34 @@ EMERGENCY_NAMESPACE = "bot-emergency"
 RETRY_AFTER_ERROR_SECONDS = 5.0
 #: A Redis that does not answer within this long (seconds) counts as down; the reply goes out.
 REDIS_TIMEOUT_SECONDS = 0.5
+#: The default of EMERGENCY_RATE_LIMIT (and of the limiter's emergency_rate_limit).
+DEFAULT_EMERGENCY_RATE_LIMIT = Settings.emergency_rate_limit
 #: A RATE_LIMIT_SECRET shorter than this is easy to guess, and phone numbers are few enough to try all.
 MIN_SECRET_LENGTH = 16
 
 
+def _rate(name: str, value: str, namespace: str) -> RateLimitItem:
+    """A limit such as '10 per 10 minutes' from the setting called name; SettingsError if unusable."""
+    try:
+        item = parse(value)
+    except ValueError:
+        raise SettingsError(
+            f"{name}: {value!r} is not a rate such as '10 per 10 minutes'"
+        ) from None
+    if item.amount < 1:
+        raise SettingsError(f"{name}: {value!r} must allow at least one reply")
+    item.namespace = namespace
+    return item
+
+
 class SenderLimiter:
-    """Decides whether a reply may go to a sender: N per window, plus the first emergency reply."""
+    """Decides whether a reply may go to a sender: N per window, and emergency replies apart.
+
+    Emergency replies have a limit of their own (EMERGENCY_RATE_LIMIT) and do not use up the
+    others: a person in danger who has texted a lot still gets the emergency reply, and a machine
+    that keeps sending emergency words (an auto-responder the webhook did not recognise) still
+    gets silence once that limit is reached.
+    """
 
     def __init__(
         self,
@@ -57,23 +79,14 @@ class SenderLimiter:
         secret: str = "",
         rotate_seconds: int = 86400,
         *,
+        emergency_rate_limit: str = DEFAULT_EMERGENCY_RATE_LIMIT,
         storage_options: Mapping[str, object] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        try:
-            self.replies: RateLimitItem = parse(rate_limit)
-        except ValueError:
-            raise SettingsError(
-                f"RATE_LIMIT: {rate_limit!r} is not a rate such as '10 per 10 minutes'"
-            ) from None
-        if self.replies.amount < 1:
-            raise SettingsError(f"RATE_LIMIT: {rate_limit!r} must allow at least one reply")
+        self.replies = _rate("RATE_LIMIT", rate_limit, REPLIES_NAMESPACE)
+        self.emergency = _rate("EMERGENCY_RATE_LIMIT", emergency_rate_limit, EMERGENCY_NAMESPACE)
         if rotate_seconds < 1:
             raise SettingsError("RATE_LIMIT_SECRET_ROTATE_SECONDS must be at least 1")
-        self.replies.namespace = REPLIES_NAMESPACE
-        self.emergency: RateLimitItem = type(self.replies)(
-            1, self.replies.multiples, namespace=EMERGENCY_NAMESPACE
-        )
         self.storage = _storage(storage_url, storage_options or {})
         self.strategy = MovingWindowRateLimiter(self.storage)
         self.rotate_seconds = rotate_seconds
@@ -90,6 +103,7 @@ class SenderLimiter:
             settings.rate_limit_storage_url,
             settings.rate_limit_secret,
             settings.rate_limit_secret_rotate_seconds,
+            emergency_rate_limit=settings.emergency_rate_limit,
         )
 
     def sender_key(self, sender: str) -> str:
@@ -108,12 +122,8 @@ class SenderLimiter:
             return True
         try:
             key = self.sender_key(sender)
-            allowed = self.strategy.hit(self.replies, key)
-            if topic == EMERGENCY_TOPIC:
-                # Hit on every emergency text, so only the first one in a window can go over N.
-                first_emergency = self.strategy.hit(self.emergency, key)
-                allowed = allowed or first_emergency
-            return allowed
+            limit = self.emergency if topic == EMERGENCY_TOPIC else self.replies
+            return self.strategy.hit(limit, key)
         except Exception as exc:
             self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
             # The type only: a storage error's message could name the key.

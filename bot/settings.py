@@ -61,6 +61,8 @@ class Settings:
     library_dir: str = str(PROJECT_ROOT)
     #: Replies per sender within the window before the bot goes quiet to that sender.
     rate_limit: str = "10 per 10 minutes"
+    #: Emergency replies per sender within their window: a limit of their own, apart from RATE_LIMIT.
+    emergency_rate_limit: str = "3 per 10 minutes"
     #: Where rate-limit counters live: memory:// (one process) or redis://host:port/db (shared).
     rate_limit_storage_url: str = field(default="memory://", repr=False)  # may carry a password
     #: Secret for the keyed hash of senders in rate-limit keys; random per process when empty.
@@ -133,3 +135,15 @@ class Settings:
                 raise SettingsError(f"{f.name.upper()}: {exc}") from None
         values.update(overrides)
         return cls(**values)
+
+    def unprotected_warning(self) -> str | None:
+        """What a server must say at start when Twilio's webhooks have no token to check them."""
+        if self.twilio_auth_token:
+            return None
+        if self.dev_insecure:
+            return (
+                "DEV_INSECURE is on and TWILIO_AUTH_TOKEN is empty: /sms and /voice answer ANYONE "
+                "without checking Twilio's signature. Never run this way where the internet can "
+                "reach it."
+            )
+        return "TWILIO_AUTH_TOKEN is empty: /sms and /voice refuse every request (403)"

@@ -143,6 +143,7 @@ def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
             "daily_counts": True,
             # Tests send many texts from one number; the limiter has tests of its own.
             "rate_limit": "100000 per minute",
+            "emergency_rate_limit": "100000 per minute",
         }
         values.update(overrides)
         app = create_app(Settings(**values))

@@ -36,15 +36,28 @@ def test_the_decision_matches_limits_and_counts_without_any_request(app):
     assert counts.pending() == {(datetime.now(UTC).date(), "labor", "es"): 1}
 
 
-def test_the_decision_is_silence_and_no_count_for_a_limited_sender_and_no_limit_for_stop(app):
+def test_the_decision_is_silence_counted_without_topic_for_a_limited_sender_and_no_limit_for_stop(
+    app,
+):
     snapshot = _snapshot(app)
     counts = DailyCounts()
     quiet = _Limiter(allowed=False)
+    today = datetime.now(UTC).date()
     assert reply_to("no me pagan", "+15005550006", snapshot, quiet, counts) == EMPTY_TWIML
-    assert counts.pending() == {}
+    assert counts.pending() == {(today, "(silenced)", "-"): 1}
     assert reply_to("STOP", "+15005550006", snapshot, quiet, counts) == EMPTY_TWIML
     assert quiet.calls == [("+15005550006", "labor")]  # an opt-out never asks the limiter
-    assert sum(counts.pending().values()) == 1  # the opt-out is counted
+    assert counts.pending() == {(today, "(silenced)", "-"): 1, (today, "stop", "en"): 1}
+
+
+def test_the_decision_is_silence_for_an_auto_reply_before_the_limiter_is_asked(app):
+    snapshot = _snapshot(app)
+    counts = DailyCounts()
+    limiter = _Limiter(allowed=True)
+    driving = "I'm driving with Driving Focus turned on. I'll see your message when I get there."
+    assert reply_to(driving, "+15005550006", snapshot, limiter, counts) == EMPTY_TWIML
+    assert limiter.calls == []
+    assert counts.pending() == {(datetime.now(UTC).date(), "(auto-reply)", "-"): 1}
 
 
 def test_an_empty_text_gets_the_menu_in_the_default_language_and_no_counts_when_off(app):
@@ -86,6 +99,13 @@ def test_another_channel_in_the_path_table_gets_the_same_checks_and_fallback(mak
     )
     assert (broken.status_code, broken.data) == (200, b"fallback")
     assert [form.first("Body") for form in seen] == ["delivered", "fail"]
-    too_big = client.post("/status", data={"Body": "x" * (endpoint.MAX_CONTENT_LENGTH + 1)})
+    big = {"Body": "x" * (endpoint.MAX_CONTENT_LENGTH + 1)}
+    too_big = client.post(
+        "/status",
+        data=big,
+        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/status", big)},
+    )
     assert too_big.status_code == 413
+    # Without a signature it is refused before its body is read at all.
+    assert client.post("/status", data=big).status_code == 403
     assert client.get("/healthz").status_code == 200  # other paths still reach Flask

@@ -164,6 +164,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             database_url=f"sqlite:///{database}",
             daily_counts=False,
             rate_limit="1000000 per minute",  # the replies, not the limiter's silence, are tested
+            emergency_rate_limit="1000000 per minute",
         )
     )
     runtime(application).live.start()

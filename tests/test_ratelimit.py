@@ -1,4 +1,4 @@
-"""Per-sender reply limits: quiet after N, the first emergency still goes out, keys never hold numbers."""
+"""Per-sender reply limits: quiet after N, emergencies under a limit of their own, keys never hold numbers."""
 
 from __future__ import annotations
 
@@ -78,25 +78,32 @@ def test_texts_refused_while_quiet_do_not_extend_the_silence(clock: FakeTime) ->
     assert limiter.allow(ALICE, "labor") is True
 
 
-def test_the_first_emergency_over_the_limit_goes_out_and_the_second_does_not(
+def test_emergencies_after_the_reply_limit_get_their_own_three_replies_by_default(
     clock: FakeTime,
 ) -> None:
     limiter = SenderLimiter("2 per 10 minutes", secret="s" * 32, clock=clock.time)
     assert [limiter.allow(ALICE, "labor") for _ in range(3)] == [True, True, False]
-    assert limiter.allow(ALICE, "emergency") is True
-    assert limiter.allow(ALICE, "emergency") is False
+    assert [limiter.allow(ALICE, "emergency") for _ in range(4)] == [True, True, True, False]
     assert limiter.allow(ALICE, "labor") is False
 
 
-def test_an_emergency_reply_within_the_limit_uses_up_the_first_emergency(clock: FakeTime) -> None:
+def test_emergency_replies_do_not_use_up_the_other_replies(clock: FakeTime) -> None:
     limiter = SenderLimiter("2 per 10 minutes", secret="s" * 32, clock=clock.time)
-    assert limiter.allow(ALICE, "emergency") is True
-    assert limiter.allow(ALICE, "labor") is True
-    assert limiter.allow(ALICE, "emergency") is False
+    assert [limiter.allow(ALICE, "emergency") for _ in range(3)] == [True, True, True]
+    assert [limiter.allow(ALICE, "labor") for _ in range(3)] == [True, True, False]
 
 
-def test_the_emergency_allowance_returns_with_the_next_window(clock: FakeTime) -> None:
-    limiter = SenderLimiter("1 per 10 minutes", secret="s" * 32, clock=clock.time)
+def test_the_emergency_limit_is_its_own_setting(clock: FakeTime) -> None:
+    limiter = SenderLimiter(
+        "1 per hour", secret="s" * 32, emergency_rate_limit="5 per hour", clock=clock.time
+    )
+    assert [limiter.allow(ALICE, "emergency") for _ in range(6)] == [True] * 5 + [False]
+
+
+def test_the_emergency_allowance_returns_with_its_next_window(clock: FakeTime) -> None:
+    limiter = SenderLimiter(
+        "1 per hour", secret="s" * 32, emergency_rate_limit="1 per 10 minutes", clock=clock.time
+    )
     assert [limiter.allow(ALICE, "emergency") for _ in range(2)] == [True, False]
     clock.now += 10 * 60 + 1
     assert [limiter.allow(ALICE, "emergency") for _ in range(2)] == [True, False]
@@ -149,6 +156,17 @@ def test_the_same_secret_gives_the_same_key_and_an_empty_one_a_random_secret(
 def test_an_unusable_rate_limit_is_a_clear_settings_error(rate: str) -> None:
     with pytest.raises(SettingsError, match="RATE_LIMIT"):
         SenderLimiter(rate)
+
+
+@pytest.mark.parametrize("rate", ["", "three per minute", "0 per minute"])
+def test_an_unusable_emergency_rate_limit_is_a_settings_error_naming_it(rate: str) -> None:
+    with pytest.raises(SettingsError, match=r"^EMERGENCY_RATE_LIMIT: "):
+        SenderLimiter("10 per minute", emergency_rate_limit=rate)
+
+
+def test_the_limiter_takes_the_emergency_limit_from_the_settings() -> None:
+    limiter = SenderLimiter.from_settings(Settings(emergency_rate_limit="7 per hour"))
+    assert (limiter.emergency.amount, limiter.emergency.get_expiry()) == (7, 3600)
 
 
 @pytest.mark.parametrize(
@@ -231,6 +249,7 @@ def test_redis_holds_expiring_hashed_keys_and_limits_like_memory(redis_prefix: s
         "2 per 10 minutes",
         REDIS_URL,
         secret="s" * 32,
+        emergency_rate_limit="1 per 10 minutes",
         storage_options={"key_prefix": redis_prefix},
     )
     assert [limiter.allow(ALICE, "labor") for _ in range(3)] == [True, True, False]
@@ -261,10 +280,27 @@ def test_instances_sharing_redis_and_the_secret_share_counters(redis_prefix: str
     assert second.allow(ALICE, "labor") is False
 
 
+@pytest.mark.redis
+def test_workers_sharing_redis_share_the_emergency_limit(redis_prefix: str) -> None:
+    workers = [
+        SenderLimiter(
+            "1 per 10 minutes",
+            REDIS_URL,
+            secret="shared" * 6,
+            emergency_rate_limit="3 per 10 minutes",
+            storage_options={"key_prefix": redis_prefix},
+        )
+        for _ in range(2)
+    ]
+    allowed = [workers[i % 2].allow(ALICE, "emergency") for i in range(5)]
+    assert allowed == [True, True, True, False, False]
+    assert workers[0].allow(BOB, "emergency") is True
+
+
 # --- Through the webhook -----------------------------------------------------------------------
 
 
-def test_the_webhook_goes_quiet_after_the_limit_but_sends_the_first_emergency_reply(
+def test_the_webhook_goes_quiet_after_the_limit_but_still_sends_emergency_replies(
     tmp_path: Path,
 ) -> None:
     from twilio.request_validator import RequestValidator
@@ -300,7 +336,7 @@ def test_the_webhook_goes_quiet_after_the_limit_but_sends_the_first_emergency_re
 
     try:
         assert [messages("menu") for _ in range(3)] == [1, 1, 0]
-        assert [messages(emergency) for _ in range(2)] == [1, 0]
+        assert [messages(emergency) for _ in range(4)] == [1, 1, 1, 0]
         assert messages("menu", BOB) == 1
     finally:
         runtime(app).live.stop()

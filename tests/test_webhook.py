@@ -177,6 +177,99 @@ def test_a_body_over_the_size_limit_gets_413_before_its_signature_is_checked(app
     assert _today_counts(app) == {}
 
 
+def _no_signature_work(monkeypatch) -> None:
+    def must_not_run(*_args, **_kwargs):
+        raise AssertionError("computed a signature over a form with too many fields")
+
+    monkeypatch.setattr("twilio.request_validator.RequestValidator.compute_signature", must_not_run)
+
+
+def _many_fields(count: int, body: str = "my boss took my passport") -> dict[str, str]:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    # Three-letter lowercase names: 40,000 fields stay under the 256 KB body limit, as in the attack.
+    names = (digits[i // 1296] + digits[i // 36 % 36] + digits[i % 36] for i in range(count))
+    return as_twilio.params(body, **{name: "x" for name in names})
+
+
+def test_a_signed_form_of_40000_fields_gets_413_before_any_signature_work(app, client, monkeypatch):
+    params = _many_fields(40_000)
+    headers = {"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/sms", params)}
+    _no_signature_work(monkeypatch)
+    response = client.post("/sms", data=params, headers=headers)
+    assert response.status_code == 413
+    assert b"form fields" in response.data
+    assert _today_counts(app) == {}
+
+
+def test_a_signed_form_of_twilios_size_with_media_fields_is_still_answered(client):
+    params = _many_fields(60)  # more than Twilio sends with ten attachments
+    assert as_twilio.messages(as_twilio.post(client, params)) == [app_library.REPLIES["labor/en"]]
+
+
+def test_a_form_one_field_over_the_cap_is_refused_and_one_under_is_answered(client):
+    from bot.channels.endpoint import MAX_FORM_FIELDS
+
+    base = len(as_twilio.params("x"))
+    under = _many_fields(MAX_FORM_FIELDS - base)
+    assert as_twilio.post(client, under).status_code == 200
+    over = _many_fields(MAX_FORM_FIELDS - base + 1)
+    assert as_twilio.post(client, over).status_code == 413
+
+
+@pytest.mark.parametrize("shape", ["multipart", "chunked"])
+def test_a_form_with_too_many_fields_in_another_shape_is_refused_too(app, shape, monkeypatch):
+    from urllib.parse import urlencode
+
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Response
+
+    params = _many_fields(500)  # under werkzeug's own multipart cap of 1,000 parts
+    signature = as_twilio.sign(as_twilio.URL + "/sms", params)
+    _no_signature_work(monkeypatch)
+    if shape == "multipart":
+        environ = EnvironBuilder(
+            path="/sms",
+            method="POST",
+            data=params,
+            content_type="multipart/form-data",
+            headers={"X-Twilio-Signature": signature},
+        ).get_environ()
+        assert environ["CONTENT_TYPE"].startswith("multipart/form-data")
+    else:
+        environ = EnvironBuilder(
+            path="/sms",
+            method="POST",
+            data=urlencode(params),
+            content_type="application/x-www-form-urlencoded",
+            headers={"X-Twilio-Signature": signature},
+        ).get_environ()
+        del environ["CONTENT_LENGTH"]
+        environ["wsgi.input_terminated"] = True
+    response = Response.from_app(app, environ)
+    assert response.status_code == 413
+
+
+def test_a_request_without_a_signature_is_refused_before_its_body_is_read(app):
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Response
+
+    class Unreadable:
+        def read(self, *_args):
+            raise AssertionError("read the body of an unsigned request")
+
+        readline = read
+
+    environ = EnvironBuilder(
+        path="/sms",
+        method="POST",
+        data="Body=help",
+        content_type="application/x-www-form-urlencoded",
+    ).get_environ()
+    environ["wsgi.input"] = Unreadable()
+    response = Response.from_app(app, environ)
+    assert response.status_code == 403
+
+
 @pytest.mark.parametrize("text", ["STOP", "stop", "  Unsubscribe. ", "CANCEL"])
 def test_an_opt_out_gets_an_empty_response(client, text):
     response = as_twilio.post(client, as_twilio.params(text))
@@ -302,7 +395,10 @@ def test_without_a_token_sms_is_refused_with_a_clear_403(make_app):
 
 
 def test_dev_insecure_without_a_token_serves_unsigned_requests_and_says_so(make_app, caplog):
-    with caplog.at_level("WARNING"):
+    import click
+
+    # Said by the server that loads the app (here `flask run`); gunicorn says it in its master.
+    with caplog.at_level("WARNING"), click.Context(click.Command("run")):
         app = make_app(twilio_auth_token="", dev_insecure=True)
     assert any("DEV_INSECURE" in r.getMessage() for r in caplog.records)
     response = app.test_client().post("/sms", data=as_twilio.params("my boss took my passport"))
@@ -371,14 +467,23 @@ class _Limiter:
         return self.allowed
 
 
-def test_a_sender_the_limiter_refuses_gets_silence_and_is_not_counted(app, client):
+def test_a_sender_the_limiter_refuses_gets_silence_counted_without_topic_or_language(app, client):
     limiter = runtime(app).limiter = _Limiter(allowed=False)
     response = as_twilio.post(
         client, as_twilio.params("my boss took my passport", sender="+15005550009")
     )
+    as_twilio.post(client, as_twilio.params("no me pagan", sender="+15005550009"))
     assert response.status_code == 200
     assert as_twilio.messages(response) == []
-    assert limiter.calls == [("+15005550009", "labor")]
+    assert limiter.calls == [("+15005550009", "labor"), ("+15005550009", "labor")]
+    assert _today_counts(app) == {("(silenced)", "-"): 2}
+
+
+def test_silenced_texts_are_not_counted_when_daily_counts_are_off(make_app):
+    app = make_app(daily_counts=False)
+    runtime(app).live.start()
+    runtime(app).limiter = _Limiter(allowed=False)
+    as_twilio.post(app.test_client(), as_twilio.params("my boss took my passport"))
     assert _today_counts(app) == {}
 
 

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.endpoint import XML, Answer, Channel, Form
+from bot.core.autoreply import is_auto_reply
 from bot.core.matcher import match
 from bot.core.replies import FALLBACK_REPLY
-from bot.core.topics import MENU_TOPIC, STOP_TOPIC
+from bot.core.topics import AUTO_REPLY_COUNT, MENU_TOPIC, NO_LANG, SILENCED_COUNT, STOP_TOPIC
 
 if TYPE_CHECKING:
     from bot.live import DailyCounts, Snapshot
@@ -31,7 +32,8 @@ def twiml_message(text: str | None) -> bytes:
     return str(response).encode("utf-8")
 
 
-#: The TwiML that sends nothing: the answer to an opt-out, and to a sender the limiter silenced.
+#: The TwiML that sends nothing: the answer to an opt-out, an auto-reply, and a sender the limiter
+#: silenced.
 EMPTY_TWIML = str(MessagingResponse()).encode("utf-8")
 #: Served whenever anything fails while answering.
 FALLBACK_TWIML = twiml_message(FALLBACK_REPLY)
@@ -44,9 +46,16 @@ def reply_to(
     limiter: ReplyLimiter,
     counts: DailyCounts | None,
 ) -> bytes:
-    """The TwiML answer to one text: matched against the snapshot, silenced for a sender over
-    the limit (and then not counted), and counted per topic and language when counts are given."""
+    """The TwiML answer to one text: silence for an auto-reply and for a sender over the limit,
+    else the reply of the topic matched against the snapshot; counted when counts are given (the
+    silences without topic or language)."""
     text = text[:MAX_BODY_CHARS]
+    if is_auto_reply(text):
+        # A phone's or an office's auto-reply: answering it starts a loop, and its "if this is an
+        # emergency, call 911" must not use up a person's emergency replies.
+        if counts is not None:
+            counts.add(datetime.now(UTC).date(), AUTO_REPLY_COUNT, NO_LANG)
+        return EMPTY_TWIML
     if text.strip():
         found = match(text, snapshot.matcher)
         topic, lang = found.topic, found.lang
@@ -56,8 +65,10 @@ def reply_to(
     if topic == STOP_TOPIC:
         body = EMPTY_TWIML
     else:
-        # A sender over the limit gets silence, and nothing is counted.
+        # A sender over the limit gets silence, counted without topic or language.
         if not limiter.allow(sender, topic):
+            if counts is not None:
+                counts.add(datetime.now(UTC).date(), SILENCED_COUNT, NO_LANG)
             return EMPTY_TWIML
         body = snapshot.reply(topic, lang)
     if counts is not None:

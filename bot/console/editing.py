@@ -159,28 +159,43 @@ def _flow_list(prefix: str, words: list[str]) -> list[str]:
     return [line + "\n" for line in lines]
 
 
-#: Given a key (and a language for keywords/context), the topic's original lines for it when its
-#: value is unchanged, else None.
-Reuse = Callable[[str, "str | None"], "list[str] | None"]
+#: Given a key (and a language for keywords/context): the lines to write for it, from the new
+#: value's rendering `fresh`, keeping what can be kept of the topic's original lines.
+Keep = Callable[[str, "str | None", list[str]], list[str]]
 
 
 def _titles(topic: TopicFields) -> dict[str, str]:
     return {k: v.strip() for k, v in topic.titles.items() if v.strip()}
 
 
+def _fresh(_key: str, _lang: str | None, fresh: list[str]) -> list[str]:
+    return fresh
+
+
+#: The keys of a topic the edit form has fields for; any other key is written back as it was.
+EDITED_KEYS = frozenset(
+    {"id", "menu", "title", "segment_budget", "silent", "priority", "keywords", "context"}
+)
+
+
 def _render(
     topic: TopicFields,
     langs: list[str],
     dash_col: int,
-    comments: list[str],
-    reuse: Reuse = lambda _key, _lang: None,
+    keep: Keep = _fresh,
+    others: dict[str, list[str]] | None = None,
+    order: tuple[str, ...] = (),
 ) -> list[str]:
-    """A topic's lines; what did not change keeps its original lines (inline comments, wrapping)."""
+    """A topic's lines. `keep` puts back what did not change (inline comments, wrapping);
+    `others` are the original lines of keys the form does not edit (escalates, ...); keys come in
+    their original `order`, new ones before the keywords."""
     pad = " " * (dash_col + 2)
-    out = [" " * dash_col + f"- id: {topic.id}\n"]
+    pieces: dict[str, list[str]] = {
+        "id": keep("id", None, [" " * dash_col + f"- id: {topic.id}\n"])
+    }
 
     def line(key: str, text: str) -> None:
-        out.extend(reuse(key, None) or [f"{pad}{key}: {text}\n"])
+        pieces[key] = keep(key, None, [f"{pad}{key}: {text}\n"])
 
     if topic.menu is not None:
         line("menu", str(topic.menu))
@@ -193,57 +208,93 @@ def _render(
         line("silent", "true")
     if topic.priority:
         line("priority", str(topic.priority))
-    out += comments
     for name in ("keywords", "context"):
         by_lang = {lang: words for lang, words in getattr(topic, name).items() if words}
         if by_lang:
-            out.extend(reuse(name, None) or [f"{pad}{name}:\n"])
+            section = keep(name, None, [f"{pad}{name}:\n"])
             for lang in [*langs, *(k for k in by_lang if k not in langs)]:
                 if lang in by_lang:
-                    out += reuse(name, lang) or _flow_list(f"{pad}  {lang}: ", by_lang[lang])
-    return out
+                    section += keep(name, lang, _flow_list(f"{pad}  {lang}: ", by_lang[lang]))
+            pieces[name] = section
+    pieces.update(others or {})
+    keys = [k for k in order if k in pieces]
+    for key in pieces:
+        if key not in keys:
+            at = keys.index("keywords") if key != "context" and "keywords" in keys else len(keys)
+            keys.insert(at, key)
+    return [text for key in keys for text in pieces[key]]
+
+
+def _is_comment(text: str) -> bool:
+    return text.strip().startswith("#")
 
 
 def _span(lines: list[str], block: _Block, start: int) -> list[str]:
-    """The lines of the entry starting at `start`, up to the next entry, without whole-line
-    comments (those are kept apart) or blank lines."""
+    """The lines of the entry starting at `start`, with the comment and blank lines that follow
+    it, up to the next entry."""
     starts = {*block.keys.values(), block.end}
     starts.update(ln for by_lang in block.langs.values() for ln in by_lang.values())
     end = min(ln for ln in starts if ln > start)
-    return [
-        text if text.endswith("\n") else text + "\n"
-        for text in lines[start:end]
-        if text.strip() and not text.strip().startswith("#")
-    ]
+    span = [text if text.endswith("\n") else text + "\n" for text in lines[start:end]]
+    if end == block.end:  # the blank lines that end a topic are its separator, written apart
+        while span and not span[-1].strip():
+            span.pop()
+    return span
 
 
-def _reuse_for(lines: list[str], block: _Block, old: TopicFields, new: TopicFields) -> Reuse:
-    def reuse(key: str, lang: str | None) -> list[str] | None:
+def _appended(span: list[str], added: list[str]) -> list[str] | None:
+    """The original lines of a flow list with items added before its closing bracket, wrapped
+    as the list was; None when the list is not written so that this can be done."""
+    content = [i for i, text in enumerate(span) if text.strip() and not _is_comment(text)]
+    end = content[-1]
+    last = span[end].rstrip("\n")
+    if not last.rstrip().endswith("]") or "#" in last:
+        return None
+    # Continuation lines start where the list's second line does, else after the "[".
+    second = span[content[1]] if len(content) > 1 else None
+    indent = len(second) - len(second.lstrip()) if second else span[content[0]].index("[") + 1
+    current, out = last.rstrip()[:-1], []
+    items = [_scalar(w) for w in added]
+    for i, item in enumerate(items):
+        tail = "]" if i == len(items) - 1 else ","
+        if len(current) + 2 + len(item) + len(tail) <= WRAP:
+            current += ", " + item
+        else:
+            out.append(current + ",\n")
+            current = " " * indent + item
+    out.append(current + "]\n")
+    return [*span[:end], *out, *span[end + 1 :]]
+
+
+def _keep_for(lines: list[str], block: _Block, old: TopicFields, new: TopicFields) -> Keep:
+    """Keep the original lines of every entry whose value did not change, the original wrapping
+    of a list that only gained items at its end, and the comment lines under every entry."""
+
+    def keep(key: str, lang: str | None, fresh: list[str]) -> list[str]:
+        start = block.keys.get(key) if lang is None else block.langs.get(key, {}).get(lang)
+        if start is None:
+            return fresh
+        span = _span(lines, block, start)
         if lang is None:
-            if key not in block.keys:
-                return None
             if key == "title":
                 same = _titles(old) == _titles(new)
             elif key in ("keywords", "context"):
                 same = True  # the section's own line
             else:
                 same = getattr(old, key) == getattr(new, key)
-            return _span(lines, block, block.keys[key]) if same else None
-        start = block.langs.get(key, {}).get(lang)
-        if start is None or getattr(old, key).get(lang, []) != getattr(new, key).get(lang, []):
-            return None
-        return _span(lines, block, start)
+        else:
+            before, after = getattr(old, key).get(lang, []), getattr(new, key).get(lang, [])
+            same = before == after
+            if not same and after[: len(before)] == before:
+                grown = _appended(span, after[len(before) :])
+                if grown is not None:
+                    return grown
+        if same:
+            return span
+        # Rewritten: the comment and blank lines that were under it stay under it.
+        return [*fresh, *(text for text in span if _is_comment(text) or not text.strip())]
 
-    return reuse
-
-
-def _comments(lines: list[str], block: _Block) -> list[str]:
-    """The whole-line comments inside a topic's block (kept when the topic is rewritten)."""
-    return [
-        line if line.endswith("\n") else line + "\n"
-        for line in lines[block.start + 1 : block.end]
-        if line.strip().startswith("#")
-    ]
+    return keep
 
 
 def _trailing_blank(lines: list[str], block: _Block) -> list[str]:
@@ -266,7 +317,7 @@ def set_topic(
     langs = languages(bundle)
     if original_id is None:
         dash = blocks[0].dash_col if blocks else 2
-        new_lines = _render(topic, langs, dash, [])
+        new_lines = _render(topic, langs, dash)
         before = lines[:list_end]
         if before and not before[-1].endswith("\n"):
             before[-1] += "\n"
@@ -279,13 +330,14 @@ def set_topic(
         block = by_id[original_id]
         old = next(t for t in read_topics(bundle) if t.id == original_id)
         if replace(old, replies={}) != replace(topic, replies={}):
-            new_lines = _render(
-                topic,
-                langs,
-                block.dash_col,
-                _comments(lines, block),
-                _reuse_for(lines, block, old, topic),
-            )
+            others = {
+                key: _span(lines, block, start)
+                for key, start in block.keys.items()
+                if key not in EDITED_KEYS
+            }
+            keep = _keep_for(lines, block, old, topic)
+            order = tuple(sorted(block.keys, key=block.keys.__getitem__))
+            new_lines = _render(topic, langs, block.dash_col, keep, others, order)
             new_lines += _trailing_blank(lines, block)
             lines = [*lines[: block.start], *new_lines, *lines[block.end :]]
         # else only replies changed: keywords.yaml stays exactly as it is

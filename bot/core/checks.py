@@ -153,6 +153,20 @@ def _registry_problems(registry: NumberRegistry, today: dt.date) -> list[Problem
 # --- Replies ---------------------------------------------------------------------------------
 
 
+def _reply_numbers(
+    found: Iterable[FoundNumber], registry: NumberRegistry
+) -> tuple[ReplyNumber, ...]:
+    """Each number found in a reply, with its registry id (None when unverified or ambiguous)."""
+    return tuple(
+        ReplyNumber(
+            f.text,
+            f.digits,
+            None if f.conflict else getattr(registry.by_digits.get(f.digits), "id", None),
+        )
+        for f in found
+    )
+
+
 def _number_problems(
     found: Iterable[FoundNumber], registry: NumberRegistry, file: str, line: int | None = None
 ) -> list[Problem]:
@@ -202,15 +216,7 @@ def check_reply(
     for t in titles:
         problems += _number_problems(find_numbers(t.titles[lang]), registry, KEYWORDS_FILE, t.line)
 
-    sent_numbers = find_numbers(reply)
-    numbers = tuple(
-        ReplyNumber(
-            f.text,
-            f.digits,
-            None if f.conflict else getattr(registry.by_digits.get(f.digits), "id", None),
-        )
-        for f in sent_numbers
-    )
+    numbers = _reply_numbers(find_numbers(reply), registry)
     if not any(n.registry_id for n in numbers):
         problems.append(
             _error(
@@ -276,14 +282,7 @@ def check_voice(
     raw = library.bundle.get(file, text)
     found = find_numbers(raw)
     problems = _number_problems(found, registry, file)
-    numbers = tuple(
-        ReplyNumber(
-            f.text,
-            f.digits,
-            None if f.conflict else getattr(registry.by_digits.get(f.digits), "id", None),
-        )
-        for f in found
-    )
+    numbers = _reply_numbers(found, registry)
     if not any(n.registry_id for n in numbers):
         problems.append(
             _error(

@@ -20,6 +20,7 @@ SPANISH_WORDS = frozenset(
     otra este ese eso esa estos esas hola gracias buenos buenas dias tardes noches senor senora
     disculpe favor ayudenme ayudame dame dice dicen dijo hijo hija esposo esposa mama papa
     trabajo casa dinero cuarto ingles espanol ni cuanto cuantos han hemos habia creo q pa xq porq ke tmb numero opcion
+    porfa porfavor xfa xfavor
     """.split()
 )
 ENGLISH_WORDS = frozenset(
@@ -45,17 +46,33 @@ CONTENT_MARKERS = frozenset(
     """.split()
 )
 FUNCTION_WORDS = (SPANISH_WORDS | ENGLISH_WORDS) - CONTENT_MARKERS
+#: Letters and marks that English texts do not use: one of them is a vote for Spanish
+#: ("deportación" gets the Spanish reply although "deport" is an English keyword too).
+SPANISH_MARKS = frozenset("áéíóúñÁÉÍÓÚÑ¿¡")
 
 
-def detect_language(words: Sequence[str], hits: Iterable[Any], languages: Sequence[str]) -> str:
+def has_spanish_marks(text: str) -> bool:
+    """Whether a text uses an accented vowel, ñ, ¿ or ¡ (before accents are folded away)."""
+    return not text.isascii() and not SPANISH_MARKS.isdisjoint(text)
+
+
+def detect_language(
+    words: Sequence[str],
+    hits: Iterable[Any],
+    languages: Sequence[str],
+    spanish_marks: bool = False,
+) -> str:
     """The reply language: Spanish when the message leans Spanish, else the default (the first
-    of the library's languages)."""
+    of the library's languages).
+
+    `spanish_marks` says the text was written with accents, ñ, ¿ or ¡: one more vote for Spanish.
+    """
     default = languages[0]
     if len(languages) == 1:
         return default
     votes = dict.fromkeys(languages, 0.0)
     if "es" in votes:
-        votes["es"] += sum(map(SPANISH_WORDS.__contains__, words))
+        votes["es"] += sum(map(SPANISH_WORDS.__contains__, words)) + spanish_marks
     if "en" in votes:
         votes["en"] += sum(map(ENGLISH_WORDS.__contains__, words))
     for hit in hits:

@@ -72,8 +72,12 @@ class Topic:
     silent: bool = False
     #: A topic named by a keyword outranks named topics of lower priority (emergency outranks all).
     priority: int = 0
+    #: A keyword of this topic next to an emergency context word ("right now", "ahorita") makes
+    #: the text an emergency: "he is touching her right now" is no longer only about `violence`.
+    escalates: bool = False
     #: Weak keywords: words that set a scene ("hotel", "rancho") count half, and only tip the
-    #: balance; an emergency context word never overrides other topics as emergency keywords do.
+    #: balance; an emergency context word ("right now") never overrides other topics as emergency
+    #: keywords do, it only escalates a topic marked `escalates`.
     context: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: Look-alikes an operator checked and keeps, per language: this topic's keyword -> the other
     #: topics' keywords it resembles. The check stays quiet about these pairs.
@@ -330,6 +334,7 @@ class _TopicSpec(BaseModel):
     segment_budget: int | None = Field(default=None, ge=1, le=10)
     silent: bool = False
     priority: int = Field(default=0, ge=0, le=9)
+    escalates: bool = False
     accepted_lookalikes: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
 
@@ -492,6 +497,12 @@ def load_library(bundle: Bundle) -> Library:
             )
             continue
         seen_ids[ts.id] = tline
+        if ts.escalates and ts.id in STRUCTURAL_TOPICS:
+            error(
+                KEYWORDS_FILE,
+                lines.of(("topics", index, "escalates")),
+                f"topic {ts.id!r} cannot escalate: only an ordinary topic can turn into an emergency",
+            )
         if ts.id in RESERVED_TOPIC_IDS:
             error(
                 KEYWORDS_FILE,
@@ -591,6 +602,7 @@ def load_library(bundle: Bundle) -> Library:
                 segment_budget=ts.segment_budget or spec.segment_budget,
                 silent=ts.silent,
                 priority=ts.priority,
+                escalates=ts.escalates,
                 accepted_lookalikes=MappingProxyType(
                     {
                         lang: MappingProxyType({k: tuple(v) for k, v in pairs.items()})

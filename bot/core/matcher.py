@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
-from bot.core.language import FUNCTION_WORDS, detect_language
+from bot.core.common_words import is_common_word, load_common_words
+from bot.core.language import FUNCTION_WORDS, detect_language, has_spanish_marks
 from bot.core.text import normalize, tokenize
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
 
@@ -102,6 +103,13 @@ def _word_stands_for(word: str, keyword_word: str) -> float | None:
     return (one_edit_apart and fuzz.ratio(word, keyword_word, score_cutoff=threshold)) or None
 
 
+def same_stem(word: str, other: str) -> bool:
+    """Whether two words differ only in their last letter, or by one letter added at the end:
+    another ending of one word ("paga", "pagan"), not a different word ("message", "massage")."""
+    shorter = min(len(word), len(other))
+    return abs(len(word) - len(other)) <= 1 and word[: shorter - 1] == other[: shorter - 1]
+
+
 def confusable_keys(word: str) -> set[str]:
     """Keys such that two words the matcher may confuse always share one (exact, prefix, one edit)."""
     keys = {word, *(word[:cut] for cut in range(PREFIX_MIN_LENGTH, len(word)))}
@@ -159,6 +167,8 @@ class Matcher:
     menu_choices: Mapping[int, str]
     topic_order: Mapping[str, int]
     priority: Mapping[str, int]
+    #: topics whose keywords, next to an emergency context word ("right now"), make an emergency
+    escalating: frozenset[str]
     vocabulary: frozenset[str]
     #: words that are a whole keyword by themselves
     keyword_words: frozenset[str]
@@ -211,6 +221,7 @@ def build_matcher(library: Library) -> Matcher:
         menu_choices={number: topic.id for number, topic in library.by_menu_number.items()},
         topic_order={t.id: i for i, t in enumerate(library.topics)},
         priority={t.id: t.priority for t in library.topics},
+        escalating=frozenset(t.id for t in library.topics if t.escalates),
         vocabulary=frozenset(vocabulary),
         keyword_words=frozenset(single),
         single=single,
@@ -224,6 +235,7 @@ def build_matcher(library: Library) -> Matcher:
     # Library words and function words are most of what a message's words resolve to; resolving
     # them here, from the library alone, leaves only unknown words for the request.
     known = {word: _resolve_word(matcher, word) for word in vocabulary | FUNCTION_WORDS}
+    load_common_words()  # now, not on the first request that has a typo
     return replace(matcher, known_words=known)
 
 
@@ -279,9 +291,12 @@ def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozen
     if not keys:  # most words are no typo of a keyword word
         return found, _NO_GUESSES
     guesses = set()
+    # A word spelled right is meant as written: "message" is no typo of "massage". It may still
+    # be another ending of a keyword word ("paga" for "pagan", "mata" for "matar").
+    common = is_common_word(word)
     for key in sorted(keys):  # in a fixed order
         for candidate in near[key].split():
-            if candidate in found:
+            if candidate in found or (common and not same_stem(word, candidate)):
                 continue
             score = fuzz.ratio(word, candidate, score_cutoff=fuzzy_threshold(len(candidate)))
             if score:
@@ -422,6 +437,47 @@ def _follow_phrase(
     return total, position, typo
 
 
+def _escalated(matcher: Matcher, hits: list[_Hit]) -> bool:
+    """An emergency context word ("right now") beside a keyword, spelled out, of a topic that
+    escalates: "he is touching her right now" is an emergency, not only `violence`.
+
+    The two must not share a word: in "si no salgo con el" the words "si ... salgo" are no "now"
+    word of their own, only part of the violence phrase "salgo con el".
+    """
+    now = [h for h in hits if h.keyword.topic == EMERGENCY_TOPIC and h.keyword.context]
+    if not now:
+        return False
+    acts = [
+        h
+        for h in hits
+        if h.keyword.topic in matcher.escalating and not h.keyword.context and not h.guessed
+    ]
+    return any(a.last < n.first or n.last < a.first for a in acts for n in now)
+
+
+def _rank(
+    matcher: Matcher, scores: Mapping[str, float], named: Mapping[str, float], sure: set[str]
+) -> str:
+    """The topic that best explains a text (not an emergency): priority, then score."""
+    if len(scores) == 1:
+        return next(iter(scores))  # most texts name one topic, which needs no ranking
+    # A topic of higher priority that a keyword names outranks the rest ("the flood closed
+    # the farm, no work" is about the disaster), unless the keyword is only a typo guess;
+    # otherwise the highest score wins, and on a tie the topic whose words name the problem
+    # beats one whose words set the scene.
+    priority = matcher.priority
+    return min(
+        (t for t in scores if t != MENU_TOPIC),
+        key=lambda t: (
+            -(priority[t] if t in sure else 0),
+            -scores[t],
+            -named[t],
+            matcher.topic_order[t],
+        ),
+        default=MENU_TOPIC,
+    )
+
+
 def match(text: str, matcher: Matcher) -> Match:
     """Match a message to a topic and reply language of the matcher's library."""
     if is_opt_out(text):
@@ -443,7 +499,7 @@ def match(text: str, matcher: Matcher) -> Match:
         resolved.append(word_scores)
         guessed.append(guesses)
     hits = _find_keywords(matcher, resolved, guessed)
-    lang = detect_language(words, hits, matcher.languages)
+    lang = detect_language(words, hits, matcher.languages, spanish_marks=has_spanish_marks(text))
 
     # A menu choice ends in its number; most texts do not, and skip the pattern.
     choice = words and words[-1][-1].isdigit() and _MENU_CHOICE.match(" ".join(words))
@@ -472,26 +528,12 @@ def match(text: str, matcher: Matcher) -> Match:
         if best is None or hit.strength > best.strength:
             best_hit[topic] = hit
 
-    if EMERGENCY_TOPIC in named:
+    if EMERGENCY_TOPIC in named or (EMERGENCY_TOPIC in scores and _escalated(matcher, hits)):
         chosen = EMERGENCY_TOPIC
-    elif len(scores) == 1:
-        chosen = next(iter(scores))  # most texts name one topic, which needs no ranking
     else:
-        # A topic of higher priority that a keyword names outranks the rest ("the flood closed
-        # the farm, no work" is about the disaster), unless the keyword is only a typo guess;
-        # otherwise the highest score wins, and on a tie the topic whose words name the problem
-        # beats one whose words set the scene.
-        priority = matcher.priority
-        chosen = min(
-            (t for t in scores if t != MENU_TOPIC),
-            key=lambda t: (
-                -(priority[t] if t in sure else 0),
-                -scores[t],
-                -named[t],
-                matcher.topic_order[t],
-            ),
-            default=MENU_TOPIC,
-        )
+        # Emergency context words ("right now", "ahorita") only escalate; alone they choose nothing.
+        scores.pop(EMERGENCY_TOPIC, None)
+        chosen = _rank(matcher, scores, named, sure)
     if chosen not in best_hit:
         return Match(MENU_TOPIC, lang, 0.0)
     hit = best_hit[chosen]

@@ -6,7 +6,7 @@ from __future__ import annotations
 MENU_TOPIC = "menu"
 #: The opt-out: silent, never limited.
 STOP_TOPIC = "stop"
-#: Outranks every other topic a keyword names; the limiter lets its first reply through.
+#: Outranks every other topic a keyword names; its replies have a rate limit of their own.
 EMERGENCY_TOPIC = "emergency"
 #: Topics every library must have.
 STRUCTURAL_TOPICS = (MENU_TOPIC, STOP_TOPIC, EMERGENCY_TOPIC)
@@ -20,3 +20,11 @@ CONNECTED_COUNT = "connected"
 #: Names no topic may take: the voice file's, and the call counts' (a topic "calls" would mix its
 #: texts with calls in the daily counts).
 RESERVED_TOPIC_IDS = (VOICE_REPLY, CALLS_COUNT, CONNECTED_COUNT)
+
+#: The daily counts of texts answered with silence by the rate limit, and of texts recognised as
+#: a phone's or an office's auto-reply: no topic (not a slug, so no library topic can take the
+#: name) and no language, one number each per day.
+SILENCED_COUNT = "(silenced)"
+AUTO_REPLY_COUNT = "(auto-reply)"
+PSEUDO_TOPICS = frozenset({SILENCED_COUNT, AUTO_REPLY_COUNT})
+NO_LANG = "-"

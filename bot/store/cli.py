@@ -28,6 +28,7 @@ from bot.core.library import (
     write_bundle,
 )
 from bot.core.tables import format_table
+from bot.core.topics import AUTO_REPLY_COUNT, PSEUDO_TOPICS, SILENCED_COUNT
 from bot.prepare import REGISTRY_FILE, PreparedLibrary, prepare_library
 from bot.runtime import runtime
 from bot.store.engine import StoreError
@@ -386,7 +387,16 @@ def stats_command(days: int, as_json: bool) -> None:
         return
     table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
     click.echo(format_table(("day", "topic", "lang", "count"), table, right={3}))
-    click.echo(f"\n{sum(r.count for r in rows)} replies since {since.isoformat()}")
+    replies = sum(r.count for r in rows if r.topic not in PSEUDO_TOPICS)
+    silenced = sum(r.count for r in rows if r.topic == SILENCED_COUNT)
+    auto = sum(r.count for r in rows if r.topic == AUTO_REPLY_COUNT)
+    click.echo(f"\n{replies} replies since {since.isoformat()}")
+    if silenced:
+        click.echo(f"{silenced} texts got no reply because of the rate limit ({SILENCED_COUNT})")
+    if auto:
+        click.echo(
+            f"{auto} auto-replies (driving mode, out of office) got none ({AUTO_REPLY_COUNT})"
+        )
 
 
 __all__ = [

@@ -100,3 +100,35 @@ def test_a_new_keyword_changes_only_the_lines_of_its_list(bundle):
     assert len(changed) == 2 and changed[1].rstrip().endswith("zzyzx]")
     # The inline comment on the emergency's segment_budget line is still there.
     assert "segment_budget: 1      # the emergency reply must fit one SMS" in after
+
+
+#: Topics of the bundled library written in each way an edit must respect: comments inside and
+#: between lists (emergency), a key before the title (disaster), accepted look-alikes (labor),
+#: escalates (violence).
+SHAPES = ("emergency", "disaster", "labor", "violence")
+
+
+def test_each_list_can_grow_and_shrink_leaving_the_rest_as_written(bundle):
+    base = load_library(bundle)
+    for topic in (t for t in read_topics(bundle) if t.id in SHAPES):
+        for name in ("keywords", "context"):
+            for lang, words in getattr(topic, name).items():
+                grown = next(t for t in read_topics(bundle) if t.id == topic.id)
+                getattr(grown, name)[lang] = [*words, "zzyzx"]
+                after = set_topic(bundle, topic.id, grown)
+                changed = _changed_lines(bundle["keywords.yaml"], after["keywords.yaml"])
+                assert 2 <= len(changed) <= 4, (topic.id, name, lang, changed)
+                assert "zzyzx" in getattr(load_library(after).topic(topic.id), name)[lang]
+
+                shrunk = next(t for t in read_topics(bundle) if t.id == topic.id)
+                getattr(shrunk, name)[lang] = words[1:]
+                after = set_topic(bundle, topic.id, shrunk)
+                changed = _changed_lines(bundle["keywords.yaml"], after["keywords.yaml"])
+                # Only the lines of that one list: its "lang: [" line and its continuations.
+                assert all(
+                    line[1:].strip().startswith(f"{lang}: [") or line[1:].startswith(" " * 8)
+                    for line in changed
+                ), (topic.id, name, lang, changed)
+                loaded = load_library(after).topic(topic.id)
+                # Keys the form does not edit (escalates, accepted look-alikes) are kept.
+                assert loaded.escalates == base.topic(topic.id).escalates

@@ -157,6 +157,15 @@ def test_required_topics_and_a_silent_stop_are_enforced():
     assert "required topic 'stop' is missing" in str(problems_of(bundle_with(keywords=keywords))[0])
 
 
+def test_only_an_ordinary_topic_may_escalate_to_an_emergency():
+    keywords = GOOD.replace("  - id: menu\n", "  - id: menu\n    escalates: true\n")
+    problem = problems_of(bundle_with(keywords=keywords))[0]
+    assert "'menu' cannot escalate" in problem.message
+    assert problem.line == keywords.splitlines().index("    escalates: true") + 1
+    ordinary = GOOD.replace("    menu: 1\n", "    menu: 1\n    escalates: true\n")
+    assert load_library(bundle_with(keywords=ordinary)).topic("labor").escalates
+
+
 def test_export_and_read_back_gives_the_same_bundle_and_digest(tmp_path):
     bundle = bundle_with()
     write_bundle(bundle, tmp_path)

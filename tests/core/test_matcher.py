@@ -14,7 +14,8 @@ topics:
       en: [emergency, help me now, locked in, "911"]
       es: [emergencia, socorro]
     context:
-      en: [urgent]
+      en: [urgent, right now]
+      es: [ahorita, si salgo]
   - id: labor
     menu: 1
     title: {en: Work, es: Trabajo}
@@ -35,6 +36,16 @@ topics:
     keywords:
       en: [immigration, deport, t visa, ice, "if i complain they will get me deported"]
       es: [inmigracion, aduana, papeles]
+  - id: violence
+    priority: 1
+    escalates: true
+    keywords:
+      en: [touching, hits me]
+      es: [me toca cuando, me pega, salgo con el]
+  - id: report
+    keywords:
+      en: [massage parlor, massage]
+      es: [denuncia]
   - id: disaster
     priority: 1
     keywords:
@@ -51,7 +62,16 @@ topics:
 
 def _bundle():
     bundle = {"keywords.yaml": KEYWORDS}
-    for topic in ("emergency", "labor", "housing", "immigration", "disaster", "menu"):
+    for topic in (
+        "emergency",
+        "labor",
+        "housing",
+        "immigration",
+        "violence",
+        "report",
+        "disaster",
+        "menu",
+    ):
         for lang in ("en", "es"):
             text = "{menu}\nCall 1-888-373-7888" if topic == "menu" else f"{topic} {lang} 911"
             bundle[f"responses/{lang}/{topic}.txt"] = text
@@ -254,7 +274,11 @@ def test_a_context_word_loses_to_a_keyword_of_another_topic(library):
 
 def test_an_emergency_context_word_does_not_override_other_topics(library):
     assert topic_of("urgent: need shelter", library) == "housing"
-    assert topic_of("urgent", library) == "emergency"
+
+
+def test_an_emergency_context_word_alone_chooses_nothing(library):
+    # It only says "now"; what is happening now must come from a topic that escalates.
+    assert topic_of("urgent", library) == "menu"
 
 
 def test_on_a_tie_the_topic_named_by_a_keyword_beats_one_set_by_context_words(library):
@@ -375,3 +399,57 @@ def test_a_long_text_is_matched_as_its_sentences_are_weighed_together(library):
     text = long_text(FILLER, "my boss took my passport", FILLER, "and the wages", FILLER, "rent")
     found = match(text, build_matcher(library))
     assert (found.topic, found.keyword) == ("labor", "took my passport")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["he is touching her right now", "ahorita me pega", "RIGHT NOW hes touching the new girl"],
+)
+def test_a_keyword_of_an_escalating_topic_next_to_a_now_word_is_an_emergency(text, library):
+    assert topic_of(text, library) == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("my supervisor keeps touching me", "violence"),  # no "now": the topic itself
+        ("right now i need a shelter", "housing"),  # housing does not escalate
+        ("right now", "menu"),  # a "now" word alone names nothing
+        ("he is tuoching her right now", "violence"),  # a typo guess never escalates
+    ],
+)
+def test_now_words_escalate_only_a_spelled_out_keyword_of_an_escalating_topic(text, topic, library):
+    assert topic_of(text, library) == topic
+
+
+def test_a_now_word_escalates_only_beside_the_act_not_when_they_share_a_word(library):
+    assert topic_of("si salgo me pega", library) == "emergency"
+    # "si ... salgo" here is only part of the violence phrase "salgo con el".
+    assert topic_of("si no salgo con el me corre", library) == "violence"
+
+
+def test_violence_outranks_labor_when_both_are_named(library):
+    assert topic_of("i am not paid my wages and my boss keeps touching me", library) == "violence"
+
+
+@pytest.mark.parametrize("text", ["i got your message", "message", "MESSAGE me back"])
+def test_a_correctly_spelled_common_word_is_not_a_typo_of_a_keyword(text, library):
+    # "message" is one letter from the keyword "massage", but it is a word of its own.
+    assert topic_of(text, library) == "menu"
+
+
+@pytest.mark.parametrize("text", ["masage", "massages", "massage"])
+def test_typos_and_longer_forms_of_a_keyword_still_match_it(text, library):
+    assert topic_of(text, library) == "report"
+
+
+def test_a_common_word_may_still_be_another_ending_of_a_keyword_word(library):
+    # "paga" is a word of its own, and the same verb as the keyword "no me pagan".
+    found = match("no me paga", build_matcher(library))
+    assert (found.topic, found.lang, found.keyword) == ("labor", "es", "no me pagan")
+
+
+@pytest.mark.parametrize(("text", "lang"), [("deportación", "es"), ("deport", "en")])
+def test_accented_letters_vote_for_a_spanish_reply(text, lang, library):
+    found = match(text, build_matcher(library))
+    assert (found.topic, found.lang) == ("immigration", lang)

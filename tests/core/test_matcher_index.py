@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from bot.core.common_words import is_common_word
 from bot.core.language import FUNCTION_WORDS
 from bot.core.library import load_library_dir
 from bot.core.matcher import (
@@ -21,6 +22,7 @@ from bot.core.matcher import (
     _resolve_word,
     build_matcher,
     fuzzy_threshold,
+    same_stem,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +53,8 @@ def scanned_word(word: str) -> tuple[dict[str, float], set[str]]:
     for other in VOCABULARY:
         if other in found or len(other) < FUZZY_MIN_LENGTH or abs(len(other) - len(word)) > 1:
             continue
+        if is_common_word(word) and not same_stem(word, other):
+            continue  # a word spelled right is only ever another ending of a keyword word
         if Indel.distance(word, other) <= 2:
             score = fuzz.ratio(word, other, score_cutoff=fuzzy_threshold(len(other)))
             if score:

@@ -100,6 +100,7 @@ def app(pg_cluster: Cluster) -> Iterator[Flask]:
             database_url=pg_cluster.create_database(),
             reload_seconds=0.1,
             rate_limit=NO_LIMIT,
+            emergency_rate_limit=NO_LIMIT,
         )
     )
     yield application
@@ -194,6 +195,7 @@ def test_a_worker_started_while_the_database_is_down_answers_from_the_bundled_fi
             database_url=database_url,
             reload_seconds=0.1,
             rate_limit=NO_LIMIT,
+            emergency_rate_limit=NO_LIMIT,
         )
     )
     try:

@@ -30,7 +30,7 @@ from bot.settings import PROJECT_ROOT, Settings
 NUMBER = "+15095550100"
 SHOWN = "(509) 555-0100"
 # "1 Work and pay · LABOR": two menu columns may share a line of the extracted text.
-_MENU_LINE = re.compile(r"(?<!\S)(\d) ([^·\n]+?) · ([A-ZÁÉÍÓÚÑ]+(?: [A-ZÁÉÍÓÚÑ]+)*)")
+_MENU_LINE = re.compile(r"(?<!\S)(\d{1,2}) ([^·\n]+?) · ([A-ZÁÉÍÓÚÑ]+(?: [A-ZÁÉÍÓÚÑ]+)*)")
 
 
 def _tool(name: str) -> str:

@@ -365,6 +365,31 @@ def test_db_upgrade_and_stats(cli_app):
     assert sorted((r["topic"], r["count"]) for r in data) == [("housing", 2), ("menu", 1)]
 
 
+def test_stats_shows_texts_silenced_by_the_rate_limit_apart_from_replies(cli_app):
+    store = store_of(cli_app)
+    run(cli_app, "db", "upgrade")
+    today = date.today()
+    store.add_counts({(today, "housing", "en"): 1, (today, "(silenced)", "-"): 3})
+    result = run(cli_app, "stats")
+    assert result.exit_code == 0, result.output
+    assert "(silenced)" in result.output
+    assert "1 replies since" in result.output
+    assert "3 texts got no reply because of the rate limit" in result.output
+    data = json.loads(run(cli_app, "stats", "--json").output)
+    assert {(r["topic"], r["lang"], r["count"]) for r in data} == {
+        ("housing", "en", 1),
+        ("(silenced)", "-", 3),
+    }
+
+
+@pytest.mark.parametrize("topic", ["(other)", "silenced)", "(silenced", "(SILENCED)"])
+def test_the_count_guard_takes_only_the_one_pseudo_topic(topic):
+    from bot.store.values import check_count_key
+
+    with pytest.raises(ValueError):
+        check_count_key(date.today(), topic, "-")
+
+
 def test_an_unmigrated_database_gets_a_clear_message(cli_app):
     for args in (["library", "history"], ["stats"], ["library", "rollback", "1"]):
         result = run(cli_app, *args)
