@@ -202,9 +202,13 @@ def _edit(working: Working, change: Callable[[dict[str, str]], dict[str, str]]) 
 def _problems_by_place(checked: la.Checked) -> dict[str, Any]:
     """Problems grouped by topic, and by "field:lang" within it; the rest under None."""
     where = locator(checked.bundle)
+    topics = {t.id for t in read_topics(checked.bundle)}
     by_topic: dict[str | None, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for p in checked.problems:
         w = where(p.file, p.line)
+        if w.topic not in topics:  # e.g. the calls' spoken message, responses/<lang>/voice.txt
+            by_topic[None][":"].append(p)
+            continue
         key = f"{w.field or ''}:{w.lang or ''}"
         by_topic[w.topic][key].append(p)
     return by_topic

@@ -356,3 +356,14 @@ def test_draft_publish_and_rollback_through_the_console_on_both_databases(
     assert as_twilio.messages(
         as_twilio.post(app.test_client(), as_twilio.params("no me pagan"))
     ) == [app_library.REPLIES["labor/es"]]
+
+
+def test_a_problem_outside_any_topic_is_shown_on_the_topic_list(console_app, editor, helpers):
+    store = runtime(console_app).store
+    bundle = dict(store.live_revision().bundle)
+    bundle["responses/en/voice.txt"] = "Call 1-206-555-0123 now.\n"
+    bundle["responses/es/voice.txt"] = "Llame al 1-888-373-7888.\n"
+    ConsoleStore(store).change_draft(lambda b: bundle, start=(bundle, 1), by="editor")
+    html = editor.get("/console/").get_data(as_text=True)
+    general = html.split('class="summary', 1)[1].split('<p><a class="button"', 1)[0]
+    assert "responses/en/voice.txt" in general and "1-206-555-0123" in general
