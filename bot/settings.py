@@ -83,7 +83,7 @@ class Settings:
     twilio_api_base_url: str = "https://api.twilio.com"
     #: Delete message records on Twilio: auto (on when the three credentials are set), true, false.
     purge_messages: str = "auto"
-    #: The bot's numbers whose messages are deleted, comma-separated; empty: all the account's.
+    #: The bot's numbers whose messages are deleted, comma-separated; empty: BOT_NUMBER, else all the account's.
     purge_numbers: str = ""
     #: Delete a message record once it is this many minutes old (Twilio needs it final first).
     purge_after_minutes: int = 70

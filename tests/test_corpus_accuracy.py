@@ -23,6 +23,9 @@ OWN_TEXTS = sorted((ROOT / "tests" / "corpus-own").glob("*.jsonl"))
 # matcher worse fails here; raise them when the library gets better.
 TOP1_FLOOR = 0.95
 LANGUAGE_FLOOR = 0.97
+#: Corpus texts that are not emergencies but get the emergency reply: 4 before the danger signal
+#: by parts (issue: danger as a signal of its own), 3 with it. It may not grow.
+FALSE_EMERGENCY_CEILING = 3
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +49,15 @@ def test_every_emergency_in_the_corpus_gets_the_emergency_reply(report):
     assert report.emergency_recall == 1.0
 
 
+def test_no_more_ordinary_texts_get_the_emergency_reply_than_before(report):
+    false = [
+        o.case.text
+        for o in report.outcomes
+        if o.match.topic == "emergency" and "emergency" not in o.case.topics
+    ]
+    assert len(false) <= FALSE_EMERGENCY_CEILING, "\n".join(false)
+
+
 def test_nothing_in_the_corpus_is_taken_for_an_opt_out_that_is_not_one(report):
     assert report.false_opt_outs == 0
 
@@ -62,3 +74,14 @@ def test_every_emergency_among_the_developers_own_texts_gets_the_emergency_reply
     own = evaluate(cases, load_library_dir(ROOT))
     assert own.total >= 90
     assert own.emergency_recall == 1.0, "\n".join(o.case.text for o in own.misses)
+
+
+def test_the_hard_non_emergencies_of_the_danger_set_stay_out_of_the_emergency_reply():
+    """tests/corpus-own/danger-a.jsonl: past violence, "what do i do if", "this heat is killing
+    me", "mi jefe me va a matar si llego tarde" must not alarm anyone."""
+    with (ROOT / "tests" / "corpus-own" / "danger-a.jsonl").open(encoding="utf-8") as lines:
+        cases = read_labelled(lines)
+    outcomes = evaluate(cases, load_library_dir(ROOT)).outcomes
+    calm = [o for o in outcomes if "emergency" not in o.case.topics]
+    assert len(calm) == 40
+    assert [o.case.text for o in calm if o.match.topic == "emergency"] == []

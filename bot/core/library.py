@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -16,6 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.core.danger import FAMILIES, DangerWords
+from bot.core.text import tokenize
 from bot.core.topics import (
     CALLS_COUNT,
     CONNECTED_COUNT,
@@ -101,6 +103,8 @@ class Library:
     digest: str = ""
     #: The spoken message of calls per language (responses/<lang>/voice.txt); empty if none.
     voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: The danger word families (keywords.yaml `danger:`), read by bot.core.danger.
+    danger: DangerWords = field(default_factory=DangerWords)
 
     @cached_property
     def by_id(self) -> Mapping[str, Topic]:
@@ -338,12 +342,39 @@ class _TopicSpec(BaseModel):
     accepted_lookalikes: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
 
+#: Entries one danger family may list per language, and the longest entry: families are word
+#: lists, not a second keyword file, and every message is read against them.
+MAX_DANGER_ENTRIES = 1000
+MAX_DANGER_ENTRY_CHARS = 60
+_DangerList = dict[str, list[str]]
+
+
+class _DangerSpec(BaseModel):
+    """The `danger:` section: one word family per field, each {language: [entries]}."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    harm: _DangerList = Field(default_factory=dict)
+    weapon: _DangerList = Field(default_factory=dict)
+    threat: _DangerList = Field(default_factory=dict)
+    confinement: _DangerList = Field(default_factory=dict)
+    injury: _DangerList = Field(default_factory=dict)
+    urgency: _DangerList = Field(default_factory=dict)
+    future: _DangerList = Field(default_factory=dict)
+    target: _DangerList = Field(default_factory=dict)
+    past: _DangerList = Field(default_factory=dict)
+    habitual: _DangerList = Field(default_factory=dict)
+    hypothetical: _DangerList = Field(default_factory=dict)
+    not_harm: _DangerList = Field(default_factory=dict)
+
+
 class _LibrarySpec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     languages: list[str] = Field(default_factory=lambda: ["en", "es"], min_length=1)
     segment_budget: int = Field(default=DEFAULT_SEGMENT_BUDGET, ge=1, le=10)
     topics: list[_TopicSpec] = Field(min_length=1)
+    danger: _DangerSpec = Field(default_factory=_DangerSpec)
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, Lines]:
@@ -652,6 +683,8 @@ def load_library(bundle: Bundle) -> Library:
             "topic 'stop' must be silent: true (opt-outs get no reply)",
         )
 
+    danger = _danger_words(spec.danger, languages, lines, error)
+
     if problems:
         raise LibraryError(problems)
 
@@ -662,7 +695,51 @@ def load_library(bundle: Bundle) -> Library:
         bundle=MappingProxyType(dict(bundle)),
         digest=bundle_digest(bundle),
         voice=MappingProxyType(voice),
+        danger=danger,
     )
+
+
+def _danger_words(
+    spec: _DangerSpec,
+    languages: tuple[str, ...],
+    lines: Lines,
+    error: Callable[[str, int, str], None],
+) -> DangerWords:
+    """The `danger:` word families, checked: known languages, entries with words, within caps."""
+    families: dict[str, MappingProxyType[str, tuple[str, ...]]] = {}
+    for family in FAMILIES:
+        per_lang: dict[str, tuple[str, ...]] = {}
+        for lang, entries in getattr(spec, family).items():
+            where = lines.of(("danger", family, lang))
+            if lang not in languages:
+                error(KEYWORDS_FILE, where, f"danger {family}: unknown language {lang!r}")
+                continue
+            if len(entries) > MAX_DANGER_ENTRIES:
+                error(
+                    KEYWORDS_FILE,
+                    where,
+                    f"danger {family} {lang}: {len(entries)} entries, at most {MAX_DANGER_ENTRIES}",
+                )
+                continue
+            kept = []
+            for k, entry in enumerate(entries):
+                at = lines.of(("danger", family, lang, k))
+                if len(entry) > MAX_DANGER_ENTRY_CHARS:
+                    error(
+                        KEYWORDS_FILE,
+                        at,
+                        f"danger {family} {lang}: entry longer than {MAX_DANGER_ENTRY_CHARS} "
+                        "characters",
+                    )
+                elif not tokenize(entry):
+                    error(
+                        KEYWORDS_FILE, at, f"danger {family} {lang}: entry {entry!r} has no words"
+                    )
+                else:
+                    kept.append(entry)
+            per_lang[lang] = tuple(kept)
+        families[family] = MappingProxyType(per_lang)
+    return DangerWords(MappingProxyType(families))
 
 
 def _fold(word: str) -> str:

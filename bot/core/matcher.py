@@ -7,13 +7,15 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import combinations
+from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
 from bot.core.common_words import is_common_word, load_common_words
+from bot.core.danger import DangerIndex, build_danger_index, read_danger
 from bot.core.language import FUNCTION_WORDS, detect_language, has_spanish_marks
 from bot.core.text import normalize, tokenize
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
@@ -184,6 +186,10 @@ class Matcher:
     #: a keyword word, and each form of it with one letter dropped -> the keyword words it came
     #: from, space-separated: most keys have one, and a str costs less than a tuple of one
     near_words: Mapping[str, str]
+    #: the library's danger word families, inflected and indexed (bot.core.danger)
+    danger: DangerIndex = field(
+        default_factory=lambda: DangerIndex(MappingProxyType({}), MappingProxyType({}))
+    )
 
 
 def build_matcher(library: Library) -> Matcher:
@@ -231,6 +237,7 @@ def build_matcher(library: Library) -> Matcher:
         ),
         near_words=near_words,
         known_words={},
+        danger=build_danger_index(library.danger),
     )
     # Library words and function words are most of what a message's words resolve to; resolving
     # them here, from the library alone, leaves only unknown words for the request.
@@ -508,7 +515,10 @@ def match(text: str, matcher: Matcher) -> Match:
         if chosen_topic is not None:
             return Match(chosen_topic, lang, EXACT, keyword=choice.group(0))
         return Match(MENU_TOPIC, lang, 0.0)
+    danger = read_danger(words, matcher.danger)
     if not hits:
+        if danger.danger:
+            return Match(EMERGENCY_TOPIC, lang, EXACT, keyword=danger.reason)
         return Match(MENU_TOPIC, lang, 0.0)
 
     scores: dict[str, float] = defaultdict(float)
@@ -528,8 +538,16 @@ def match(text: str, matcher: Matcher) -> Match:
         if best is None or hit.strength > best.strength:
             best_hit[topic] = hit
 
+    if danger.lowered:
+        # Past, habit, "what do i do if" or a harm word about something else, and nothing says
+        # it is now: the emergency list's phrases ("beat me") are not danger now either.
+        scores.pop(EMERGENCY_TOPIC, None)
+        named.pop(EMERGENCY_TOPIC, None)
     if EMERGENCY_TOPIC in named or (EMERGENCY_TOPIC in scores and _escalated(matcher, hits)):
         chosen = EMERGENCY_TOPIC
+    elif danger.danger:
+        # Danger found by its parts, where the emergency list names no phrase of it.
+        return Match(EMERGENCY_TOPIC, lang, EXACT, keyword=danger.reason)
     else:
         # Emergency context words ("right now", "ahorita") only escalate; alone they choose nothing.
         scores.pop(EMERGENCY_TOPIC, None)
