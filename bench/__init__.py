@@ -13,5 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: The auth token and public URL every benchmark's bot runs with, and signs its requests for.
 TOKEN = "bench-auth-token"
+#: Signs the console's sessions: required with a token (the console is on, as in production).
+SECRET_KEY = "bench-secret-key-0123456789abcdef"
 BASE_URL = "https://bench.example.org"
 HOST = "127.0.0.1"

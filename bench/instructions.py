@@ -35,7 +35,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from bench import BASE_URL, ROOT, TOKEN
+from bench import BASE_URL, ROOT, SECRET_KEY, TOKEN
 
 REQUESTS = 400
 KEYWORDS = 1000
@@ -47,6 +47,7 @@ def bot_environment(tmp: Path) -> dict[str, str]:
     return dict(
         os.environ,
         TWILIO_AUTH_TOKEN=TOKEN,
+        SECRET_KEY=SECRET_KEY,
         PUBLIC_BASE_URL=BASE_URL,
         DATABASE_URL=f"sqlite:///{tmp / 'bot.sqlite3'}",
         LIBRARY_DIR=str(tmp / "library"),

@@ -242,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         **{k: v for k, v in os.environ.items() if not k.startswith(("RATE_LIMIT", "DATABASE"))},
         "BIND": f"{HOST}:{port}",
         "TWILIO_AUTH_TOKEN": token,
+        "SECRET_KEY": secrets.token_hex(32),
         "PUBLIC_BASE_URL": f"http://{HOST}:{port}",
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
         "RATE_LIMIT": "1000000 per minute",

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import BASE_URL, ROOT, TOKEN
+from bench import BASE_URL, ROOT, SECRET_KEY, TOKEN
 
 TARGET_MB = 80.0
 
@@ -48,6 +48,7 @@ def bench_env(database_url: str, library_dir: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         TWILIO_AUTH_TOKEN=TOKEN,
+        SECRET_KEY=SECRET_KEY,
         PUBLIC_BASE_URL=BASE_URL,
         DATABASE_URL=database_url,
         LIBRARY_DIR=library_dir,

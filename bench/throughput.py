@@ -44,7 +44,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import BASE_URL, HOST, ROOT, TOKEN
+from bench import BASE_URL, HOST, ROOT, SECRET_KEY, TOKEN
 from bench.harness import (
     BARE_APP,
     VENV_BIN,
@@ -514,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     bot_env = dict(
         base_env,
         TWILIO_AUTH_TOKEN=TOKEN,
+        SECRET_KEY=SECRET_KEY,
         PUBLIC_BASE_URL=BASE_URL,
         DATABASE_URL=f"sqlite:///{tmp / 'bot.sqlite3'}",
         LIBRARY_DIR=str(tmp / "library"),

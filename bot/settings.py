@@ -83,7 +83,7 @@ class Settings:
     twilio_api_base_url: str = "https://api.twilio.com"
     #: Delete message records on Twilio: auto (on when the three credentials are set), true, false.
     purge_messages: str = "auto"
-    #: The bot's numbers whose messages are deleted, comma-separated; empty: all the account's.
+    #: The bot's numbers whose messages are deleted, comma-separated; empty: BOT_NUMBER, else all the account's.
     purge_numbers: str = ""
     #: Delete a message record once it is this many minutes old (Twilio needs it final first).
     purge_after_minutes: int = 70
@@ -95,6 +95,14 @@ class Settings:
     voice_connect_number: str = "1-888-373-7888"
     #: The bot's own Twilio number in E.164 (+15095550100), printed on cards and posters.
     bot_number: str = ""
+    #: Signs the console's session cookies; required when TWILIO_AUTH_TOKEN is set.
+    secret_key: str = field(default="", repr=False)
+    #: Serve the operators' console under /console (false: the webhook only).
+    console: bool = True
+    #: Minutes without a request after which a console session ends.
+    console_idle_minutes: int = 30
+    #: Failed console logins allowed per account name and per address within the window.
+    console_login_limit: str = "5 per 15 minutes"
 
     def __post_init__(self) -> None:
         if self.bot_number:

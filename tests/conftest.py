@@ -111,6 +111,10 @@ def store(database_url: str) -> Iterator[object]:
 # the way Twilio signs them. Every app made is stopped (background thread, counts, engine) afterwards.
 
 
+#: Signs the console's sessions in tests (SECRET_KEY is required once a token is set).
+TEST_SECRET_KEY = "test-secret-key-" + "0" * 48
+
+
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
     """The test library written as files, as LIBRARY_DIR would point at it."""
@@ -131,6 +135,7 @@ def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
     def factory(**overrides: object):
         values: dict[str, object] = {
             "twilio_auth_token": as_twilio.TOKEN,
+            "secret_key": TEST_SECRET_KEY,
             "database_url": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
             "public_base_url": as_twilio.URL,
             "library_dir": str(library_dir),

@@ -128,6 +128,7 @@ def stack() -> Iterator[Stack]:
         },
         "BIND": f"{HOST}:{app_port}",
         "TWILIO_AUTH_TOKEN": token,
+        "SECRET_KEY": secrets.token_hex(32),  # the console requires one with a token
         "PROXY_HOPS": "1",
         "DATABASE_URL": f"sqlite:///{prefix / 'bot.sqlite3'}",
         "WEB_CONCURRENCY": "2",

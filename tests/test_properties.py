@@ -159,6 +159,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = create_app(
         Settings(
             twilio_auth_token=TOKEN,
+            secret_key="property-test-secret-key-0123456789",
             public_base_url=BASE_URL,
             database_url=f"sqlite:///{database}",
             daily_counts=False,

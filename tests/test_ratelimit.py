@@ -312,6 +312,7 @@ def test_the_webhook_goes_quiet_after_the_limit_but_still_sends_emergency_replie
     app = create_app(
         Settings(
             twilio_auth_token=token,
+            secret_key="ratelimit-test-secret-key-0123456789",
             public_base_url=base,
             database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
             rate_limit="2 per 10 minutes",

@@ -161,10 +161,14 @@ class Purger:
         return sweep(api, numbers, older_than, budget, dry_run=dry_run)
 
     def numbers(self, api: TwilioMessages, budget: Budget) -> list[str]:
-        """PURGE_NUMBERS, or every phone number of the account when it is empty."""
+        """PURGE_NUMBERS, else BOT_NUMBER, else every phone number of the account."""
         configured = [n.strip() for n in self.settings.purge_numbers.split(",") if n.strip()]
         if configured:
             return configured
+        if self.settings.bot_number:
+            # An account may also hold a nonprofit's other numbers (a staff line, a second
+            # project): with the bot's own number known, only its conversations are deleted.
+            return [self.settings.bot_number]
         try:
             return with_retries(api.account_numbers, budget)
         except ApiError as exc:

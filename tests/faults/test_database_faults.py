@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.slow
 
 TOKEN = "faults-test-token-0123456789abcdef"
+SECRET_KEY = "faults-test-secret-key-0123456789abcdef"
 BASE_URL = "https://bot.example.org"
 SENDER = "+15550001111"
 #: How long the app may take to notice the database went or came back; a bound, not a benchmark.
@@ -94,6 +95,7 @@ def app(pg_cluster: Cluster) -> Iterator[Flask]:
     application = create_app(
         Settings(
             twilio_auth_token=TOKEN,
+            secret_key=SECRET_KEY,
             public_base_url=BASE_URL,
             database_url=pg_cluster.create_database(),
             reload_seconds=0.1,
@@ -188,6 +190,7 @@ def test_a_worker_started_while_the_database_is_down_answers_from_the_bundled_fi
     app = create_app(
         Settings(
             twilio_auth_token=TOKEN,
+            secret_key=SECRET_KEY,
             public_base_url=BASE_URL,
             database_url=database_url,
             reload_seconds=0.1,
@@ -266,6 +269,7 @@ def _cli_env(store: Store) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": _libpq_url(store),
         "TWILIO_AUTH_TOKEN": TOKEN,
+        "SECRET_KEY": SECRET_KEY,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
 

@@ -51,6 +51,7 @@ def test_gunicorn_workers_sweep_one_at_a_time_and_delete_each_record_once(
         "PORT": str(port),
         "WEB_CONCURRENCY": "3",
         "TWILIO_AUTH_TOKEN": as_twilio.TOKEN,
+        "SECRET_KEY": "purge-test-secret-key-0123456789",
         "PUBLIC_BASE_URL": as_twilio.URL,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
         "LIBRARY_DIR": str(library_dir),

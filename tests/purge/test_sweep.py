@@ -184,6 +184,14 @@ def test_numbers_from_purge_numbers_replace_the_accounts_list(fake, purge_settin
     assert report.deleted == 1 and sid not in fake.remaining() and len(fake.remaining()) == 1
 
 
+def test_without_purge_numbers_the_bot_number_alone_is_swept(fake, purge_settings):
+    other = fake.add(age=OLD)  # the account's first number, which is not the bot's
+    sid = fake.add(age=OLD, bot="+15095550100")
+    settings = Settings(**{**purge_settings, "bot_number": "+15095550100"})
+    report = Purger(settings, None, lock=ThreadLock()).run_once()
+    assert report.deleted == 1 and sid not in fake.remaining() and other in fake.remaining()
+
+
 def test_the_base_url_keeps_twilios_path_and_query_and_may_add_a_prefix(monkeypatch):
     from twilio.http.http_client import TwilioHttpClient
 

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+import bot.console.models  # noqa: F401 - the console's tables are on the same MetaData
 from bot.store import NotMigrated, Store, StoreUnavailable, normalize_url, schema
 from bot.store.models import metadata
 from tests.store.concurrency import run_at_once
@@ -18,7 +19,15 @@ EXPECTED_COLUMNS = {
     "live_revision": {"id", "revision_id"},
     "daily_count": {"day", "topic", "lang", "count"},
     "alembic_version": {"version_num"},
+    "console_account": {
+        "id", "name", "password_hash", "role", "active", "created_at", "session_epoch",
+    },
+    "console_draft": {"id", "base_revision_id", "content", "updated_at", "updated_by"},
+    "console_audit": {"id", "at", "actor", "action", "detail"},
 }
+
+#: The newest migration.
+HEAD = "0002"
 
 #: Words a column holding message data would be named after.
 FORBIDDEN = ("phone", "number", "sender", "from", "to_", "body", "message", "sid", "msisdn", "text")
@@ -34,7 +43,7 @@ def _columns(store: Store) -> dict[str, set[str]]:
 
 def test_migrations_create_exactly_the_expected_tables(store):
     assert sorted(inspect(store.engine).get_table_names()) == sorted(EXPECTED_COLUMNS)
-    assert store.schema_revision() == "0001"
+    assert store.schema_revision() == HEAD
 
 
 def test_no_column_could_hold_a_number_or_a_message(store):
@@ -52,14 +61,14 @@ def test_models_match_the_migrations(store):
 
 
 def test_migrate_is_idempotent(store):
-    assert store.migrate() == "0001"
+    assert store.migrate() == HEAD
     assert sorted(inspect(store.engine).get_table_names()) == sorted(EXPECTED_COLUMNS)
 
 
 def test_workers_migrating_at_once_do_not_collide(database_url):
     run_at_once([Store(database_url) for _ in range(4)], lambda _i, s: s.migrate())
     check = Store(database_url)
-    assert check.schema_revision() == "0001"
+    assert check.schema_revision() == HEAD
     check.dispose()
 
 
@@ -122,7 +131,7 @@ def test_a_migration_locked_out_by_another_worker_is_retried_on_sqlite_only(
     monkeypatch.setattr(schema, "_migrate", locked_once)
     monkeypatch.setattr(schema, "SQLITE_LOCKED_RETRY_SECONDS", 0.01)
     if store.dialect == "sqlite":
-        assert store.migrate() == "0001"
+        assert store.migrate() == HEAD
         assert len(calls) == 2
     else:
         with pytest.raises(StoreUnavailable):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import bot.console.models  # noqa: F401 - the console's tables share the store's MetaData
 from bot.store.models import metadata
 
 config = context.config
