@@ -25,7 +25,9 @@ OWN_TEXTS = sorted((ROOT / "tests" / "corpus-own").glob("*.jsonl"))
 TOP1_FLOOR = 0.95
 LANGUAGE_FLOOR = 0.97
 #: Corpus texts that are not emergencies but get the emergency reply: 4 before the danger signal
-#: by parts (issue: danger as a signal of its own), 3 with it. It may not grow.
+#: by parts (issue: danger as a signal of its own), 3 with it; still 3 with batch-7's 80 hard
+#: non-emergencies added (12 of them got the emergency reply before its kinds were learned).
+#: It may not grow.
 FALSE_EMERGENCY_CEILING = 3
 
 
