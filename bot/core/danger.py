@@ -46,19 +46,28 @@ HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET = (
 )  # fmt: skip
 PAST, HABITUAL, HYPOTHETICAL, NOT_HARM = "past", "habitual", "hypothetical", "not_harm"
 TAKING, VEHICLE, AWAY, LONG_AGO = "taking", "vehicle", "away", "long_ago"
+WATER, DROWNING, POISON, SWALLOW = "water", "drowning", "poison", "swallow"
 #: Families whose verbs get inflected by rule.
-VERB_FAMILIES = frozenset({HARM, THREAT, CONFINEMENT, INJURY, TAKING})
+VERB_FAMILIES = frozenset({HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW})
 #: Families that make it not danger now.
 LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM, LONG_AGO)
 FAMILIES = (
     HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
-    *LOWERING,
+    WATER, DROWNING, POISON, SWALLOW, *LOWERING,
 )  # fmt: skip
 #: A vehicle must be this close (in words) to the act of taking someone: "threw my cousin in the
-#: back of a pickup".
-VEHICLE_WINDOW = 6
+#: back of a pickup", "put my 8 yr old in the other truck".
+VEHICLE_WINDOW = 8
 #: The person taken is this close to the act: "me subio", "snatched my sister", "jalo a mi".
 TAKEN_WINDOW = 2
+#: Someone in trouble in the water ("fell in", "no saben nadar") this close to the water itself
+#: ("the canal", "el rio"): "fell in the irrigation canal", "se volteo la lancha en el rio".
+WATER_WINDOW = 8
+#: A poison this close after swallowing it: "se tomo el cloro", "drank some bleach".
+SWALLOW_WINDOW = 3
+#: Words before a taking act that make it passive, the one taken its subject: "my cousin got
+#: pulled into a truck", "fue subida a una camioneta".
+_PASSIVE = frozenset({"got", "get", "gets", "was", "were", "been", "being", "fue", "fueron"})
 #: Texting spellings read as the word the families are written with: "dice q me", "orita".
 SMS_SPELLINGS = MappingProxyType({
     "q": "que", "k": "que", "ke": "que", "x": "por", "xq": "porque", "pa": "para",
@@ -290,6 +299,10 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
         for form in single.get(word, ()):
             if (at, form.family) not in covered:
                 parts.append(Part(form.family, form.entry, at, at, form.tense, form.clitic_target))
+    for part in [p for p in parts if p.family == TAKING]:  # "got pulled": its subject was taken
+        before = part.first - 1
+        if before >= 0 and words[before] in _PASSIVE:
+            parts.append(Part(TARGET, words[before], before, before))
     if not _YEARS.isdisjoint(words):  # a year is rare: look for "in 2021" only then
         for at in range(1, len(words)):
             if words[at] in _YEARS and words[at - 1] in _YEAR_BEFORE:
@@ -319,11 +332,17 @@ def combine(parts: Iterable[Part]) -> DangerReading:
     """The rule: which combinations of parts are danger now, and what takes it back."""
     parts = tuple(parts)
     other_word = [p for p in parts if p.family == NOT_HARM]
+    # A part inside a not_harm phrase is that phrase ("este jale" is a job, not "jalar"); an
+    # injury or confinement right next to one means something else too.
     meant_otherwise = [
         p
         for p in parts
-        if p.family in (INJURY, CONFINEMENT)
-        and any(_touching(p, o) or _overlapping(p, o) for o in other_word)
+        if p.family != NOT_HARM
+        and any(
+            o.first <= p.first <= p.last <= o.last
+            or (p.family in (INJURY, CONFINEMENT) and (_touching(p, o) or _overlapping(p, o)))
+            for o in other_word
+        )
     ]
     if meant_otherwise:
         # A word next to "laughing" or "con mis amigas" means something else ("dying laughing",
@@ -363,6 +382,14 @@ def combine(parts: Iterable[Part]) -> DangerReading:
 
     if injury:
         return DangerReading(True, (*injury, *urgency), "someone is hurt now")
+    for sign in by.get(DROWNING, []):  # "fell in ... the canal", "no saben nadar ... el rio"
+        water = [w for w in by.get(WATER, []) if _near(sign, w, WATER_WINDOW)]
+        if water:
+            return DangerReading(True, (sign, water[0], *urgency[:1]), "someone is in the water")
+    for act in by.get(SWALLOW, []):  # "se tomo el cloro", "drank the bleach"
+        poison = [p for p in by.get(POISON, []) if 0 < p.first - act.last <= SWALLOW_WINDOW]
+        if poison:
+            return DangerReading(True, (act, poison[0]), "someone swallowed poison")
     if by.get(NOT_HARM) and not urgency:
         confinement = []  # "nos quitan los celulares ... y nos pagan al final": about the job
     if confinement and (
@@ -380,8 +407,15 @@ def combine(parts: Iterable[Part]) -> DangerReading:
             and not any(v.first == t.last + 1 for v in vehicles)
         ]
         carried = [v for v in vehicles if _near(act, v, VEHICLE_WINDOW)]
-        # A ride is no danger: taken by force ("or else", "wont let me off", "threw") or now.
-        forced = urgency or harm or threat or confinement or weapon
+        # A ride is no danger: taken by force ("or else", "wont let me off", "threw") or now;
+        # the act's own word is no force ("pull" is harm and taking: "pulled me over").
+        forced = (
+            urgency
+            or [h for h in harm if not _overlapping(h, act)]
+            or threat
+            or confinement
+            or weapon
+        )
         if (act.clitic_target or people) and (carried or urgency) and forced:
             target = people[:1]
             return DangerReading(

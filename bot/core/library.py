@@ -370,6 +370,10 @@ class _DangerSpec(BaseModel):
     vehicle: _DangerList = Field(default_factory=dict)
     away: _DangerList = Field(default_factory=dict)
     long_ago: _DangerList = Field(default_factory=dict)
+    water: _DangerList = Field(default_factory=dict)
+    drowning: _DangerList = Field(default_factory=dict)
+    poison: _DangerList = Field(default_factory=dict)
+    swallow: _DangerList = Field(default_factory=dict)
 
 
 class _LibrarySpec(BaseModel):
