@@ -47,19 +47,22 @@ HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET = (
 PAST, HABITUAL, HYPOTHETICAL, NOT_HARM = "past", "habitual", "hypothetical", "not_harm"
 TAKING, VEHICLE, AWAY, LONG_AGO = "taking", "vehicle", "away", "long_ago"
 WATER, DROWNING, POISON, SWALLOW = "water", "drowning", "poison", "swallow"
+CHILD = "child"
 #: Families whose verbs get inflected by rule.
 VERB_FAMILIES = frozenset({HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW})
 #: Families that make it not danger now.
 LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM, LONG_AGO)
 FAMILIES = (
     HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
-    WATER, DROWNING, POISON, SWALLOW, *LOWERING,
+    WATER, DROWNING, POISON, SWALLOW, CHILD, *LOWERING,
 )  # fmt: skip
 #: A vehicle must be this close (in words) to the act of taking someone: "threw my cousin in the
 #: back of a pickup", "put my 8 yr old in the other truck".
 VEHICLE_WINDOW = 8
 #: The person taken is this close to the act: "me subio", "snatched my sister", "jalo a mi".
 TAKEN_WINDOW = 2
+#: A child this close to the act of taking them: "llevando a una cipota", "taking the little girl".
+CHILD_WINDOW = 4
 #: Someone in trouble in the water ("fell in", "no saben nadar") this close to the water itself
 #: ("the canal", "el rio"): "fell in the irrigation canal", "se volteo la lancha en el rio".
 WATER_WINDOW = 8
@@ -68,6 +71,8 @@ SWALLOW_WINDOW = 3
 #: Words before a taking act that make it passive, the one taken its subject: "my cousin got
 #: pulled into a truck", "fue subida a una camioneta".
 _PASSIVE = frozenset({"got", "get", "gets", "was", "were", "been", "being", "fue", "fueron"})
+#: The texter as the one who takes: "estoy llevando a mi hija en la troca" is a school run.
+_SELF = frozenset({"i", "im", "we", "were", "estoy", "estamos", "voy", "vamos", "ando", "andamos"})
 #: Texting spellings read as the word the families are written with: "dice q me", "orita".
 SMS_SPELLINGS = MappingProxyType({
     "q": "que", "k": "que", "ke": "que", "x": "por", "xq": "porque", "pa": "para",
@@ -299,10 +304,14 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
         for form in single.get(word, ()):
             if (at, form.family) not in covered:
                 parts.append(Part(form.family, form.entry, at, at, form.tense, form.clitic_target))
-    for part in [p for p in parts if p.family == TAKING]:  # "got pulled": its subject was taken
+    for at, part in enumerate(parts):
+        if part.family != TAKING:
+            continue
         before = part.first - 1
-        if before >= 0 and words[before] in _PASSIVE:
+        if before >= 0 and words[before] in _PASSIVE:  # "got pulled": its subject was taken
             parts.append(Part(TARGET, words[before], before, before))
+        if part.tense == PROGRESSIVE and not _SELF.isdisjoint(words[max(0, before - 1) : before + 1]):
+            parts[at] = part._replace(tense=OTHER)  # "im taking", "estoy llevando": the texter
     if not _YEARS.isdisjoint(words):  # a year is rare: look for "in 2021" only then
         for at in range(1, len(words)):
             if words[at] in _YEARS and words[at - 1] in _YEAR_BEFORE:
@@ -416,6 +425,10 @@ def combine(parts: Iterable[Part]) -> DangerReading:
             or confinement
             or weapon
         )
+        # A child being taken away now in a vehicle needs no other sign of force.
+        child = [c for c in by.get(CHILD, []) if _near(act, c, CHILD_WINDOW)]
+        if child and carried and (act.tense == PROGRESSIVE or urgency):
+            return DangerReading(True, (act, child[0], carried[0]), "a child is being taken")
         if (act.clitic_target or people) and (carried or urgency) and forced:
             target = people[:1]
             return DangerReading(

@@ -374,6 +374,7 @@ class _DangerSpec(BaseModel):
     drowning: _DangerList = Field(default_factory=dict)
     poison: _DangerList = Field(default_factory=dict)
     swallow: _DangerList = Field(default_factory=dict)
+    child: _DangerList = Field(default_factory=dict)
 
 
 class _LibrarySpec(BaseModel):
