@@ -47,14 +47,14 @@ HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET = (
 PAST, HABITUAL, HYPOTHETICAL, NOT_HARM = "past", "habitual", "hypothetical", "not_harm"
 TAKING, VEHICLE, AWAY, LONG_AGO = "taking", "vehicle", "away", "long_ago"
 WATER, DROWNING, POISON, SWALLOW = "water", "drowning", "poison", "swallow"
-CHILD = "child"
+CHILD, STRANGER = "child", "stranger"
 #: Families whose verbs get inflected by rule.
 VERB_FAMILIES = frozenset({HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW})
 #: Families that make it not danger now.
 LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM, LONG_AGO)
 FAMILIES = (
     HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
-    WATER, DROWNING, POISON, SWALLOW, CHILD, *LOWERING,
+    WATER, DROWNING, POISON, SWALLOW, CHILD, STRANGER, *LOWERING,
 )  # fmt: skip
 #: A vehicle must be this close (in words) to the act of taking someone: "threw my cousin in the
 #: back of a pickup", "put my 8 yr old in the other truck".
@@ -308,8 +308,10 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
         if part.family != TAKING:
             continue
         before = part.first - 1
-        if before >= 0 and words[before] in _PASSIVE:  # "got pulled": its subject was taken
-            parts.append(Part(TARGET, words[before], before, before))
+        for aux in range(max(0, before - 1), before + 1):  # "got pulled", "was just shoved"
+            if words[aux] in _PASSIVE:  # passive: its subject was taken
+                parts.append(Part(TARGET, words[aux], aux, aux))
+                break
         if part.tense == PROGRESSIVE and not _SELF.isdisjoint(words[max(0, before - 1) : before + 1]):
             parts[at] = part._replace(tense=OTHER)  # "im taking", "estoy llevando": the texter
     if not _YEARS.isdisjoint(words):  # a year is rare: look for "in 2021" only then
@@ -425,10 +427,14 @@ def combine(parts: Iterable[Part]) -> DangerReading:
             or confinement
             or weapon
         )
-        # A child being taken away now in a vehicle needs no other sign of force.
+        # A child being taken away now in a vehicle by a stranger ("un viejo", "some guy") needs
+        # no other sign of force; a parent driving the kids to school is no stranger.
         child = [c for c in by.get(CHILD, []) if _near(act, c, CHILD_WINDOW)]
-        if child and carried and (act.tense == PROGRESSIVE or urgency):
-            return DangerReading(True, (act, child[0], carried[0]), "a child is being taken")
+        taker = [s for s in by.get(STRANGER, []) if s.last < act.first]
+        if child and carried and taker and (act.tense == PROGRESSIVE or urgency):
+            return DangerReading(
+                True, (taker[0], act, child[0], carried[0]), "a child is being taken"
+            )
         if (act.clitic_target or people) and (carried or urgency) and forced:
             target = people[:1]
             return DangerReading(

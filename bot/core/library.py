@@ -375,6 +375,7 @@ class _DangerSpec(BaseModel):
     poison: _DangerList = Field(default_factory=dict)
     swallow: _DangerList = Field(default_factory=dict)
     child: _DangerList = Field(default_factory=dict)
+    stranger: _DangerList = Field(default_factory=dict)
 
 
 class _LibrarySpec(BaseModel):

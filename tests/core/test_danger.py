@@ -263,6 +263,67 @@ def test_someone_held_recently_stays_danger_but_held_years_ago_does_not(bundled)
     assert not danger_of("they locked us in 5 years ago", bundled).danger
 
 
+# --- kinds of danger the second held-out set missed (batch-8) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "because"),
+    [
+        # someone in the water: a sign of drowning near the water itself
+        ("my nephew slipped off the dock and went under, the lake is so cold", "in the water"),
+        ("se cayo al arroyo mi compañero y no sabe nadar", "in the water"),
+        ("la corriente se lo esta llevando, ayudenme", "in the water"),
+        # a poison swallowed
+        ("my toddler drank some drain cleaner from under the sink", "swallowed poison"),
+        ("mi hija se trago el veneno pa ratas", "swallowed poison"),
+        # buried or crushed
+        ("the ditch caved in on two guys at the pipeline job", "hurt now"),
+        ("mi primo quedo prensado abajo de la maquina", "hurt now"),
+        # a threat of death with the one who threatens nearby
+        ("hes in the next room saying nobody leaves this place alive", "a threat, now"),
+        ("esta en el otro cuarto y dice que no salgo vivo de aqui", "a threat, now"),
+        # someone searching with something held as a weapon
+        ("hes looking for me with his belt, im hiding in the bathroom", "weapon"),
+        ("me anda buscando con un cable en la mano", "weapon"),
+        # the door blocked, someone left in a hot car
+        ("they are blocking the exit so we cant go", "held"),
+        ("tapan la puerta pa que no me vaya", "held"),
+        ("toddler left in a hot car at the packing house lot", "held"),
+        # a child taken now, or someone taken told in the passive
+        ("some guy is putting a little girl in his truck", "child is being taken"),
+        ("un señor esta subiendo a mi niña a su carro", "child is being taken"),
+        ("my friend was just shoved into a car and they took off with her", "being taken"),
+        ("she was forced into a van outside the store right now", "being taken"),
+        # a threat of harm to someone, said as doing something to them
+        ("dice que si hablo le hace algo a mi mama, esta aqui", "harm"),
+    ],
+)
+def test_the_kinds_batch_8_taught_are_danger(bundled, text, because):
+    reading = danger_of(text, bundled)
+    assert reading.danger and because in reading.reason, reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we fished the river all summer, is there work on a boat",  # water, nobody in it
+        "the water from the sink is brown, no sale limpia",
+        "can my kids drink the water near where they spray pesticide",
+        "estoy llevando a mi hija a la escuela en la troca",  # the texter drives her
+        "my husband is taking the kids to school in the van right now",  # no stranger
+        "i left my belt in his car",  # a belt not held
+        "he finally left the car in the lot",
+        "mi jale me esta matando jaja",  # a job, not "jalar"
+        "i got out of that trailer they kept us in, what help is there now",
+        "a guy pulled a knife on me last summer, i still have nightmares",
+        "the supervisor grabs my arm every week, is that legal",
+        "que primeros auxilios se dan si alguien se corta",
+    ],
+)
+def test_what_batch_8_taught_does_not_alarm_the_calm(bundled, text):
+    assert match(text, bundled).topic != "emergency", match(text, bundled)
+
+
 # --- in the matcher -----------------------------------------------------------------------------
 
 
