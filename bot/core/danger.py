@@ -10,7 +10,11 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
 - a harm act against a person ("me", "my kids", "la") that is happening or about to happen (an -ing
   or -ando/-iendo form, "va a", "gonna") or comes with urgency ("ahorita", "if i leave") is danger;
 - someone taken ("loading us", "me subio", "snatched my sister") in a vehicle or now, with force
-  beside it (urgency, harm, a threat, confinement, a weapon), is danger; a ride is not;
+  beside it (urgency, harm, a threat, confinement, a weapon), is danger; a ride is not; told in
+  the passive ("got pulled into a truck") the subject is the one taken; a child taken now into a
+  vehicle by a stranger ("un viejo", "some guy") needs no other force;
+- someone in the water (a drowning sign near the water: "fell in ... the canal", "no saben nadar
+  ... el rio") or who swallowed a poison ("se tomo el cloro") is hurt now;
 - a threat ("amenazar", "threaten", "or else") with a harm act, or with an urgency apart from the
   threat ("outside my door ... or else"), is danger;
 - what takes it back, unless an urgency word says it is now (and no `away` word says the one who
@@ -19,7 +23,8 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
   marker ("last week", "ayer"), except for someone hurt or held, which may last; a habit
   ("keeps", "siempre") of harm (not of holding someone); words showing a harm word means something
   else ("this heat", "cut my hours", "si llego tarde", "la migra"); a word right next to an injury
-  or confinement word that gives it another sense ("dying laughing", "salir con mis amigas").
+  or confinement word that gives it another sense ("dying laughing", "salir con mis amigas"), or a
+  phrase a danger word is part of ("este jale" is a job, not "jalar").
 
 Texting spellings (q, k, x, pa, aki, orita, horita...) are read as the word they stand for.
 
@@ -312,7 +317,9 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
             if words[aux] in _PASSIVE:  # passive: its subject was taken
                 parts.append(Part(TARGET, words[aux], aux, aux))
                 break
-        if part.tense == PROGRESSIVE and not _SELF.isdisjoint(words[max(0, before - 1) : before + 1]):
+        if part.tense == PROGRESSIVE and not _SELF.isdisjoint(
+            words[max(0, before - 1) : before + 1]
+        ):
             parts[at] = part._replace(tense=OTHER)  # "im taking", "estoy llevando": the texter
     if not _YEARS.isdisjoint(words):  # a year is rare: look for "in 2021" only then
         for at in range(1, len(words)):
