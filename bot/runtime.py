@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from twilio.request_validator import RequestValidator
 
     from bot.live import LiveLibrary
-    from bot.purge import Purger
+    from bot.purge.purger import Purger
     from bot.settings import Settings
     from bot.store import Store
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import yaml
 
-from bot.core.library import KEYWORDS_FILE, RESPONSES_DIR, reply_path
+from bot.core.library import KEYWORDS_FILE, RESPONSES_DIR, reply_path, voice_path
 
 #: Fields a problem can be shown next to.
 FIELDS = ("id", "menu", "title", "priority", "segment_budget", "keywords", "context", "reply")
@@ -353,6 +353,24 @@ def set_topic(
             out.pop(path, None)
         else:
             out[path] = reply + "\n"
+    return out
+
+
+def read_voice(bundle: dict[str, str]) -> dict[str, str]:
+    """The spoken message of calls per language (responses/<lang>/voice.txt), "" where none."""
+    return {lang: bundle.get(voice_path(lang), "").strip() for lang in languages(bundle)}
+
+
+def set_voice(bundle: dict[str, str], spoken: dict[str, str]) -> dict[str, str]:
+    """The bundle with the spoken message of calls replaced; an empty one removes its file (as an
+    emptied reply does), and with none at all calls hear the fixed bilingual message."""
+    out = dict(bundle)
+    for lang in languages(bundle):
+        text = spoken.get(lang, "").replace("\r\n", "\n").strip()
+        if text:
+            out[voice_path(lang)] = text + "\n"
+        else:
+            out.pop(voice_path(lang), None)
     return out
 
 

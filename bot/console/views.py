@@ -38,7 +38,9 @@ from bot.console.editing import (
     languages,
     locator,
     read_topics,
+    read_voice,
     set_topic,
+    set_voice,
 )
 from bot.console.security import (
     LOGIN_FAILED,
@@ -53,7 +55,7 @@ from bot.console.security import (
 )
 from bot.console.stats import PERIODS, as_csv, chart
 from bot.console.storage import ROLES, AccountError, ConsoleStore, Draft
-from bot.core.library import MENU_PLACEHOLDER, STRUCTURAL_TOPICS, LibraryError
+from bot.core.library import MENU_PLACEHOLDER, STRUCTURAL_TOPICS, LibraryError, voice_path
 from bot.runtime import runtime
 from bot.store import Revision, StoreError, UnknownRevision
 
@@ -506,6 +508,109 @@ def try_text() -> Any:
         if library is not None and text.strip():
             result = la.try_text(text, library, matcher)
     return render_template("console/try.html", source=source, text=text, result=result, error=error)
+
+
+# --- the spoken message of calls ----------------------------------------------------------------
+
+
+@bp.route("/calls", methods=["GET", "POST"])
+@requires("editor")
+def calls() -> Any:
+    """Edit the spoken message of calls (responses/<lang>/voice.txt) in the draft, checked as
+    publish checks it: only registry numbers, and said within the time limit."""
+    working = _working()
+    langs = languages(working.bundle)
+    if request.method == "POST":
+        spoken = {lang: request.form.get(f"voice_{lang}", "")[:MAX_REPLY] for lang in langs}
+        _edit(working, lambda bundle: set_voice(bundle, spoken))
+        flash("Saved the spoken message of calls in the draft.")
+        return redirect(url_for("console.calls"))
+    checked = la.check(working.bundle, _settings())
+    report = {v.lang: v for v in (checked.report.voice if checked.report else ())}
+    problems = {lang: [p for p in checked.problems if p.file == voice_path(lang)] for lang in langs}
+    live_voice = read_voice(dict(working.live.bundle)) if working.live else {}
+    return render_template(
+        "console/calls.html",
+        working=working,
+        checked=checked,
+        languages=langs,
+        spoken=read_voice(working.bundle),
+        live_voice=live_voice,
+        report=report,
+        problems=problems,
+    )
+
+
+# --- outreach materials -----------------------------------------------------------------------
+
+OUTREACH_FILES = ("cards", "poster", "qr")
+
+
+def _outreach_page(error: list[str] | None = None, status: int = 200) -> tuple[str, int]:
+    live = _store().live_revision()
+    return render_template(
+        "console/outreach.html",
+        bot_number=_settings().bot_number,
+        live=live,
+        revisions=_store().history(limit=200),
+        languages=("both", "en", "es"),
+        error=error,
+        form=request.args,
+    ), status
+
+
+@bp.get("/outreach")
+@requires("editor")
+def outreach() -> Any:
+    """Wallet cards, posters and QR codes of the live (or a chosen) revision, to download."""
+    return _outreach_page()
+
+
+@bp.get("/outreach/download")
+@requires("editor")
+def outreach_download() -> Any:
+    """One outreach file, made by bot.outreach.files as `flask outreach` makes it; a refusal is
+    shown on the page with every reason, and no file is sent."""
+    from bot.outreach.content import OutreachError
+    from bot.outreach.files import make_cards, make_poster, make_qr
+
+    args = request.args
+    what = args.get("file", "")
+    if what not in OUTREACH_FILES:
+        return _outreach_page([f"Choose a file to make: {', '.join(OUTREACH_FILES)}."], 400)
+    revision_id: int | None = None
+    if args.get("revision", "live") not in ("", "live"):
+        try:
+            revision_id = int(args["revision"])
+        except ValueError:
+            return _outreach_page(["Choose a revision from the list."], 400)
+    settings, store = _settings(), _store()
+    lang = args.get("lang", "both")
+    try:
+        if what == "qr":
+            kind = args.get("kind", "png")
+            qr = make_qr(
+                settings,
+                store,
+                kind=kind,
+                body=args.get("body", "")[:100],
+                revision_id=revision_id,
+            )
+            data, name = qr.data, f"qr-rev{qr.revision}.{kind}"
+            mimetype = "image/svg+xml" if kind == "svg" else "image/png"
+        else:
+            maker = make_cards if what == "cards" else make_poster
+            made = maker(settings, store, lang=lang, revision_id=revision_id)
+            label = "wallet-cards" if what == "cards" else "poster"
+            data, name = made.pdf, f"{label}-rev{made.revision}-{lang}.pdf"
+            mimetype = "application/pdf"
+    except OutreachError as exc:
+        return _outreach_page(list(exc.problems), 422)
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # --- publish, history, roll back --------------------------------------------------------------

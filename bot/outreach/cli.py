@@ -14,11 +14,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot.core.library import Library, LibraryError, load_library
+from bot.outreach.content import OutreachError
+from bot.outreach.files import LANGUAGE_CHOICES, NoBotNumber
 from bot.runtime import runtime
-from bot.settings import SettingsError, check_e164
-
-LANGUAGE_CHOICES = {"en": ("en",), "es": ("es",), "both": ("en", "es")}
 
 outreach_cli = AppGroup(
     "outreach", help="Wallet cards, posters and QR codes made from the published library."
@@ -48,80 +46,13 @@ def _write(out: Path, data: bytes) -> None:
         raise
 
 
-def _number(number: str | None) -> str:
-    """The bot's number: --number, else BOT_NUMBER; checked to be E.164."""
-    number = number or runtime(current_app).settings.bot_number
-    if not number:
-        raise click.ClickException(
-            "no bot number: set BOT_NUMBER (e.g. +15095550100) or pass --number"
-        )
-    try:
-        return check_e164(number)
-    except SettingsError as exc:
-        raise click.ClickException(f"--number: {exc}") from None
-
-
-def _library(revision_id: int | None) -> tuple[int, Library]:
-    """A published revision (the live one unless one is named) and its library."""
-    from bot.store import StoreError
-
-    store = runtime(current_app).store
-    try:
-        revision = store.live_revision() if revision_id is None else store.get_revision(revision_id)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-    if revision is None:
-        raise click.ClickException("no library is published yet: run `flask library publish`")
-    try:
-        return revision.id, load_library(revision.bundle)
-    except LibraryError as exc:
-        raise click.ClickException(
-            f"library revision {revision.id} does not load:\n{exc}"
-        ) from None
-
-
-def _registry():
-    """The number registry: numbers.yaml in LIBRARY_DIR, else the project's."""
-    from bot.core.numbers import load_registry_file
-    from bot.prepare import registry_path_for
-
-    settings = runtime(current_app).settings
-    path = registry_path_for(settings.library_dir, settings)
-    try:
-        return load_registry_file(path)
-    except (OSError, LibraryError) as exc:
-        raise click.ClickException(f"the number registry {path} cannot be read:\n{exc}") from None
-
-
-def _material(number: str | None, lang: str, revision_id: int | None, menu_items: int | None):
-    from bot.outreach.content import OutreachError, build_material
-
-    bot_number = _number(number)
-    revision, library = _library(revision_id)
-    registry = _registry()
-    try:
-        material = build_material(
-            library, registry, bot_number, LANGUAGE_CHOICES[lang], menu_items=menu_items
-        )
-    except OutreachError as exc:
-        raise _refusal(exc) from None
-    return revision, registry, material
-
-
-def _refusal(exc: Exception) -> click.ClickException:
-    problems = getattr(exc, "problems", None) or (str(exc),)
+def _refusal(exc: OutreachError) -> click.ClickException:
+    """A refusal as the command's error: what was missing, or every reason nothing was printed."""
+    problems = list(exc.problems)
+    if isinstance(exc, NoBotNumber):
+        problems[0] += " or pass --number"
     lines = "\n".join(f"  - {p}" for p in problems)
     return click.ClickException(f"nothing was printed, because:\n{lines}")
-
-
-def _finish(out: Path, rendered, registry, bot_number: str) -> None:
-    from bot.outreach.content import OutreachError, check_printed_numbers
-
-    try:
-        check_printed_numbers(rendered.texts, registry, bot_number)
-    except OutreachError as exc:
-        raise _refusal(exc) from None
-    _write(out, rendered.pdf)
 
 
 _out_option = click.option(
@@ -149,22 +80,23 @@ _revision_option = click.option(
 @_revision_option
 def cards_command(out: str, number: str | None, lang: str, revision_id: int | None) -> None:
     """A Letter PDF of ten 3.5 x 2 in wallet cards per side, with crop marks."""
-    from bot.outreach.render import CARD_MENU_ITEMS, render_cards
+    from bot.outreach.files import make_cards
 
     path = _output(out, (".pdf",))
-    revision, registry, material = _material(number, lang, revision_id, CARD_MENU_ITEMS)
+    rt = runtime(current_app)
     try:
-        rendered = render_cards(material)
-    except ValueError as exc:
+        made = make_cards(rt.settings, rt.store, number=number, lang=lang, revision_id=revision_id)
+    except OutreachError as exc:
         raise _refusal(exc) from None
-    _finish(path, rendered, registry, material.bot_number)
+    _write(path, made.pdf)
+    material = made.material
     sides = " and ".join(
         f"{s.lang} ({'front' if i == 0 else 'back'}, text {s.help_word})"
         for i, s in enumerate(material.sides)
     )
     click.echo(
         f"Wrote {path}: 10 cards per page for {material.display_number}, {sides},"
-        f" from library revision {revision}."
+        f" from library revision {made.revision}."
     )
     if len(material.sides) > 1:
         click.echo("Print both pages on one sheet, double-sided, flipping on the long edge.")
@@ -177,18 +109,18 @@ def cards_command(out: str, number: str | None, lang: str, revision_id: int | No
 @_revision_option
 def poster_command(out: str, number: str | None, lang: str, revision_id: int | None) -> None:
     """A Letter PDF poster, one page per language."""
-    from bot.outreach.render import render_poster
+    from bot.outreach.files import make_poster
 
     path = _output(out, (".pdf",))
-    revision, registry, material = _material(number, lang, revision_id, None)
+    rt = runtime(current_app)
     try:
-        rendered = render_poster(material)
-    except ValueError as exc:
+        made = make_poster(rt.settings, rt.store, number=number, lang=lang, revision_id=revision_id)
+    except OutreachError as exc:
         raise _refusal(exc) from None
-    _finish(path, rendered, registry, material.bot_number)
+    _write(path, made.pdf)
     click.echo(
-        f"Wrote {path}: {len(material.sides)} poster page(s) for {material.display_number},"
-        f" from library revision {revision}."
+        f"Wrote {path}: {len(made.material.sides)} poster page(s) for"
+        f" {made.material.display_number}, from library revision {made.revision}."
     )
 
 
@@ -210,28 +142,24 @@ def qr_command(
     out: str, number: str | None, body: str | None, scheme: str, revision_id: int | None
 ) -> None:
     """A QR code (PNG or SVG, by the file name) that opens a text to the bot."""
-    from bot.core.matcher import build_matcher, match
-    from bot.outreach.content import HELP_WORDS, pick_help_word
-    from bot.outreach.qr import qr_file, sms_uri
+    from bot.outreach.files import make_qr
 
     path = _output(out, (".png", ".svg"))
-    bot_number = _number(number)
-    revision, library = _library(revision_id)
-    matcher = build_matcher(library)
-    if body is None:
-        body = pick_help_word(matcher, library, library.default_language)
-        if body is None:
-            raise click.ClickException(
-                f"no menu keyword gets the menu (tried {', '.join(HELP_WORDS)}); pass --body"
-            )
-    found = match(body, matcher)
-    if library.topic(found.topic).silent:
-        raise click.ClickException(
-            f"--body {body!r} gets no reply (topic {found.topic!r}: an opt-out); choose another word"
+    rt = runtime(current_app)
+    try:
+        made = make_qr(
+            rt.settings,
+            rt.store,
+            kind=path.suffix.lower()[1:],
+            number=number,
+            body=body,
+            scheme=scheme,
+            revision_id=revision_id,
         )
-    uri = sms_uri(bot_number, body, scheme)  # type: ignore[arg-type]
-    _write(path, qr_file(uri, "svg" if path.suffix.lower() == ".svg" else "png"))
+    except OutreachError as exc:
+        raise _refusal(exc) from None
+    _write(path, made.data)
     click.echo(
-        f"Wrote {path}: {uri}  ({body!r} gets the {found.lang} {found.topic!r} reply"
-        f" of library revision {revision})"
+        f"Wrote {path}: {made.uri}  ({made.body!r} gets the {made.lang} {made.topic!r} reply"
+        f" of library revision {made.revision})"
     )

@@ -11,20 +11,18 @@ database lock (lock.py) and skips otherwise. Nothing a reply needs ever waits on
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from bot.purge.cli import twilio_cli
-from bot.purge.purger import (
-    Purger,
-    credentials_set,
-    explain_failure,
-    purge_wanted,
-)
+from bot.purge.config import credentials_set, explain_failure, purge_wanted
 from bot.runtime import runtime
 
-__all__ = ["Purger", "credentials_set", "init_app", "purge_wanted"]
+if TYPE_CHECKING:
+    from bot.purge.purger import Purger
+
+__all__ = ["credentials_set", "init_app", "purge_wanted"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +54,9 @@ def init_app(app: Flask) -> Purger | None:
     if not purge_wanted(settings):
         rt.purge = None
         return None
+    # Imported only when the purge is on: twilio's REST client costs a worker about 10 MB.
+    from bot.purge.purger import Purger
+
     purger = rt.purge = Purger(settings, rt.store)
     if not credentials_set(settings):
         log.error(

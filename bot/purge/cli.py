@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot.purge.purger import CREDENTIALS_HELP, Purger, credentials_set, explain_failure
+from bot.purge.config import CREDENTIALS_HELP, credentials_set, explain_failure
 from bot.runtime import runtime
 
 twilio_cli = AppGroup("twilio", help="Work on the bot's Twilio account.")
@@ -33,6 +33,10 @@ def purge_command(dry_run: bool, minutes: int | None, as_json: bool) -> None:
     Messages Twilio does not consider final yet are left for a later run. Only one sweep runs at
     a time (a database lock); if another holds it, this run does nothing.
     """
+    # Here, not at the top: registering the command must not load twilio's REST client (~10 MB)
+    # into every worker; the command and the workers that purge are the ones that need it.
+    from bot.purge.purger import Purger
+
     rt = runtime(current_app)
     purger = rt.purge or Purger(rt.settings, rt.store)
     if not credentials_set(rt.settings):

@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.live.background import BackgroundThread
+from bot.purge.config import credentials_set, explain_failure
 from bot.purge.lock import SweepLock, lock_for
 from bot.purge.sweep import BACKOFF_BASE, Budget, SweepAborted, SweepReport, sweep, with_retries
 from bot.purge.twilio_api import ApiError, TwilioMessages
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -26,33 +27,6 @@ MAX_BACKOFF_SECONDS = 6 * 3600.0
 #: The first sweep of a worker waits a random part of this (or of PURGE_EVERY_SECONDS if less),
 #: so workers starting together do not all reach for the lock at once.
 FIRST_SWEEP_WITHIN = 30.0
-CREDENTIALS_HELP = (
-    "set TWILIO_ACCOUNT_SID (AC...), TWILIO_API_KEY (SK...) and TWILIO_API_SECRET to an API key "
-    "of the bot's account (Twilio Console, API keys & tokens)"
-)
-
-
-def credentials_set(settings: Settings) -> bool:
-    """True when the account SID, the API key and its secret are all set."""
-    return all(
-        (
-            settings.twilio_account_sid.strip(),
-            settings.twilio_api_key.strip(),
-            settings.twilio_api_secret.strip(),
-        )
-    )
-
-
-def purge_wanted(settings: Settings) -> bool:
-    """Whether the background purge runs: PURGE_MESSAGES, where auto means 'credentials set'."""
-    mode = settings.purge_messages.strip().lower()
-    if mode in ("", "auto"):
-        return credentials_set(settings)
-    if mode in ("1", "true", "yes", "on"):
-        return True
-    if mode in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"PURGE_MESSAGES: not auto, true or false: {settings.purge_messages!r}")
 
 
 @dataclass(frozen=True)
@@ -274,16 +248,3 @@ class Purger:
     def status(self) -> dict[str, Any]:
         """The purge's state in this worker, for /healthz."""
         return {"thread_alive": self.thread_alive(), **self.state.as_dict()}
-
-
-def explain_failure(outcome: str) -> str:
-    """A sentence for an operator, for each reason a sweep fails."""
-    return {
-        "credentials_rejected": "Twilio rejected the credentials (HTTP 401/403); "
-        + CREDENTIALS_HELP,
-        "credentials_missing": "no credentials; " + CREDENTIALS_HELP,
-        "twilio_unreachable": "Twilio's API is unreachable",
-        "twilio_error": "Twilio's API kept answering with errors (429/5xx)",
-        "no_numbers": "the account has no phone numbers to sweep; set PURGE_NUMBERS",
-        "bad_base_url": "TWILIO_API_BASE_URL is not an http(s) URL",
-    }.get(outcome, outcome)

@@ -36,6 +36,7 @@ def main() -> None:
             database_url=f"sqlite:///{tmp / 'bot.sqlite3'}",
             secret_key="screenshots-only-secret-key-0123456789",
             dev_insecure=True,
+            bot_number="+15095550100",
             log_level="WARNING",
         )
     )
@@ -91,6 +92,8 @@ def main() -> None:
                 ("stats", "/console/stats?days=30"),
                 ("audit", "/console/audit"),
                 ("accounts", "/console/accounts"),
+                ("calls", "/console/calls"),
+                ("outreach", "/console/outreach"),
             ):
                 page.goto(base + path)
                 if name == "topic":

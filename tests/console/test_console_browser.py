@@ -173,6 +173,8 @@ def test_no_console_page_scrolls_sideways_on_a_360_px_phone(server, browser, hel
         "/console/history/diff?a=1&b=1",
         "/console/stats",
         "/console/topics/new",
+        "/console/calls",
+        "/console/outreach",
     ):
         page.goto(base + path)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -9,8 +9,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.purge import Purger
 from bot.purge.lock import lock_for
+from bot.purge.purger import Purger
 from bot.purge.sweep import Budget
 from bot.settings import Settings
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.purge import Purger, purge_wanted
+from bot.purge import purge_wanted
 from bot.purge.lock import ThreadLock
+from bot.purge.purger import Purger
 from bot.purge.sweep import Budget, addresses, sweep
 from bot.purge.twilio_api import TwilioMessages, build_client
 from bot.settings import Settings, SettingsError
