@@ -53,13 +53,17 @@ PAST, HABITUAL, HYPOTHETICAL, NOT_HARM = "past", "habitual", "hypothetical", "no
 TAKING, VEHICLE, AWAY, LONG_AGO = "taking", "vehicle", "away", "long_ago"
 WATER, DROWNING, POISON, SWALLOW = "water", "drowning", "poison", "swallow"
 CHILD, STRANGER = "child", "stranger"
+ACCIDENT, PLIGHT, DESPAIR, MEANS = "accident", "plight", "despair", "means"
 #: Families whose verbs get inflected by rule.
-VERB_FAMILIES = frozenset({HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW})
+VERB_FAMILIES = frozenset(
+    {HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW, ACCIDENT}
+)
 #: Families that make it not danger now.
 LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM, LONG_AGO)
 FAMILIES = (
     HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
-    WATER, DROWNING, POISON, SWALLOW, CHILD, STRANGER, *LOWERING,
+    WATER, DROWNING, POISON, SWALLOW, CHILD, STRANGER, ACCIDENT, PLIGHT, DESPAIR, MEANS,
+    *LOWERING,
 )  # fmt: skip
 #: A vehicle must be this close (in words) to the act of taking someone: "threw my cousin in the
 #: back of a pickup", "put my 8 yr old in the other truck".
@@ -73,6 +77,12 @@ CHILD_WINDOW = 4
 WATER_WINDOW = 8
 #: A poison this close after swallowing it: "se tomo el cloro", "drank some bleach".
 SWALLOW_WINDOW = 3
+#: How close an accident ("pulled into the auger", "se cayo al silo") and the state it left
+#: someone in ("still running", "no lo podemos sacar") must be: "tractor flipped on the slope
+#: with my uncle under it".
+ACCIDENT_WINDOW = 10
+#: How close the wish to die and its means: "dont wanna be here anymore. got the rope".
+DESPAIR_WINDOW = 10
 #: Words before a taking act that make it passive, the one taken its subject: "my cousin got
 #: pulled into a truck", "fue subida a una camioneta".
 _PASSIVE = frozenset({"got", "get", "gets", "was", "were", "been", "being", "fue", "fueron"})
@@ -404,6 +414,14 @@ def combine(parts: Iterable[Part]) -> DangerReading:
         water = [w for w in by.get(WATER, []) if _near(sign, w, WATER_WINDOW)]
         if water:
             return DangerReading(True, (sign, water[0], *urgency[:1]), "someone is in the water")
+    for cause in by.get(ACCIDENT, []):  # "arm got pulled into the auger ... still running"
+        state = [s for s in by.get(PLIGHT, []) if _near(cause, s, ACCIDENT_WINDOW)]
+        if state:
+            return DangerReading(True, (cause, state[0], *urgency[:1]), "someone hurt in an accident")
+    for wish in by.get(DESPAIR, []):  # "dont wanna be here anymore ... the rope"
+        means = [m for m in by.get(MEANS, []) if _near(wish, m, DESPAIR_WINDOW)]
+        if means or urgency:
+            return DangerReading(True, (wish, *means[:1], *urgency[:1]), "someone may end their life")
     for act in by.get(SWALLOW, []):  # "se tomo el cloro", "drank the bleach"
         poison = [p for p in by.get(POISON, []) if 0 < p.first - act.last <= SWALLOW_WINDOW]
         if poison:

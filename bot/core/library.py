@@ -376,6 +376,10 @@ class _DangerSpec(BaseModel):
     swallow: _DangerList = Field(default_factory=dict)
     child: _DangerList = Field(default_factory=dict)
     stranger: _DangerList = Field(default_factory=dict)
+    accident: _DangerList = Field(default_factory=dict)
+    plight: _DangerList = Field(default_factory=dict)
+    despair: _DangerList = Field(default_factory=dict)
+    means: _DangerList = Field(default_factory=dict)
 
 
 class _LibrarySpec(BaseModel):
