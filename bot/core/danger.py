@@ -54,16 +54,17 @@ TAKING, VEHICLE, AWAY, LONG_AGO = "taking", "vehicle", "away", "long_ago"
 WATER, DROWNING, POISON, SWALLOW = "water", "drowning", "poison", "swallow"
 CHILD, STRANGER = "child", "stranger"
 ACCIDENT, PLIGHT, DESPAIR, MEANS = "accident", "plight", "despair", "means"
+MOVING, FAR, UNWILLING = "moving", "far", "unwilling"
 #: Families whose verbs get inflected by rule.
 VERB_FAMILIES = frozenset(
-    {HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW, ACCIDENT}
+    {HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW, ACCIDENT, MOVING}
 )
 #: Families that make it not danger now.
 LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM, LONG_AGO)
 FAMILIES = (
     HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
     WATER, DROWNING, POISON, SWALLOW, CHILD, STRANGER, ACCIDENT, PLIGHT, DESPAIR, MEANS,
-    *LOWERING,
+    MOVING, FAR, UNWILLING, *LOWERING,
 )  # fmt: skip
 #: A vehicle must be this close (in words) to the act of taking someone: "threw my cousin in the
 #: back of a pickup", "put my 8 yr old in the other truck".
@@ -83,9 +84,13 @@ SWALLOW_WINDOW = 3
 ACCIDENT_WINDOW = 10
 #: How close the wish to die and its means: "dont wanna be here anymore. got the rope".
 DESPAIR_WINDOW = 10
+#: How close a move and where to ("driving him to idaho", "nos van a mover a montana").
+MOVING_WINDOW = 10
 #: Words before a taking act that make it passive, the one taken its subject: "my cousin got
 #: pulled into a truck", "fue subida a una camioneta".
 _PASSIVE = frozenset({"got", "get", "gets", "was", "were", "been", "being", "fue", "fueron"})
+#: An urgency that is the condition of a threat, not its now: "if i talk", "si hablamos".
+_IF = ("if ", "si ")
 #: The texter as the one who takes: "estoy llevando a mi hija en la troca" is a school run.
 _SELF = frozenset({"i", "im", "we", "were", "estoy", "estamos", "voy", "vamos", "ando", "andamos"})
 #: Texting spellings read as the word the families are written with: "dice q me", "orita".
@@ -422,6 +427,13 @@ def combine(parts: Iterable[Part]) -> DangerReading:
         means = [m for m in by.get(MEANS, []) if _near(wish, m, DESPAIR_WINDOW)]
         if means or urgency:
             return DangerReading(True, (wish, *means[:1], *urgency[:1]), "someone may end their life")
+    for act in by.get(MOVING, []):  # "driving him to idaho tonight and he doesnt wanna go"
+        far = [f for f in by.get(FAR, []) if _near(act, f, MOVING_WINDOW)]
+        unwilling = by.get(UNWILLING, []) or confinement or threat
+        if far and unwilling and (act.tense == PROGRESSIVE or urgency):
+            return DangerReading(
+                True, (act, far[0], unwilling[0], *urgency[:1]), "someone is being moved away"
+            )
     for act in by.get(SWALLOW, []):  # "se tomo el cloro", "drank the bleach"
         poison = [p for p in by.get(POISON, []) if 0 < p.first - act.last <= SWALLOW_WINDOW]
         if poison:
@@ -487,8 +499,13 @@ def combine(parts: Iterable[Part]) -> DangerReading:
         if harm:
             return DangerReading(True, (act, *harm[:1], *urgency[:1]), "a threat of harm")
         # "open up or else", "o le va peor", with him at the door now; an urgency inside the
-        # threat is only its condition ("dice que si nos vamos nos reporta")
-        now = [u for u in urgency if u.last < act.first or act.last < u.first]
+        # threat, or any "if i talk", "si hablamos", is only its condition ("dice que si nos
+        # vamos nos reporta", "amenaza con correrlos si hablamos con el sindicato")
+        now = [
+            u
+            for u in urgency
+            if (u.last < act.first or act.last < u.first) and not u.entry.startswith(_IF)
+        ]
         if now:
             return DangerReading(True, (act, *now[:1]), "a threat, now")
     return DangerReading(False, parts)

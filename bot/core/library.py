@@ -380,6 +380,9 @@ class _DangerSpec(BaseModel):
     plight: _DangerList = Field(default_factory=dict)
     despair: _DangerList = Field(default_factory=dict)
     means: _DangerList = Field(default_factory=dict)
+    moving: _DangerList = Field(default_factory=dict)
+    far: _DangerList = Field(default_factory=dict)
+    unwilling: _DangerList = Field(default_factory=dict)
 
 
 class _LibrarySpec(BaseModel):
