@@ -93,6 +93,9 @@ _PASSIVE = frozenset({"got", "get", "gets", "was", "were", "been", "being", "fue
 _IF = ("if ", "si ")
 #: The texter as the one who takes: "estoy llevando a mi hija en la troca" is a school run.
 _SELF = frozenset({"i", "im", "we", "were", "estoy", "estamos", "voy", "vamos", "ando", "andamos"})
+#: The texter as the one who moves: "im driving my son to texas" ("were" may be "we're" or
+#: "they were taking us").
+_MOVER_SELF = _SELF - {"were"}
 #: Texting spellings read as the word the families are written with: "dice q me", "orita".
 SMS_SPELLINGS = MappingProxyType({
     "q": "que", "k": "que", "ke": "que", "x": "por", "xq": "porque", "pa": "para",
@@ -324,6 +327,12 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
         for form in single.get(word, ()):
             if (at, form.family) not in covered:
                 parts.append(Part(form.family, form.entry, at, at, form.tense, form.clitic_target))
+    if not _MOVER_SELF.isdisjoint(words):  # "im driving my son to texas": the texter moves, no danger
+        parts = [
+            p
+            for p in parts
+            if p.family != MOVING or _MOVER_SELF.isdisjoint(words[max(0, p.first - 2) : p.first])
+        ]
     for at, part in enumerate(parts):
         if part.family != TAKING:
             continue
@@ -425,8 +434,8 @@ def combine(parts: Iterable[Part]) -> DangerReading:
             return DangerReading(True, (cause, state[0], *urgency[:1]), "someone hurt in an accident")
     for wish in by.get(DESPAIR, []):  # "dont wanna be here anymore ... the rope"
         means = [m for m in by.get(MEANS, []) if _near(wish, m, DESPAIR_WINDOW)]
-        if means or urgency:
-            return DangerReading(True, (wish, *means[:1], *urgency[:1]), "someone may end their life")
+        if means:  # "dont want to live here anymore ... tonight" is about a home
+            return DangerReading(True, (wish, means[0]), "someone may end their life")
     for act in by.get(MOVING, []):  # "driving him to idaho tonight and he doesnt wanna go"
         far = [f for f in by.get(FAR, []) if _near(act, f, MOVING_WINDOW)]
         unwilling = by.get(UNWILLING, []) or confinement or threat
