@@ -327,7 +327,9 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
         for form in single.get(word, ()):
             if (at, form.family) not in covered:
                 parts.append(Part(form.family, form.entry, at, at, form.tense, form.clitic_target))
-    if not _MOVER_SELF.isdisjoint(words):  # "im driving my son to texas": the texter moves, no danger
+    if not _MOVER_SELF.isdisjoint(
+        words
+    ):  # "im driving my son to texas": the texter moves, no danger
         parts = [
             p
             for p in parts
@@ -431,7 +433,9 @@ def combine(parts: Iterable[Part]) -> DangerReading:
     for cause in by.get(ACCIDENT, []):  # "arm got pulled into the auger ... still running"
         state = [s for s in by.get(PLIGHT, []) if _near(cause, s, ACCIDENT_WINDOW)]
         if state:
-            return DangerReading(True, (cause, state[0], *urgency[:1]), "someone hurt in an accident")
+            return DangerReading(
+                True, (cause, state[0], *urgency[:1]), "someone hurt in an accident"
+            )
     for wish in by.get(DESPAIR, []):  # "dont wanna be here anymore ... the rope"
         means = [m for m in by.get(MEANS, []) if _near(wish, m, DESPAIR_WINDOW)]
         if means:  # "dont want to live here anymore ... tonight" is about a home

@@ -394,3 +394,104 @@ def test_danger_lists_are_capped():
     long_entry = "x" * 61
     problems = problems_of(GOOD + f"danger:\n  harm:\n    en: [{long_entry}]\n")
     assert any("longer than 60" in p for p in problems), problems
+
+
+# --- batch-9's kinds: accidents, the wish to die, moved away, death threats ----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his jacket got sucked into the pto shaft and we cant get him loose",
+        "the forklift tipped over on the ramp and my brother is under it",
+        "the ladder hit a power line and my cousin is on the ground",
+        "smell of ammonia in the plant, people throwing up and nobody lets us out",
+        "someone set fire to the barn and the workers are still inside",
+        "our skiff capsized near the rocks and two guys are in the water",
+        "se le atoro la mano en la maquina y sigue prendida",
+        "el tractor se volco en la loma y mi primo esta debajo",
+        "hubo una fuga de gas en la bodega, todos estan tosiendo y el mayordomo dice que sigamos",
+        "le prendieron fuego a la casa y hay gente adentro",
+        "se cayo mi compa al pozo de estiercol y no sale",
+    ],
+)
+def test_an_accident_beside_the_state_it_left_someone_in_is_danger(bundled, text):
+    assert danger_of(text, bundled).because == "someone hurt in an accident"
+    assert match(text, bundled).topic == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a worker fell from the roof and he wont open his eyes",
+        "the cow kicked my dad and now hes foaming at the mouth",
+        "my throat is closing after they sprayed the rows",
+        "le dio una patada la vaca y ya no levanta",
+        "se cayo del techo y no abre los ojos",
+        "se le cierra la garganta desde que fumigaron",
+    ],
+)
+def test_more_signs_of_someone_hurt_now_are_danger(bundled, text):
+    assert danger_of(text, bundled).because == "someone is hurt now"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend says she wants to die and she has a bunch of pills with her",
+        "i dont want to live anymore, the rope is ready",
+        "mi amigo dice que ya no quiere vivir y tiene una soga",
+        "ya me quiero morir, tengo las pastillas aqui",
+    ],
+)
+def test_the_wish_to_die_beside_its_means_is_danger(bundled, text):
+    assert danger_of(text, bundled).because == "someone may end their life"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they are shipping us to another state right now and we didnt agree",
+        "the crew leader is hauling my sister to texas tonight, she doesnt want to go",
+        "nos estan llevando a otro estado y no queremos ir",
+        "a mi hermano lo van a trasladar a nevada esta noche y el no quiere",
+    ],
+)
+def test_someone_moved_far_away_now_against_their_will_is_danger(bundled, text):
+    assert danger_of(text, bundled).because == "someone is being moved away"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hes banging on the window saying youre dead if you tell anyone",
+        "esta afuera gritando que estas muerta",
+    ],
+)
+def test_a_death_threat_with_him_here_is_danger(bundled, text):
+    assert danger_of(text, bundled).because == "a threat, now"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the landlord wont fix the gas leak under the sink, is that legal",
+        "my boss flipped out on the crew and was screaming at everyone",
+        "the conveyor at the packing house is still running after hours, can they make us stay",
+        "our tractor rolled over last week, nobody got hurt thankfully",
+        "the dog bit my son yesterday, do we need a rabies shot",
+        "i dont want to live in this trailer anymore, we need housing, the bridge is far",
+        "im moving to idaho next month and my wife doesnt want to go, any jobs there",
+        "we are driving to oregon tonight for the pear harvest, my kid doesnt want to go lol",
+        "la troca se volteo pero ya todos estan bien",
+        "el perro me mordio ayer, tengo que ir al doctor?",
+        "mi hijo no quiere ir a la escuela y lo estoy llevando a california",
+        "me quiero ir a texas, aqui no hay trabajo, el patron no paga",
+        "el patron nos amenaza con correrlos a todos si hablamos con el sindicato",
+        "the crew boss says if we talk to the union hes gonna threaten to fire everyone",
+        "vi en las noticias que tenian encerrados a unos trabajadores, donde leo mas",
+        "last year they locked us in the bunkhouse. im out now, i want counseling",
+    ],
+)
+def test_calm_texts_beside_the_new_kinds_are_no_emergency(bundled, text):
+    assert match(text, bundled).topic != "emergency"
