@@ -436,7 +436,17 @@ def combine(parts: Iterable[Part]) -> DangerReading:
         water = [w for w in by.get(WATER, []) if _near(sign, w, WATER_WINDOW)]
         if water:
             return DangerReading(True, (sign, water[0], *urgency[:1]), "someone is in the water")
-    for cause in by.get(ACCIDENT, []):  # "arm got pulled into the auger ... still running"
+    # What hurt someone: an accident, or a blow aimed at someone ("the horse kicked him")
+    causes = [
+        *by.get(ACCIDENT, []),
+        *(
+            act
+            for act in harm
+            if act.tense != HABITUAL_PAST
+            and (act.clitic_target or any(_near(act, t, TARGET_WINDOW) for t in targets))
+        ),
+    ]
+    for cause in causes:  # "arm got pulled into the auger ... still running"
         state = [s for s in by.get(PLIGHT, []) if _near(cause, s, ACCIDENT_WINDOW)]
         if state:
             return DangerReading(
@@ -444,8 +454,10 @@ def combine(parts: Iterable[Part]) -> DangerReading:
             )
     for wish in by.get(DESPAIR, []):  # "dont wanna be here anymore ... the rope"
         means = [m for m in by.get(MEANS, []) if _near(wish, m, DESPAIR_WINDOW)]
-        if means:  # "dont want to live here anymore ... tonight" is about a home
-            return DangerReading(True, (wish, means[0]), "someone may end their life")
+        # with its means, tonight, or said twice ("end it all ... nobody will miss me")
+        also = [*means, *urgency, *(w for w in by[DESPAIR] if not _overlapping(w, wish))]
+        if also:
+            return DangerReading(True, (wish, also[0]), "someone may end their life")
     for act in by.get(MOVING, []):  # "driving him to idaho tonight and he doesnt wanna go"
         far = [f for f in by.get(FAR, []) if _near(act, f, MOVING_WINDOW)]
         unwilling = by.get(UNWILLING, []) or confinement or threat

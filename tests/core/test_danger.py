@@ -413,6 +413,10 @@ def test_danger_lists_are_capped():
         "hubo una fuga de gas en la bodega, todos estan tosiendo y el mayordomo dice que sigamos",
         "le prendieron fuego a la casa y hay gente adentro",
         "se cayo mi compa al pozo de estiercol y no sale",
+        "somebody torched the shed with my cousins in it",
+        "el tractor le cayo encima y no lo podemos sacar",
+        "he shoved her off the loading dock and her leg is bent backwards",
+        "la empujo por la escalera y se le ve el hueso",
     ],
 )
 def test_an_accident_beside_the_state_it_left_someone_in_is_danger(bundled, text):
@@ -442,6 +446,8 @@ def test_more_signs_of_someone_hurt_now_are_danger(bundled, text):
         "i dont want to live anymore, the rope is ready",
         "mi amigo dice que ya no quiere vivir y tiene una soga",
         "ya me quiero morir, tengo las pastillas aqui",
+        "gonna end it all, nobody will miss me",
+        "voy a acabar con todo, nadie me va a extrañar",
     ],
 )
 def test_the_wish_to_die_beside_its_means_is_danger(bundled, text):
@@ -491,6 +497,11 @@ def test_a_death_threat_with_him_here_is_danger(bundled, text):
         "the crew boss says if we talk to the union hes gonna threaten to fire everyone",
         "vi en las noticias que tenian encerrados a unos trabajadores, donde leo mas",
         "last year they locked us in the bunkhouse. im out now, i want counseling",
+        "smoke from the wildfire, my eyes burning, coughing all day",
+        "my son hit his brother and now hes not talking to me",
+        "se quema el arroz y no para de llorar el bebe",
+        "la lancha se hunde cuando llueve y el patron no quiere llamar a nadie",
+        "our truck caught fire last week, nobody hurt",
     ],
 )
 def test_calm_texts_beside_the_new_kinds_are_no_emergency(bundled, text):
