@@ -15,9 +15,11 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
   vehicle by a stranger ("un viejo", "some guy") needs no other force;
 - someone in the water (a drowning sign near the water: "fell in ... the canal", "no saben nadar
   ... el rio") or who swallowed a poison ("se tomo el cloro") is hurt now;
-- someone hurt in an accident: what happened ("pulled into", "hit the power line", "se volco")
-  near the state it left them in ("still running", "under it", "ninguno sale");
-- the wish to die near its means ("dont wanna be here anymore ... the rope");
+- someone hurt in an accident: what happened ("pulled into", "hit the power line", "se volco"),
+  or a harm act aimed at someone, near the state it left them in ("still running", "under it",
+  "ninguno sale");
+- the wish to die near its means ("dont wanna be here anymore ... the rope"), with an urgency,
+  or said twice;
 - someone moved far away ("to idaho", "pa donde") against their will ("doesnt wanna go", "sin
   ventanas") now; the texter moving ("im driving") is not;
 - a threat ("amenazar", "threaten", "or else") with a harm act, or with an urgency apart from the
