@@ -6,16 +6,14 @@ import json
 import os
 import select
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
 import pytest
 
 from bot.runtime import runtime
-from bot.settings import PROJECT_ROOT
 from tests import app_library, as_twilio
+from tests.modules import loaded_by_a_new_worker
 
 OLD = timedelta(minutes=90)
 
@@ -169,13 +167,4 @@ def test_a_forked_worker_starts_its_own_sweeper_thread(purge_app, fake):
 
 def test_a_worker_without_the_purge_never_loads_twilios_rest_client():
     # twilio.rest, requests and urllib3 cost a worker about 10 MB (bench/memory.py).
-    code = (
-        "import sys; from bot import create_app; from bot.settings import Settings;"
-        "create_app(Settings(database_url='sqlite://'));"
-        "print(sorted(m for m in ('twilio.rest', 'requests', 'bot.purge.purger') if m in sys.modules))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert loaded_by_a_new_worker(("twilio.rest", "requests", "bot.purge.purger")) == []
