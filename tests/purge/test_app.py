@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import select
-import signal
 import time
 from datetime import timedelta
 
@@ -13,6 +10,7 @@ import pytest
 
 from bot.runtime import runtime
 from tests import app_library, as_twilio
+from tests.forking import in_a_forked_child
 from tests.modules import loaded_by_a_new_worker
 
 OLD = timedelta(minutes=90)
@@ -142,26 +140,12 @@ def test_a_forked_worker_starts_its_own_sweeper_thread(purge_app, fake):
     purger = runtime(app).purge
     parents_thread = purger.background.thread
     assert purger.thread_alive()
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child reports in one byte, then leaves without running any cleanup
-        ok = False
-        try:
-            app.test_client().get("/healthz")
-            ok = purger.background.thread is not parents_thread and purger.thread_alive()
-        finally:
-            os.write(write_end, b"1" if ok else b"0")
-            os._exit(0)
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 20)
-        answer = os.read(read_end, 1) if ready else b"timeout"
-    finally:
-        os.close(read_end)
-        if not ready:
-            os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
-    assert answer == b"1"
+
+    def child_has_its_own_sweeper() -> bool:
+        app.test_client().get("/healthz")
+        return purger.background.thread is not parents_thread and purger.thread_alive()
+
+    assert in_a_forked_child(child_has_its_own_sweeper) == b"1"
     assert purger.background.thread is parents_thread and purger.thread_alive()
 
 
