@@ -13,6 +13,7 @@ from bot import runtime
 from bot.channels.sms import EMPTY_TWIML
 from bot.core.replies import FALLBACK_REPLY
 from tests import app_library, as_twilio
+from tests.limiter import RecordingLimiter
 
 
 def _today_counts(app) -> dict[tuple[str, str], int]:
@@ -457,18 +458,8 @@ def test_a_counts_database_failure_never_touches_the_reply(app, client, monkeypa
     assert _today_counts(app) == {("labor", "en"): 1}
 
 
-class _Limiter:
-    def __init__(self, allowed: bool):
-        self.allowed = allowed
-        self.calls: list[tuple[str, str]] = []
-
-    def allow(self, sender: str, topic: str) -> bool:
-        self.calls.append((sender, topic))
-        return self.allowed
-
-
 def test_a_sender_the_limiter_refuses_gets_silence_counted_without_topic_or_language(app, client):
-    limiter = runtime(app).limiter = _Limiter(allowed=False)
+    limiter = runtime(app).limiter = RecordingLimiter(allowed=False)
     response = as_twilio.post(
         client, as_twilio.params("my boss took my passport", sender="+15005550009")
     )
@@ -482,19 +473,19 @@ def test_a_sender_the_limiter_refuses_gets_silence_counted_without_topic_or_lang
 def test_silenced_texts_are_not_counted_when_daily_counts_are_off(make_app):
     app = make_app(daily_counts=False)
     runtime(app).live.start()
-    runtime(app).limiter = _Limiter(allowed=False)
+    runtime(app).limiter = RecordingLimiter(allowed=False)
     as_twilio.post(app.test_client(), as_twilio.params("my boss took my passport"))
     assert _today_counts(app) == {}
 
 
 def test_a_sender_the_limiter_allows_gets_the_reply(app, client):
-    runtime(app).limiter = _Limiter(allowed=True)
+    runtime(app).limiter = RecordingLimiter(allowed=True)
     response = as_twilio.post(client, as_twilio.params("my boss took my passport"))
     assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
 def test_unsigned_requests_never_reach_the_limiter(app, client):
-    limiter = runtime(app).limiter = _Limiter(allowed=True)
+    limiter = runtime(app).limiter = RecordingLimiter(allowed=True)
     client.post("/sms", data=as_twilio.params("hello"))
     assert limiter.calls == []
 
