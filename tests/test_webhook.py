@@ -133,20 +133,27 @@ def test_get_on_sms_is_405_so_sender_data_never_travels_in_a_url(app, client):
     assert _today_counts(app) == {}
 
 
+def _sms_environ(
+    data: object, *, content_type: str = "application/x-www-form-urlencoded", signature: str = ""
+) -> dict:
+    """The WSGI environ of a POST to /sms, for tests that then change what a client cannot."""
+    from werkzeug.test import EnvironBuilder
+
+    headers = {"X-Twilio-Signature": signature} if signature else {}
+    return EnvironBuilder(
+        path="/sms", method="POST", data=data, content_type=content_type, headers=headers
+    ).get_environ()
+
+
 def test_a_body_sent_without_a_content_length_is_read_and_answered(app):
     from urllib.parse import urlencode
 
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
     params = as_twilio.params("my boss took my passport")
-    environ = EnvironBuilder(
-        path="/sms",
-        method="POST",
-        data=urlencode(params),
-        content_type="application/x-www-form-urlencoded",
-        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/sms", params)},
-    ).get_environ()
+    environ = _sms_environ(
+        urlencode(params), signature=as_twilio.sign(as_twilio.URL + "/sms", params)
+    )
     # Chunked, as gunicorn passes such a body on: no length, a stream that ends by itself.
     del environ["CONTENT_LENGTH"]
     environ["wsgi.input_terminated"] = True
@@ -157,15 +164,9 @@ def test_a_body_sent_without_a_content_length_is_read_and_answered(app):
 
 @pytest.mark.parametrize("length", ["\u00b2", "-1", "1e3", " 12", ""])
 def test_an_odd_content_length_gets_a_clear_refusal_not_the_fallback_reply(app, length):
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
-    environ = EnvironBuilder(
-        path="/sms",
-        method="POST",
-        data="Body=help",
-        content_type="application/x-www-form-urlencoded",
-    ).get_environ()
+    environ = _sms_environ("Body=help")
     environ["CONTENT_LENGTH"] = length
     response = Response.from_app(app, environ)
     assert 400 <= response.status_code < 500
@@ -221,29 +222,16 @@ def test_a_form_one_field_over_the_cap_is_refused_and_one_under_is_answered(clie
 def test_a_form_with_too_many_fields_in_another_shape_is_refused_too(app, shape, monkeypatch):
     from urllib.parse import urlencode
 
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
     params = _many_fields(500)  # under werkzeug's own multipart cap of 1,000 parts
     signature = as_twilio.sign(as_twilio.URL + "/sms", params)
     _no_signature_work(monkeypatch)
     if shape == "multipart":
-        environ = EnvironBuilder(
-            path="/sms",
-            method="POST",
-            data=params,
-            content_type="multipart/form-data",
-            headers={"X-Twilio-Signature": signature},
-        ).get_environ()
+        environ = _sms_environ(params, content_type="multipart/form-data", signature=signature)
         assert environ["CONTENT_TYPE"].startswith("multipart/form-data")
     else:
-        environ = EnvironBuilder(
-            path="/sms",
-            method="POST",
-            data=urlencode(params),
-            content_type="application/x-www-form-urlencoded",
-            headers={"X-Twilio-Signature": signature},
-        ).get_environ()
+        environ = _sms_environ(urlencode(params), signature=signature)
         del environ["CONTENT_LENGTH"]
         environ["wsgi.input_terminated"] = True
     response = Response.from_app(app, environ)
@@ -251,7 +239,6 @@ def test_a_form_with_too_many_fields_in_another_shape_is_refused_too(app, shape,
 
 
 def test_a_request_without_a_signature_is_refused_before_its_body_is_read(app):
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
     class Unreadable:
@@ -260,12 +247,7 @@ def test_a_request_without_a_signature_is_refused_before_its_body_is_read(app):
 
         readline = read
 
-    environ = EnvironBuilder(
-        path="/sms",
-        method="POST",
-        data="Body=help",
-        content_type="application/x-www-form-urlencoded",
-    ).get_environ()
+    environ = _sms_environ("Body=help")
     environ["wsgi.input"] = Unreadable()
     response = Response.from_app(app, environ)
     assert response.status_code == 403
