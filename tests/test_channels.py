@@ -10,16 +10,7 @@ from bot.channels.endpoint import Channel, Form
 from bot.channels.sms import EMPTY_TWIML, reply_to
 from bot.live import DailyCounts, build_snapshot
 from tests import as_twilio
-
-
-class _Limiter:
-    def __init__(self, allowed: bool):
-        self.allowed = allowed
-        self.calls: list[tuple[str, str]] = []
-
-    def allow(self, sender: str, topic: str) -> bool:
-        self.calls.append((sender, topic))
-        return self.allowed
+from tests.limiter import RecordingLimiter
 
 
 def _snapshot(app):
@@ -29,7 +20,7 @@ def _snapshot(app):
 def test_the_decision_matches_limits_and_counts_without_any_request(app):
     snapshot = _snapshot(app)
     counts = DailyCounts()
-    limiter = _Limiter(allowed=True)
+    limiter = RecordingLimiter(allowed=True)
     body = reply_to("no me pagan", "+15005550006", snapshot, limiter, counts)
     assert body == snapshot.reply("labor", "es")
     assert limiter.calls == [("+15005550006", "labor")]
@@ -41,7 +32,7 @@ def test_the_decision_is_silence_counted_without_topic_for_a_limited_sender_and_
 ):
     snapshot = _snapshot(app)
     counts = DailyCounts()
-    quiet = _Limiter(allowed=False)
+    quiet = RecordingLimiter(allowed=False)
     today = datetime.now(UTC).date()
     assert reply_to("no me pagan", "+15005550006", snapshot, quiet, counts) == EMPTY_TWIML
     assert counts.pending() == {(today, "(silenced)", "-"): 1}
@@ -53,7 +44,7 @@ def test_the_decision_is_silence_counted_without_topic_for_a_limited_sender_and_
 def test_the_decision_is_silence_for_an_auto_reply_before_the_limiter_is_asked(app):
     snapshot = _snapshot(app)
     counts = DailyCounts()
-    limiter = _Limiter(allowed=True)
+    limiter = RecordingLimiter(allowed=True)
     driving = "I'm driving with Driving Focus turned on. I'll see your message when I get there."
     assert reply_to(driving, "+15005550006", snapshot, limiter, counts) == EMPTY_TWIML
     assert limiter.calls == []
@@ -62,7 +53,7 @@ def test_the_decision_is_silence_for_an_auto_reply_before_the_limiter_is_asked(a
 
 def test_an_empty_text_gets_the_menu_in_the_default_language_and_no_counts_when_off(app):
     snapshot = _snapshot(app)
-    body = reply_to("   ", "+15005550006", snapshot, _Limiter(allowed=True), None)
+    body = reply_to("   ", "+15005550006", snapshot, RecordingLimiter(allowed=True), None)
     assert body == snapshot.reply("menu", snapshot.library.default_language)
 
 
@@ -82,21 +73,13 @@ def test_another_channel_in_the_path_table_gets_the_same_checks_and_fallback(mak
     endpoint.init_app(app, {"/status": _echo_channel(seen)})
     client = app.test_client()
     params = as_twilio.params("delivered")
-    signed = client.post(
-        "/status",
-        data=params,
-        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/status", params)},
-    )
+    signed = as_twilio.post(client, params, url=as_twilio.URL + "/status")
     assert (signed.status_code, signed.data) == (200, b"delivered")
     unsigned = client.post("/status", data=params)
     assert unsigned.status_code == 403
     assert client.get("/status").status_code == 405
     failing = as_twilio.params("fail")
-    broken = client.post(
-        "/status",
-        data=failing,
-        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/status", failing)},
-    )
+    broken = as_twilio.post(client, failing, url=as_twilio.URL + "/status")
     assert (broken.status_code, broken.data) == (200, b"fallback")
     assert [form.first("Body") for form in seen] == ["delivered", "fail"]
     big = {"Body": "x" * (endpoint.MAX_CONTENT_LENGTH + 1)}

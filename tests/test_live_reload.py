@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import threading
 import time
 from pathlib import Path
@@ -15,6 +13,7 @@ from bot import runtime
 from bot.live import AUTO_COMMENT, AUTO_PUBLISHER, Snapshot
 from bot.store import StoreUnavailable
 from tests import app_library, as_twilio
+from tests.forking import in_a_forked_child
 
 NEW_LABOR = "Work, new text: call the hotline 1-888-373-7888 or text 233733."
 
@@ -281,7 +280,6 @@ def test_a_reload_swaps_the_whole_library_at_once(make_app):
 
 
 def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make_app):
-    import select
     from datetime import date
 
     app = make_app(reload_seconds=0.05)
@@ -290,30 +288,16 @@ def test_a_forked_worker_starts_its_own_thread_and_drops_its_parents_counts(make
     live.ensure_running()
     live.counts.add(date.today(), "labor", "en")
     parents_thread = live.background.thread
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child reports in one byte, then leaves without running any cleanup
-        ok = False
-        try:
-            live.ensure_running()
-            ok = (
-                live.background.thread is not parents_thread
-                and live.background.alive()
-                and live.counts.pending() == {}
-            )
-        finally:
-            os.write(write_end, b"1" if ok else b"0")
-            os._exit(0)
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 20)
-        answer = os.read(read_end, 1) if ready else b"timeout"
-    finally:
-        os.close(read_end)
-        if not ready:
-            os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
-    assert answer == b"1"
+
+    def child_has_its_own_thread_and_no_counts() -> bool:
+        live.ensure_running()
+        return (
+            live.background.thread is not parents_thread
+            and live.background.alive()
+            and live.counts.pending() == {}
+        )
+
+    assert in_a_forked_child(child_has_its_own_thread_and_no_counts) == b"1"
     assert live.background.thread is parents_thread and live.background.alive()
     assert live.counts.pending() == {(date.today(), "labor", "en"): 1}
 

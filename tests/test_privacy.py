@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import http.client
 import logging
-import os
 import re
 import secrets
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -33,9 +29,7 @@ from bot.privacy import (
     scrub,
 )
 from tests import app_library, as_twilio
-
-ROOT = Path(__file__).resolve().parent.parent
-
+from tests.gunicorn_server import running_gunicorn
 
 # --- The scrubber -----------------------------------------------------------------------------
 
@@ -414,38 +408,12 @@ def test_canaries_in_twilios_message_records_reach_no_log_or_file_while_purging(
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tmp_path, library_dir):
     c = _canaries()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-        "TWILIO_AUTH_TOKEN": as_twilio.TOKEN,
-        "SECRET_KEY": "privacy-test-secret-key-0123456789",
-        "PUBLIC_BASE_URL": as_twilio.URL,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
-        "LIBRARY_DIR": str(library_dir),
-        "LOG_FILE": str(tmp_path / "bot.log"),
-        "LOG_LEVEL": "DEBUG",
-        "ACCESS_LOG": str(tmp_path / "access.log"),
-    }
-    out = (tmp_path / "gunicorn.out").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    with running_gunicorn(
+        tmp_path, library_dir, workers=2, secret_key="privacy-test-secret-key-0123456789"
+    ) as (port, proc):
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -483,10 +451,6 @@ def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tmp_path, 
         get = conn.getresponse()
         get.read()
         conn.close()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
-        out.close()
     assert reply.status == 200
     assert app_library.REPLIES["labor/en"].encode() in body
     assert get.status == 405

@@ -13,6 +13,7 @@ from bot import runtime
 from bot.channels.sms import EMPTY_TWIML
 from bot.core.replies import FALLBACK_REPLY
 from tests import app_library, as_twilio
+from tests.limiter import RecordingLimiter
 
 
 def _today_counts(app) -> dict[tuple[str, str], int]:
@@ -132,20 +133,27 @@ def test_get_on_sms_is_405_so_sender_data_never_travels_in_a_url(app, client):
     assert _today_counts(app) == {}
 
 
+def _sms_environ(
+    data: object, *, content_type: str = "application/x-www-form-urlencoded", signature: str = ""
+) -> dict:
+    """The WSGI environ of a POST to /sms, for tests that then change what a client cannot."""
+    from werkzeug.test import EnvironBuilder
+
+    headers = {"X-Twilio-Signature": signature} if signature else {}
+    return EnvironBuilder(
+        path="/sms", method="POST", data=data, content_type=content_type, headers=headers
+    ).get_environ()
+
+
 def test_a_body_sent_without_a_content_length_is_read_and_answered(app):
     from urllib.parse import urlencode
 
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
     params = as_twilio.params("my boss took my passport")
-    environ = EnvironBuilder(
-        path="/sms",
-        method="POST",
-        data=urlencode(params),
-        content_type="application/x-www-form-urlencoded",
-        headers={"X-Twilio-Signature": as_twilio.sign(as_twilio.URL + "/sms", params)},
-    ).get_environ()
+    environ = _sms_environ(
+        urlencode(params), signature=as_twilio.sign(as_twilio.URL + "/sms", params)
+    )
     # Chunked, as gunicorn passes such a body on: no length, a stream that ends by itself.
     del environ["CONTENT_LENGTH"]
     environ["wsgi.input_terminated"] = True
@@ -156,15 +164,9 @@ def test_a_body_sent_without_a_content_length_is_read_and_answered(app):
 
 @pytest.mark.parametrize("length", ["\u00b2", "-1", "1e3", " 12", ""])
 def test_an_odd_content_length_gets_a_clear_refusal_not_the_fallback_reply(app, length):
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
-    environ = EnvironBuilder(
-        path="/sms",
-        method="POST",
-        data="Body=help",
-        content_type="application/x-www-form-urlencoded",
-    ).get_environ()
+    environ = _sms_environ("Body=help")
     environ["CONTENT_LENGTH"] = length
     response = Response.from_app(app, environ)
     assert 400 <= response.status_code < 500
@@ -220,29 +222,16 @@ def test_a_form_one_field_over_the_cap_is_refused_and_one_under_is_answered(clie
 def test_a_form_with_too_many_fields_in_another_shape_is_refused_too(app, shape, monkeypatch):
     from urllib.parse import urlencode
 
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
     params = _many_fields(500)  # under werkzeug's own multipart cap of 1,000 parts
     signature = as_twilio.sign(as_twilio.URL + "/sms", params)
     _no_signature_work(monkeypatch)
     if shape == "multipart":
-        environ = EnvironBuilder(
-            path="/sms",
-            method="POST",
-            data=params,
-            content_type="multipart/form-data",
-            headers={"X-Twilio-Signature": signature},
-        ).get_environ()
+        environ = _sms_environ(params, content_type="multipart/form-data", signature=signature)
         assert environ["CONTENT_TYPE"].startswith("multipart/form-data")
     else:
-        environ = EnvironBuilder(
-            path="/sms",
-            method="POST",
-            data=urlencode(params),
-            content_type="application/x-www-form-urlencoded",
-            headers={"X-Twilio-Signature": signature},
-        ).get_environ()
+        environ = _sms_environ(urlencode(params), signature=signature)
         del environ["CONTENT_LENGTH"]
         environ["wsgi.input_terminated"] = True
     response = Response.from_app(app, environ)
@@ -250,7 +239,6 @@ def test_a_form_with_too_many_fields_in_another_shape_is_refused_too(app, shape,
 
 
 def test_a_request_without_a_signature_is_refused_before_its_body_is_read(app):
-    from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Response
 
     class Unreadable:
@@ -259,12 +247,7 @@ def test_a_request_without_a_signature_is_refused_before_its_body_is_read(app):
 
         readline = read
 
-    environ = EnvironBuilder(
-        path="/sms",
-        method="POST",
-        data="Body=help",
-        content_type="application/x-www-form-urlencoded",
-    ).get_environ()
+    environ = _sms_environ("Body=help")
     environ["wsgi.input"] = Unreadable()
     response = Response.from_app(app, environ)
     assert response.status_code == 403
@@ -457,18 +440,8 @@ def test_a_counts_database_failure_never_touches_the_reply(app, client, monkeypa
     assert _today_counts(app) == {("labor", "en"): 1}
 
 
-class _Limiter:
-    def __init__(self, allowed: bool):
-        self.allowed = allowed
-        self.calls: list[tuple[str, str]] = []
-
-    def allow(self, sender: str, topic: str) -> bool:
-        self.calls.append((sender, topic))
-        return self.allowed
-
-
 def test_a_sender_the_limiter_refuses_gets_silence_counted_without_topic_or_language(app, client):
-    limiter = runtime(app).limiter = _Limiter(allowed=False)
+    limiter = runtime(app).limiter = RecordingLimiter(allowed=False)
     response = as_twilio.post(
         client, as_twilio.params("my boss took my passport", sender="+15005550009")
     )
@@ -482,19 +455,19 @@ def test_a_sender_the_limiter_refuses_gets_silence_counted_without_topic_or_lang
 def test_silenced_texts_are_not_counted_when_daily_counts_are_off(make_app):
     app = make_app(daily_counts=False)
     runtime(app).live.start()
-    runtime(app).limiter = _Limiter(allowed=False)
+    runtime(app).limiter = RecordingLimiter(allowed=False)
     as_twilio.post(app.test_client(), as_twilio.params("my boss took my passport"))
     assert _today_counts(app) == {}
 
 
 def test_a_sender_the_limiter_allows_gets_the_reply(app, client):
-    runtime(app).limiter = _Limiter(allowed=True)
+    runtime(app).limiter = RecordingLimiter(allowed=True)
     response = as_twilio.post(client, as_twilio.params("my boss took my passport"))
     assert as_twilio.messages(response) == [app_library.REPLIES["labor/en"]]
 
 
 def test_unsigned_requests_never_reach_the_limiter(app, client):
-    limiter = runtime(app).limiter = _Limiter(allowed=True)
+    limiter = runtime(app).limiter = RecordingLimiter(allowed=True)
     client.post("/sms", data=as_twilio.params("hello"))
     assert limiter.calls == []
 

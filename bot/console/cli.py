@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -13,27 +12,18 @@ from flask.cli import AppGroup
 
 from bot.console.models import ROLES
 from bot.runtime import runtime
-from bot.store import StoreError
+from bot.store.cli import store_errors
 
 if TYPE_CHECKING:
-    from bot.console.storage import ConsoleStore
+    from bot.console.storage import Account, ConsoleStore
 
 users_cli = AppGroup("users", help="Accounts of the operators' console.")
 
 #: Who the audit trail names for changes made from the shell.
 CLI_ACTOR = "cli"
 
-
-def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        # AccountError is a StoreError: one except clause, and argon2 loads only when used.
-        try:
-            return func(*args, **kwargs)
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
+# The commands need no except clause of their own: AccountError is a StoreError, which
+# store_errors reports, and so argon2 loads only when an account is used.
 
 
 def _console_store() -> ConsoleStore:
@@ -46,6 +36,14 @@ def _console_store() -> ConsoleStore:
     return ConsoleStore(store)
 
 
+def _change_account(action: str, change: Callable[[ConsoleStore], Account]) -> Account:
+    """Make a change to one account and put it in the audit trail under the account's name."""
+    console = _console_store()
+    account = change(console)
+    console.audit(CLI_ACTOR, action, account.name)
+    return account
+
+
 def _read_password() -> str:
     """The password: the first line of stdin when it is not a terminal, else typed twice."""
     if not sys.stdin.isatty():
@@ -56,7 +54,7 @@ def _read_password() -> str:
 @users_cli.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the account may do.")
-@_errors
+@store_errors
 def add_command(name: str, role: str) -> None:
     """Create an account NAME; the password is read from stdin, or prompted for."""
     console = _console_store()
@@ -66,7 +64,7 @@ def add_command(name: str, role: str) -> None:
 
 
 @users_cli.command("list")
-@_errors
+@store_errors
 def list_command() -> None:
     """List the accounts with their roles."""
     accounts = _console_store().accounts()
@@ -80,21 +78,19 @@ def list_command() -> None:
 
 @users_cli.command("disable")
 @click.argument("name")
-@_errors
+@store_errors
 def disable_command(name: str) -> None:
     """Disable account NAME; its open sessions end at their next request."""
-    console = _console_store()
-    account = console.set_active(name, False)
-    console.audit(CLI_ACTOR, "account_disable", account.name)
+    account = _change_account("account_disable", lambda console: console.set_active(name, False))
     click.echo(f"Disabled {account.name!r}.")
 
 
 @users_cli.command("reset-password")
 @click.argument("name")
-@_errors
+@store_errors
 def reset_password_command(name: str) -> None:
     """Give account NAME a new password (stdin, or prompted for); its open sessions end."""
-    console = _console_store()
-    account = console.reset_password(name, _read_password())
-    console.audit(CLI_ACTOR, "password_reset", account.name)
+    account = _change_account(
+        "password_reset", lambda console: console.reset_password(name, _read_password())
+    )
     click.echo(f"New password set for {account.name!r}.")

@@ -158,6 +158,13 @@ def _audit(action: str, detail: str = "") -> None:
     _console().audit(account.name if account else "-", action, detail)
 
 
+def _went_live(message: str, action: str, detail: str) -> None:
+    """After a publish or rollback: audit it, reload this worker now, tell when all others follow."""
+    _audit(action, detail)
+    runtime(current_app).live.check()
+    flash(f"{message} Every worker serves it within {_settings().reload_seconds:g} s.")
+
+
 @dataclass(frozen=True)
 class Working:
     """The bundle being edited (the draft, else the live revision) and the live revision."""
@@ -647,11 +654,10 @@ def publish() -> Any:
                     f"Revision {revision.id} is already live with this content; nothing published."
                 )
             else:
-                _audit("publish", f"revision {revision.id} ({revision.digest[:12]}): {comment}")
-                runtime(current_app).live.check()
-                flash(
-                    f"Published revision {revision.id}. Every worker serves it within "
-                    f"{_settings().reload_seconds:g} s."
+                _went_live(
+                    f"Published revision {revision.id}.",
+                    "publish",
+                    f"revision {revision.id} ({revision.digest[:12]}): {comment}",
                 )
             return redirect(url_for("console.history"))
     since_base = []
@@ -711,11 +717,10 @@ def rollback(revision_id: int) -> Any:
             f"Revision {revision_id} does not load with this version of the bot; not rolled back."
         )
         return redirect(url_for("console.history"))
-    _audit("rollback", f"revision {revision.id} (was {before})")
-    runtime(current_app).live.check()
-    flash(
-        f"Revision {revision.id} is live again. Every worker serves it within "
-        f"{_settings().reload_seconds:g} s."
+    _went_live(
+        f"Revision {revision.id} is live again.",
+        "rollback",
+        f"revision {revision.id} (was {before})",
     )
     return redirect(url_for("console.history"))
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import current_app
@@ -55,6 +57,18 @@ def _refusal(exc: OutreachError) -> click.ClickException:
     return click.ClickException(f"nothing was printed, because:\n{lines}")
 
 
+Made = TypeVar("Made")
+
+
+def _made(make: Callable[..., Made], **options: object) -> Made:
+    """What a maker of bot.outreach.files made from this app's library, or its refusal as an error."""
+    rt = runtime(current_app)
+    try:
+        return make(rt.settings, rt.store, **options)
+    except OutreachError as exc:
+        raise _refusal(exc) from None
+
+
 _out_option = click.option(
     "--out", "out", required=True, help="The file to write; its folder must exist."
 )
@@ -83,11 +97,7 @@ def cards_command(out: str, number: str | None, lang: str, revision_id: int | No
     from bot.outreach.files import make_cards
 
     path = _output(out, (".pdf",))
-    rt = runtime(current_app)
-    try:
-        made = make_cards(rt.settings, rt.store, number=number, lang=lang, revision_id=revision_id)
-    except OutreachError as exc:
-        raise _refusal(exc) from None
+    made = _made(make_cards, number=number, lang=lang, revision_id=revision_id)
     _write(path, made.pdf)
     material = made.material
     sides = " and ".join(
@@ -112,11 +122,7 @@ def poster_command(out: str, number: str | None, lang: str, revision_id: int | N
     from bot.outreach.files import make_poster
 
     path = _output(out, (".pdf",))
-    rt = runtime(current_app)
-    try:
-        made = make_poster(rt.settings, rt.store, number=number, lang=lang, revision_id=revision_id)
-    except OutreachError as exc:
-        raise _refusal(exc) from None
+    made = _made(make_poster, number=number, lang=lang, revision_id=revision_id)
     _write(path, made.pdf)
     click.echo(
         f"Wrote {path}: {len(made.material.sides)} poster page(s) for"
@@ -145,19 +151,14 @@ def qr_command(
     from bot.outreach.files import make_qr
 
     path = _output(out, (".png", ".svg"))
-    rt = runtime(current_app)
-    try:
-        made = make_qr(
-            rt.settings,
-            rt.store,
-            kind=path.suffix.lower()[1:],
-            number=number,
-            body=body,
-            scheme=scheme,
-            revision_id=revision_id,
-        )
-    except OutreachError as exc:
-        raise _refusal(exc) from None
+    made = _made(
+        make_qr,
+        kind=path.suffix.lower()[1:],
+        number=number,
+        body=body,
+        scheme=scheme,
+        revision_id=revision_id,
+    )
     _write(path, made.data)
     click.echo(
         f"Wrote {path}: {made.uri}  ({made.body!r} gets the {made.lang} {made.topic!r} reply"

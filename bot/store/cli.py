@@ -50,8 +50,9 @@ def register_commands(app: Any) -> None:
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _operator_errors(func: F) -> F:
-    """Turn store and file errors into a clean `Error: ...` and exit code 1."""
+def store_errors(func: F) -> F:
+    """Turn a StoreError (a database it cannot reach, a revision or account it lacks) into a clean
+    `Error: ...` and exit code 1; the `flask users` commands use it too."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -59,6 +60,18 @@ def _operator_errors(func: F) -> F:
             return func(*args, **kwargs)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _operator_errors(func: F) -> F:
+    """Turn store and file errors into a clean `Error: ...` and exit code 1."""
+    guarded = store_errors(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return guarded(*args, **kwargs)
         except LibraryError as exc:  # files read_bundle refuses to read: links, too big, not UTF-8
             raise click.ClickException(_one_line_each(exc.problems)) from None
         except OSError as exc:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import select
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
 import pytest
 
 from bot.runtime import runtime
-from bot.settings import PROJECT_ROOT
 from tests import app_library, as_twilio
+from tests.forking import in_a_forked_child
+from tests.modules import loaded_by_a_new_worker
 
 OLD = timedelta(minutes=90)
 
@@ -144,38 +140,15 @@ def test_a_forked_worker_starts_its_own_sweeper_thread(purge_app, fake):
     purger = runtime(app).purge
     parents_thread = purger.background.thread
     assert purger.thread_alive()
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child reports in one byte, then leaves without running any cleanup
-        ok = False
-        try:
-            app.test_client().get("/healthz")
-            ok = purger.background.thread is not parents_thread and purger.thread_alive()
-        finally:
-            os.write(write_end, b"1" if ok else b"0")
-            os._exit(0)
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 20)
-        answer = os.read(read_end, 1) if ready else b"timeout"
-    finally:
-        os.close(read_end)
-        if not ready:
-            os.kill(child, signal.SIGKILL)
-        os.waitpid(child, 0)
-    assert answer == b"1"
+
+    def child_has_its_own_sweeper() -> bool:
+        app.test_client().get("/healthz")
+        return purger.background.thread is not parents_thread and purger.thread_alive()
+
+    assert in_a_forked_child(child_has_its_own_sweeper) == b"1"
     assert purger.background.thread is parents_thread and purger.thread_alive()
 
 
 def test_a_worker_without_the_purge_never_loads_twilios_rest_client():
     # twilio.rest, requests and urllib3 cost a worker about 10 MB (bench/memory.py).
-    code = (
-        "import sys; from bot import create_app; from bot.settings import Settings;"
-        "create_app(Settings(database_url='sqlite://'));"
-        "print(sorted(m for m in ('twilio.rest', 'requests', 'bot.purge.purger') if m in sys.modules))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert loaded_by_a_new_worker(("twilio.rest", "requests", "bot.purge.purger")) == []

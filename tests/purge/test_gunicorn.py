@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 from tests import app_library, as_twilio
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.gunicorn_server import running_gunicorn
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
@@ -45,34 +32,17 @@ def test_gunicorn_workers_sweep_one_at_a_time_and_delete_each_record_once(
     for i in range(40):
         fake.add(age=old + timedelta(seconds=i), inbound=i % 2 == 0)
     not_final = fake.add(age=old, final=False)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "3",
-        "TWILIO_AUTH_TOKEN": as_twilio.TOKEN,
-        "SECRET_KEY": "purge-test-secret-key-0123456789",
-        "PUBLIC_BASE_URL": as_twilio.URL,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
-        "LIBRARY_DIR": str(library_dir),
-        "LOG_FILE": str(tmp_path / "bot.log"),
-        "LOG_LEVEL": "DEBUG",
-        "ACCESS_LOG": str(tmp_path / "access.log"),
-        "TWILIO_ACCOUNT_SID": fake.account_sid,
-        "TWILIO_API_KEY": fake.api_key,
-        "TWILIO_API_SECRET": fake.api_secret,
-        "TWILIO_API_BASE_URL": fake.url,
-        "PURGE_EVERY_SECONDS": "0.2",
-    }
-    out = (tmp_path / "gunicorn.out").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    with running_gunicorn(
+        tmp_path,
+        library_dir,
+        workers=3,
+        secret_key="purge-test-secret-key-0123456789",
+        TWILIO_ACCOUNT_SID=fake.account_sid,
+        TWILIO_API_KEY=fake.api_key,
+        TWILIO_API_SECRET=fake.api_secret,
+        TWILIO_API_BASE_URL=fake.url,
+        PURGE_EVERY_SECONDS="0.2",
+    ) as (port, proc):
         deadline = time.monotonic() + 30
         while fake.remaining() != {not_final}:
             assert proc.poll() is None, (tmp_path / "gunicorn.out").read_text()
@@ -97,10 +67,6 @@ def test_gunicorn_workers_sweep_one_at_a_time_and_delete_each_record_once(
         body = reply.read()
         conn.close()
         status, health = _get(port, "/healthz")
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
-        out.close()
     assert reply.status == 200 and app_library.REPLIES["labor/en"].encode() in body
     assert status == 200 and json.loads(health)["purge"]["thread_alive"] is True
     assert len(fake.deleted) == 40 and max(fake.deleted.values()) == 1
