@@ -417,6 +417,8 @@ def test_danger_lists_are_capped():
         "el tractor le cayo encima y no lo podemos sacar",
         "he shoved her off the loading dock and her leg is bent backwards",
         "la empujo por la escalera y se le ve el hueso",
+        "my coworker grabbed the live wire and hes still stuck to it",
+        "mi compañero agarro el cable y se quedo pegado",
     ],
 )
 def test_an_accident_beside_the_state_it_left_someone_in_is_danger(bundled, text):
@@ -502,6 +504,8 @@ def test_a_death_threat_with_him_here_is_danger(bundled, text):
         "se quema el arroz y no para de llorar el bebe",
         "la lancha se hunde cuando llueve y el patron no quiere llamar a nadie",
         "our truck caught fire last week, nobody hurt",
+        "my boss crashed into my car and wont call his insurance",
+        "my kid is drooling and twitching in his sleep, is that normal",
     ],
 )
 def test_calm_texts_beside_the_new_kinds_are_no_emergency(bundled, text):
