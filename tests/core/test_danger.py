@@ -506,6 +506,8 @@ def test_a_death_threat_with_him_here_is_danger(bundled, text):
         "our truck caught fire last week, nobody hurt",
         "my boss crashed into my car and wont call his insurance",
         "my kid is drooling and twitching in his sleep, is that normal",
+        "the forklift tipped over but nobody was under it thank god",
+        "se volco la troca en el canal pero todos estan bien",
     ],
 )
 def test_calm_texts_beside_the_new_kinds_are_no_emergency(bundled, text):
