@@ -62,7 +62,7 @@ TAKING, VEHICLE, AWAY, LONG_AGO = "taking", "vehicle", "away", "long_ago"
 WATER, DROWNING, POISON, SWALLOW = "water", "drowning", "poison", "swallow"
 CHILD, STRANGER = "child", "stranger"
 ACCIDENT, PLIGHT, DESPAIR, MEANS = "accident", "plight", "despair", "means"
-MOVING, FAR, UNWILLING = "moving", "far", "unwilling"
+MOVING, FAR, UNWILLING, LATER = "moving", "far", "unwilling", "later"
 #: Families whose verbs get inflected by rule.
 VERB_FAMILIES = frozenset(
     {HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW, ACCIDENT, MOVING}
@@ -72,7 +72,7 @@ LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM, LONG_AGO)
 FAMILIES = (
     HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
     WATER, DROWNING, POISON, SWALLOW, CHILD, STRANGER, ACCIDENT, PLIGHT, DESPAIR, MEANS,
-    MOVING, FAR, UNWILLING, *LOWERING,
+    MOVING, FAR, UNWILLING, LATER, *LOWERING,
 )  # fmt: skip
 #: A vehicle must be this close (in words) to the act of taking someone: "threw my cousin in the
 #: back of a pickup", "put my 8 yr old in the other truck".
@@ -463,7 +463,9 @@ def combine(parts: Iterable[Part]) -> DangerReading:
     for act in by.get(MOVING, []):  # "driving him to idaho tonight and he doesnt wanna go"
         far = [f for f in by.get(FAR, []) if _near(act, f, MOVING_WINDOW)]
         unwilling = by.get(UNWILLING, []) or confinement or threat
-        if far and unwilling and (act.tense == PROGRESSIVE or urgency):
+        # "is taking us tomorrow" is a plan: the progressive is now only with no `later` word
+        now = urgency or (act.tense == PROGRESSIVE and not by.get(LATER))
+        if far and unwilling and now:
             return DangerReading(
                 True, (act, far[0], unwilling[0], *urgency[:1]), "someone is being moved away"
             )

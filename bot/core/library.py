@@ -383,6 +383,7 @@ class _DangerSpec(BaseModel):
     moving: _DangerList = Field(default_factory=dict)
     far: _DangerList = Field(default_factory=dict)
     unwilling: _DangerList = Field(default_factory=dict)
+    later: _DangerList = Field(default_factory=dict)
 
 
 class _LibrarySpec(BaseModel):

@@ -419,6 +419,10 @@ def test_danger_lists_are_capped():
         "la empujo por la escalera y se le ve el hueso",
         "my coworker grabbed the live wire and hes still stuck to it",
         "mi compañero agarro el cable y se quedo pegado",
+        "my brother got beat by the crew boss and hes just lying there",
+        "my roommate cut her wrists, theres blood all over",
+        "the heat got to my uncle, hes confused and not making sense",
+        "le echaron la troca encima a mi tio y se fueron",
     ],
 )
 def test_an_accident_beside_the_state_it_left_someone_in_is_danger(bundled, text):
@@ -463,6 +467,7 @@ def test_the_wish_to_die_beside_its_means_is_danger(bundled, text):
         "the crew leader is hauling my sister to texas tonight, she doesnt want to go",
         "nos estan llevando a otro estado y no queremos ir",
         "a mi hermano lo van a trasladar a nevada esta noche y el no quiere",
+        "the labor guy is putting us all on a bus to another state right now, nobody asked us",
     ],
 )
 def test_someone_moved_far_away_now_against_their_will_is_danger(bundled, text):
@@ -508,7 +513,20 @@ def test_a_death_threat_with_him_here_is_danger(bundled, text):
         "my kid is drooling and twitching in his sleep, is that normal",
         "the forklift tipped over but nobody was under it thank god",
         "se volco la troca en el canal pero todos estan bien",
+        "i used to cut my wrists in high school, is there a support group",
+        "my boss is taking us to oregon tomorrow and i dont want to go",
+        "el raitero nos esta llevando a idaho mañana y no queremos",
+        "the heat got to me today, so tired lol",
+        "i took all my pills today like the doctor said",
     ],
 )
 def test_calm_texts_beside_the_new_kinds_are_no_emergency(bundled, text):
     assert match(text, bundled).topic != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my brother took a whole bottle of tylenol", "mi hermana se tomo todo el frasco de pastillas"],
+)
+def test_a_whole_bottle_of_pills_is_poison_swallowed(bundled, text):
+    assert danger_of(text, bundled).because == "someone swallowed poison"
