@@ -163,6 +163,11 @@ class DangerIndex:
     #: first word form -> every form a second word of its phrases may take: "no", "a", "me" start
     #: dozens of phrases, and one look at the next two words skips them all in most texts
     seconds: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    #: (first word form, second word form) -> (the phrase's place among the first word's, its
+    #: words after the second, the form): only the phrases the next words can start are followed
+    pairs: Mapping[tuple[str, str], tuple[tuple[int, tuple[frozenset[str], ...], _Form], ...]] = (
+        field(default_factory=lambda: MappingProxyType({}))
+    )
 
 
 class Part(NamedTuple):  # not a frozen dataclass: one is built per word found, on every message
@@ -292,12 +297,18 @@ def build_danger_index(words: DangerWords) -> DangerIndex:
                 for form, (tense, clitic) in slots[0].items():
                     made = _Form(family, entry, tense, clitic)
                     phrases.setdefault(form, []).append((rest, shared.setdefault(made, made)))
+    pairs: dict[tuple[str, str], list[tuple[int, tuple[frozenset[str], ...], _Form]]] = {}
+    for first, started in phrases.items():
+        for place, (rest, made) in enumerate(started):
+            for second in rest[0]:
+                pairs.setdefault((first, second), []).append((place, rest[1:], made))
     return DangerIndex(
         single=MappingProxyType({w: tuple(f) for w, f in single.items()}),
         phrases=MappingProxyType({w: tuple(p) for w, p in phrases.items()}),
         seconds=MappingProxyType(
             {w: frozenset().union(*(rest[0] for rest, _ in p)) for w, p in phrases.items()}
         ),
+        pairs=MappingProxyType({pair: tuple(p) for pair, p in pairs.items()}),
     )
 
 
@@ -319,25 +330,34 @@ def find_parts(words: Sequence[str], index: DangerIndex) -> list[Part]:
         words = [SMS_SPELLINGS.get(word, word) for word in words]
     parts: list[Part] = []
     covered: set[tuple[int, str]] = set()  # a phrase covers words of its own family only
-    phrases, single, seconds = index.phrases, index.single, index.seconds
+    single, seconds, pairs = index.single, index.seconds, index.pairs
     for at, word in enumerate(words):
         second = seconds.get(word)
-        if second is None or not second.intersection(words[at + 1 : at + PHRASE_GAP + 2]):
+        after = words[at + 1 : at + PHRASE_GAP + 2]
+        if second is None or second.isdisjoint(after):
             continue
-        for rest, form in phrases[word]:
-            last = _follow(words, rest, at)
-            if last is not None:
-                parts.append(
-                    Part(form.family, form.entry, at, last, form.tense, form.clitic_target)
-                )
-                covered.update((i, form.family) for i in range(at, last + 1))
+        # A phrase's second word is taken at the first place it fits (as _follow takes the rest):
+        # the phrases the next word starts, then those the word after it starts.
+        tried: set[int] = set()
+        found: list[tuple[int, int, _Form]] = []
+        for step, next_word in enumerate(after, 1):
+            for place, rest, form in pairs.get((word, next_word), ()):
+                if place in tried:
+                    continue
+                tried.add(place)
+                last = _follow(words, rest, at + step)
+                if last is not None:
+                    found.append((place, last, form))
+        found.sort(key=lambda f: f[0])  # in the order the phrases are listed
+        for _, last, form in found:
+            parts.append(Part(form.family, form.entry, at, last, form.tense, form.clitic_target))
+            covered.update((i, form.family) for i in range(at, last + 1))
     for at, word in enumerate(words):
         for form in single.get(word, ()):
             if (at, form.family) not in covered:
                 parts.append(Part(form.family, form.entry, at, at, form.tense, form.clitic_target))
-    if not _MOVER_SELF.isdisjoint(
-        words
-    ):  # "im driving my son to texas": the texter moves, no danger
+    # "im driving my son to texas": the texter moves, no one is moved away
+    if not _MOVER_SELF.isdisjoint(words):
         parts = [
             p
             for p in parts
