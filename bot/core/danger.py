@@ -11,8 +11,9 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
   or -ando/-iendo form, "va a", "gonna") or comes with urgency ("ahorita", "if i leave") is danger;
 - someone taken ("loading us", "me subio", "snatched my sister") in a vehicle or now, with force
   beside it (urgency, harm, a threat, confinement, a weapon), is danger; a ride is not; told in
-  the passive ("got pulled into a truck") the subject is the one taken; a child taken now into a
-  vehicle by a stranger ("un viejo", "some guy") needs no other force;
+  the passive ("got pulled into a truck") the subject is the one taken; a child taken now by a
+  stranger ("un viejo", "some guy") into a vehicle, or in distress ("va llorando"), needs no
+  other force;
 - someone in the water (a drowning sign near the water: "fell in ... the canal", "no saben nadar
   ... el rio") or who swallowed a poison ("se tomo el cloro") is hurt now;
 - someone hurt in an accident: what happened ("pulled into", "hit the power line", "se volco"),
@@ -25,6 +26,9 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
 - a threat ("amenazar", "threaten", "or else") with a harm act, or with an urgency apart from the
   threat ("outside my door ... or else") that is no condition ("if i talk", "si hablamos"), is
   danger;
+- a tip about others ("can i tell u anonymously", "sin dar mi nombre"), with no urgency and no
+  one of the texter's own ("us", "mi hijo") among the people, is for the report line, not danger
+  now; someone hurt is danger all the same;
 - what takes it back, unless an urgency word says it is now (and no `away` word says the one who
   hurts is not there: "hes at work rn"): a question about what one would do ("que hago si", "what
   do i do if"); long ago ("years ago", "in 2021"), even for someone held or hurt then; a past-time
@@ -63,6 +67,7 @@ WATER, DROWNING, POISON, SWALLOW = "water", "drowning", "poison", "swallow"
 CHILD, STRANGER = "child", "stranger"
 ACCIDENT, PLIGHT, DESPAIR, MEANS = "accident", "plight", "despair", "means"
 MOVING, FAR, UNWILLING, LATER = "moving", "far", "unwilling", "later"
+REPORTING = "reporting"
 #: Families whose verbs get inflected by rule.
 VERB_FAMILIES = frozenset(
     {HARM, THREAT, CONFINEMENT, INJURY, TAKING, DROWNING, SWALLOW, ACCIDENT, MOVING}
@@ -72,7 +77,7 @@ LOWERING = (PAST, HABITUAL, HYPOTHETICAL, NOT_HARM, LONG_AGO)
 FAMILIES = (
     HARM, WEAPON, THREAT, CONFINEMENT, INJURY, URGENCY, FUTURE, TARGET, TAKING, VEHICLE, AWAY,
     WATER, DROWNING, POISON, SWALLOW, CHILD, STRANGER, ACCIDENT, PLIGHT, DESPAIR, MEANS,
-    MOVING, FAR, UNWILLING, LATER, *LOWERING,
+    MOVING, FAR, UNWILLING, LATER, REPORTING, *LOWERING,
 )  # fmt: skip
 #: A vehicle must be this close (in words) to the act of taking someone: "threw my cousin in the
 #: back of a pickup", "put my 8 yr old in the other truck".
@@ -104,6 +109,10 @@ _SELF = frozenset({"i", "im", "we", "were", "estoy", "estamos", "voy", "vamos", 
 #: The texter as the one who moves: "im driving my son to texas" ("were" may be "we're" or
 #: "they were taking us").
 _MOVER_SELF = _SELF - {"were"}
+#: Targets that are the texter or their own: a report about them is no tip about others.
+_FIRST_PERSON = frozenset(
+    {"me", "us", "my", "our", "we", "i", "im", "mi", "mis", "nos", "nosotros", "yo"}
+)
 #: Texting spellings read as the word the families are written with: "dice q me", "orita".
 SMS_SPELLINGS = MappingProxyType({
     "q": "que", "k": "que", "ke": "que", "x": "por", "xq": "porque", "pa": "para",
@@ -122,6 +131,8 @@ PHRASE_GAP = 1
 #: -ia) is not.
 PROGRESSIVE, HABITUAL_PAST, OTHER = "progressive", "habitual_past", "other"
 
+#: Forms the rule makes of a verb that are, in the texts, a noun: "el jale" is the job (jalar).
+_NOUNS = MappingProxyType({"jalar": ("jale", "jales")})
 _ES_CLITICS = ("me", "nos", "la", "lo", "le", "las", "los", "les", "te")
 _ES_TARGET_CLITICS = frozenset({"me", "nos", "la", "lo", "le", "las", "los", "les"})
 _EN_DOUBLING_END = frozenset("bdgmnprt")  # stab -> stabbing, drag -> dragged, hit -> hitting
@@ -249,6 +260,8 @@ def spanish_forms(word: str) -> dict[str, tuple[str, bool]]:
         forms = {stem + e: (OTHER, False) for e in plain}
         gerund, infinitive = stem + "iendo", word
         forms.update({stem + e: (HABITUAL_PAST, False) for e in ("ia", "ian", "ias")})
+    for noun in _NOUNS.get(word, ()):
+        forms.pop(noun, None)
     forms[infinitive] = (OTHER, False)
     forms[gerund] = (PROGRESSIVE, False)
     for clitic in _ES_CLITICS:
@@ -454,6 +467,11 @@ def combine(parts: Iterable[Part]) -> DangerReading:
 
     if injury:
         return DangerReading(True, (*injury, *urgency), "someone is hurt now")
+    tip = by.get(REPORTING, [])
+    if tip and not urgency and not any(t.entry in _FIRST_PERSON for t in targets):
+        # "can i tell u anonymously? the crew gets locked in at night": a tip about others,
+        # for the report line; the texter or their own ("us", "my son") keep it danger.
+        return DangerReading(False, tuple(tip), lowered=True)
     for sign in by.get(DROWNING, []):  # "fell in ... the canal", "no saben nadar ... el rio"
         water = [w for w in by.get(WATER, []) if _near(sign, w, WATER_WINDOW)]
         if water:
@@ -523,10 +541,11 @@ def combine(parts: Iterable[Part]) -> DangerReading:
         # no other sign of force; a parent driving the kids to school is no stranger.
         child = [c for c in by.get(CHILD, []) if _near(act, c, CHILD_WINDOW)]
         taker = [s for s in by.get(STRANGER, []) if s.last < act.first]
-        if child and carried and taker and (act.tense == PROGRESSIVE or urgency):
-            return DangerReading(
-                True, (taker[0], act, child[0], carried[0]), "a child is being taken"
-            )
+        # On foot, the child's distress says it is no walk home: "se la esta llevando ... va
+        # llorando", "some guy is taking the little girl and shes crying".
+        how = carried or [p for p in by.get(PLIGHT, []) if p.first > act.last]
+        if child and how and taker and (act.tense == PROGRESSIVE or urgency):
+            return DangerReading(True, (taker[0], act, child[0], how[0]), "a child is being taken")
         if (act.clitic_target or people) and (carried or urgency) and forced:
             target = people[:1]
             return DangerReading(

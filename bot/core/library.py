@@ -369,6 +369,7 @@ class _DangerSpec(BaseModel):
     taking: _DangerList = Field(default_factory=dict)
     vehicle: _DangerList = Field(default_factory=dict)
     away: _DangerList = Field(default_factory=dict)
+    reporting: _DangerList = Field(default_factory=dict)
     long_ago: _DangerList = Field(default_factory=dict)
     water: _DangerList = Field(default_factory=dict)
     drowning: _DangerList = Field(default_factory=dict)
