@@ -28,7 +28,7 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
   danger;
 - a tip about others ("can i tell u anonymously", "sin dar mi nombre"), with no urgency and no
   one of the texter's own ("us", "mi hijo") among the people, is for the report line, not danger
-  now; someone hurt is danger all the same;
+  now; someone hurt, in the water or in an accident is danger all the same;
 - what takes it back, unless an urgency word says it is now (and no `away` word says the one who
   hurts is not there: "hes at work rn"): a question about what one would do ("que hago si", "what
   do i do if"); long ago ("years ago", "in 2021"), even for someone held or hurt then; a past-time
@@ -467,11 +467,6 @@ def combine(parts: Iterable[Part]) -> DangerReading:
 
     if injury:
         return DangerReading(True, (*injury, *urgency), "someone is hurt now")
-    tip = by.get(REPORTING, [])
-    if tip and not urgency and not any(t.entry in _FIRST_PERSON for t in targets):
-        # "can i tell u anonymously? the crew gets locked in at night": a tip about others,
-        # for the report line; the texter or their own ("us", "my son") keep it danger.
-        return DangerReading(False, tuple(tip), lowered=True)
     for sign in by.get(DROWNING, []):  # "fell in ... the canal", "no saben nadar ... el rio"
         water = [w for w in by.get(WATER, []) if _near(sign, w, WATER_WINDOW)]
         if water:
@@ -511,6 +506,11 @@ def combine(parts: Iterable[Part]) -> DangerReading:
         poison = [p for p in by.get(POISON, []) if 0 < p.first - act.last <= SWALLOW_WINDOW]
         if poison:
             return DangerReading(True, (act, poison[0]), "someone swallowed poison")
+    tip = by.get(REPORTING, [])
+    if tip and not urgency and not any(t.entry in _FIRST_PERSON for t in targets):
+        # "can i tell u anonymously? the crew gets locked in at night": a tip about others,
+        # for the report line; the texter or their own ("us", "my son") keep it danger.
+        return DangerReading(False, tuple(tip), lowered=True)
     if by.get(NOT_HARM) and not urgency:
         confinement = []  # "nos quitan los celulares ... y nos pagan al final": about the job
     if confinement and (

@@ -530,3 +530,83 @@ def test_calm_texts_beside_the_new_kinds_are_no_emergency(bundled, text):
 )
 def test_a_whole_bottle_of_pills_is_poison_swallowed(bundled, text):
     assert danger_of(text, bundled).because == "someone swallowed poison"
+
+
+# --- batch-10's kinds (the fourth held-out set), worded afresh --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "because"),
+    [
+        ("the van driver is hauling my brother to montana tonight, he never said yes",
+         "someone is being moved away"),
+        ("el contratista nos esta llevando a oregon ahorita y nadie dijo que si",
+         "someone is being moved away"),
+        ("foreman swears hell bury you, hes parked outside right now", "a threat, now"),
+        ("el capataz dice que va a enterrarme, esta afuera ahorita", "a threat, now"),
+        ("my boss is searching for me with a flashlight, im behind the water tank",
+         "a threat, now"),
+        ("el mayordomo anda buscandome, estoy detras de la bodega", "a threat, now"),
+        ("i can hear her screaming next door, he wont stop", "someone is hurt now"),
+        ("la escucho gritar en el otro cuarto, no para", "someone is hurt now"),
+        ("juans thigh has blood spurting out of it", "someone is hurt now"),
+        ("se corto con el machete y esta chorreando sangre", "someone is hurt now"),
+        ("dont think hes breathing, the beam landed on him", "someone is hurt now"),
+        ("no creo que respire, se cayo del andamio", "someone is hurt now"),
+        ("acid splashed on her arms at the plant and her skin peeling", "someone hurt in an accident"),
+        ("el quimico le salpico la cara y se le cae la piel", "someone hurt in an accident"),
+        ("the shelving tipped on my coworker and her legs are under it",
+         "someone hurt in an accident"),
+        ("the pole hit the power line and he is still holding it", "someone hurt in an accident"),
+        ("my cousin slipped into the manure pit and hasnt come up", "someone hurt in an accident"),
+        ("his sleeve got caught in the conveyor, nobody can shut it off",
+         "someone hurt in an accident"),
+        ("se le atoro el brazo en la maquina y nadie puede apagarla", "someone hurt in an accident"),
+        ("some guy is walking off with the little boy from the laundromat and hes crying",
+         "a child is being taken"),
+        ("un señor se esta llevando a la niña de la vecina y va llorando", "a child is being taken"),
+        ("my son waded out in the canal, i dont see him anymore", "someone is in the water"),
+        ("mi sobrina se metio al rio y ya no la veo", "someone is in the water"),
+        ("i dont plan on living past sunday, the pills are in my bag", "someone may end their life"),
+        ("no pienso seguir viviendo, la soga ya esta lista", "someone may end their life"),
+        ("dont call back he can hear, the bunkhouse windows are bolted shut", "someone is held"),
+    ],
+)  # fmt: skip
+def test_batch10_kinds_are_danger_in_both_languages(bundled, text, because):
+    assert danger_of(text, bundled).because == because
+
+
+def test_the_job_called_jale_is_no_pull():
+    assert "jale" not in spanish_forms("jalar")
+    assert "jalando" in spanish_forms("jalar")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ya no tengo jale y me van a echar del cuarto, ayuda con renta",
+        "can i report anonymously? the workers at the dairy get locked in the barn at night",
+        "quiero reportar sin dar mi nombre, en ese rancho encierran a los trabajadores de noche",
+        "my skin is peeling from the sunburn, what helps",
+        "my teenager had a growth spurt, does the clinic do checkups",
+        "the baby is crying all night, is there a clinic open",
+        "el bebe esta llorando mucho, hay clinica",
+        "we need help to bury my dad, the funeral costs too much",
+        "my wife is taking the kids to the park and they are crying lol",
+        "the packing line machine wont turn off by itself, is that a safety issue",
+    ],
+)
+def test_calm_texts_beside_batch10_kinds_are_no_emergency(bundled, text):
+    assert match(text, bundled).topic != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i tell u anonymously, they locked us in the trailer",
+        "anonimo: un trabajador se cayo al canal y no sale",
+        "anonymous tip, a guy at the plant is bleeding bad",
+    ],
+)
+def test_a_tip_about_oneself_or_someone_hurt_stays_an_emergency(bundled, text):
+    assert match(text, bundled).topic == "emergency"
