@@ -26,9 +26,10 @@ word families operators keep under `danger:` in keywords.yaml, and combines them
 - a threat ("amenazar", "threaten", "or else") with a harm act, or with an urgency apart from the
   threat ("outside my door ... or else") that is no condition ("if i talk", "si hablamos"), is
   danger;
-- a tip about others ("can i tell u anonymously", "sin dar mi nombre"), with no urgency and no
-  one of the texter's own ("us", "mi hijo") among the people, is for the report line, not danger
-  now; someone hurt, in the water or in an accident is danger all the same;
+- a tip about others ("can i tell u anonymously", "sin dar mi nombre"), with no urgency, weapon
+  or harm happening (-ing) and no one of the texter's own ("us", "mi hijo") among the people, is
+  for the report line, not danger now; someone hurt, in the water or in an accident is danger all
+  the same;
 - what takes it back, unless an urgency word says it is now (and no `away` word says the one who
   hurts is not there: "hes at work rn"): a question about what one would do ("que hago si", "what
   do i do if"); long ago ("years ago", "in 2021"), even for someone held or hurt then; a past-time
@@ -507,7 +508,8 @@ def combine(parts: Iterable[Part]) -> DangerReading:
         if poison:
             return DangerReading(True, (act, poison[0]), "someone swallowed poison")
     tip = by.get(REPORTING, [])
-    if tip and not urgency and not any(t.entry in _FIRST_PERSON for t in targets):
+    happening = weapon or [act for act in harm if act.tense == PROGRESSIVE]
+    if tip and not (urgency or happening) and not any(t.entry in _FIRST_PERSON for t in targets):
         # "can i tell u anonymously? the crew gets locked in at night": a tip about others,
         # for the report line; the texter or their own ("us", "my son") keep it danger.
         return DangerReading(False, tuple(tip), lowered=True)

@@ -606,6 +606,8 @@ def test_calm_texts_beside_batch10_kinds_are_no_emergency(bundled, text):
         "can i tell u anonymously, they locked us in the trailer",
         "anonimo: un trabajador se cayo al canal y no sale",
         "anonymous tip, a guy at the plant is bleeding bad",
+        "anonimo: el encargado esta golpeando a un trabajador",
+        "anonymous tip: the foreman has a gun on the workers in the barn",
     ],
 )
 def test_a_tip_about_oneself_or_someone_hurt_stays_an_emergency(bundled, text):
