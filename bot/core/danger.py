@@ -509,7 +509,10 @@ def combine(parts: Iterable[Part]) -> DangerReading:
             return DangerReading(True, (act, poison[0]), "someone swallowed poison")
     tip = by.get(REPORTING, [])
     happening = weapon or [act for act in harm if act.tense == PROGRESSIVE]
-    if tip and not (urgency or happening) and not any(t.entry in _FIRST_PERSON for t in targets):
+    own = [
+        t for t in targets if t.entry in _FIRST_PERSON and not any(_overlapping(t, p) for p in tip)
+    ]  # the "mi" of "sin dar mi nombre" is the tip's own word, not a person held or hurt
+    if tip and not (urgency or happening or own):
         # "can i tell u anonymously? the crew gets locked in at night": a tip about others,
         # for the report line; the texter or their own ("us", "my son") keep it danger.
         return DangerReading(False, tuple(tip), lowered=True)

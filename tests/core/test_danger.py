@@ -612,3 +612,29 @@ def test_calm_texts_beside_batch10_kinds_are_no_emergency(bundled, text):
 )
 def test_a_tip_about_oneself_or_someone_hurt_stays_an_emergency(bundled, text):
     assert match(text, bundled).topic == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to report that the crew boss is beating a worker behind the shed",
+        "quiero reportar, el mayordomo esta golpeando a una muchacha en la bodega",
+        "who do i tell, the foreman is dragging a girl into his truck",
+        "a quien le aviso, el patron esta pateando a un señor en el surco",
+    ],
+)
+def test_a_report_of_harm_happening_now_is_an_emergency(bundled, text):
+    # "quiero reportar" once read as a question ("what do i do if") took danger back whole.
+    assert match(text, bundled).topic == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to report my old boss, he kept our passports last year",
+        "quiero reportar un lugar donde creo que hay trata de personas",
+        "como lo reporto sin dar mi nombre? en el restaurante no dejan salir a las muchachas",
+    ],
+)
+def test_a_report_of_nothing_happening_now_goes_to_report(bundled, text):
+    assert match(text, bundled).topic == "report"
