@@ -43,14 +43,14 @@ gunicorn.arbiter.SERVER_SOFTWARE = gunicorn.http.wsgi.SERVER
 
 
 def when_ready(server):
-    """Say once, in the master, when /sms has no token (each worker loads the app on its own)."""
+    """Say once, in the master, what a server must say at start (each worker loads the app)."""
     from bot.settings import Settings
 
     try:
-        warning = Settings.from_env().unprotected_warning()
+        warnings = Settings.from_env().start_warnings()
     except Exception:  # an unusable setting: the workers report it when they load the app
         return
-    if warning:
+    for warning in warnings:
         server.log.warning(warning)
 
 

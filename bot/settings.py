@@ -136,6 +136,17 @@ class Settings:
         values.update(overrides)
         return cls(**values)
 
+    def start_warnings(self) -> list[str]:
+        """What a server says once at start (never `flask try`, `check` or `db upgrade`)."""
+        warnings = [w for w in (self.unprotected_warning(),) if w]
+        if self.console and not self.secret_key and not self.twilio_auth_token:
+            warnings.append(
+                "SECRET_KEY is empty: the console signs sessions with a random key of this "
+                "process; logins end at every restart and differ between workers. Set SECRET_KEY "
+                "to deploy."
+            )
+        return warnings
+
     def unprotected_warning(self) -> str | None:
         """What a server must say at start when Twilio's webhooks have no token to check them."""
         if self.twilio_auth_token:

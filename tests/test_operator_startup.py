@@ -1,4 +1,4 @@
-"""What a new operator sees: the missing-token warning only from servers, and `make run`'s port."""
+"""What a new operator sees: the start warnings (token, console key) only from servers, and `make run`'s port."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.settings import PROJECT_ROOT
 
 FLASK = Path(sys.executable).parent / "flask"
 TOKEN_WARNING = "TWILIO_AUTH_TOKEN is empty"
+KEY_WARNING = "SECRET_KEY is empty"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -24,7 +25,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("TWILIO_AUTH_TOKEN", "DEV_INSECURE", "DATABASE_URL", "PORT")
+        if k not in ("TWILIO_AUTH_TOKEN", "DEV_INSECURE", "DATABASE_URL", "PORT", "SECRET_KEY")
     }
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     env.update(extra)
@@ -47,6 +48,7 @@ def test_operator_commands_do_not_warn_about_the_missing_token(tmp_path):
         done = _flask(tmp_path, *args)
         assert done.returncode == 0, done.stdout + done.stderr
         assert TOKEN_WARNING not in done.stdout + done.stderr, args
+        assert KEY_WARNING not in done.stdout + done.stderr, args
 
 
 @pytest.mark.slow
@@ -80,6 +82,7 @@ def test_flask_run_warns_once_that_dev_insecure_answers_anyone(tmp_path):
     output = "".join(lines)
     assert "Running on" in output, output
     assert output.count("DEV_INSECURE is on and TWILIO_AUTH_TOKEN is empty") == 1, output
+    assert output.count(KEY_WARNING) == 1, output
 
 
 class _Log:
@@ -100,14 +103,19 @@ class _Server:
     [
         (
             {"TWILIO_AUTH_TOKEN": ""},
-            ["TWILIO_AUTH_TOKEN is empty: /sms and /voice refuse every request (403)"],
+            ["TWILIO_AUTH_TOKEN is empty: /sms and /voice refuse every request (403)", KEY_WARNING],
         ),
-        ({"TWILIO_AUTH_TOKEN": "", "DEV_INSECURE": "true"}, ["DEV_INSECURE is on"]),
-        ({"TWILIO_AUTH_TOKEN": "a-real-token"}, []),
+        ({"TWILIO_AUTH_TOKEN": "", "DEV_INSECURE": "true"}, ["DEV_INSECURE is on", KEY_WARNING]),
+        (
+            {"TWILIO_AUTH_TOKEN": "", "DEV_INSECURE": "true", "SECRET_KEY": "k" * 40},
+            ["DEV_INSECURE is on"],
+        ),
+        ({"TWILIO_AUTH_TOKEN": "a-real-token", "SECRET_KEY": "k" * 40}, []),
     ],
 )
 def test_gunicorn_warns_once_in_its_master_when_sms_has_no_token(monkeypatch, env, expected):
     monkeypatch.delenv("DEV_INSECURE", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     conf = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))

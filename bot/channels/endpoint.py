@@ -287,9 +287,9 @@ def init_app(app: Flask, channels: Mapping[str, Channel]) -> None:
         )
     # Only a server says it: `flask try`, `check`, `history` and the like never answer /sms.
     # gunicorn says it once, in its master (gunicorn.conf.py), not once per worker.
-    warning = settings.unprotected_warning()
-    if warning and _loaded_by_flask_run():
-        log.warning(warning)
+    if _loaded_by_flask_run():
+        for warning in settings.start_warnings():
+            log.warning(warning)
 
 
 def _loaded_by_flask_run() -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -19,8 +18,6 @@ from limits.strategies import MovingWindowRateLimiter
 
 from bot.console.storage import Account
 from bot.settings import Settings, SettingsError
-
-log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 
@@ -52,11 +49,8 @@ def configure(app: Flask, settings: Settings) -> None:
             "session cookies (or set CONSOLE=false)"
         )
     else:
+        # Said by the servers at start (Settings.start_warnings), not by every command.
         app.secret_key = secrets.token_hex(32)
-        log.warning(
-            "SECRET_KEY is empty: the console signs sessions with a random key of this process; "
-            "logins end at every restart and differ between workers. Set SECRET_KEY to deploy."
-        )
     app.config.update(
         SESSION_COOKIE_NAME="console_session",
         SESSION_COOKIE_HTTPONLY=True,
