@@ -170,16 +170,12 @@ class DangerIndex:
 
     #: word -> the forms it is
     single: Mapping[str, tuple[_Form, ...]]
-    #: first word forms -> (the remaining words' forms, the form) of phrases starting with it
-    phrases: Mapping[str, tuple[tuple[tuple[frozenset[str], ...], _Form], ...]]
     #: first word form -> every form a second word of its phrases may take: "no", "a", "me" start
     #: dozens of phrases, and one look at the next two words skips them all in most texts
-    seconds: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    seconds: Mapping[str, frozenset[str]]
     #: (first word form, second word form) -> (the phrase's place among the first word's, its
     #: words after the second, the form): only the phrases the next words can start are followed
-    pairs: Mapping[tuple[str, str], tuple[tuple[int, tuple[frozenset[str], ...], _Form], ...]] = (
-        field(default_factory=lambda: MappingProxyType({}))
-    )
+    pairs: Mapping[tuple[str, str], tuple[tuple[int, tuple[frozenset[str], ...], _Form], ...]]
 
 
 class Part(NamedTuple):  # not a frozen dataclass: one is built per word found, on every message
@@ -318,7 +314,6 @@ def build_danger_index(words: DangerWords) -> DangerIndex:
                 pairs.setdefault((first, second), []).append((place, rest[1:], made))
     return DangerIndex(
         single=MappingProxyType({w: tuple(f) for w, f in single.items()}),
-        phrases=MappingProxyType({w: tuple(p) for w, p in phrases.items()}),
         seconds=MappingProxyType(
             {w: frozenset().union(*(rest[0] for rest, _ in p)) for w, p in phrases.items()}
         ),

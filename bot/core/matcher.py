@@ -7,9 +7,8 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import combinations
-from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
@@ -187,9 +186,7 @@ class Matcher:
     #: from, space-separated: most keys have one, and a str costs less than a tuple of one
     near_words: Mapping[str, str]
     #: the library's danger word families, inflected and indexed (bot.core.danger)
-    danger: DangerIndex = field(
-        default_factory=lambda: DangerIndex(MappingProxyType({}), MappingProxyType({}))
-    )
+    danger: DangerIndex
 
 
 def build_matcher(library: Library) -> Matcher:
