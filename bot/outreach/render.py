@@ -27,6 +27,9 @@ MARK_LENGTH, MARK_GAP = 0.1875 * INCH, 0.0625 * INCH
 CARD_MIN_POINTS = 6.0
 POSTER_MARGIN = 0.5 * INCH
 POSTER_QR = 2.5 * INCH
+#: Between the menu's last line and the QR code, and from the QR code to its caption's baseline.
+POSTER_QR_GAP = 30.0
+POSTER_CAPTION = 18.0
 
 #: Atkinson Hyperlegible (Braille Institute, SIL Open Font License 1.1, fonts/OFL.txt): drawn so
 #: that look-alike characters (1 l I, 0 O) differ, which phone numbers and keywords need; it
@@ -257,15 +260,26 @@ def _poster_page(sheet: _Sheet, side: Side, material: Material) -> None:
     baseline += 48
     intro = side.label("menu_intro")
     sheet.text(left, baseline, intro, sheet.fit(intro, width, 22, 14, bold=True), bold=True)
-    size = _fit_menu(sheet, side.menu, width, 24, 12)
+    # The QR block under the menu has a fixed height, so the menu gets the rest of the page: a
+    # longer menu prints smaller instead of pushing the last lines off the bottom edge.
+    below = POSTER_QR_GAP + POSTER_QR + POSTER_CAPTION
+    room = PAGE_H - POSTER_MARGIN - below - baseline
+    smallest = 12
+    if room / (1.4 * len(side.menu)) < smallest:
+        raise OutreachError(
+            [f"the menu has {len(side.menu)} items, too many to print readably on a poster"]
+        )
+    size = min(_fit_menu(sheet, side.menu, width, 24, smallest), room / (1.4 * len(side.menu)))
     for item in side.menu:
         baseline += size * 1.4
         _menu_line(sheet, left, baseline, item, size)
 
-    top = baseline + 30
+    top = baseline + POSTER_QR_GAP
     sheet.qr(sms_uri(material.bot_number, side.help_word), left, top, POSTER_QR)
     caption = side.label("scan")
-    sheet.text(left, top + POSTER_QR + 18, caption, sheet.fit(caption, POSTER_QR + 36, 12, 9))
+    sheet.text(
+        left, top + POSTER_QR + POSTER_CAPTION, caption, sheet.fit(caption, POSTER_QR + 36, 12, 9)
+    )
     right = left + POSTER_QR + 36
     column = PAGE_W - POSTER_MARGIN - right
     baseline = top + 28
@@ -279,7 +293,7 @@ def _poster_page(sheet: _Sheet, side: Side, material: Material) -> None:
         baseline += 28
         sheet.text(right, baseline, part, sheet.fit(part, column, 22, 12, bold=True), bold=True)
     safety = side.label("safety")
-    baseline = max(baseline + 44, top + POSTER_QR + 18)
+    baseline = max(baseline + 44, top + POSTER_QR + POSTER_CAPTION)
     sheet.text(right, baseline, safety, sheet.fit(safety, column, 14, 9))
 
 

@@ -259,6 +259,26 @@ def test_poster_has_a_page_per_language_with_the_whole_menu_911_and_the_hotline(
         assert printed == {t.menu: t.titles[lang] for t in _menu(library)}
 
 
+def test_nothing_on_the_poster_prints_in_a_printers_unprintable_margin(made, tmp_path):
+    # Office printers leave about 1/4 in of each edge blank: the ten-item menu once pushed the
+    # QR caption and the safety line to 0.01 in from the bottom, where they were cut off.
+    from PIL import Image
+
+    dpi = 72
+    margin = round(0.25 * dpi)
+    for number in (1, 2):
+        page = Image.open(render_page(made / "poster.pdf", number, dpi, tmp_path / f"{number}.png"))
+        page = page.convert("L")
+        w, h = page.size
+        for edge, box in {
+            "top": (0, 0, w, margin),
+            "bottom": (0, h - margin, w, h),
+            "left": (0, 0, margin, h),
+            "right": (w - margin, 0, w, h),
+        }.items():
+            assert page.crop(box).getextrema()[0] > 230, f"ink in the {edge} margin, page {number}"
+
+
 def test_poster_qr_code_decodes_on_each_page(made, tmp_path):
     pdf = made / "poster.pdf"
     assert decode_qr(render_page(pdf, 1, 72, tmp_path / "en.png")) == [f"SMSTO:{NUMBER}:HELP"]
