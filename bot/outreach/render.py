@@ -169,7 +169,9 @@ def _menu_width(sheet: _Sheet, item: MenuLine, size: float) -> float:
     )
 
 
-def _fit_menu(sheet: _Sheet, items: Sequence[MenuLine], width: float, largest, smallest) -> float:
+def _fit_menu(
+    sheet: _Sheet, items: Sequence[MenuLine], width: float, largest, smallest, where: str
+) -> float:
     """One size for all menu lines, the largest at which the longest fits."""
     size = largest
     while any(_menu_width(sheet, item, size) > width for item in items):
@@ -177,7 +179,7 @@ def _fit_menu(sheet: _Sheet, items: Sequence[MenuLine], width: float, largest, s
         if size < smallest:
             longest = max(items, key=lambda i: _menu_width(sheet, i, smallest))
             raise OutreachError(
-                [f"menu line {''.join(_menu_text(longest))!r} is too long for a card"]
+                [f"menu line {''.join(_menu_text(longest))!r} is too long for a {where}"]
             )
     return size
 
@@ -218,7 +220,9 @@ def _card(sheet: _Sheet, x: float, y: float, side: Side, material: Material, uri
     columns = 1 if len(items) <= 3 else 2
     per_column = -(-len(items) // columns)
     gutter = 6.0
-    size = _fit_menu(sheet, items, (full - gutter * (columns - 1)) / columns, 7.5, CARD_MIN_POINTS)
+    size = _fit_menu(
+        sheet, items, (full - gutter * (columns - 1)) / columns, 7.5, CARD_MIN_POINTS, "card"
+    )
     for index, item in enumerate(items):
         column_x = left + (index // per_column) * ((full + gutter) / 2)
         _menu_line(sheet, column_x, baseline + (index % per_column + 1) * (size + 2), item, size)
@@ -269,7 +273,9 @@ def _poster_page(sheet: _Sheet, side: Side, material: Material) -> None:
         raise OutreachError(
             [f"the menu has {len(side.menu)} items, too many to print readably on a poster"]
         )
-    size = min(_fit_menu(sheet, side.menu, width, 24, smallest), room / (1.4 * len(side.menu)))
+    size = min(
+        _fit_menu(sheet, side.menu, width, 24, smallest, "poster"), room / (1.4 * len(side.menu))
+    )
     for item in side.menu:
         baseline += size * 1.4
         _menu_line(sheet, left, baseline, item, size)
