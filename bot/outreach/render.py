@@ -269,13 +269,12 @@ def _poster_page(sheet: _Sheet, side: Side, material: Material) -> None:
     below = POSTER_QR_GAP + POSTER_QR + POSTER_CAPTION
     room = PAGE_H - POSTER_MARGIN - below - baseline
     smallest = 12
-    if room / (1.4 * len(side.menu)) < smallest:
+    by_height = room / (1.4 * len(side.menu))
+    if by_height < smallest:
         raise OutreachError(
             [f"the menu has {len(side.menu)} items, too many to print readably on a poster"]
         )
-    size = min(
-        _fit_menu(sheet, side.menu, width, 24, smallest, "poster"), room / (1.4 * len(side.menu))
-    )
+    size = min(_fit_menu(sheet, side.menu, width, 24, smallest, "poster"), by_height)
     for item in side.menu:
         baseline += size * 1.4
         _menu_line(sheet, left, baseline, item, size)
