@@ -20,7 +20,15 @@ from bot.core.numbers import FoundNumber, NumberRegistry, find_numbers, format_n
 from bot.core.sms import Encoding, encode_info, transliterate_gsm
 from bot.core.speech import VOICE_SECONDS_LIMIT, spoken_seconds, spoken_words
 from bot.core.text import normalize, tokenize
-from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
+from bot.core.languages import OTHER_LANGUAGE_FILE
+from bot.core.topics import (
+    EMERGENCY_TOPIC,
+    MENU_TOPIC,
+    NO_LANG,
+    OTHER_LANGUAGE_TOPIC,
+    STOP_TOPIC,
+    STRUCTURAL_TOPICS,
+)
 
 #: The emergency reply must arrive whole and first, whatever keywords.yaml sets as its budget.
 EMERGENCY_SEGMENT_LIMIT = 1
@@ -204,7 +212,6 @@ def check_reply(
     library: Library, topic_id: str, lang: str, registry: NumberRegistry
 ) -> tuple[ReplyReport, tuple[Problem, ...]]:
     """Check the reply one topic sends in one language: its numbers, length and encoding."""
-    topic = library.topic(topic_id)
     reply = library.reply(topic_id, lang) or ""
     file = reply_path(topic_id, lang)
     # Lines are counted in the file as the operator wrote it; the menu's titles live in keywords.yaml.
@@ -227,7 +234,7 @@ def check_reply(
         )
 
     info = encode_info(reply)
-    budget = topic.segment_budget
+    budget = library.segment_budget(topic_id, lang)
     if topic_id == EMERGENCY_TOPIC:
         budget = min(budget, EMERGENCY_SEGMENT_LIMIT)
     fix = ""
@@ -262,6 +269,48 @@ def check_reply(
         units=info.units,
         segments=info.segments,
         budget=budget,
+        ucs2_chars=info.ucs2_chars,
+        numbers=numbers,
+    )
+    return report, tuple(problems)
+
+
+def check_other_language(
+    library: Library, registry: NumberRegistry
+) -> tuple[ReplyReport, tuple[Problem, ...]]:
+    """Check the reply to texts in a language the library lacks like any reply: verified numbers
+    only, at least one, and within keywords.yaml's segment budget."""
+    text = library.other_language
+    found = find_numbers(text)
+    problems = _number_problems(found, registry, OTHER_LANGUAGE_FILE)
+    numbers = _reply_numbers(found, registry)
+    if not any(n.registry_id for n in numbers):
+        problems.append(
+            _error(
+                OTHER_LANGUAGE_FILE,
+                1,
+                f"the reply carries no number from {registry.file}: give the hotline's number",
+            )
+        )
+    info = encode_info(text)
+    if info.segments > library.default_budget:
+        problems.append(
+            _error(
+                OTHER_LANGUAGE_FILE,
+                1,
+                f"the reply is {info.segments} segments ({info.encoding}, {info.units} units), "
+                f"over keywords.yaml's segment_budget of {library.default_budget}",
+            )
+        )
+    report = ReplyReport(
+        topic=OTHER_LANGUAGE_TOPIC,
+        lang=NO_LANG,
+        file=OTHER_LANGUAGE_FILE,
+        characters=info.characters,
+        encoding=info.encoding,
+        units=info.units,
+        segments=info.segments,
+        budget=library.default_budget,
         ucs2_chars=info.ucs2_chars,
         numbers=numbers,
     )
@@ -525,6 +574,10 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
                 report, found = check_reply(library, topic.id, lang, registry)
                 replies.append(report)
                 problems += found
+    if library.other_language:
+        report, found = check_other_language(library, registry)
+        replies.append(report)
+        problems += found
     voice = []
     for lang in library.languages:
         if library.voice_reply(lang) is not None:

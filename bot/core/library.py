@@ -17,6 +17,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.core.danger import FAMILIES, DangerWords
+from bot.core.languages import (
+    BACK_TRANSLATIONS_DIR,
+    LANGUAGE_FILE,
+    OTHER_LANGUAGE_FILE,
+    Language,
+    back_translation_problems,
+    language_code_problem,
+    load_languages,
+    opt_out_keyword_problem,
+)
 from bot.core.text import tokenize
 from bot.core.topics import (
     CALLS_COUNT,
@@ -87,6 +97,8 @@ class Topic:
         default_factory=lambda: MappingProxyType({})
     )
     line: int = field(default=0, compare=False, repr=False)
+    #: the topic sets its own segment_budget, which then outranks a language's
+    own_budget: bool = False
 
     def all_keywords(self, lang: str) -> tuple[str, ...]:
         """Keywords and context words of one language."""
@@ -105,6 +117,14 @@ class Library:
     voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The danger word families (keywords.yaml `danger:`), read by bot.core.danger.
     danger: DangerWords = field(default_factory=DangerWords)
+    #: Each language's own file (responses/<lang>/language.yaml), by code; bot.core.languages.
+    language_info: Mapping[str, Language] = field(default_factory=lambda: MappingProxyType({}))
+    #: The one reply to a text in a language the library lacks (responses/other-language.txt);
+    #: empty when the library has none, and such texts are then answered in the default language.
+    other_language: str = ""
+    #: keywords.yaml's segment_budget: a reply's budget where neither its topic nor its language
+    #: sets one
+    default_budget: int = DEFAULT_SEGMENT_BUDGET
 
     @cached_property
     def by_id(self) -> Mapping[str, Topic]:
@@ -131,6 +151,27 @@ class Library:
         if topic.silent:
             return None
         return topic.replies.get(lang) or topic.replies[self.default_language]
+
+    def language(self, lang: str) -> Language:
+        """A language's own file as loaded; a language without one has its code as name."""
+        return self.language_info.get(lang) or Language(code=lang, name=lang)
+
+    def segment_budget(self, topic_id: str, lang: str) -> int:
+        """The most SMS segments a topic's reply may take in a language: the topic's own
+        segment_budget if it sets one, else the language's, else keywords.yaml's."""
+        topic = self.by_id[topic_id]
+        if topic.own_budget:
+            return topic.segment_budget
+        return self.language(lang).segment_budget or topic.segment_budget
+
+    @cached_property
+    def opt_out_words(self) -> frozenset[str]:
+        """The extra opt-out words of every language (language.yaml opt_out), folded."""
+        return frozenset(
+            " ".join(word.split()).casefold()
+            for info in self.language_info.values()
+            for word in info.opt_out
+        )
 
     def voice_reply(self, lang: str) -> str | None:
         """The spoken message of calls in a language, or None when the library has none."""
@@ -245,6 +286,15 @@ def read_bundle(directory: str | Path) -> dict[str, str]:
     responses = root / RESPONSES_DIR
     if responses.is_dir():
         names += [path.relative_to(root).as_posix() for path in sorted(responses.glob("*/*.txt"))]
+        names += [
+            path.relative_to(root).as_posix()
+            for path in sorted(responses.glob(f"*/{LANGUAGE_FILE}"))
+        ]
+        if os.path.lexists(root / OTHER_LANGUAGE_FILE):
+            names.append(OTHER_LANGUAGE_FILE)
+    back = root / BACK_TRANSLATIONS_DIR
+    if back.is_dir():
+        names += [path.relative_to(root).as_posix() for path in sorted(back.glob("*/*.txt"))]
     bundle: dict[str, str] = {}
     problems: list[Problem] = []
     for name in names:
@@ -529,6 +579,16 @@ def load_library(bundle: Bundle) -> Library:
         raise LibraryError(schema_problems(exc, raw, lines, text, KEYWORDS_FILE)) from None
 
     languages = tuple(spec.languages)
+    for k, lang in enumerate(languages):
+        wrong = language_code_problem(lang)
+        if wrong is not None:
+            error(KEYWORDS_FILE, lines.of(("languages", k)), wrong)
+        elif lang in languages[:k]:
+            error(KEYWORDS_FILE, lines.of(("languages", k)), f"language {lang!r} is listed twice")
+    language_info = load_languages(bundle, languages, error, load_yaml, schema_problems)
+    opt_out_extra = frozenset(
+        " ".join(w.split()).casefold() for info in language_info.values() for w in info.opt_out
+    )
     topics: list[Topic] = []
     seen_ids: dict[str, int] = {}
     # language -> folded keyword -> the topic listing it; a keyword already folded is its own key,
@@ -609,6 +669,10 @@ def load_library(bundle: Bundle) -> Library:
                         error(KEYWORDS_FILE, kline, f"keyword {word!r} ({lang}) is listed {where}")
                         continue
                     seen_keywords[lang][folded] = ts.id
+                    if ts.id != STOP_TOPIC:
+                        opt_out = opt_out_keyword_problem(word, opt_out_extra)
+                        if opt_out is not None:
+                            error(KEYWORDS_FILE, kline, f"topic {ts.id!r}: {opt_out}")
                     kept.append(word.strip())
                 by_lang[lang] = tuple(kept)
         keywords, context = lists["keywords"], lists["context"]
@@ -650,6 +714,7 @@ def load_library(bundle: Bundle) -> Library:
                 menu=ts.menu,
                 titles=MappingProxyType(dict(ts.title)),
                 segment_budget=ts.segment_budget or spec.segment_budget,
+                own_budget=ts.segment_budget is not None,
                 silent=ts.silent,
                 priority=ts.priority,
                 escalates=ts.escalates,
@@ -665,10 +730,20 @@ def load_library(bundle: Bundle) -> Library:
 
     known = {t.id for t in topics}
     voice: dict[str, str] = {}
+    other_language = bundle.get(OTHER_LANGUAGE_FILE, "").strip()
+    if OTHER_LANGUAGE_FILE in bundle and not other_language:
+        error(OTHER_LANGUAGE_FILE, 1, "the reply to texts in other languages is empty")
+    back_translation_problems(bundle, languages, error)
     for name in sorted(bundle):
-        if name == KEYWORDS_FILE:
+        if name in (KEYWORDS_FILE, OTHER_LANGUAGE_FILE) or name.startswith(
+            f"{BACK_TRANSLATIONS_DIR}/"
+        ):
             continue
         parts = name.split("/")
+        if len(parts) == 3 and parts[0] == RESPONSES_DIR and parts[2] == LANGUAGE_FILE:
+            if parts[1] not in languages:
+                error(name, 0, f"language file of {parts[1]!r}, which keywords.yaml does not list")
+            continue
         if len(parts) != 3 or parts[0] != RESPONSES_DIR or not parts[2].endswith(".txt"):
             error(name, 0, "unexpected file in the library (expected responses/<lang>/<topic>.txt)")
         elif parts[1] not in languages:
@@ -715,6 +790,9 @@ def load_library(bundle: Bundle) -> Library:
         digest=bundle_digest(bundle),
         voice=MappingProxyType(voice),
         danger=danger,
+        language_info=language_info,
+        other_language=other_language,
+        default_budget=spec.segment_budget,
     )
 
 

@@ -1,0 +1,314 @@
+"""Which of the library's languages a text is in, or that it is in a language the library lacks.
+
+Evidence, strongest first:
+1. The script. Hangul, Han, Kana, Cyrillic, Arabic... name a few languages at most; a text whose
+   letters are mostly in a script no library language is written in is in a language it lacks.
+   Letters only some languages of a script use tell them apart (Ukrainian і ї є ґ, Russian
+   ы э ъ ё; Vietnamese ơ ư ă đ and its tone marks, which no other Latin language has).
+2. The library's own words: the keywords a text hits, and the function words of bot.core.language.
+   A text of one or two words is decided by them alone: no statistical model reads two words well.
+3. py3langid (bot.core.langid_model), restricted to the library's languages and the commoner
+   languages it lacks, for longer texts in the Latin script and to tell languages of one script
+   apart.
+
+A text that gives no sign of its language (a menu number, "ok") gets the default language and
+`guessed=True`, so the webhook may answer it in the language of the menu it just sent.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from bot.core.language import ENGLISH_WORDS, SPANISH_MARKS, SPANISH_WORDS
+from bot.core.languages import base_language, writing_script
+from bot.core.langid_model import LangidTables, langid_tables, model_languages
+
+#: Default evidence about languages, by language subtag; a library language without an entry
+#: has only its script, its keywords and the model. Letters that mark one language of a script:
+DISTINCTIVE_LETTERS: Mapping[str, str] = MappingProxyType(
+    {
+        "uk": "іїєґ",
+        "ru": "ыэъё",
+        "be": "ў",
+        "vi": "ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ",
+    }
+)
+#: Function words per language subtag, the defaults of bot.core.language.
+FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {"en": ENGLISH_WORDS, "es": SPANISH_WORDS}
+)
+#: Latin letters that Spanish never uses: with one of them, accents are no vote for Spanish
+#: (Portuguese ã õ ç â ê ô, French è à ù, German ä ö ü ß...).
+NOT_SPANISH_LETTERS = frozenset("ãõçâêîôûàèìòùëïäößåøæœăđơư")
+#: Languages the model is also asked about besides the library's, so that a text clearly in one
+#: of them is recognised as a language the library lacks: the commoner languages of the model.
+OTHER_CANDIDATES = (
+    "pt fr de it nl ro pl ht ar fa ur hi pa bn ne th km lo my ja tr id ms sw am om ha yo "
+    "ig zu sq el he hy ka".split()
+)
+#: The model's probability a language it prefers must have, on a text of enough words, for the
+#: text to count as written in a language the library lacks.
+OTHER_LANGUAGE_CONFIDENCE = 0.9
+#: Texts of fewer words than this are decided by the library's own words (and marks) alone.
+MODEL_MIN_WORDS = 3
+
+# Scripts by code point: (first code point, script); a code point belongs to the last range
+# starting at or before it. Only letters are counted, so punctuation ranges need no entry.
+_RANGES = (
+    (0x0000, "Latn"),
+    (0x0370, "Grek"),
+    (0x0400, "Cyrl"),
+    (0x0530, "Armn"),
+    (0x0590, "Hebr"),
+    (0x0600, "Arab"),
+    (0x0700, "Syrc"),
+    (0x0780, "Thaa"),
+    (0x0900, "Deva"),
+    (0x0980, "Beng"),
+    (0x0A00, "Guru"),
+    (0x0A80, "Gujr"),
+    (0x0B00, "Orya"),
+    (0x0B80, "Taml"),
+    (0x0C00, "Telu"),
+    (0x0C80, "Knda"),
+    (0x0D00, "Mlym"),
+    (0x0D80, "Sinh"),
+    (0x0E00, "Thai"),
+    (0x0E80, "Laoo"),
+    (0x0F00, "Tibt"),
+    (0x1000, "Mymr"),
+    (0x10A0, "Geor"),
+    (0x1100, "Hang"),
+    (0x1200, "Ethi"),
+    (0x13A0, "Cher"),
+    (0x1400, "Cans"),
+    (0x1780, "Khmr"),
+    (0x1800, "Mong"),
+    (0x1E00, "Latn"),
+    (0x1F00, "Grek"),
+    (0x2000, "Zyyy"),
+    (0x2E80, "Hani"),
+    (0x3040, "Kana"),
+    (0x3100, "Hani"),
+    (0x3130, "Hang"),
+    (0x3190, "Hani"),
+    (0xA000, "Yiii"),
+    (0xAC00, "Hang"),
+    (0xD7B0, "Zyyy"),
+    (0xF900, "Hani"),
+    (0xFB00, "Latn"),
+    (0xFB1D, "Hebr"),
+    (0xFB50, "Arab"),
+    (0xFE00, "Zyyy"),
+    (0xFF21, "Latn"),
+    (0xFF66, "Kana"),
+    (0xFFA0, "Hang"),
+    (0xFFE0, "Zyyy"),
+    (0x20000, "Hani"),
+)
+_STARTS = tuple(start for start, _ in _RANGES)
+#: Scripts as langcodes writes a language's usual script, folded to the script of its letters.
+_SCRIPT_FAMILY = {"Hans": "Hani", "Hant": "Hani", "Jpan": "Kana", "Kore": "Hang"}
+#: A Han character says about as much as a word: counted this many times against other letters.
+_HAN_WEIGHT = 2
+
+
+def letter_script(ch: str) -> str:
+    """The script of one letter, as an ISO 15924 code (Zyyy for none we tell apart)."""
+    return _RANGES[bisect_right(_STARTS, ord(ch)) - 1][1]
+
+
+def script_counts(text: str) -> Counter[str]:
+    """How many letters of each script a text has (Han characters weighted as words)."""
+    counts: Counter[str] = Counter()
+    if text.isascii():
+        counts["Latn"] = sum(ch.isalpha() for ch in text)
+        return counts
+    for ch in text:
+        if ch.isalpha():
+            script = letter_script(ch)
+            counts[script] += _HAN_WEIGHT if script == "Hani" else 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Detected:
+    """A text's reply language: a library language, or None for one the library lacks; `guessed`
+    when the text gave no sign of any and the default was taken; `other` names the model's
+    guess of a language the library lacks (for the daily counts), else ""."""
+
+    lang: str | None
+    guessed: bool = False
+    other: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class LanguageDetector:
+    """What detection needs of a library's languages, worked out once when its matcher is built."""
+
+    languages: tuple[str, ...]
+    #: library language -> the script family it is written in
+    scripts: Mapping[str, str]
+    #: library language -> its language subtag (zh for zh-Hans)
+    bases: Mapping[str, str]
+    #: the library can answer a text in a language it lacks (responses/other-language.txt)
+    answers_others: bool = False
+    #: the model's tables for the library's languages and OTHER_CANDIDATES; None if unavailable
+    model: LangidTables | None = field(default=None, repr=False)
+
+    @property
+    def default(self) -> str:
+        """The library's first language."""
+        return self.languages[0]
+
+
+def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDetector:
+    """The detector for a library's languages (the model's tables are shared per process)."""
+    bases = {lang: base_language(lang) for lang in languages}
+    scripts = {lang: _family(writing_script(lang)) for lang in languages}
+    known = set(model_languages())
+    codes = {b for b in bases.values() if b in known} | {c for c in OTHER_CANDIDATES if c in known}
+    model = langid_tables(sorted(codes)) if len(languages) > 1 or answers_others else None
+    return LanguageDetector(
+        languages=tuple(languages),
+        scripts=MappingProxyType(scripts),
+        bases=MappingProxyType(bases),
+        answers_others=answers_others,
+        model=model,
+    )
+
+
+def _family(script: str) -> str:
+    return _SCRIPT_FAMILY.get(script, script)
+
+
+def detect(
+    text: str, words: Sequence[str], hits: Iterable[Any], detector: LanguageDetector
+) -> Detected:
+    """The reply language of a text (see the module's docstring for the evidence and its order)."""
+    languages = detector.languages
+    counts = script_counts(text)
+    counts.pop("Zyyy", None)
+    if not counts:
+        return Detected(detector.default, guessed=True)
+    if len(languages) == 1 and not detector.answers_others:
+        return Detected(detector.default)
+    script = max(counts, key=lambda s: (counts[s], s != "Latn"))
+    if script == "Hani" and counts.get("Kana"):
+        script = "Kana"  # Japanese writes Han characters among its kana
+    if script != "Latn":
+        return _by_script(text, script, hits, detector)
+    return _latin(text, words, hits, detector)
+
+
+def _by_script(text: str, script: str, hits: Iterable[Any], detector: LanguageDetector) -> Detected:
+    """A text mostly in a script other than Latin: the library's languages written in it."""
+    candidates = [lang for lang in detector.languages if detector.scripts[lang] == script]
+    if not candidates:
+        return _other(text, detector)
+    if len(candidates) == 1:
+        return Detected(candidates[0])
+    marked = _marked(text, candidates, detector)
+    if len(marked) == 1:
+        return Detected(marked[0])
+    votes = _keyword_votes(hits, candidates)
+    if votes and max(votes.values()) > 0:
+        return Detected(max(candidates, key=lambda lang: votes.get(lang, 0.0)))
+    ranked = _model_rank(text, candidates, detector)
+    return Detected(ranked[0] if ranked else candidates[0])
+
+
+def _latin(
+    text: str, words: Sequence[str], hits: Iterable[Any], detector: LanguageDetector
+) -> Detected:
+    """A text in the Latin script: marks, the library's words, then the model."""
+    candidates = [lang for lang in detector.languages if detector.scripts[lang] == "Latn"]
+    if not text.isascii():
+        marked = _marked(text, candidates or list(detector.languages), detector)
+        if marked:
+            return Detected(marked[0])
+        if any(ch in DISTINCTIVE_LETTERS.get("vi", "") for ch in text.lower()):
+            return _other(text, detector)  # Vietnamese, which this library lacks
+    if not candidates:
+        return _other(text, detector)
+    spanish_marks = (
+        not text.isascii()
+        and not SPANISH_MARKS.isdisjoint(text)
+        and NOT_SPANISH_LETTERS.isdisjoint(text.lower())
+    )
+    votes = _keyword_votes(hits, candidates)
+    for lang in candidates:
+        listed = FUNCTION_WORD_LISTS.get(detector.bases[lang])
+        if listed is not None:
+            votes[lang] = votes.get(lang, 0.0) + sum(map(listed.__contains__, words))
+        if spanish_marks and detector.bases[lang] == "es":
+            votes[lang] = votes.get(lang, 0.0) + 1
+    if len(words) >= MODEL_MIN_WORDS and detector.model is not None:
+        ranked = detector.model.rank(text)
+        top, confidence = ranked[0]
+        ours = {detector.bases[lang]: lang for lang in reversed(candidates)}
+        if (
+            top not in ours
+            and confidence >= OTHER_LANGUAGE_CONFIDENCE
+            and sum(votes.values()) < 1
+            and top not in detector.bases.values()
+        ):
+            return _other(text, detector, top)
+        for base, probability in ranked:
+            if base in ours:
+                votes[ours[base]] = votes.get(ours[base], 0.0) + 2 * probability
+    if not votes or max(votes.values()) <= 0:
+        return Detected(detector.default, guessed=True)
+    best = max(votes.values())
+    # On a tie the library's order decides: its first language is the default.
+    return Detected(next(lang for lang in candidates if votes.get(lang, 0.0) == best))
+
+
+def _marked(text: str, candidates: Sequence[str], detector: LanguageDetector) -> list[str]:
+    """The candidates whose distinctive letters the text uses, most letters first."""
+    lowered = text.lower()
+    scored = []
+    for lang in candidates:
+        letters = DISTINCTIVE_LETTERS.get(detector.bases[lang])
+        if letters:
+            found = sum(ch in letters for ch in lowered)
+            if found:
+                scored.append((found, lang))
+    scored.sort(key=lambda pair: -pair[0])
+    return [lang for _, lang in scored]
+
+
+def _keyword_votes(hits: Iterable[Any], candidates: Sequence[str]) -> dict[str, float]:
+    """Half a vote per word of each keyword the text hits, for its language."""
+    votes: dict[str, float] = {}
+    wanted = set(candidates)
+    for hit in hits:
+        lang = hit.keyword.lang
+        if lang in wanted:
+            votes[lang] = votes.get(lang, 0.0) + 0.5 * len(hit.keyword.words)
+    return votes
+
+
+def _model_rank(text: str, candidates: Sequence[str], detector: LanguageDetector) -> list[str]:
+    """The candidates in the model's order (those it does not know left out)."""
+    if detector.model is None:
+        return []
+    by_base = {detector.bases[lang]: lang for lang in reversed(candidates)}
+    return [by_base[base] for base, _ in detector.model.rank(text) if base in by_base]
+
+
+def _other(text: str, detector: LanguageDetector, guess: str = "") -> Detected:
+    """A text in a language the library lacks: the other-language reply if the library has one,
+    else the default language, as before there was one."""
+    if not detector.answers_others:
+        return Detected(detector.default, guessed=True)
+    if not guess and detector.model is not None:
+        guess = detector.model.rank(text)[0][0]
+    name = unicodedata.normalize("NFC", guess)
+    return Detected(None, other=name if name.isascii() and name.isalpha() else "")

@@ -1,0 +1,196 @@
+"""py3langid's language-identification model, cut down to the languages a library needs.
+
+py3langid (a maintained fork of langid.py; its naive Bayes model over byte n-grams ships inside
+the package, 140 languages) holds the whole model once loaded: ~70 MB for its automaton and
+weights, ~130 MB at its peak while loading. A worker has 120 MB in all. So the model is read
+in a short-lived child process, which keeps the weights of the languages asked for only and
+turns the automaton into the table of n-grams it recognises (its states, as byte strings); the
+worker gets those few megabytes through a pipe and scores texts exactly as py3langid does
+(tests/core/test_detect.py holds the two equal). Nothing about any message goes to the child.
+
+    python -m bot.core.langid_model en es vi > tables.npz   # what the worker runs
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from math import sqrt
+
+import numpy as np
+
+#: Languages of py3langid's model, for telling a library language from one the library lacks.
+#: Read from the model by the child; this is only a cache of the answer per process.
+_LOCK = threading.Lock()
+_CACHE: dict[tuple[str, ...], LangidTables] = {}
+#: States of the automaton expanded at once while tracing it: bounds the child's memory.
+_CHUNK = 4096
+
+
+@dataclass(frozen=True, eq=False)
+class LangidTables:
+    """The part of py3langid's model one library uses: n-gram -> feature, and the weights."""
+
+    #: the model's language codes, in the order of the weight columns
+    classes: tuple[str, ...]
+    #: every state of the automaton as the bytes that reach it -> the feature it emits (-1: none)
+    ngrams: dict[bytes, int]
+    #: log-probability of each feature per language (features x languages), float16 as shipped
+    weights: np.ndarray
+    #: prior log-probability per language
+    prior: np.ndarray
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        """The languages by probability for a text, best first, as py3langid's rank() with
+        normalised probabilities computes them."""
+        data = _encode(text)
+        counts = self.visits(data)
+        if not counts:
+            share = 1.0 / len(self.classes)
+            return [(c, share) for c in self.classes]
+        index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        scores = np.log1p(values) @ self.weights[index].astype(np.float32) + self.prior
+        scores *= 1.0 / sqrt(len(data) or 1)
+        scores = np.exp(scores - scores.max())
+        scores /= scores.sum()
+        order = np.argsort(-scores, kind="stable")
+        return [(self.classes[i], float(scores[i])) for i in order]
+
+    def visits(self, data: bytes) -> Counter[int]:
+        """How often each feature occurs in the bytes: py3langid's automaton walk, by table."""
+        ngrams = self.ngrams
+        state = b""
+        found: Counter[int] = Counter()
+        for byte in data:
+            state += bytes((byte,))
+            while state not in ngrams:  # the longest suffix the automaton knows (b"" always)
+                state = state[1:]
+            feature = ngrams[state]
+            if feature >= 0:
+                found[feature] += 1
+        return found
+
+
+def _encode(text: str) -> bytes:
+    """The bytes py3langid scores: NFC, lower-cased when the whole text is upper case."""
+    import unicodedata
+
+    if text.isupper():
+        text = text.lower()
+    return unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
+
+
+def model_languages() -> tuple[str, ...]:
+    """Every language code py3langid's model knows."""
+    return langid_tables(()).classes
+
+
+def langid_tables(codes: Sequence[str]) -> LangidTables:
+    """The cut-down tables for these model languages (all of them when empty), built once per
+    process in a child process; raises RuntimeError if the child fails."""
+    key = tuple(sorted(set(codes)))
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is None:
+            found = _CACHE[key] = _from_child(key)
+        return found
+
+
+def _from_child(codes: tuple[str, ...]) -> LangidTables:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.core.langid_model", *codes],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            "could not read py3langid's model: " + done.stderr.decode("utf-8", "replace")[-500:]
+        )
+    with np.load(io.BytesIO(done.stdout), allow_pickle=False) as data:
+        classes = tuple(str(c) for c in data["classes"])
+        blob = data["ngrams"].tobytes()
+        offsets = data["offsets"]
+        features = data["features"].tolist()
+        weights = np.ascontiguousarray(data["weights"])
+        prior = np.ascontiguousarray(data["prior"], dtype=np.float32)
+    starts = offsets.tolist()
+    ngrams = {blob[starts[i] : starts[i + 1]]: features[i] for i in range(len(features))}
+    if not codes:  # only the list of languages was wanted: keep no weights
+        return LangidTables(classes, {b"": -1}, np.zeros((0, len(classes)), np.float16), prior)
+    return LangidTables(classes, ngrams, weights, prior)
+
+
+def build_tables(codes: Sequence[str]) -> dict[str, np.ndarray]:
+    """The cut-down tables as arrays (run in the child): trace py3langid's automaton breadth
+    first from its start, so each state is first reached by the shortest bytes that lead to it,
+    which are the n-gram it stands for."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+    from py3langid.modelio import load_model
+
+    ptc, pc, classes, nextmove, row, out = load_model(MODEL_DIR / MODEL_FILE)
+    classes = list(classes)
+    unknown = sorted(set(codes) - set(classes))
+    if unknown:
+        raise SystemExit(f"py3langid's model has no language {unknown}")
+    # An aliased language (two columns, e.g. a script variant) keeps its first column.
+    keep = [classes.index(c) for c in dict.fromkeys(codes)] if codes else []
+    moves = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode)).reshape(-1, 256)
+    rows = np.frombuffer(row, dtype=np.dtype(row.typecode)).astype(np.int64)
+    out_features = np.asarray(out, dtype=np.int32)
+    count = len(rows)
+    depth = np.full(count, -1, np.int32)
+    parent = np.zeros(count, np.int64)
+    last_byte = np.zeros(count, np.uint8)
+    depth[0] = 0
+    level, d = np.array([0], np.int64), 0
+    all_bytes = np.arange(256)
+    while len(level) and codes:
+        reached = []
+        for start in range(0, len(level), _CHUNK):
+            part = level[start : start + _CHUNK]
+            targets = moves[rows[part]].astype(np.int64).ravel()
+            sources = np.repeat(part, 256)
+            byte_values = np.tile(all_bytes, len(part))
+            new = depth[targets] == -1
+            targets, sources, byte_values = targets[new], sources[new], byte_values[new]
+            unique, first = np.unique(targets, return_index=True)
+            unique_new = depth[unique] == -1
+            unique, first = unique[unique_new], first[unique_new]
+            depth[unique] = d + 1
+            parent[unique] = sources[first]
+            last_byte[unique] = byte_values[first]
+            reached.append(unique)
+        level = np.concatenate(reached) if reached else np.array([], np.int64)
+        d += 1
+    strings: list[bytes] = [b""] * count
+    for state in np.argsort(depth, kind="stable")[1:].tolist() if codes else []:
+        strings[state] = strings[parent[state]] + bytes((int(last_byte[state]),))
+    kept = [s for s in range(count) if depth[s] >= 0] if codes else [0]
+    lengths = np.array([len(strings[s]) for s in kept], np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    return {
+        "classes": np.array([classes[i] for i in keep] if codes else list(dict.fromkeys(classes))),
+        "ngrams": np.frombuffer(b"".join(strings[s] for s in kept), np.uint8),
+        "offsets": offsets,
+        "features": out_features[kept],
+        "weights": np.asarray(ptc)[:, keep].astype(np.float16) if codes else np.zeros((0, 0)),
+        "prior": np.asarray(pc, np.float32)[keep] if codes else np.zeros(0, np.float32),
+    }
+
+
+def main(argv: Sequence[str]) -> None:
+    """Write the cut-down tables for the languages named as arguments to stdout (npz)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **build_tables(list(argv)))
+    sys.stdout.buffer.write(buffer.getvalue())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
