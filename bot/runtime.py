@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from bot.live import LiveLibrary
     from bot.purge.purger import Purger
+    from bot.ratelimit import LanguageMemory
     from bot.settings import Settings
     from bot.store import Store
 
@@ -35,6 +36,8 @@ class BotRuntime:
     validator: RequestValidator
     #: the sweeper of Twilio's message records (bot.purge), when the purge is on
     purge: Purger | None = None
+    #: the language of the last reply per sender, under the limiter's keyed hash (bot.ratelimit)
+    menu_language: LanguageMemory | None = None
 
 
 def runtime(app: Flask) -> BotRuntime:

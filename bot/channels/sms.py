@@ -11,10 +11,18 @@ from bot.channels.endpoint import XML, Answer, Channel, Form
 from bot.core.autoreply import is_auto_reply
 from bot.core.matcher import match
 from bot.core.replies import FALLBACK_REPLY
-from bot.core.topics import AUTO_REPLY_COUNT, MENU_TOPIC, NO_LANG, SILENCED_COUNT, STOP_TOPIC
+from bot.core.topics import (
+    AUTO_REPLY_COUNT,
+    MENU_TOPIC,
+    NO_LANG,
+    OTHER_LANGUAGE_TOPIC,
+    SILENCED_COUNT,
+    STOP_TOPIC,
+)
 
 if TYPE_CHECKING:
     from bot.live import DailyCounts, Snapshot
+    from bot.ratelimit import LanguageMemory
     from bot.runtime import BotRuntime, ReplyLimiter
 
 SMS_PATH = "/sms"
@@ -45,10 +53,12 @@ def reply_to(
     snapshot: Snapshot,
     limiter: ReplyLimiter,
     counts: DailyCounts | None,
+    memory: LanguageMemory | None = None,
 ) -> bytes:
     """The TwiML answer to one text: silence for an auto-reply and for a sender over the limit,
     else the reply of the topic matched against the snapshot; counted when counts are given (the
-    silences without topic or language)."""
+    silences without topic or language). With a `memory`, a text that gives no sign of its
+    language (a menu number, "ok") is answered in the language of the last reply to the sender."""
     text = text[:MAX_BODY_CHARS]
     if is_auto_reply(text):
         # A phone's or an office's auto-reply: answering it starts a loop, and its "if this is an
@@ -56,12 +66,17 @@ def reply_to(
         if counts is not None:
             counts.add(datetime.now(UTC).date(), AUTO_REPLY_COUNT, NO_LANG)
         return EMPTY_TWIML
+    guessed = True
     if text.strip():
         found = match(text, snapshot.matcher)
-        topic, lang = found.topic, found.lang
+        topic, lang, guessed = found.topic, found.lang, found.guessed_lang
     else:
         # No text (a picture only, or an empty message): show the menu.
         topic, lang = MENU_TOPIC, snapshot.library.default_language
+    if memory is not None and guessed and topic != STOP_TOPIC:
+        kept = memory.recall(sender)
+        if kept in snapshot.library.languages:
+            lang = kept
     if topic == STOP_TOPIC:
         body = EMPTY_TWIML
     else:
@@ -71,6 +86,8 @@ def reply_to(
                 counts.add(datetime.now(UTC).date(), SILENCED_COUNT, NO_LANG)
             return EMPTY_TWIML
         body = snapshot.reply(topic, lang)
+        if memory is not None and not guessed and topic != OTHER_LANGUAGE_TOPIC:
+            memory.remember(sender, lang)
     if counts is not None:
         counts.add(datetime.now(UTC).date(), topic, lang)
     return body
@@ -87,7 +104,14 @@ class SmsHandler:
         bot = self.bot
         live = bot.live
         counts = live.counts if bot.settings.daily_counts else None
-        body = reply_to(form.first("Body"), form.first("From"), live.snapshot, bot.limiter, counts)
+        body = reply_to(
+            form.first("Body"),
+            form.first("From"),
+            live.snapshot,
+            bot.limiter,
+            counts,
+            bot.menu_language,
+        )
         return OK, body, XML
 
 

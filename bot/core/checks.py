@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core.back_translations import back_translation_problems
+from bot.core.languages import OTHER_LANGUAGE_FILE
 from bot.core.library import (
     KEYWORDS_FILE,
     Library,
@@ -20,7 +22,6 @@ from bot.core.numbers import FoundNumber, NumberRegistry, find_numbers, format_n
 from bot.core.sms import Encoding, encode_info, transliterate_gsm
 from bot.core.speech import VOICE_SECONDS_LIMIT, spoken_seconds, spoken_words
 from bot.core.text import normalize, tokenize
-from bot.core.languages import OTHER_LANGUAGE_FILE
 from bot.core.topics import (
     EMERGENCY_TOPIC,
     MENU_TOPIC,
@@ -565,6 +566,11 @@ def _ordered(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 def check_library(library: Library, registry: NumberRegistry, today: dt.date) -> CheckReport:
     """Check a loaded library against the number registry, as of `today`."""
     problems = _registry_problems(registry, today)
+    back_translation_problems(
+        library.bundle,
+        library.languages,
+        lambda file, line, message: problems.append(_error(file, line, message)),
+    )
     replies = []
     for topic in library.topics:
         if topic.silent:

@@ -17,7 +17,6 @@ A text that gives no sign of its language (a menu number, "ok") gets the default
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,9 +24,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from bot.core.langid_model import LangidTables, langid_tables, model_languages
 from bot.core.language import ENGLISH_WORDS, SPANISH_MARKS, SPANISH_WORDS
 from bot.core.languages import base_language, writing_script
-from bot.core.langid_model import LangidTables, langid_tables, model_languages
 
 #: Default evidence about languages, by language subtag; a library language without an entry
 #: has only its script, its keywords and the model. Letters that mark one language of a script:
@@ -36,24 +35,44 @@ DISTINCTIVE_LETTERS: Mapping[str, str] = MappingProxyType(
         "uk": "іїєґ",
         "ru": "ыэъё",
         "be": "ў",
-        "vi": "ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ",
+        # not ă or â, which Romanian writes too
+        "vi": "đơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ",
     }
 )
-#: Function words per language subtag, the defaults of bot.core.language.
+#: Function words per language subtag, as texts write them without accents: bot.core.language's
+#: for English and Spanish, and the commonest little words of the other languages written in the
+#: Latin script, less any that English or Spanish also writes ("la", "do", "can", "si", "may").
 FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {"en": ENGLISH_WORDS, "es": SPANISH_WORDS}
+    {
+        "en": ENGLISH_WORDS,
+        "es": SPANISH_WORDS,
+        "vi": frozenset(
+            """toi khong cua va nhung cac mot duoc lam viec nguoi chung ban anh chi em ong ba
+            gi nao dau sao roi voi cho tien nha giup xin chao cam on oi vay thi minh ho
+            muon biet phai bi khi""".split()
+        ),
+        "tl": frozenset(
+            """ako ikaw siya kami tayo sila ko mo niya namin natin nila ang ng mga sa po opo
+            hindi wala meron mayroon ano saan paano bakit kailan sino ito iyan iyon na pa ba
+            lang naman kasi pero dahil kung nyo ninyo kayo salamat tulungan tulong gusto
+            kailangan pwede puwede ngayon""".split()
+        ),
+        "so": frozenset(
+            """waxaan waan waxay waa ma iyo ku ka la u aan ayaa ayay anigu adiga isaga
+            iyada annaga idinka iyaga maxaan maxay sidee xaggee goorma yaa haa maya
+            mahadsanid fadlan igu ii iga kuma kama lama wax qof dad""".split()
+        ),
+    }
 )
 #: Latin letters that Spanish never uses: with one of them, accents are no vote for Spanish
 #: (Portuguese ã õ ç â ê ô, French è à ù, German ä ö ü ß...).
 NOT_SPANISH_LETTERS = frozenset("ãõçâêîôûàèìòùëïäößåøæœăđơư")
 #: Languages the model is also asked about besides the library's, so that a text clearly in one
-#: of them is recognised as a language the library lacks: the commoner languages of the model.
-OTHER_CANDIDATES = (
-    "pt fr de it nl ro pl ht ar fa ur hi pa bn ne th km lo my ja tr id ms sw am om ha yo "
-    "ig zu sq el he hy ka".split()
-)
-#: The model's probability a language it prefers must have, on a text of enough words, for the
-#: text to count as written in a language the library lacks.
+#: of them is recognised as a language the library lacks: the commoner ones written in the Latin
+#: script (a text in another script is told by its script). Each costs a worker ~200 KB.
+OTHER_CANDIDATES = "pt fr de it nl ro pl ht id ms sw tr ca om ha yo zu".split()
+#: The model's probability for the languages the library lacks, together, that a text of enough
+#: words and no keyword of the library needs to count as written in one of them.
 OTHER_LANGUAGE_CONFIDENCE = 0.9
 #: Texts of fewer words than this are decided by the library's own words (and marks) alone.
 MODEL_MIN_WORDS = 3
@@ -117,6 +136,9 @@ _STARTS = tuple(start for start, _ in _RANGES)
 _SCRIPT_FAMILY = {"Hans": "Hani", "Hant": "Hani", "Jpan": "Kana", "Kore": "Hang"}
 #: A Han character says about as much as a word: counted this many times against other letters.
 _HAN_WEIGHT = 2
+#: Letters of any script but Latin count this many times: in "help 주세요" the Korean decides, as
+#: English words ("help", "ok") are written among every other script.
+_NON_LATIN_WEIGHT = 3
 
 
 def letter_script(ch: str) -> str:
@@ -133,7 +155,8 @@ def script_counts(text: str) -> Counter[str]:
     for ch in text:
         if ch.isalpha():
             script = letter_script(ch)
-            counts[script] += _HAN_WEIGHT if script == "Hani" else 1
+            counts[script] += 1 if script == "Latn" else _NON_LATIN_WEIGHT
+    counts["Hani"] *= _HAN_WEIGHT
     return counts
 
 
@@ -211,7 +234,7 @@ def _by_script(text: str, script: str, hits: Iterable[Any], detector: LanguageDe
     """A text mostly in a script other than Latin: the library's languages written in it."""
     candidates = [lang for lang in detector.languages if detector.scripts[lang] == script]
     if not candidates:
-        return _other(text, detector)
+        return _other(text, detector, guess="-")
     if len(candidates) == 1:
         return Detected(candidates[0])
     marked = _marked(text, candidates, detector)
@@ -251,12 +274,12 @@ def _latin(
             votes[lang] = votes.get(lang, 0.0) + 1
     if len(words) >= MODEL_MIN_WORDS and detector.model is not None:
         ranked = detector.model.rank(text)
-        top, confidence = ranked[0]
+        top = ranked[0][0]
         ours = {detector.bases[lang]: lang for lang in reversed(candidates)}
+        others = sum(p for base, p in ranked if base not in detector.bases.values())
         if (
-            top not in ours
-            and confidence >= OTHER_LANGUAGE_CONFIDENCE
-            and sum(votes.values()) < 1
+            others >= OTHER_LANGUAGE_CONFIDENCE
+            and sum(_keyword_votes(hits, candidates).values()) < 1
             and top not in detector.bases.values()
         ):
             return _other(text, detector, top)
@@ -310,5 +333,4 @@ def _other(text: str, detector: LanguageDetector, guess: str = "") -> Detected:
         return Detected(detector.default, guessed=True)
     if not guess and detector.model is not None:
         guess = detector.model.rank(text)[0][0]
-    name = unicodedata.normalize("NFC", guess)
-    return Detected(None, other=name if name.isascii() and name.isalpha() else "")
+    return Detected(None, other=guess if guess.isascii() and guess.isalpha() else "")

@@ -8,25 +8,26 @@ turns the automaton into the table of n-grams it recognises (its states, as byte
 worker gets those few megabytes through a pipe and scores texts exactly as py3langid does
 (tests/core/test_detect.py holds the two equal). Nothing about any message goes to the child.
 
-    python -m bot.core.langid_model en es vi > tables.npz   # what the worker runs
+    python -m bot.core.langid_model en es vi > tables   # what the worker runs
 """
 
 from __future__ import annotations
 
-import io
+import json
+import math
+import struct
 import subprocess
 import sys
 import threading
+import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from math import sqrt
+from typing import Any
 
-import numpy as np
-
-#: Languages of py3langid's model, for telling a library language from one the library lacks.
-#: Read from the model by the child; this is only a cache of the answer per process.
 _LOCK = threading.Lock()
+#: Tables per set of languages, built once per process: the model's own data, never a message's.
 _CACHE: dict[tuple[str, ...], LangidTables] = {}
 #: States of the automaton expanded at once while tracing it: bounds the child's memory.
 _CHUNK = 4096
@@ -34,33 +35,43 @@ _CHUNK = 4096
 
 @dataclass(frozen=True, eq=False)
 class LangidTables:
-    """The part of py3langid's model one library uses: n-gram -> feature, and the weights."""
+    """The part of py3langid's model one library uses: n-gram -> feature, and the weights.
+
+    Scored in plain Python, without numpy: a text has a few dozen features, and numpy alone
+    would add 15 MB to every worker.
+    """
 
     #: the model's language codes, in the order of the weight columns
     classes: tuple[str, ...]
     #: every state of the automaton as the bytes that reach it -> the feature it emits (-1: none)
     ngrams: dict[bytes, int]
-    #: log-probability of each feature per language (features x languages), float16 as shipped
-    weights: np.ndarray
+    #: log-probability of each feature per language: one row of float16 per feature, as shipped
+    weights: bytes
     #: prior log-probability per language
-    prior: np.ndarray
+    prior: tuple[float, ...]
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         """The languages by probability for a text, best first, as py3langid's rank() with
         normalised probabilities computes them."""
         data = _encode(text)
         counts = self.visits(data)
+        width = len(self.classes)
         if not counts:
-            share = 1.0 / len(self.classes)
-            return [(c, share) for c in self.classes]
-        index = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        scores = np.log1p(values) @ self.weights[index].astype(np.float32) + self.prior
-        scores *= 1.0 / sqrt(len(data) or 1)
-        scores = np.exp(scores - scores.max())
-        scores /= scores.sum()
-        order = np.argsort(-scores, kind="stable")
-        return [(self.classes[i], float(scores[i])) for i in order]
+            return [(c, 1.0 / width) for c in self.classes]
+        scores = list(self.prior)
+        row = struct.Struct(f"<{width}e")
+        size = row.size
+        unpack = row.unpack_from
+        for feature, count in counts.items():
+            weight = math.log1p(count)
+            for i, value in enumerate(unpack(self.weights, feature * size)):
+                scores[i] += weight * value
+        scale = 1.0 / math.sqrt(len(data) or 1)
+        top = max(scores) * scale
+        exps = [math.exp(s * scale - top) for s in scores]
+        total = sum(exps)
+        ranked = sorted(range(width), key=lambda i: -exps[i])
+        return [(self.classes[i], exps[i] / total) for i in ranked]
 
     def visits(self, data: bytes) -> Counter[int]:
         """How often each feature occurs in the bytes: py3langid's automaton walk, by table."""
@@ -79,8 +90,6 @@ class LangidTables:
 
 def _encode(text: str) -> bytes:
     """The bytes py3langid scores: NFC, lower-cased when the whole text is upper case."""
-    import unicodedata
-
     if text.isupper():
         text = text.lower()
     return unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
@@ -92,8 +101,8 @@ def model_languages() -> tuple[str, ...]:
 
 
 def langid_tables(codes: Sequence[str]) -> LangidTables:
-    """The cut-down tables for these model languages (all of them when empty), built once per
-    process in a child process; raises RuntimeError if the child fails."""
+    """The cut-down tables for these model languages (none but the list of languages when
+    empty), built once per process in a child process; raises RuntimeError if it fails."""
     key = tuple(sorted(set(codes)))
     with _LOCK:
         found = _CACHE.get(key)
@@ -113,24 +122,33 @@ def _from_child(codes: tuple[str, ...]) -> LangidTables:
         raise RuntimeError(
             "could not read py3langid's model: " + done.stderr.decode("utf-8", "replace")[-500:]
         )
-    with np.load(io.BytesIO(done.stdout), allow_pickle=False) as data:
-        classes = tuple(str(c) for c in data["classes"])
-        blob = data["ngrams"].tobytes()
-        offsets = data["offsets"]
-        features = data["features"].tolist()
-        weights = np.ascontiguousarray(data["weights"])
-        prior = np.ascontiguousarray(data["prior"], dtype=np.float32)
-    starts = offsets.tolist()
-    ngrams = {blob[starts[i] : starts[i + 1]]: features[i] for i in range(len(features))}
-    if not codes:  # only the list of languages was wanted: keep no weights
-        return LangidTables(classes, {b"": -1}, np.zeros((0, len(classes)), np.float16), prior)
-    return LangidTables(classes, ngrams, weights, prior)
+    output = done.stdout
+    header_end = output.index(b"\n")
+    header = json.loads(output[:header_end])
+    at = header_end + 1
+    sections = {}
+    for name in ("ngrams", "offsets", "features", "weights"):
+        size = header["sizes"][name]
+        sections[name] = output[at : at + size]
+        at += size
+    del output, done
+    offsets = array("q")
+    offsets.frombytes(sections["offsets"])
+    features = array("i")
+    features.frombytes(sections["features"])
+    blob = sections["ngrams"]
+    ngrams = {blob[offsets[i] : offsets[i + 1]]: features[i] for i in range(len(features))}
+    ngrams.setdefault(b"", -1)
+    return LangidTables(
+        tuple(header["classes"]), ngrams, sections["weights"], tuple(header["prior"])
+    )
 
 
-def build_tables(codes: Sequence[str]) -> dict[str, np.ndarray]:
-    """The cut-down tables as arrays (run in the child): trace py3langid's automaton breadth
+def build_tables(codes: Sequence[str]) -> dict[str, Any]:
+    """The cut-down tables (run in the child, which alone imports numpy): trace py3langid's automaton breadth
     first from its start, so each state is first reached by the shortest bytes that lead to it,
     which are the n-gram it stands for."""
+    import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import load_model
 
@@ -176,20 +194,34 @@ def build_tables(codes: Sequence[str]) -> dict[str, np.ndarray]:
     lengths = np.array([len(strings[s]) for s in kept], np.int64)
     offsets = np.concatenate([[0], np.cumsum(lengths)])
     return {
-        "classes": np.array([classes[i] for i in keep] if codes else list(dict.fromkeys(classes))),
-        "ngrams": np.frombuffer(b"".join(strings[s] for s in kept), np.uint8),
-        "offsets": offsets,
-        "features": out_features[kept],
-        "weights": np.asarray(ptc)[:, keep].astype(np.float16) if codes else np.zeros((0, 0)),
-        "prior": np.asarray(pc, np.float32)[keep] if codes else np.zeros(0, np.float32),
+        "classes": [classes[i] for i in keep] if codes else list(dict.fromkeys(classes)),
+        "ngrams": b"".join(strings[s] for s in kept),
+        "offsets": offsets.astype("<i8").tobytes(),
+        "features": out_features[kept].astype("<i4").tobytes(),
+        "weights": np.ascontiguousarray(np.asarray(ptc)[:, keep], dtype="<f2").tobytes(),
+        "prior": [float(x) for x in np.asarray(pc, np.float64)[keep]],
     }
 
 
 def main(argv: Sequence[str]) -> None:
-    """Write the cut-down tables for the languages named as arguments to stdout (npz)."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **build_tables(list(argv)))
-    sys.stdout.buffer.write(buffer.getvalue())
+    """Write the cut-down tables for the languages named as arguments to stdout: a JSON header
+    line (classes, priors, section sizes), then the sections' bytes."""
+    tables = build_tables(list(argv))
+    sections = {
+        "ngrams": tables["ngrams"],
+        "offsets": tables["offsets"],
+        "features": tables["features"],
+        "weights": tables["weights"],
+    }
+    header = {
+        "classes": tables["classes"],
+        "prior": tables["prior"],
+        "sizes": {name: len(data) for name, data in sections.items()},
+    }
+    out = sys.stdout.buffer
+    out.write(json.dumps(header).encode() + b"\n")
+    for data in sections.values():
+        out.write(data)
 
 
 if __name__ == "__main__":

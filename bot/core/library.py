@@ -22,7 +22,6 @@ from bot.core.languages import (
     LANGUAGE_FILE,
     OTHER_LANGUAGE_FILE,
     Language,
-    back_translation_problems,
     language_code_problem,
     load_languages,
     opt_out_keyword_problem,
@@ -733,7 +732,6 @@ def load_library(bundle: Bundle) -> Library:
     other_language = bundle.get(OTHER_LANGUAGE_FILE, "").strip()
     if OTHER_LANGUAGE_FILE in bundle and not other_language:
         error(OTHER_LANGUAGE_FILE, 1, "the reply to texts in other languages is empty")
-    back_translation_problems(bundle, languages, error)
     for name in sorted(bundle):
         if name in (KEYWORDS_FILE, OTHER_LANGUAGE_FILE) or name.startswith(
             f"{BACK_TRANSLATIONS_DIR}/"
