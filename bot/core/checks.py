@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core.back_translations import back_translation_problems
-from bot.core.languages import OTHER_LANGUAGE_FILE
+from bot.core.languages import OTHER_LANGUAGE_FILE, language_file
 from bot.core.library import (
     KEYWORDS_FILE,
     Library,
@@ -580,6 +580,13 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
                 report, found = check_reply(library, topic.id, lang, registry)
                 replies.append(report)
                 problems += found
+    for lang in library.languages:
+        fallback = library.language(lang).fallback
+        if fallback:
+            file = language_file(lang)
+            problems += _number_problems(find_numbers(fallback), registry, file, 1)
+            if encode_info(fallback).segments > library.segment_budget(MENU_TOPIC, lang):
+                problems.append(_error(file, 1, "the fallback reply is over the segment budget"))
     if library.other_language:
         report, found = check_other_language(library, registry)
         replies.append(report)
