@@ -168,7 +168,7 @@ def _prompt(library: Library, lang: str, name: str, default: dict[str, str]) -> 
 
 
 def _language_prompt(library: Library, lang: str, key: str) -> str:
-    """"For English, press 1." in a language, from its language.yaml `call.choose`."""
+    """ "For English, press 1." in a language, from its language.yaml `call.choose`."""
     choose = library.language(lang).call.choose
     return choose.format(key=key) if choose else LANGUAGE_PROMPT[lang]
 
