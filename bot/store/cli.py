@@ -188,6 +188,11 @@ def check_command(
     else:
         _echo_header(where, prepared)
         _echo_problems(prepared, full_report=True)
+        from bot.core.language_gaps import format_language_gaps, language_gaps
+
+        summary = format_language_gaps(language_gaps(prepared.bundle))
+        if summary:
+            click.echo("\n" + summary)
     if not prepared.ok:
         raise SystemExit(1)
 

@@ -122,3 +122,19 @@ def test_a_keyword_that_is_an_opt_out_word_is_refused(word):
     bundle = language_library.bundle()
     bundle["keywords.yaml"] = bundle["keywords.yaml"].replace("- vivienda", f"- {word}", 1)
     assert any("opt-out" in p and repr(word) in p for p in problems_of(bundle))
+
+
+def test_the_check_summary_names_each_languages_gaps():
+    from bot.core.language_gaps import format_language_gaps, language_gaps
+
+    bundle = language_library.bundle()
+    del bundle["responses/ko/housing.txt"]
+    bundle["back-translations/vi/labor.txt"] = "Work: call 1-888-373-7888."
+    gaps = {g.lang: g for g in language_gaps(bundle)}
+    assert list(gaps) == language_library.LANGUAGES
+    assert gaps["ko"].replies == ("housing",) and not gaps["ko"].complete
+    assert "labor" not in gaps["vi"].back_translations and "housing" in gaps["vi"].back_translations
+    assert gaps["vi"].name == "Tiếng Việt" and not gaps["vi"].reviewed
+    text = format_language_gaps(tuple(gaps.values()))
+    assert "ko (한국어, not reviewed by a native speaker): INCOMPLETE" in text
+    assert "replies missing (1 of 4): housing" in text
