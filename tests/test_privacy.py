@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from werkzeug.serving import make_server
 
 from bot import runtime
-from bot.ratelimit import LANGUAGE_NAMESPACE
 from bot.privacy import (
     _PHONE,
     PHONE_NUMBER,
@@ -29,6 +28,7 @@ from bot.privacy import (
     safe_traceback,
     scrub,
 )
+from bot.ratelimit import LANGUAGE_NAMESPACE
 from tests import app_library, as_twilio
 from tests.gunicorn_server import running_gunicorn
 

@@ -156,7 +156,8 @@ def script_counts(text: str) -> Counter[str]:
         if ch.isalpha():
             script = letter_script(ch)
             counts[script] += 1 if script == "Latn" else _NON_LATIN_WEIGHT
-    counts["Hani"] *= _HAN_WEIGHT
+    if "Hani" in counts:
+        counts["Hani"] *= _HAN_WEIGHT
     return counts
 
 
