@@ -1,0 +1,106 @@
+"""Which language a text is in: script, the library's words, then py3langid's model."""
+
+from __future__ import annotations
+
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from bot.core.detect import detect, script_counts
+from bot.core.langid_model import langid_tables
+from bot.core.library import load_library
+from bot.core.matcher import build_matcher, match
+from bot.core.text import tokenize
+from bot.core.topics import OTHER_LANGUAGE_TOPIC
+from tests import language_library
+
+NINE = build_matcher(load_library(language_library.bundle()))
+EN_ES = build_matcher(load_library(language_library.bundle(["en", "es"])))
+
+
+def lang_of(text, matcher=NINE):
+    found = match(text, matcher)
+    return "other" if found.topic == OTHER_LANGUAGE_TOPIC else found.lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mi patron no me paga", "toi can giup do", "мені потрібна допомога", "obrigado", "HELP"],
+)
+def test_the_cut_down_tables_score_as_py3langid_does(text):
+    codes = ["en", "es", "pt", "vi", "ru", "uk", "it", "fr"]
+    ours = langid_tables(codes).rank(text)
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    reference.set_languages(codes)
+    theirs = reference.rank(text)
+    assert [c for c, _ in ours[:3]] == [c for c, _ in theirs[:3]]
+    for (_, p), (_, q) in zip(ours, theirs, strict=True):
+        assert p == pytest.approx(q, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("їжа", "uk"),  # і ї є ґ are Ukrainian only
+        ("ещё", "ru"),  # ы э ъ ё are Russian only
+        ("도움", "ko"),
+        ("帮助", "zh-Hans"),
+        ("cứu", "vi"),  # a tone mark no other language writes
+        ("tulong", "tl"),  # one word: the library's keyword decides
+        ("caawimaad", "so"),
+    ],
+)
+def test_script_letters_and_the_librarys_words_decide_short_texts(text, lang):
+    assert lang_of(text) == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tôi cần giúp đỡ", "ông chủ không trả lương", "não tenho onde morar", "meu patrão não paga"],
+)
+def test_spanish_is_never_chosen_for_vietnamese_or_portuguese_accents(text):
+    assert lang_of(text, EN_ES) != "es"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "preciso de ajuda por favor",  # Portuguese
+        "j'ai besoin d'aide s'il vous plaît",  # French
+        "ich brauche hilfe bitte",  # German
+        "ho bisogno di aiuto per favore",  # Italian
+        "mwen bezwen èd tanpri",  # Haitian Creole
+        "saya perlu bantuan tolong",  # Indonesian
+        "ninahitaji msaada tafadhali",  # Swahili
+        "أحتاج مساعدة من فضلك",  # Arabic
+        "助けてください",  # Japanese
+        "ฉันต้องการความช่วยเหลือ",  # Thai
+        "मुझे मदद चाहिए",  # Hindi
+    ],
+)
+def test_texts_in_languages_the_library_lacks_get_the_interpreter_reply(text):
+    assert lang_of(text) == "other"
+    assert lang_of(text, EN_ES) == "other"
+
+
+def test_without_an_other_language_reply_such_texts_get_the_default_language():
+    matcher = build_matcher(
+        load_library(language_library.bundle(["en", "es"], other_language=False))
+    )
+    assert match("ich brauche hilfe bitte", matcher).lang == "en"
+
+
+@pytest.mark.parametrize("text", ["help помощь 帮助 도움", "ok спасибо 谢谢", "ayuda 救命 рятуйте"])
+def test_a_text_mixing_three_scripts_gets_one_library_language(text):
+    assert lang_of(text) in language_library.LANGUAGES
+
+
+@pytest.mark.parametrize("text", ["3", "ok", "  ", "!!", "#2"])
+def test_a_text_without_a_sign_of_its_language_is_marked_guessed(text):
+    detected = detect(text, tokenize(text), [], NINE.detector)
+    assert detected.lang == "en" and detected.guessed
+
+
+def test_letters_are_counted_by_script_with_non_latin_ones_weighing_more():
+    counts = script_counts("help 주세요")
+    assert counts["Hang"] > counts["Latn"]
+    assert "Hani" not in script_counts("\x80")
