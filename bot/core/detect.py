@@ -18,6 +18,7 @@ A text that gives no sign of its language (a menu number, "ok") gets the default
 from __future__ import annotations
 
 import re
+import subprocess
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from bot.core.langid_model import LangidTables, langid_tables, model_languages
+from bot.core.langid_model import LangidTables, langid_tables
 from bot.core.language import ENGLISH_WORDS, SPANISH_MARKS, SPANISH_WORDS
 from bot.core.languages import base_language, writing_script
 
@@ -201,9 +202,15 @@ def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDe
     """The detector for a library's languages (the model's tables are shared per process)."""
     bases = {lang: base_language(lang) for lang in languages}
     scripts = {lang: _family(writing_script(lang)) for lang in languages}
-    known = set(model_languages())
-    codes = {b for b in bases.values() if b in known} | {c for c in OTHER_CANDIDATES if c in known}
-    model = langid_tables(sorted(codes)) if len(languages) > 1 or answers_others else None
+    wanted = {*bases.values(), *OTHER_CANDIDATES}  # the model leaves out those it does not know
+    model = None
+    if len(languages) > 1 or answers_others:
+        try:
+            model = langid_tables(sorted(wanted))
+        except (RuntimeError, OSError, ValueError, subprocess.SubprocessError):
+            # Without the model, the script and the library's own words still decide: a bot
+            # that answers in the wrong language now and then beats one that does not answer.
+            model = None
     return LanguageDetector(
         languages=tuple(languages),
         scripts=MappingProxyType(scripts),

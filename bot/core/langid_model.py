@@ -125,14 +125,10 @@ def _encode(text: str) -> bytes:
     return unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
 
 
-def model_languages() -> tuple[str, ...]:
-    """Every language code py3langid's model knows."""
-    return langid_tables(()).classes
-
-
 def langid_tables(codes: Sequence[str]) -> LangidTables:
-    """The cut-down tables for these model languages (none but the list of languages when
-    empty), built once per process in a child process; raises RuntimeError if it fails."""
+    """The cut-down tables for those of these languages the model knows (the others are left out:
+    `classes` says which are in), built once per process in a child process; raises
+    RuntimeError if it fails."""
     key = tuple(sorted(set(codes)))
     with _LOCK:
         found = _CACHE.get(key)
@@ -182,11 +178,8 @@ def build_tables(codes: Sequence[str]) -> dict[str, Any]:
 
     ptc, pc, classes, nextmove, row, out = load_model(MODEL_DIR / MODEL_FILE)
     classes = list(classes)
-    unknown = sorted(set(codes) - set(classes))
-    if unknown:
-        raise SystemExit(f"py3langid's model has no language {unknown}")
     # An aliased language (two columns, e.g. a script variant) keeps its first column.
-    keep = [classes.index(c) for c in dict.fromkeys(codes)] if codes else []
+    keep = [classes.index(c) for c in dict.fromkeys(codes) if c in classes]
     moves = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode)).reshape(-1, 256)
     rows = np.frombuffer(row, dtype=np.dtype(row.typecode)).astype(np.int64)
     out_features = np.asarray(out, dtype=np.int32)
@@ -197,7 +190,7 @@ def build_tables(codes: Sequence[str]) -> dict[str, Any]:
     depth[0] = 0
     level, d = np.array([0], np.int64), 0
     all_bytes = np.arange(256)
-    while len(level) and codes:
+    while len(level):
         reached = []
         for start in range(0, len(level), _CHUNK):
             part = level[start : start + _CHUNK]
@@ -216,14 +209,14 @@ def build_tables(codes: Sequence[str]) -> dict[str, Any]:
         level = np.concatenate(reached) if reached else np.array([], np.int64)
         d += 1
     strings: list[bytes] = [b""] * count
-    for state in np.argsort(depth, kind="stable")[1:].tolist() if codes else []:
+    for state in np.argsort(depth, kind="stable")[1:].tolist():
         strings[state] = strings[parent[state]] + bytes((int(last_byte[state]),))
-    kept = [s for s in range(count) if depth[s] >= 0] if codes else [0]
+    kept = [s for s in range(count) if depth[s] >= 0]
     if max(len(strings[s]) for s in kept) > MAX_STATE_BYTES:
         raise SystemExit("py3langid's automaton has states longer than 7 bytes: update state_key")
     keyed = sorted((state_key(strings[s]), s) for s in kept)
     return {
-        "classes": [classes[i] for i in keep] if codes else list(dict.fromkeys(classes)),
+        "classes": [classes[i] for i in keep],
         "keys": np.array([k for k, _ in keyed], dtype="<u8").tobytes(),
         "features": out_features[[s for _, s in keyed]].astype("<i4").tobytes(),
         "weights": np.ascontiguousarray(np.asarray(ptc)[:, keep], dtype="<f2").tobytes(),

@@ -104,3 +104,14 @@ def test_letters_are_counted_by_script_with_non_latin_ones_weighing_more():
     counts = script_counts("help 주세요")
     assert counts["Hang"] > counts["Latn"]
     assert "Hani" not in script_counts("\x80")
+
+
+def test_a_model_that_cannot_be_read_leaves_script_and_words_to_decide(monkeypatch):
+    def broken(_codes):
+        raise RuntimeError("could not read py3langid's model")
+
+    monkeypatch.setattr("bot.core.detect.langid_tables", broken)
+    matcher = build_matcher(load_library(language_library.bundle()))
+    assert matcher.detector.model is None
+    assert lang_of("мені потрібна допомога", matcher) == "uk"
+    assert lang_of("mi patron no me paga", matcher) == "es"
