@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import yaml
 
+from bot.core.languages import BACK_TRANSLATIONS_DIR
 from bot.core.library import KEYWORDS_FILE, RESPONSES_DIR, reply_path, voice_path
 
 #: Fields a problem can be shown next to.
@@ -375,7 +376,7 @@ def set_voice(bundle: dict[str, str], spoken: dict[str, str]) -> dict[str, str]:
 
 
 def delete_topic(bundle: dict[str, str], topic_id: str) -> dict[str, str]:
-    """The bundle without a topic and its reply files."""
+    """The bundle without a topic, its reply files and their back-translations."""
     lines, blocks, _ = _blocks(bundle[KEYWORDS_FILE])
     block = next((b for b in blocks if b.topic == topic_id), None)
     if block is None:
@@ -383,7 +384,10 @@ def delete_topic(bundle: dict[str, str], topic_id: str) -> dict[str, str]:
     out = {
         name: text
         for name, text in bundle.items()
-        if not (name.startswith(f"{RESPONSES_DIR}/") and name.endswith(f"/{topic_id}.txt"))
+        if not (
+            name.startswith((f"{RESPONSES_DIR}/", f"{BACK_TRANSLATIONS_DIR}/"))
+            and name.endswith(f"/{topic_id}.txt")
+        )
     }
     out[KEYWORDS_FILE] = "".join([*lines[: block.start], *lines[block.end :]])
     return out
