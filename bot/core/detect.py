@@ -43,24 +43,26 @@ DISTINCTIVE_LETTERS: Mapping[str, str] = MappingProxyType(
 )
 #: Function words per language subtag, as texts write them without accents: bot.core.language's
 #: for English and Spanish, and the commonest little words of the other languages written in the
-#: Latin script, less any that English or Spanish also writes ("la", "do", "can", "si", "may").
+#: Latin script, less any that English or Spanish also writes or texts ("la", "do", "can", "on",
+#: "va", "pa", "pero", "sino", "ano" for "año", "u" for "you"). The words of a language the
+#: library lacks are evidence too: for the other-language reply.
 FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "en": ENGLISH_WORDS,
         "es": SPANISH_WORDS,
         "vi": frozenset(
-            """toi khong cua va nhung cac mot duoc lam viec nguoi chung ban anh chi em ong ba
-            gi nao dau sao roi voi cho tien nha giup xin chao cam on oi vay thi minh ho
+            """toi khong cua nhung cac mot duoc lam viec nguoi chung anh chi em ong ba
+            gi nao dau sao roi voi cho tien nha giup xin chao cam oi vay thi minh
             muon biet phai bi khi""".split()
         ),
         "tl": frozenset(
             """ako ikaw siya kami tayo sila ko mo niya namin natin nila ang ng mga sa po opo
-            hindi wala meron mayroon ano saan paano bakit kailan sino ito iyan iyon na pa ba
-            lang naman kasi pero dahil kung nyo ninyo kayo salamat tulungan tulong gusto
+            hindi wala meron mayroon saan paano bakit kailan ito iyan iyon na ba
+            lang naman kasi dahil kung nyo ninyo kayo salamat tulungan tulong gusto
             kailangan pwede puwede ngayon""".split()
         ),
         "so": frozenset(
-            """waxaan waan waxay waa ma iyo ku ka la u aan ayaa ayay anigu adiga isaga
+            """waxaan waan waxay waa ma iyo ku ka aan ayaa ayay anigu adiga isaga
             iyada annaga idinka iyaga maxaan maxay sidee xaggee goorma yaa haa maya
             mahadsanid fadlan igu ii iga kuma kama lama wax qof dad""".split()
         ),
@@ -286,6 +288,12 @@ def _latin(
             votes[lang] = votes.get(lang, 0.0) + sum(map(listed.__contains__, words))
         if spanish_marks and detector.bases[lang] == "es":
             votes[lang] = votes.get(lang, 0.0) + 1
+    if len(words) >= 2 and not any(votes.values()):
+        # No word of the library's languages, but little words of another: "salamat po" to a
+        # library without Tagalog.
+        theirs = _other_function_words(words, detector)
+        if theirs is not None:
+            return _other(text, detector, theirs)
     if (
         len(words) >= MODEL_MIN_WORDS
         and detector.model is not None
@@ -309,6 +317,15 @@ def _latin(
     best = max(votes.values())
     # On a tie the library's order decides: its first language is the default.
     return Detected(next(lang for lang in candidates if votes.get(lang, 0.0) == best))
+
+
+def _other_function_words(words: Sequence[str], detector: LanguageDetector) -> str | None:
+    """A language the library lacks whose function words are two or more of the text's, if any."""
+    ours = set(detector.bases.values())
+    for base, listed in FUNCTION_WORD_LISTS.items():
+        if base not in ours and sum(map(listed.__contains__, words)) >= 2:
+            return base
+    return None
 
 
 def _library_words_decide(said: Mapping[str, float], votes: Mapping[str, float]) -> bool:
