@@ -115,3 +115,13 @@ def test_a_model_that_cannot_be_read_leaves_script_and_words_to_decide(monkeypat
     assert matcher.detector.model is None
     assert lang_of("мені потрібна допомога", matcher) == "uk"
     assert lang_of("mi patron no me paga", matcher) == "es"
+
+
+@pytest.mark.parametrize("text", ["salamat po", "waxaan rabaa caawimaad fadlan", "toi muon biet"])
+def test_little_words_of_a_language_the_library_lacks_get_the_interpreter_reply(text):
+    assert lang_of(text, EN_ES) == "other"
+
+
+@pytest.mark.parametrize("text", ["help", "tulong", "3"])
+def test_one_word_no_library_knows_is_not_taken_for_another_language(text):
+    assert lang_of(text, EN_ES) == "en"
