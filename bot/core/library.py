@@ -31,6 +31,7 @@ from bot.core.topics import (
     CALLS_COUNT,
     CONNECTED_COUNT,
     MENU_TOPIC,
+    OTHER_LANGUAGE_TOPIC,
     RESERVED_TOPIC_IDS,
     STOP_TOPIC,
     STRUCTURAL_TOPICS,
@@ -145,7 +146,10 @@ class Library:
         return self.by_id[topic_id]
 
     def reply(self, topic_id: str, lang: str) -> str | None:
-        """The reply text for a topic in a language, or None for a silent topic."""
+        """The reply text for a topic in a language, or None for a silent topic; the
+        other-language reply for OTHER_LANGUAGE_TOPIC, whatever the language."""
+        if topic_id == OTHER_LANGUAGE_TOPIC and self.other_language:
+            return self.other_language
         topic = self.by_id[topic_id]
         if topic.silent:
             return None
