@@ -66,6 +66,23 @@ FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
             iyada annaga idinka iyaga maxaan maxay sidee xaggee goorma yaa haa maya
             mahadsanid fadlan igu ii iga kuma kama lama wax qof dad""".split()
         ),
+        # Languages a library seldom has, listed so that a text in one of them is read by the
+        # model before it is answered in Spanish or English (bot.core.detect._model_needed).
+        "pt": frozenset(
+            """nao voce eu meu minha preciso ajuda obrigado obrigada estou tenho uma ao pelo
+            pela isso muito trabalho dinheiro onde estao ele ela sao tambem mais""".split()
+        ),
+        "fr": frozenset(
+            """je suis pas mon mes est une avec pour dans vous nous moi aidez merci travail
+            argent""".split()
+        ),
+        "it": frozenset(
+            """sono ho bisogno aiuto favore lavoro soldi grazie dove che della""".split()
+        ),
+        "de": frozenset(
+            """ich bin nicht mein meine brauche hilfe bitte arbeit geld und ist der
+            das""".split()
+        ),
     }
 )
 #: Latin letters that Spanish never uses: with one of them, accents are no vote for Spanish
@@ -141,6 +158,8 @@ _RANGES = (
 )
 _STARTS = tuple(start for start, _ in _RANGES)
 _ASCII_LETTER = re.compile("[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 #: Scripts as langcodes writes a language's usual script, folded to the script of its letters.
 _SCRIPT_FAMILY = {"Hans": "Hani", "Hant": "Hani", "Jpan": "Kana", "Kore": "Hang"}
 #: A Han character says about as much as a word: counted this many times against other letters.
@@ -162,7 +181,11 @@ def script_counts(text: str) -> Counter[str]:
         if _ASCII_LETTER.search(text):
             counts["Latn"] = 1  # the one script: how many letters does not matter
         return counts
-    for ch in text:
+    # ASCII letters are counted in C; only the other characters one by one.
+    plain = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
+    if plain:
+        counts["Latn"] = plain
+    for ch in _NON_ASCII.findall(text):
         if ch.isalpha():
             script = letter_script(ch)
             counts[script] += 1 if script == "Latn" else _NON_LATIN_WEIGHT
@@ -195,6 +218,18 @@ class LanguageDetector:
     answers_others: bool = False
     #: the model's tables for the library's languages and OTHER_CANDIDATES; None if unavailable
     model: LangidTables | None = field(default=None, repr=False)
+    #: worked out once from the above (build_detector), so a text costs a few set lookups:
+    #: the library's languages written in the Latin script, in the library's order
+    latin: tuple[str, ...] = ()
+    #: (language, its function words) for those of them that have a list
+    function_words: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: the library's language whose subtag is es, which accents vote for; "" if none
+    spanish: str = ""
+    #: (subtag, its function words) of languages the library lacks, and all their words
+    foreign_lists: tuple[tuple[str, frozenset[str]], ...] = ()
+    foreign_words: frozenset[str] = frozenset()
+    #: the library's language subtags
+    our_bases: frozenset[str] = frozenset()
 
     @property
     def default(self) -> str:
@@ -215,12 +250,25 @@ def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDe
             # Without the model, the script and the library's own words still decide: a bot
             # that answers in the wrong language now and then beats one that does not answer.
             model = None
+    latin = tuple(lang for lang in languages if scripts[lang] == "Latn")
+    ours = frozenset(bases.values())
+    foreign = tuple((b, words) for b, words in FUNCTION_WORD_LISTS.items() if b not in ours)
     return LanguageDetector(
         languages=tuple(languages),
         scripts=MappingProxyType(scripts),
         bases=MappingProxyType(bases),
         answers_others=answers_others,
         model=model,
+        latin=latin,
+        function_words=tuple(
+            (lang, FUNCTION_WORD_LISTS[bases[lang]])
+            for lang in latin
+            if bases[lang] in FUNCTION_WORD_LISTS
+        ),
+        spanish=next((lang for lang in latin if bases[lang] == "es"), ""),
+        foreign_lists=foreign,
+        foreign_words=frozenset().union(*(words for _, words in foreign)),
+        our_bases=ours,
     )
 
 
@@ -270,48 +318,43 @@ def _latin(
     text: str, words: Sequence[str], hits: Iterable[Any], detector: LanguageDetector
 ) -> Detected:
     """A text in the Latin script: marks, the library's words, then the model."""
-    candidates = [lang for lang in detector.languages if detector.scripts[lang] == "Latn"]
-    if not text.isascii():
-        marked = _marked(text, candidates or list(detector.languages), detector)
+    candidates = detector.latin
+    plain = text.isascii()
+    if not plain:
+        marked = _marked(text, candidates or detector.languages, detector)
         if marked:
             return Detected(marked[0])
         if any(ch in DISTINCTIVE_LETTERS.get("vi", "") for ch in text.lower()):
             return _other(text, detector)  # Vietnamese, which this library lacks
     if not candidates:
         return _other(text, detector)
-    spanish_marks = (
-        not text.isascii()
-        and not SPANISH_MARKS.isdisjoint(text)
-        and NOT_SPANISH_LETTERS.isdisjoint(text.lower())
-    )
     said = _keyword_votes(hits, candidates)
     votes = dict(said)
-    for lang in candidates:
-        listed = FUNCTION_WORD_LISTS.get(detector.bases[lang])
-        if listed is not None:
-            votes[lang] = votes.get(lang, 0.0) + sum(map(listed.__contains__, words))
-        if spanish_marks and detector.bases[lang] == "es":
-            votes[lang] = votes.get(lang, 0.0) + 1
+    for lang, listed in detector.function_words:
+        found = sum(map(listed.__contains__, words))
+        if found:
+            votes[lang] = votes.get(lang, 0.0) + found
+    if (
+        not plain
+        and detector.spanish
+        and not SPANISH_MARKS.isdisjoint(text)
+        and NOT_SPANISH_LETTERS.isdisjoint(text.lower())
+    ):
+        votes[detector.spanish] = votes.get(detector.spanish, 0.0) + 1
     if len(words) >= 2 and not any(votes.values()):
         # No word of the library's languages, but little words of another: "salamat po" to a
         # library without Tagalog.
         theirs = _other_function_words(words, detector)
         if theirs is not None:
             return _other(text, detector, theirs)
-    if (
-        len(words) >= MODEL_MIN_WORDS
-        and detector.model is not None
-        and not _library_words_decide(said, votes)
-    ):
+    if _model_needed(text, words, said, votes, detector):
+        assert detector.model is not None
         ranked = detector.model.rank(text)
         top = ranked[0][0]
         ours = {detector.bases[lang]: lang for lang in reversed(candidates)}
-        others = sum(p for base, p in ranked if base not in detector.bases.values())
-        if (
-            others >= OTHER_LANGUAGE_CONFIDENCE
-            and sum(said.values()) < 1
-            and top not in detector.bases.values()
-        ):
+        ours_all = detector.our_bases
+        others = sum(p for base, p in ranked if base not in ours_all)
+        if others >= OTHER_LANGUAGE_CONFIDENCE and sum(said.values()) < 1 and top not in ours_all:
             return _other(text, detector, top)
         for base, probability in ranked:
             if base in ours:
@@ -325,32 +368,50 @@ def _latin(
 
 def _other_function_words(words: Sequence[str], detector: LanguageDetector) -> str | None:
     """A language the library lacks whose function words are two or more of the text's, if any."""
-    ours = set(detector.bases.values())
-    for base, listed in FUNCTION_WORD_LISTS.items():
-        if base not in ours and sum(map(listed.__contains__, words)) >= 2:
+    for base, listed in detector.foreign_lists:
+        if len(listed.intersection(words)) >= 2:
             return base
     return None
 
 
-def _library_words_decide(said: Mapping[str, float], votes: Mapping[str, float]) -> bool:
-    """Whether the library's own keywords settle a text's language without the model: two or
-    more keyword words of one language and none of another, and that language leads the vote by
-    a whole word. The model then adds nothing but time (~100 us a text)."""
-    if len(said) != 1:
+def _model_needed(
+    text: str,
+    words: Sequence[str],
+    said: Mapping[str, float],
+    votes: Mapping[str, float],
+    detector: LanguageDetector,
+) -> bool:
+    """Whether the library's own words leave a text's language open, so the model must read it.
+
+    The model costs 50-250 us a text, the words nothing: it reads a text of three words or more
+    when the two likeliest languages are within a vote of each other, or, in a library that
+    answers languages it lacks, when the text may be in one (a letter or a little word of
+    another language, or too few of the library's words for its length), unless two keyword
+    words of one language and none of another settle it.
+    """
+    if len(words) < MODEL_MIN_WORDS or detector.model is None:
         return False
-    (lang, weight), *_ = said.items()
-    runner_up = max((v for other, v in votes.items() if other != lang), default=0.0)
-    return weight >= KEYWORD_WORDS_THAT_DECIDE * 0.5 and votes[lang] >= runner_up + 1
+    ranked = [*sorted(votes.values(), reverse=True), 0.0, 0.0]
+    if ranked[0] - ranked[1] < 1:
+        return True
+    if not detector.answers_others:
+        return False
+    if len(said) == 1 and next(iter(said.values())) >= KEYWORD_WORDS_THAT_DECIDE * 0.5:
+        return False
+    foreign = not detector.foreign_words.isdisjoint(words)
+    return foreign or not NOT_SPANISH_LETTERS.isdisjoint(text.lower()) or ranked[0] < len(words) / 3
 
 
 def _marked(text: str, candidates: Sequence[str], detector: LanguageDetector) -> list[str]:
     """The candidates whose distinctive letters the text uses, most letters first."""
-    lowered = text.lower()
+    unusual = "".join(_NON_ASCII.findall(text)).lower()  # every distinctive letter is non-ASCII
+    if not unusual:
+        return []
     scored = []
     for lang in candidates:
         letters = DISTINCTIVE_LETTERS.get(detector.bases[lang])
         if letters:
-            found = sum(ch in letters for ch in lowered)
+            found = sum(ch in letters for ch in unusual)
             if found:
                 scored.append((found, lang))
     scored.sort(key=lambda pair: -pair[0])

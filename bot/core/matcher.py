@@ -524,9 +524,10 @@ def match(text: str, matcher: Matcher) -> Match:
         # A language the library lacks: one reply in its first languages, saying how to reach an
         # interpreter; an emergency still gets the emergency reply.
         if found.topic == EMERGENCY_TOPIC:
-            return replace(found, lang=detector.default)
+            return Match(found.topic, detector.default, found.score, found.keyword)
         return Match(OTHER_LANGUAGE_TOPIC, detected.other or NO_LANG, found.score)
-    return replace(found, lang=detected.lang, guessed_lang=detected.guessed)
+    # Built anew, not with dataclasses.replace, which costs as much as the language decision.
+    return Match(found.topic, detected.lang, found.score, found.keyword, detected.guessed)
 
 
 def _topic(matcher: Matcher, words: list[str], hits: list[_Hit]) -> Match:
