@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.core.langid_model import LangidTables, langid_tables
 from bot.core.language import ENGLISH_WORDS, SPANISH_MARKS, SPANISH_WORDS
@@ -159,6 +159,7 @@ _RANGES = (
 _STARTS = tuple(start for start, _ in _RANGES)
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_VIETNAMESE = frozenset(DISTINCTIVE_LETTERS["vi"])
 _NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 #: Scripts as langcodes writes a language's usual script, folded to the script of its letters.
 _SCRIPT_FAMILY = {"Hans": "Hani", "Hant": "Hani", "Jpan": "Kana", "Kore": "Hang"}
@@ -194,8 +195,7 @@ def script_counts(text: str) -> Counter[str]:
     return counts
 
 
-@dataclass(frozen=True)
-class Detected:
+class Detected(NamedTuple):  # a NamedTuple: built for every text, at a third of a dataclass's cost
     """A text's reply language: a library language, or None for one the library lacks; `guessed`
     when the text gave no sign of any and the default was taken; `other` names the model's
     guess of a language the library lacks (for the daily counts), else ""."""
@@ -241,7 +241,9 @@ def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDe
     """The detector for a library's languages (the model's tables are shared per process)."""
     bases = {lang: base_language(lang) for lang in languages}
     scripts = {lang: _family(writing_script(lang)) for lang in languages}
-    wanted = {*bases.values(), *OTHER_CANDIDATES}  # the model leaves out those it does not know
+    # The model leaves out those it does not know. Other languages are asked about only when the
+    # library can answer them: each language costs every text the model reads.
+    wanted = {*bases.values(), *(OTHER_CANDIDATES if answers_others else ())}
     model = None
     if len(languages) > 1 or answers_others:
         try:
@@ -324,7 +326,7 @@ def _latin(
         marked = _marked(text, candidates or detector.languages, detector)
         if marked:
             return Detected(marked[0])
-        if any(ch in DISTINCTIVE_LETTERS.get("vi", "") for ch in text.lower()):
+        if not _VIETNAMESE.isdisjoint(text.lower()):
             return _other(text, detector)  # Vietnamese, which this library lacks
     if not candidates:
         return _other(text, detector)
@@ -384,18 +386,21 @@ def _model_needed(
     """Whether the library's own words leave a text's language open, so the model must read it.
 
     The model costs 50-250 us a text, the words nothing: it reads a text of three words or more
-    when the two likeliest languages are within a vote of each other, or, in a library that
-    answers languages it lacks, when the text may be in one (a letter or a little word of
-    another language, or too few of the library's words for its length), unless two keyword
-    words of one language and none of another settle it.
+    when the two likeliest languages are within a vote of each other (in a library that cannot
+    answer other languages, only when some word votes), or, in a library that answers languages
+    it lacks, when the text may be in one (a letter or a little word of another language, or
+    too few of the library's words for its length), unless two keyword words of one language
+    and none of another settle it.
     """
     if len(words) < MODEL_MIN_WORDS or detector.model is None:
         return False
     ranked = [*sorted(votes.values(), reverse=True), 0.0, 0.0]
+    if not detector.answers_others:
+        # Only the library's languages to choose from: the model is asked only when the words
+        # lean two ways. A text without any of them keeps the default, marked as a guess.
+        return 0 < ranked[0] < ranked[1] + 1
     if ranked[0] - ranked[1] < 1:
         return True
-    if not detector.answers_others:
-        return False
     if len(said) == 1 and next(iter(said.values())) >= KEYWORD_WORDS_THAT_DECIDE * 0.5:
         return False
     foreign = not detector.foreign_words.isdisjoint(words)
