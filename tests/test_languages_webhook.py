@@ -40,6 +40,13 @@ def test_a_menu_number_after_a_spanish_menu_is_answered_in_spanish(nine):
     assert "Work: call" in sms(client, "1", sender="+15005550009")
 
 
+def test_a_text_in_the_default_language_replaces_a_remembered_one(nine):
+    client = nine.test_client()
+    assert "Responda con un numero" in sms(client, "ayuda")
+    assert "Reply with a number" in sms(client, "hello")
+    assert "Work: call" in sms(client, "1")
+
+
 def test_a_menu_number_after_a_vietnamese_menu_is_answered_in_vietnamese(nine):
     client = nine.test_client()
     # published replies are transliterated to GSM-7 by default, so the marks are gone

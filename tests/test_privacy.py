@@ -266,7 +266,9 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     try:
         assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
         assert post({**base, "Body": c["body2"], "NumMedia": "0"}) == 200
-        # A bare menu number: answered in the language remembered for the sender (bot.ratelimit).
+        # A Spanish menu, then a bare menu number: answered in the language remembered for the
+        # sender (bot.ratelimit.LanguageMemory).
+        assert post({**base, "Body": "hola", "NumMedia": "0"}) == 200
         assert post({**base, "Body": "1", "NumMedia": "0"}) == 200
         whatsapp = {**base, "From": f"whatsapp:{c['whatsapp']}", "MessageSid": c["sid2"]}
         assert post({**whatsapp, "Body": c["body"], "NumMedia": "0"}) == 200

@@ -87,7 +87,7 @@ def reply_to(
             return EMPTY_TWIML
         body = snapshot.reply(topic, lang)
         if memory is not None and not guessed and topic != OTHER_LANGUAGE_TOPIC:
-            memory.remember(sender, lang)
+            memory.remember(sender, lang, snapshot.library.default_language)
     if counts is not None:
         counts.add(datetime.now(UTC).date(), topic, lang)
     return body
