@@ -291,7 +291,10 @@ def detect(
         return Detected(detector.default, guessed=True)
     if len(languages) == 1 and not detector.answers_others:
         return Detected(detector.default)
-    script = max(counts, key=lambda s: (counts[s], s != "Latn"))
+    if len(counts) == 1:  # most texts: one script
+        script = next(iter(counts))
+    else:
+        script = max(counts, key=lambda s: (counts[s], s != "Latn"))
     if script == "Hani" and counts.get("Kana"):
         script = "Kana"  # Japanese writes Han characters among its kana
     if script != "Latn":
