@@ -19,7 +19,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     # the core's tests) does not load SQLAlchemy, twilio and limits; nothing imports bot back.
     from twilio.request_validator import RequestValidator
 
-    from bot import channels, cli, console, health, live, outreach, privacy, purge, ratelimit, store
+    from bot import (
+        channels,
+        cli,
+        console,
+        health,
+        library,
+        live,
+        outreach,
+        privacy,
+        purge,
+        ratelimit,
+        store,
+    )
 
     privacy.init_app(app, settings)  # first: every later step may log
     app_store = store.Store(store.database_url_for(app, settings))
@@ -30,12 +42,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         limiter=ratelimit.limiter_for(settings),
         validator=RequestValidator(settings.twilio_auth_token),
     )
-    store.init_app(app)
     live.init_app(app)
     health.init_app(app)
     channels.init_app(app)
     purge.init_app(app)  # after channels: its sweeper starter wraps /sms too
     cli.init_app(app)
+    library.init_app(app)
     console.init_app(app)
     outreach.init_app(app)
     return app

@@ -28,11 +28,11 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from bot.channels.endpoint import XML, Answer, Channel, Form
 from bot.core.library import Library
-from bot.core.numbers import VerifiedNumber, load_registry_file
+from bot.core.numbers import VerifiedNumber
 from bot.core.replies import FALLBACK_VOICE
 from bot.core.speech import speakable, spelled_slowly
 from bot.core.topics import CALLS_COUNT, CONNECTED_COUNT
-from bot.prepare import registry_path_for
+from bot.library.registry import deployment_registry_path, read_registry
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -232,8 +232,8 @@ def connect_number(settings: Settings) -> VerifiedNumber:
     Only a 10-digit US number can be dialled: not 911 (a call needing help now hangs up and
     dials it), not a short code (text only).
     """
-    registry_path = registry_path_for(settings.library_dir, settings)
-    registry = load_registry_file(registry_path)
+    registry_path = deployment_registry_path(settings)
+    registry = read_registry(registry_path)
     wanted = settings.voice_connect_number.strip()
     entry = registry.by_id.get(wanted) or registry.lookup(wanted)
     if entry is None:

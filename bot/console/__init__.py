@@ -50,5 +50,7 @@ def init_app(app: Flask) -> None:
         )
     except ValueError as exc:
         raise SettingsError(f"CONSOLE_LOGIN_LIMIT: {exc} (e.g. '5 per 15 minutes')") from None
-    app.extensions["console"] = ConsoleRuntime(store=ConsoleStore(rt.store), limiter=limiter)
+    app.extensions["console"] = ConsoleRuntime(
+        store=ConsoleStore(rt.store.database), limiter=limiter
+    )
     app.register_blueprint(bp)

@@ -56,6 +56,9 @@ from bot.console.security import (
 from bot.console.stats import PERIODS, as_csv, chart
 from bot.console.storage import ROLES, AccountError, ConsoleStore, Draft
 from bot.core.library import MENU_PLACEHOLDER, STRUCTURAL_TOPICS, LibraryError, voice_path
+from bot.library.publishing import export_zip
+from bot.library.publishing import publish as publish_library
+from bot.library.publishing import rollback as rollback_library
 from bot.runtime import runtime
 from bot.store import Revision, StoreError, UnknownRevision
 
@@ -646,10 +649,10 @@ def publish() -> Any:
                 "below; tick the box to publish the draft over it anyway."
             )
         else:
-            before = working.live.id if working.live else None
-            revision = la.publish(_store(), checked, by=g.account.name, comment=comment)
+            done = publish_library(_store(), checked, by=g.account.name, comment=comment)
+            revision = done.revision
             _console().discard_draft()
-            if revision.id == before:
+            if not done.changed:
                 flash(
                     f"Revision {revision.id} is already live with this content; nothing published."
                 )
@@ -706,10 +709,8 @@ def diff() -> Any:
 @requires("publisher")
 def rollback(revision_id: int) -> Any:
     """Make an earlier revision live again."""
-    store = _store()
-    before = store.live_revision_id()
     try:
-        revision = la.rollback(store, revision_id)
+        done = rollback_library(_store(), revision_id)
     except UnknownRevision:
         abort(404)
     except LibraryError:
@@ -717,10 +718,14 @@ def rollback(revision_id: int) -> Any:
             f"Revision {revision_id} does not load with this version of the bot; not rolled back."
         )
         return redirect(url_for("console.history"))
+    revision = done.revision
+    if not done.changed:
+        flash(f"Revision {revision.id} is already live.")
+        return redirect(url_for("console.history"))
     _went_live(
         f"Revision {revision.id} is live again.",
         "rollback",
-        f"revision {revision.id} (was {before})",
+        f"revision {revision.id} (was {done.before})",
     )
     return redirect(url_for("console.history"))
 
@@ -734,7 +739,7 @@ def download(revision_id: int) -> Response:
     except UnknownRevision:
         abort(404)
     return Response(
-        la.export_zip(revision),
+        export_zip(revision),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="library-rev{revision.id}.zip"'},
     )
