@@ -363,9 +363,11 @@ def set_topic(
     return out
 
 
-def read_voice(bundle: dict[str, str]) -> dict[str, str]:
-    """The spoken message of calls per language (responses/<lang>/voice.txt), "" where none."""
-    return {lang: bundle.get(voice_path(lang), "").strip() for lang in languages(bundle)}
+def read_voice(bundle: dict[str, str], langs: list[str] | None = None) -> dict[str, str]:
+    """The spoken message of calls per language (responses/<lang>/voice.txt), "" where none
+    (`langs`: the bundle's languages, read already)."""
+    langs = languages(bundle) if langs is None else langs
+    return {lang: bundle.get(voice_path(lang), "").strip() for lang in langs}
 
 
 def set_voice(bundle: dict[str, str], spoken: dict[str, str]) -> dict[str, str]:

@@ -202,13 +202,14 @@ def calls() -> Any:
     checked = current.checked
     report = {v.lang: v for v in (checked.report.voice if checked.report else ())}
     problems = {lang: [p for p in checked.problems if p.file == voice_path(lang)] for lang in langs}
-    live_voice = read_voice(dict(current.live.bundle)) if current.live else {}
+    live = current.live_parsed
+    live_voice = read_voice(live.bundle, live.languages) if live is not None else {}
     return render_template(
         "console/calls.html",
         working=current,
         checked=checked,
         languages=langs,
-        spoken=read_voice(current.bundle),
+        spoken=read_voice(current.bundle, langs),
         live_voice=live_voice,
         report=report,
         problems=problems,
