@@ -1,9 +1,11 @@
-"""BotRuntime, the runtime objects of one app kept under app.extensions["bot"], and runtime(app)."""
+"""BotRuntime, the runtime objects of one app kept under app.extensions["bot"], and runtime(app);
+BackgroundJobs, the one way a worker's background threads are started."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -35,6 +37,34 @@ class BotRuntime:
     validator: RequestValidator
     #: the sweeper of Twilio's message records (bot.purge), when the purge is on
     purge: Purger | None = None
+
+    def ensure_background(self) -> None:
+        """Start this process's background threads unless they run: the live library's reload
+        thread and, with the purge on, the sweeper. Threads do not survive gunicorn's fork, so
+        each worker starts its own; when running, this costs an is_alive() check each."""
+        self.live.ensure_running()
+        if self.purge is not None:
+            self.purge.ensure_running()
+
+    def start_worker(self) -> None:
+        """Before a worker's first request (gunicorn's post_worker_init): load the live library,
+        then start the background threads."""
+        self.live.start()
+        self.ensure_background()
+
+
+class BackgroundJobs:
+    """The outermost WSGI layer: makes sure the worker's background threads run, then hands the
+    request on. In front of everything, since /sms (bot.channels) bypasses Flask's hooks."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], bot: BotRuntime) -> None:
+        self.wsgi_app = wsgi_app
+        self.bot = bot
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """Start the background threads if need be, then answer."""
+        self.bot.ensure_background()
+        return self.wsgi_app(environ, start_response)
 
 
 def runtime(app: Flask) -> BotRuntime:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from bot import runtime
 from bot.channels import endpoint
 from bot.channels.endpoint import Channel, Form
-from bot.channels.sms import EMPTY_TWIML, reply_to
+from bot.channels.sms import reply_to
 from bot.live import DailyCounts, build_snapshot
+from bot.twiml import EMPTY_TWIML
 from tests import as_twilio
 from tests.limiter import RecordingLimiter
 

@@ -235,15 +235,14 @@ class TwilioEndpoint:
 
     def answer(self, environ: dict[str, Any], channel: Channel) -> Answer:
         """Status, body and content type of the answer to one POST to a channel's path."""
-        bot = self.bot
-        bot.live.ensure_running()  # each worker process starts its reload thread (so after any fork)
-        settings = bot.settings
+        rt = self.bot
+        settings = rt.settings
         if settings.twilio_auth_token and not environ.get(SIGNATURE_KEY):
             # Refused before the body is read: a request without a signature is not Twilio's.
             return "403 FORBIDDEN", BAD_SIGNATURE_MESSAGE.encode(), _TEXT
         form = read_form(environ, self.config["MAX_CONTENT_LENGTH"])
         if settings.twilio_auth_token:
-            if not signature_ok(bot.validator, environ, self.signed_url(environ), form):
+            if not signature_ok(rt.validator, environ, self.signed_url(environ), form):
                 return "403 FORBIDDEN", BAD_SIGNATURE_MESSAGE.encode(), _TEXT
         elif not settings.dev_insecure:
             return "403 FORBIDDEN", NO_TOKEN_MESSAGE.encode(), _TEXT  # a refusal, never a 5xx
