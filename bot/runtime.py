@@ -57,13 +57,13 @@ class BackgroundJobs:
     """The outermost WSGI layer: makes sure the worker's background threads run, then hands the
     request on. In front of everything, since /sms (bot.channels) bypasses Flask's hooks."""
 
-    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], bot: BotRuntime) -> None:
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], rt: BotRuntime) -> None:
         self.wsgi_app = wsgi_app
-        self.bot = bot
+        self.rt = rt
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         """Start the background threads if need be, then answer."""
-        self.bot.ensure_background()
+        self.rt.ensure_background()
         return self.wsgi_app(environ, start_response)
 
 

@@ -62,18 +62,18 @@ def reply_to(
 class SmsHandler:
     """The /sms handler behind the Twilio endpoint: reads the live snapshot and limiter per text."""
 
-    def __init__(self, bot: BotRuntime) -> None:
-        self.bot = bot
+    def __init__(self, rt: BotRuntime) -> None:
+        self.rt = rt
 
     def __call__(self, form: Form) -> Answer:
         """The answer to one checked POST /sms."""
-        rt = self.bot
+        rt = self.rt
         live = rt.live
         counts = live.counts if rt.settings.daily_counts else None
         body = reply_to(form.first("Body"), form.first("From"), live.snapshot, rt.limiter, counts)
         return OK, body, XML
 
 
-def sms_channel(bot: BotRuntime) -> Channel:
+def sms_channel(rt: BotRuntime) -> Channel:
     """The SMS channel for the endpoint's path table."""
-    return Channel(handle=SmsHandler(bot), fallback=(OK, FALLBACK_TWIML, XML))
+    return Channel(handle=SmsHandler(rt), fallback=(OK, FALLBACK_TWIML, XML))

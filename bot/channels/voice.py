@@ -254,32 +254,32 @@ class VoiceHandler:
     """The handler of one step of a call behind the Twilio endpoint: answers from the live
     library, counts calls and connections."""
 
-    def __init__(self, bot: BotRuntime, connect: VerifiedNumber, route: Route) -> None:
-        self.bot = bot
+    def __init__(self, rt: BotRuntime, connect: VerifiedNumber, route: Route) -> None:
+        self.rt = rt
         self.connect = connect
         self.route = route
 
     def __call__(self, form: Form) -> Answer:
         """The answer to one checked POST to this step's path."""
-        bot = self.bot
-        library = bot.live.snapshot.library
+        rt = self.rt
+        library = rt.live.snapshot.library
         step = decide(
             self.route, form.first("Digits"), form.first("DialCallStatus"), bool(library.voice)
         )
         body = render(step, self.route, library, self.connect)
-        if step.count is not None and step.lang is not None and bot.settings.daily_counts:
-            bot.live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
+        if step.count is not None and step.lang is not None and rt.settings.daily_counts:
+            rt.live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
         return OK, body, XML
 
 
-def voice_channels(bot: BotRuntime) -> dict[str, Channel]:
+def voice_channels(rt: BotRuntime) -> dict[str, Channel]:
     """The voice paths for the endpoint's path table; none when VOICE is off. A
     VOICE_CONNECT_NUMBER outside the registry raises SettingsError here, at start."""
-    if not bot.settings.voice:
+    if not rt.settings.voice:
         return {}
-    connect = connect_number(bot.settings)
+    connect = connect_number(rt.settings)
     fallback = (OK, FALLBACK_VOICE_TWIML, XML)
     return {
-        path: Channel(handle=VoiceHandler(bot, connect, route), fallback=fallback)
+        path: Channel(handle=VoiceHandler(rt, connect, route), fallback=fallback)
         for path, route in VOICE_ROUTES.items()
     }
