@@ -63,7 +63,12 @@ class BackgroundJobs:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         """Start the background threads if need be, then answer."""
-        self.rt.ensure_background()
+        rt = self.rt
+        # Inlined for the usual case (reload thread running, purge off): one is_alive() and no
+        # call chain, on every request (bench/instructions.py counts it).
+        thread = rt.live.background.thread
+        if thread is None or not thread.is_alive() or rt.purge is not None:
+            rt.ensure_background()
         return self.wsgi_app(environ, start_response)
 
 
