@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.core.danger import FAMILIES, DangerWords
 from bot.core.text import tokenize
+from bot.core.tips import TipsSpec, TipWords, tip_words
 from bot.core.topics import (
     CALLS_COUNT,
     CONNECTED_COUNT,
@@ -105,6 +106,8 @@ class Library:
     voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The danger word families (keywords.yaml `danger:`), read by bot.core.danger.
     danger: DangerWords = field(default_factory=DangerWords)
+    #: Texts about someone else answered by the topic that takes tips (keywords.yaml `tips:`).
+    tips: TipWords = field(default_factory=TipWords)
 
     @cached_property
     def by_id(self) -> Mapping[str, Topic]:
@@ -394,6 +397,7 @@ class _LibrarySpec(BaseModel):
     segment_budget: int = Field(default=DEFAULT_SEGMENT_BUDGET, ge=1, le=10)
     topics: list[_TopicSpec] = Field(min_length=1)
     danger: _DangerSpec = Field(default_factory=_DangerSpec)
+    tips: TipsSpec | None = None
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, Lines]:
@@ -703,6 +707,9 @@ def load_library(bundle: Bundle) -> Library:
         )
 
     danger = _danger_words(spec.danger, languages, lines, error)
+    tips = tip_words(
+        spec.tips, known, languages, lines, lambda line, msg: error(KEYWORDS_FILE, line, msg)
+    )
 
     if problems:
         raise LibraryError(problems)
@@ -715,6 +722,7 @@ def load_library(bundle: Bundle) -> Library:
         digest=bundle_digest(bundle),
         voice=MappingProxyType(voice),
         danger=danger,
+        tips=tips,
     )
 
 
