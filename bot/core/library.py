@@ -787,14 +787,24 @@ def _first_keyword_lines(spec: _LibrarySpec, lines: Lines) -> dict[tuple[str, st
 
 
 def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -> Topic:
-    """Fill the {menu} placeholder of the menu reply with the numbered topics' titles."""
+    """Fill the {menu} placeholder of the menu reply with the numbered topics' titles.
+
+    Titles are written for paper, accents and all ("Jóvenes"); in a menu reply that is GSM-7 (as
+    publish makes it) they are sent as their GSM-7 look-alikes ("Jovenes"), so a title never
+    turns the menu into UCS-2. A menu reply the operator kept in UCS-2 keeps its titles as written.
+    """
+    # Imported here: bot.core.sms reads this module's RESPONSES_DIR when it is imported.
+    from bot.core.sms import is_gsm, transliterate_gsm
+
     numbered = sorted((t for t in topics if t.menu is not None), key=lambda t: t.menu or 0)
-    replies = {
-        lang: menu.replies[lang].replace(
-            MENU_PLACEHOLDER, "\n".join(f"{t.menu} {t.titles[lang]}" for t in numbered)
-        )
-        for lang in languages
-    }
+    replies = {}
+    for lang in languages:
+        reply = menu.replies[lang]
+        titles = [t.titles[lang] for t in numbered]
+        if is_gsm(reply):
+            titles = [transliterate_gsm(title)[0] for title in titles]
+        lines = "\n".join(f"{t.menu} {title}" for t, title in zip(numbered, titles, strict=True))
+        replies[lang] = reply.replace(MENU_PLACEHOLDER, lines)
     return replace(menu, replies=MappingProxyType(replies))
 
 
