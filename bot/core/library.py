@@ -17,6 +17,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.core.danger import FAMILIES, DangerWords
+from bot.core.layout import KEYWORDS_FILE, RESPONSES_DIR, max_bytes
+from bot.core.layout import MAX_KEYWORDS_BYTES as MAX_KEYWORDS_BYTES  # where callers look for it
+from bot.core.layout import MAX_REPLY_BYTES as MAX_REPLY_BYTES
+from bot.core.sms import is_gsm, transliterate_gsm
 from bot.core.text import tokenize
 from bot.core.tips import TipsSpec, TipWords, tip_words
 from bot.core.topics import (
@@ -30,8 +34,6 @@ from bot.core.topics import (
 )
 from bot.core.yamlfile import DuplicateKey, Lines, parse_yaml, plain_scalars
 
-KEYWORDS_FILE = "keywords.yaml"
-RESPONSES_DIR = "responses"
 MENU_PLACEHOLDER = "{menu}"
 DEFAULT_SEGMENT_BUDGET = 3
 
@@ -159,17 +161,6 @@ class Library:
 
 
 # --- Reading and writing bundles -------------------------------------------------------------
-
-
-#: Each file's cap in bytes of UTF-8, checked before any work: a reply is a few SMS segments,
-#: so 64 KB is room to spare; keywords.yaml of 10,000 keywords is about 300 KB.
-MAX_REPLY_BYTES = 64 * 1024
-MAX_KEYWORDS_BYTES = 2 * 1024 * 1024
-
-
-def max_bytes(name: str) -> int:
-    """The most bytes a library file may hold."""
-    return MAX_KEYWORDS_BYTES if name == KEYWORDS_FILE else MAX_REPLY_BYTES
 
 
 def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
@@ -793,9 +784,6 @@ def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -
     publish makes it) they are sent as their GSM-7 look-alikes ("Jovenes"), so a title never
     turns the menu into UCS-2. A menu reply the operator kept in UCS-2 keeps its titles as written.
     """
-    # Imported here: bot.core.sms reads this module's RESPONSES_DIR when it is imported.
-    from bot.core.sms import is_gsm, transliterate_gsm
-
     numbered = sorted((t for t in topics if t.menu is not None), key=lambda t: t.menu or 0)
     replies = {}
     for lang in languages:
