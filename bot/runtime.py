@@ -1,9 +1,11 @@
-"""BotRuntime, the runtime objects of one app kept under app.extensions["bot"], and runtime(app)."""
+"""BotRuntime, the runtime objects of one app kept under app.extensions["bot"], and runtime(app);
+BackgroundJobs, the one way a worker's background threads are started."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -11,7 +13,6 @@ if TYPE_CHECKING:
 
     from bot.live import LiveLibrary
     from bot.purge.purger import Purger
-    from bot.ratelimit import LanguageMemory
     from bot.settings import Settings
     from bot.store import Store
 
@@ -21,6 +22,19 @@ class ReplyLimiter(Protocol):
 
     def allow(self, sender: str, topic: str) -> bool:
         """False when the sender has had enough replies for now; the bot then sends nothing."""
+        ...
+
+
+class SenderLanguages(Protocol):
+    """What runtime(app).menu_language offers (bot.ratelimit.LanguageMemory): the language of
+    the last reply to a sender, kept for a while under the limiter's keyed hash."""
+
+    def recall(self, sender: str) -> str | None:
+        """The language kept for a sender, or None."""
+        ...
+
+    def remember(self, sender: str, lang: str, default: str = "") -> None:
+        """Keep a sender's reply language (the default only over another one)."""
         ...
 
 
@@ -37,7 +51,40 @@ class BotRuntime:
     #: the sweeper of Twilio's message records (bot.purge), when the purge is on
     purge: Purger | None = None
     #: the language of the last reply per sender, under the limiter's keyed hash (bot.ratelimit)
-    menu_language: LanguageMemory | None = None
+    menu_language: SenderLanguages | None = None
+
+    def ensure_background(self) -> None:
+        """Start this process's background threads unless they run: the live library's reload
+        thread and, with the purge on, the sweeper. Threads do not survive gunicorn's fork, so
+        each worker starts its own; when running, this costs an is_alive() check each."""
+        self.live.ensure_running()
+        if self.purge is not None:
+            self.purge.ensure_running()
+
+    def start_worker(self) -> None:
+        """Before a worker's first request (gunicorn's post_worker_init): load the live library,
+        then start the background threads."""
+        self.live.start()
+        self.ensure_background()
+
+
+class BackgroundJobs:
+    """The outermost WSGI layer: makes sure the worker's background threads run, then hands the
+    request on. In front of everything, since /sms (bot.channels) bypasses Flask's hooks."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], rt: BotRuntime) -> None:
+        self.wsgi_app = wsgi_app
+        self.rt = rt
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """Start the background threads if need be, then answer."""
+        rt = self.rt
+        # Inlined for the usual case (reload thread running, purge off): one is_alive() and no
+        # call chain, on every request (bench/instructions.py counts it).
+        thread = rt.live.background.thread
+        if thread is None or not thread.is_alive() or rt.purge is not None:
+            rt.ensure_background()
+        return self.wsgi_app(environ, start_response)
 
 
 def runtime(app: Flask) -> BotRuntime:

@@ -41,11 +41,13 @@ LABEL_KEYS = (
     "hotline_numbers",
     "safety",
     "scan",
+    "more_topics",
 )
 #: The placeholders each label or prompt must keep ({word} is the word to text, and so on).
 PLACEHOLDERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "text_word_to": ("word",),
+        "more_topics": ("word",),
         "danger": ("number",),
         "hotline_numbers": ("call", "text"),
         "choose": ("key",),
@@ -148,6 +150,7 @@ class _LabelsSpec(BaseModel):
     hotline_numbers: str = Field(default="", max_length=MAX_FIELD_CHARS)
     safety: str = Field(default="", max_length=MAX_FIELD_CHARS)
     scan: str = Field(default="", max_length=MAX_FIELD_CHARS)
+    more_topics: str = Field(default="", max_length=MAX_FIELD_CHARS)
 
 
 class _LanguageSpec(BaseModel):
@@ -231,6 +234,23 @@ def load_languages(
             line=1,
         )
     return MappingProxyType(found)
+
+
+def check_language_codes(languages: tuple[str, ...], lines: Lines, error: Report) -> None:
+    """Report each unusable or repeated code of keywords.yaml's `languages:`, at its line."""
+    for k, lang in enumerate(languages):
+        wrong = language_code_problem(lang)
+        if wrong is not None:
+            error("keywords.yaml", lines.of(("languages", k)), wrong)
+        elif lang in languages[:k]:
+            error("keywords.yaml", lines.of(("languages", k)), f"language {lang!r} is listed twice")
+
+
+def folded_opt_out_words(info: Mapping[str, Language]) -> frozenset[str]:
+    """Every language's extra opt-out words, folded as texts are compared with them."""
+    return frozenset(
+        " ".join(word.split()).casefold() for one in info.values() for word in one.opt_out
+    )
 
 
 def opt_out_keyword_problem(keyword: str, extra: frozenset[str]) -> str | None:

@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,6 +19,7 @@ from bot.core.detect import LanguageDetector, build_detector, detect
 from bot.core.language import FUNCTION_WORDS
 from bot.core.languages import CARRIER_OPT_OUT_WORDS
 from bot.core.text import normalize, tokenize
+from bot.core.tips import TipWords, tip_answer
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, NO_LANG, OTHER_LANGUAGE_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
@@ -189,6 +190,8 @@ class Matcher:
     near_words: Mapping[str, str]
     #: the library's danger word families, inflected and indexed (bot.core.danger)
     danger: DangerIndex
+    #: texts about someone else that another topic answers (bot.core.tips)
+    tips: TipWords = field(default_factory=TipWords)
     #: which of the library's languages a text is in (bot.core.detect)
     detector: LanguageDetector | None = None
     #: the library's own opt-out words (language.yaml opt_out), folded, besides Twilio's
@@ -241,6 +244,7 @@ def build_matcher(library: Library) -> Matcher:
         near_words=near_words,
         known_words={},
         danger=build_danger_index(library.danger),
+        tips=library.tips,
         detector=build_detector(library.languages, bool(library.other_language)),
         opt_out_words=library.opt_out_words,
     )
@@ -515,25 +519,24 @@ def match(text: str, matcher: Matcher) -> Match:
         resolved.append(word_scores)
         guessed.append(guesses)
     hits = _find_keywords(matcher, resolved, guessed)
-    found = _topic(matcher, words, hits)
     detector = matcher.detector
     if detector is None:
-        return found
+        return _topic(matcher, words, hits, matcher.languages[0])
     detected = detect(text, words, hits, detector)
+    found = _topic(matcher, words, hits, detected.lang or detector.default)
     if detected.lang is None:
         # A language the library lacks: one reply in its first languages, saying how to reach an
         # interpreter; an emergency still gets the emergency reply.
         if found.topic == EMERGENCY_TOPIC:
-            return Match(found.topic, detector.default, found.score, found.keyword)
+            return found
         return Match(OTHER_LANGUAGE_TOPIC, detected.other or NO_LANG, found.score)
-    # Built anew, not with dataclasses.replace, which costs as much as the language decision.
-    return Match(found.topic, detected.lang, found.score, found.keyword, detected.guessed)
+    if detected.guessed:
+        return Match(found.topic, found.lang, found.score, found.keyword, guessed_lang=True)
+    return found
 
 
-def _topic(matcher: Matcher, words: list[str], hits: list[_Hit]) -> Match:
-    """The topic a text names, with the default language (match() decides the language)."""
-    lang = matcher.languages[0]
-
+def _topic(matcher: Matcher, words: list[str], hits: list[_Hit], lang: str) -> Match:
+    """The topic a text names, answered in `lang` (the language match() decided)."""
     # A menu choice ends in its number; most texts do not, and skip the pattern.
     choice = words and words[-1][-1].isdigit() and _MENU_CHOICE.match(" ".join(words))
     if choice:
@@ -581,4 +584,6 @@ def _topic(matcher: Matcher, words: list[str], hits: list[_Hit]) -> Match:
     if chosen not in best_hit:
         return Match(MENU_TOPIC, lang, 0.0)
     hit = best_hit[chosen]
-    return Match(chosen, lang, round(hit.score, 1), keyword=hit.keyword.text)
+    # "Her boss took her phone": the trouble is someone else's, and the answer is the tip line's.
+    tip = tip_answer(chosen, words, lang, matcher.tips)
+    return Match(tip or chosen, lang, round(hit.score, 1), keyword=hit.keyword.text)
