@@ -26,7 +26,7 @@ class Snapshot:
     def reply(self, topic: str, lang: str) -> bytes:
         """The TwiML for a topic in a language (the library's default language if it has no such)."""
         if topic == OTHER_LANGUAGE_TOPIC:
-            topic, lang = OTHER_LANGUAGE_TOPIC, NO_LANG
+            lang = NO_LANG  # one reply, whatever language the text was in
         found = self.twiml.get((topic, lang))
         return found if found is not None else self.twiml[(topic, self.library.default_language)]
 
