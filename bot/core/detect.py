@@ -21,7 +21,7 @@ import re
 import subprocess
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -221,6 +221,7 @@ class LanguageDetector:
     #: worked out once from the above (build_detector), so a text costs a few set lookups:
     #: the library's languages written in the Latin script, in the library's order
     latin: tuple[str, ...] = ()
+    latin_set: frozenset[str] = frozenset()
     #: (language, its function words) for those of them that have a list
     function_words: tuple[tuple[str, frozenset[str]], ...] = ()
     #: the library's language whose subtag is es, which accents vote for; "" if none
@@ -262,6 +263,7 @@ def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDe
         answers_others=answers_others,
         model=model,
         latin=latin,
+        latin_set=frozenset(latin),
         function_words=tuple(
             (lang, FUNCTION_WORD_LISTS[bases[lang]])
             for lang in latin
@@ -333,7 +335,7 @@ def _latin(
             return _other(text, detector)  # Vietnamese, which this library lacks
     if not candidates:
         return _other(text, detector)
-    said = _keyword_votes(hits, candidates)
+    said = _keyword_votes(hits, detector.latin_set)
     votes = dict(said)
     for lang, listed in detector.function_words:
         found = sum(map(listed.__contains__, words))
@@ -426,10 +428,9 @@ def _marked(text: str, candidates: Sequence[str], detector: LanguageDetector) ->
     return [lang for _, lang in scored]
 
 
-def _keyword_votes(hits: Iterable[Any], candidates: Sequence[str]) -> dict[str, float]:
-    """Half a vote per word of each keyword the text hits, for its language."""
+def _keyword_votes(hits: Iterable[Any], wanted: Collection[str]) -> dict[str, float]:
+    """Half a vote per word of each keyword the text hits, for its language (if wanted)."""
     votes: dict[str, float] = {}
-    wanted = set(candidates)
     for hit in hits:
         lang = hit.keyword.lang
         if lang in wanted:
