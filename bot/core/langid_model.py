@@ -26,9 +26,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import add
+from pathlib import Path
 from typing import Any
 
 _LOCK = threading.Lock()
+#: The folder that holds the `bot` package, from which the child runs this module.
+_CODE_ROOT = Path(__file__).resolve().parents[2]
 #: Tables per set of languages, built once per process: the model's own data, never a message's.
 _CACHE: dict[tuple[str, ...], LangidTables] = {}
 #: Only a text's first bytes are read: they tell its language as well as all 1,600 would, and
@@ -143,6 +146,7 @@ def _from_child(codes: tuple[str, ...]) -> LangidTables:
         [sys.executable, "-m", "bot.core.langid_model", *codes],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        cwd=_CODE_ROOT,  # where `bot` is, whatever the working directory of the parent
     ) as child:
         assert child.stdout is not None and child.stderr is not None
         header_line = child.stdout.readline()
