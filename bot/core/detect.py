@@ -332,7 +332,7 @@ def _latin(
         if marked:
             return Detected(marked[0])
         if not _VIETNAMESE.isdisjoint(text.lower()):
-            return _other(text, detector)  # Vietnamese, which this library lacks
+            return _other(text, detector, "vi")  # Vietnamese, which this library lacks
     if not candidates:
         return _other(text, detector)
     said = _keyword_votes(hits, detector.latin_set)
