@@ -4,15 +4,16 @@ Evidence, strongest first:
 1. The script. Hangul, Han, Kana, Cyrillic, Arabic... name a few languages at most; a text whose
    letters are mostly in a script no library language is written in is in a language it lacks.
    Letters only some languages of a script use tell them apart (Ukrainian і ї є ґ, Russian
-   ы э ъ ё; Vietnamese ơ ư ă đ and its tone marks, which no other Latin language has).
-2. The library's own words: the keywords a text hits, and the function words of bot.core.language.
-   A text of one or two words is decided by them alone: no statistical model reads two words well.
-3. py3langid (bot.core.langid_model), restricted to the library's languages and the commoner
-   languages it lacks, for longer texts in the Latin script and to tell languages of one script
-   apart.
+   ы э ъ ё; Vietnamese đ ơ ư and its tone marks, which no other Latin language writes).
+2. The library's own words: the keywords a text hits, and the little words of each language
+   (FUNCTION_WORD_LISTS). A text of one or two words is decided by them alone: no statistical
+   model reads two words well.
+3. py3langid (bot.core.langid_model), restricted to the library's languages and, in a library
+   that answers languages it lacks, the commoner ones it lacks: for texts in the Latin script
+   whose language the words leave open (_model_needed), and to tell languages of one script apart.
 
 A text that gives no sign of its language (a menu number, "ok") gets the default language and
-`guessed=True`, so the webhook may answer it in the language of the menu it just sent.
+`guessed=True`, so the webhook may answer it in the language of the reply it sent last.
 """
 
 from __future__ import annotations
