@@ -79,7 +79,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from bot.core.detect import OTHER_CANDIDATES
-    from bot.core.language import detect_language, has_spanish_marks
+    from bot.core.language import ENGLISH_WORDS, SPANISH_MARKS, SPANISH_WORDS
     from bot.core.library import load_library, load_library_dir
     from bot.core.matcher import build_matcher, match
     from bot.core.text import tokenize
@@ -109,8 +109,15 @@ def main() -> None:
         return ours.get(top, "other")
 
     def by_rules(text: str) -> str:
+        """The rule before issue 22: Spanish when its words and accents outvote English's."""
         words = tokenize(text)
-        return detect_language(words, [], library.languages, has_spanish_marks(text))
+        marks = not text.isascii() and not SPANISH_MARKS.isdisjoint(text)
+        spanish = sum(map(SPANISH_WORDS.__contains__, words)) + marks
+        english = sum(map(ENGLISH_WORDS.__contains__, words))
+        default = library.languages[0]
+        if "es" in library.languages and spanish > english and default != "es":
+            return "es"
+        return default
 
     ways = {"rules": by_rules, "py3langid": by_model, "detector": by_detector}
     right: dict[str, Counter[str]] = {way: Counter() for way in ways}
