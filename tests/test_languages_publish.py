@@ -3,6 +3,7 @@ with its file, and nothing published."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +46,14 @@ def test_the_check_summarises_each_language(cli_app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Languages (in menu order; the first is the default):" in result.output
     assert "  vi (Tiếng Việt, not reviewed by a native speaker):" in result.output
+
+
+def test_the_json_check_lists_each_languages_gaps(cli_app, tmp_path):
+    nine = library(tmp_path / "nine", **{"responses__ko__housing.txt": None})
+    result = run(cli_app, "library", "check", "--json", str(nine))
+    gaps = {g["lang"]: g for g in json.loads(result.output)["languages"]}
+    assert list(gaps) == language_library.LANGUAGES
+    assert gaps["ko"]["replies"] == ["housing"] and gaps["vi"]["name"] == "Tiếng Việt"
 
 
 @pytest.mark.parametrize(

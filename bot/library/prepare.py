@@ -7,12 +7,13 @@ The one place this happens: `flask library check|publish`, `flask try --dir`, th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.core.checks import CheckReport, check_library
+from bot.core.language_gaps import language_gaps
 from bot.core.library import Bundle, Library, LibraryError, Problem, bundle_digest, load_library
 from bot.core.library import read_bundle as read_library_files
 from bot.core.report import changes_as_json, report_as_json
@@ -113,6 +114,7 @@ class PreparedLibrary:
         data["registry"] = str(self.registry_path)
         data["digest"] = self.digest
         data["transliterated"] = changes_as_json(self.changes)
+        data["languages"] = [asdict(gaps) for gaps in language_gaps(self.bundle)]
         return data
 
 
