@@ -508,7 +508,8 @@ def _emergency_budget(library: Library) -> list[Problem]:
 # --- The whole library -----------------------------------------------------------------------
 
 
-def _ordered(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+def ordered_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems without repeats, errors first, then by file and line."""
     unique = dict.fromkeys(problems)
     return tuple(sorted(unique, key=lambda p: (p.severity != "error", p.file, p.line, p.message)))
 
@@ -537,4 +538,4 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
     problems += _missing_keywords(library)
     problems += _menu_gaps(library)
     problems += _emergency_budget(library)
-    return CheckReport(tuple(replies), tuple(exact), _ordered(problems), tuple(voice))
+    return CheckReport(tuple(replies), tuple(exact), ordered_problems(problems), tuple(voice))

@@ -77,6 +77,7 @@ __all__ = [
     "bundle_problems",
     "load_library",
     "load_library_dir",
+    "load_library_partly",
     "load_yaml",
     "max_bytes",
     "not_utf8",
@@ -92,19 +93,38 @@ __all__ = [
 
 def load_library(bundle: Bundle) -> Library:
     """Build a Library from a bundle, or raise LibraryError listing every problem found."""
-    first = bundle_problems(bundle)
-    if first:
-        raise LibraryError(first)
+    library, problems = load_library_partly(bundle)
+    if problems or library is None:
+        raise LibraryError(problems)
+    return library
+
+
+def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
+    """Every problem that keeps a bundle from loading, and the library made of what did load.
+
+    The library is for the checks only (bot.library.prepare runs them on it, so that one error
+    does not hide the others); it is never served while there are problems. It is None only when
+    keywords.yaml itself cannot be read; a reply file over its cap or not Unicode is left out
+    (and said once), and the rest of the library is still read.
+    """
+    problems = bundle_problems(bundle)
+    unreadable = {p.file for p in problems}
+    if KEYWORDS_FILE in unreadable:
+        return None, problems
     text = bundle.get(KEYWORDS_FILE)
     if text is None:
-        raise LibraryError([Problem(KEYWORDS_FILE, 0, "file is missing")])
-    raw, lines = load_yaml(text, KEYWORDS_FILE)
+        return None, [*problems, Problem(KEYWORDS_FILE, 0, "file is missing")]
     try:
+        raw, lines = load_yaml(text, KEYWORDS_FILE)
         spec = LibrarySpec.model_validate(raw if raw is not None else {})
+    except LibraryError as exc:
+        return None, [*problems, *exc.problems]
     except ValidationError as exc:
-        raise LibraryError(schema_problems(exc, raw, lines, text, KEYWORDS_FILE)) from None
+        return None, [*problems, *schema_problems(exc, raw, lines, text, KEYWORDS_FILE)]
 
-    loading = _Loading(bundle, spec, lines)
+    readable = {name: body for name, body in bundle.items() if name not in unreadable}
+    loading = _Loading(readable, spec, lines, unreadable)
+    loading.problems = problems
     topics = [t for index, ts in enumerate(spec.topics) if (t := loading.topic(index, ts))]
     voice = loading.other_files({t.id for t in topics})
     loading.required_topics(topics)
@@ -116,28 +136,31 @@ def load_library(bundle: Bundle) -> Library:
         lines,
         lambda line, msg: loading.error(KEYWORDS_FILE, line, msg),
     )
-    if loading.problems:
-        raise LibraryError(loading.problems)
 
     languages = loading.languages
     topics = [_expand_menu(t, topics, languages) if t.id == MENU_TOPIC else t for t in topics]
-    return Library(
+    library = Library(
         topics=tuple(topics),
         languages=languages,
-        bundle=MappingProxyType(dict(bundle)),
-        digest=bundle_digest(bundle),
+        bundle=MappingProxyType(readable),
+        digest=bundle_digest(readable),
         voice=MappingProxyType(voice),
         danger=danger,
         tips=tips,
     )
+    return library, loading.problems
 
 
 class _Loading:
     """One load_library run: the problems found so far, and what the topics read before the
     current one have claimed (ids, menu numbers, keywords)."""
 
-    def __init__(self, bundle: Bundle, spec: LibrarySpec, lines: Lines) -> None:
+    def __init__(
+        self, bundle: Bundle, spec: LibrarySpec, lines: Lines, unreadable: set[str] | None = None
+    ) -> None:
         self.bundle = bundle
+        #: files left out because they are over their cap or not Unicode (said once already)
+        self.unreadable = unreadable or set()
         self.spec = spec
         self.lines = lines
         self.languages = tuple(spec.languages)
@@ -274,6 +297,8 @@ class _Loading:
         for lang in self.languages:
             path = reply_path(ts.id, lang)
             body = self.bundle.get(path)
+            if body is None and path in self.unreadable:
+                continue
             if body is None:
                 self.error(path, 0, f"topic {ts.id!r} has no {lang} reply (missing translation)")
                 continue
@@ -413,7 +438,9 @@ def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -
     numbered = sorted((t for t in topics if t.menu is not None), key=lambda t: t.menu or 0)
     replies = {}
     for lang in languages:
-        reply = menu.replies[lang]
+        reply = menu.replies.get(lang)
+        if reply is None:  # a library with problems, loaded for the checks only
+            continue
         titles = [t.titles[lang] for t in numbered]
         if is_gsm(reply):
             titles = [transliterate_gsm(title)[0] for title in titles]
