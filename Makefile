@@ -38,6 +38,13 @@ run: $(VENV)/.installed
 	echo "Try the bot without a phone:" && \
 	echo "  $(FLASK) try \"my boss took my passport\"" && \
 	echo "" && \
+	if [ "$${CONSOLE:-true}" != "false" ]; then \
+		echo "The operators' console: http://$(HOST):$(PORT)/console"; \
+		echo "Add its first user (an admin; the password needs at least $$($(BIN)/python -c \
+			'from bot.console.storage import MIN_PASSWORD_LENGTH as n; print(n)') characters):"; \
+		echo "  $(FLASK) users add <name> --role admin"; \
+		echo ""; \
+	fi && \
 	echo "Point a Twilio number at it: Messaging webhook URL https://<your public host>/sms, HTTP POST;" && \
 	echo "start the bot with TWILIO_AUTH_TOKEN=<auth token> and PUBLIC_BASE_URL=https://<your public host>" && \
 	echo "(see README.md: Deployment and Privacy, including Twilio's message redaction)." && \
