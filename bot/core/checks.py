@@ -250,7 +250,18 @@ def check_reply(
             )
         )
 
-    if info.encoding == "UCS-2":
+    if info.encoding == "UCS-2" and lang in topic.keep_accents:
+        # Kept as written on purpose (keep_accents): say what it costs, not how to fix it.
+        cost = f"{info.segments} segment{'s' if info.segments != 1 else ''}"
+        problems.append(
+            _warning(
+                file,
+                1,
+                f"keeps its accents (keep_accents: {lang}): sent as special characters, 70 a "
+                f"message part, {cost}{fix.replace(' (transliterated to GSM-7 it would be', '; with plain letters it would be')}",
+            )
+        )
+    elif info.encoding == "UCS-2":
         problems += _ucs2_problems(raw, info.ucs2_chars, file, titles, lang)
 
     report = ReplyReport(

@@ -75,6 +75,7 @@ __all__ = [
     "Topic",
     "bundle_digest",
     "bundle_problems",
+    "kept_as_written",
     "load_library",
     "load_library_dir",
     "load_library_partly",
@@ -208,6 +209,7 @@ class _Loading:
                     for lang, pairs in ts.accepted_lookalikes.items()
                 }
             ),
+            keep_accents=tuple(ts.keep_accents),
             line=tline,
         )
 
@@ -242,7 +244,13 @@ class _Loading:
                         tline,
                         f"topic {ts.id!r} is on the menu but has no {lang} title",
                     )
-        for lang in (*ts.keywords, *ts.context, *ts.title, *ts.accepted_lookalikes):
+        for lang in (
+            *ts.keywords,
+            *ts.context,
+            *ts.title,
+            *ts.accepted_lookalikes,
+            *ts.keep_accents,
+        ):
             if lang not in languages:
                 error(
                     KEYWORDS_FILE,
@@ -447,6 +455,26 @@ def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -
         lines = "\n".join(f"{t.menu} {title}" for t, title in zip(numbered, titles, strict=True))
         replies[lang] = reply.replace(MENU_PLACEHOLDER, lines)
     return replace(menu, replies=MappingProxyType(replies))
+
+
+def kept_as_written(bundle: Bundle) -> frozenset[str]:
+    """The reply files publish keeps as written: those of the languages a topic lists under
+    `keep_accents`. Read leniently (a keywords.yaml that does not load keeps nothing), since
+    this runs before load_library, on the files as typed."""
+    try:
+        raw, _lines = load_yaml(bundle.get(KEYWORDS_FILE, ""), KEYWORDS_FILE)
+    except LibraryError:
+        return frozenset()
+    topics = raw.get("topics") if isinstance(raw, dict) else None
+    kept = set()
+    for topic in topics if isinstance(topics, list) else []:
+        if not isinstance(topic, dict) or not isinstance(topic.get("id"), str):
+            continue
+        langs = topic.get("keep_accents")
+        for lang in langs if isinstance(langs, list) else []:
+            if isinstance(lang, str):
+                kept.add(reply_path(topic["id"], lang))
+    return frozenset(kept)
 
 
 def load_library_dir(directory: str | Path) -> Library:

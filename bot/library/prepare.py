@@ -19,6 +19,7 @@ from bot.core.library import (
     LibraryError,
     Problem,
     bundle_digest,
+    kept_as_written,
     load_library_partly,
 )
 from bot.core.library import read_bundle as read_library_files
@@ -49,7 +50,7 @@ def prepare_bundle(
     and the replacements made, by file."""
     if not transliterate:
         return dict(bundle), {}
-    return transliterate_library(bundle)
+    return transliterate_library(bundle, keep=kept_as_written(bundle))
 
 
 @dataclass(frozen=True)
