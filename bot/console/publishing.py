@@ -12,11 +12,13 @@ from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from bot.console.blueprint import bp, console_store, library_store, went_live
+from bot.console.blueprint import bp, console_store, library_store, settings, went_live
 from bot.console.security import requires
 from bot.console.working import working
 from bot.core.library import LibraryError
+from bot.core.numbers import REGISTRY_FILE
 from bot.library.publishing import export_zip, publish, rollback
+from bot.library.registry import write_deployment_registry
 from bot.store import UnknownRevision
 
 
@@ -67,6 +69,9 @@ def publish_page() -> Any:
         else:
             done = publish(library_store(), checked, by=g.account.name, comment=comment)
             revision = done.revision
+            if REGISTRY_FILE in checked.bundle:
+                # The draft's registry (edited on the Numbers page) is this deployment's now.
+                write_deployment_registry(settings(), checked.bundle[REGISTRY_FILE])
             console_store().discard_draft()
             if not done.changed:
                 flash(
@@ -102,7 +107,13 @@ def publish_page() -> Any:
 def history() -> str:
     """Every revision: who, when, comment and digest; diff any two, roll back, download."""
     revisions = library_store().history(limit=200)
-    return render_template("console/history.html", revisions=revisions)
+    live = next((r.id for r in revisions if r.live), None)
+    return render_template(
+        "console/history.html",
+        revisions=revisions,
+        live_id=live,
+        made_live=console_store().audit_entries_of("rollback", limit=50),
+    )
 
 
 @bp.get("/history/diff")
@@ -121,12 +132,30 @@ def diff() -> Any:
     )
 
 
-@bp.post("/history/<int:revision_id>/rollback", endpoint="rollback")
+@bp.route("/history/<int:revision_id>/rollback", methods=["GET", "POST"], endpoint="rollback")
 @requires("publisher")
 def rollback_page(revision_id: int) -> Any:
-    """Make an earlier revision live again."""
+    """Make an earlier revision live again, once confirmed with a reason (kept in History)."""
+    store = library_store()
     try:
-        done = rollback(library_store(), revision_id)
+        target = store.get_revision(revision_id)
+    except UnknownRevision:
+        abort(404)
+    live_id = store.live_revision_id()
+    reason = request.form.get("reason", "").strip()[:300]
+    if request.method == "GET" or not reason:
+        error = (
+            "Say why, in a few words: it is kept in History." if request.method == "POST" else None
+        )
+        return render_template(
+            "console/confirm_rollback.html",
+            revision=target,
+            live_id=live_id,
+            back=live_id is not None and revision_id < live_id,
+            error=error,
+        ), (400 if error else 200)
+    try:
+        done = rollback(store, revision_id)
     except UnknownRevision:
         abort(404)
     except LibraryError:
@@ -141,7 +170,7 @@ def rollback_page(revision_id: int) -> Any:
     went_live(
         f"Revision {revision.id} is live again.",
         "rollback",
-        f"revision {revision.id} (was {done.before})",
+        f"revision {revision.id} made live again (was {done.before}): {reason}",
     )
     return redirect(url_for("console.history"))
 

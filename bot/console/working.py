@@ -19,6 +19,7 @@ from bot.console.blueprint import console_store, library_store, settings
 from bot.console.editing import TopicFields, languages, locator, parse_keywords, read_topics
 from bot.console.storage import Draft
 from bot.core.library import KEYWORDS_FILE, STRUCTURAL_TOPICS
+from bot.core.numbers import REGISTRY_FILE
 from bot.library.prepare import PreparedLibrary, check_for_deployment
 from bot.store import Revision
 
@@ -138,6 +139,14 @@ class Working:
         """The check's report of each reply, by (topic, language)."""
         report = self.checked.report
         return {(r.topic, r.lang): r for r in (report.replies if report else ())}
+
+    @property
+    def registry_changed(self) -> bool:
+        """The draft changes the number registry (edited on the Numbers page)."""
+        if self.draft is None or REGISTRY_FILE not in self.bundle:
+            return False
+        live = self.live.bundle.get(REGISTRY_FILE) if self.live is not None else None
+        return self.bundle[REGISTRY_FILE] != live
 
     def topic_changes(self) -> dict[str, str]:
         """For each topic that differs from the live revision: new, changed or deleted."""

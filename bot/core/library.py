@@ -20,6 +20,7 @@ from bot.core.bundle import (
     KEYWORDS_FILE,
     MAX_KEYWORDS_BYTES,
     MAX_REPLY_BYTES,
+    REGISTRY_FILE,
     RESPONSES_DIR,
     Bundle,
     bundle_digest,
@@ -329,7 +330,7 @@ class _Loading:
         bundle, languages, error = self.bundle, self.languages, self.error
         voice: dict[str, str] = {}
         for name in sorted(bundle):
-            if name == KEYWORDS_FILE:
+            if name in (KEYWORDS_FILE, REGISTRY_FILE):  # the registry: read by the checks
                 continue
             parts = name.split("/")
             if len(parts) != 3 or parts[0] != RESPONSES_DIR or not parts[2].endswith(".txt"):

@@ -26,9 +26,10 @@ from bot.core.library import read_bundle as read_library_files
 from bot.core.report import changes_as_json, report_as_json
 from bot.core.sms import Change, transliterate_library
 from bot.library.registry import (
+    REGISTRY_FILE,
     RegistryUnavailable,
     deployment_registry_path,
-    read_registry,
+    registry_of,
     registry_path_for,
 )
 from bot.settings import Settings
@@ -138,9 +139,9 @@ def check_bundle(
     library, load_problems = load_library_partly(prepared)
     loads = not load_problems
     registry = report = None
-    registry_found = registry_path.is_file()
+    registry_found = registry_path.is_file() or REGISTRY_FILE in prepared
     try:
-        registry = read_registry(registry_path)
+        registry = registry_of(prepared, registry_path)
     except RegistryUnavailable as exc:
         registry_found = registry_found and not exc.missing
         load_problems += exc.problems
