@@ -23,7 +23,8 @@ from bot.core.numbers import REGISTRY_FILE
 from bot.library.prepare import PreparedLibrary, check_for_deployment
 from bot.store import Revision
 
-#: Topics every library must have (shared/topics.md); the console will not delete them.
+#: Topics every library must have (the project's required topics); the console will not delete
+#: them.
 REQUIRED_TOPICS = frozenset(
     {
         *STRUCTURAL_TOPICS,

@@ -51,7 +51,10 @@ def browser():
     if not shutil.which(CHROMIUM):
         if _ci():
             pytest.fail("Chromium is missing (apt-get install -y chromium)", pytrace=False)
-        pytest.skip("no Chromium at /usr/bin/chromium")
+        pytest.skip(
+            "no Chromium at /usr/bin/chromium: apt-get install -y chromium, then "
+            "pytest -n 0 tests/console/test_console_browser.py"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
