@@ -124,6 +124,12 @@ def numbers() -> Any:
         registry = load_registry(text, REGISTRY_FILE) if text else None
     except RegistryError:
         registry = None
+    chosen = next(
+        (e for e in (registry.entries if registry else ()) if e.id == request.args.get("change")),
+        None,
+    )
+    if chosen is not None and not form:
+        form = {name: str(getattr(chosen, name)) for name in FIELDS}
     problems = [p for p in current.checked.problems if p.file.endswith(REGISTRY_FILE)]
     return render_template(
         "console/numbers.html",

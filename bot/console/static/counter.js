@@ -37,7 +37,7 @@
       var stays = data.stays.length ? " (" + data.stays.join(" ") + " stay" +
         (data.stays.length === 1 ? "s" : "") + ": plain letters have " +
         (data.stays.length === 1 ? "it" : "them") + ")" : "";
-      var cost = el("div", "cost ucs2");
+      var cost = el("div", "cost accents");
       if (keep) {
         cost.textContent = "Accents kept: sent as special characters, " +
           parts(data.segments, budget) + "." + (swaps ? " In plain letters (" + swaps +
