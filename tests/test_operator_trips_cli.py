@@ -177,3 +177,16 @@ def test_make_run_names_the_console_and_how_to_add_its_first_user(tmp_path):
     assert "The operators' console: http://127.0.0.1:5998/console" in banner
     assert "flask users add <name> --role admin" in banner
     assert "the password needs at least 10 characters" in banner
+
+    # With a token and no SECRET_KEY it stops before serving, in one line.
+    refused = subprocess.run(
+        ["make", "-s", "-o", ".venv/.installed", "run", "FLASK=echo flask", "PORT=5998"],
+        cwd=ROOT,
+        env=_env(DATABASE_URL=database, TWILIO_AUTH_TOKEN="a-token"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith("Error: SECRET_KEY must be set")
+    assert "Serving on" not in refused.stdout
