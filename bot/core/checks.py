@@ -252,13 +252,18 @@ def check_reply(
 
     if info.encoding == "UCS-2" and lang in topic.keep_accents:
         # Kept as written on purpose (keep_accents): say what it costs, not how to fix it.
-        cost = f"{info.segments} segment{'s' if info.segments != 1 else ''}"
+        plain = encode_info(transliterate_gsm(reply)[0])
+        instead = (
+            f"; with plain letters it would be {plain.segments}"
+            if plain.encoding == "GSM-7"
+            else ""
+        )
         problems.append(
             _warning(
                 file,
                 1,
-                f"keeps its accents (keep_accents: {lang}): sent as special characters, 70 a "
-                f"message part, {cost}{fix.replace(' (transliterated to GSM-7 it would be', '; with plain letters it would be')}",
+                f"keeps its accents (keep_accents: {lang}): sent as special characters, 70 to a "
+                f"message part: {info.segments} part{'s' if info.segments != 1 else ''}{instead}",
             )
         )
     elif info.encoding == "UCS-2":
