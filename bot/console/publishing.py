@@ -142,6 +142,9 @@ def rollback_page(revision_id: int) -> Any:
     except UnknownRevision:
         abort(404)
     live_id = store.live_revision_id()
+    if live_id == revision_id:
+        flash(f"Revision {revision_id} is already live.")
+        return redirect(url_for("console.history"))
     reason = request.form.get("reason", "").strip()[:300]
     if request.method == "GET" or not reason:
         error = (

@@ -397,3 +397,19 @@ def test_a_topic_page_with_a_draft_parses_keywords_yaml_once(editor, helpers, mo
     html = editor.get("/console/topics/labor").get_data(as_text=True)
     assert NEW_LABOR_ES in html and "changes" in html
     assert len(parses) == 1
+
+
+def test_discarding_the_draft_only_asks_until_confirmed_and_names_whose_edits_go(
+    console_app, editor, publisher, helpers
+):
+    _save(editor, helpers, "labor", reply_es=NEW_LABOR_ES)
+    _save(publisher, helpers, "housing", reply_en="Housing: call 211 tonight.")
+    asked = helpers.post(editor, "/console/draft/discard", page="/console/")
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "editor, publisher" in page or "publisher, editor" in page
+    store = console_app.extensions["console"].store
+    assert store.draft() is not None
+    done = helpers.post(editor, "/console/draft/discard", {"confirm": "yes"}, page="/console/")
+    assert done.status_code == 302 and store.draft() is None
+    assert store.audit_entries_of("draft_discard")[0].detail.startswith("edits of ")
