@@ -8,11 +8,12 @@ pages only ask, word the outcome and put it in the audit trail.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from bot.console.blueprint import bp, console_store, library_store, settings, went_live
+from bot.console.blueprint import audit, bp, console_store, library_store, settings, went_live
 from bot.console.security import requires
 from bot.console.working import working
 from bot.core.library import LibraryError
@@ -67,13 +68,24 @@ def publish_page() -> Any:
                 "below; tick the box to publish the draft over it anyway."
             )
         else:
-            done = publish(library_store(), checked, by=g.account.name, comment=comment)
+            # The draft's registry (edited on the Numbers page) becomes the deployment's
+            # numbers.yaml, which stays the one registry: revisions never carry a copy, so a
+            # draft started later cannot bring back an old one over a hand edit of the file.
+            registry = checked.bundle.get(REGISTRY_FILE)
+            replies = replace(
+                checked, bundle={k: v for k, v in checked.bundle.items() if k != REGISTRY_FILE}
+            )
+            numbers_changed = registry is not None and write_deployment_registry(
+                settings(), registry
+            )
+            if numbers_changed:
+                audit("numbers_publish", f"numbers.yaml: {comment}")
+            done = publish(library_store(), replies, by=g.account.name, comment=comment)
             revision = done.revision
-            if REGISTRY_FILE in checked.bundle:
-                # The draft's registry (edited on the Numbers page) is this deployment's now.
-                write_deployment_registry(settings(), checked.bundle[REGISTRY_FILE])
             console_store().discard_draft()
-            if not done.changed:
+            if not done.changed and numbers_changed:
+                flash("Published the number registry; the replies were live already.")
+            elif not done.changed:
                 flash(
                     f"Revision {revision.id} is already live with this content; nothing published."
                 )

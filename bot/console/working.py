@@ -21,6 +21,7 @@ from bot.console.storage import Draft
 from bot.core.library import KEYWORDS_FILE, STRUCTURAL_TOPICS
 from bot.core.numbers import REGISTRY_FILE
 from bot.library.prepare import PreparedLibrary, check_for_deployment
+from bot.library.registry import registry_text
 from bot.store import Revision
 
 #: Topics every library must have (the project's required topics); the console will not delete
@@ -146,8 +147,7 @@ class Working:
         """The draft changes the number registry (edited on the Numbers page)."""
         if self.draft is None or REGISTRY_FILE not in self.bundle:
             return False
-        live = self.live.bundle.get(REGISTRY_FILE) if self.live is not None else None
-        return self.bundle[REGISTRY_FILE] != live
+        return self.bundle[REGISTRY_FILE] != registry_text({}, settings())
 
     def topic_changes(self) -> dict[str, str]:
         """For each topic that differs from the live revision: new, changed or deleted."""

@@ -413,3 +413,34 @@ def test_discarding_the_draft_only_asks_until_confirmed_and_names_whose_edits_go
     done = helpers.post(editor, "/console/draft/discard", {"confirm": "yes"}, page="/console/")
     assert done.status_code == 302 and store.draft() is None
     assert store.audit_entries_of("draft_discard")[0].detail.startswith("edits of ")
+
+
+def test_a_draft_that_only_adds_a_number_publishes_the_registry_and_keeps_the_revision(
+    console_app, admin, editor, helpers
+):
+    from bot.library.registry import deployment_registry
+
+    settings = runtime(console_app).settings
+    entry = {
+        "id": "wa-labor-line",
+        "number": "1-206-555-0143",
+        "what": "Washington labor line",
+        "source": "its own contact page",
+        "verified": "2026-11-30",
+    }
+    refused = helpers.post(editor, "/console/numbers", entry, page="/console/numbers")
+    assert refused.status_code == 403
+    saved = helpers.post(admin, "/console/numbers", entry, page="/console/numbers")
+    assert saved.status_code == 302
+    assert "1-206-555-0143" not in {e.number for e in deployment_registry(settings).entries}
+    before = runtime(console_app).store.live_revision_id()
+    done = _publish(admin, helpers, "a labor line")
+    assert done.status_code == 302
+    assert "1-206-555-0143" in {e.number for e in deployment_registry(settings).entries}
+    assert runtime(console_app).store.live_revision_id() == before
+    assert "Published the number registry" in admin.get("/console/history").get_data(as_text=True)
+    # A number the checker cannot read is refused with the registry's own words, not saved.
+    bad = helpers.post(
+        admin, "/console/numbers", {**entry, "number": "555-0143 ext"}, page="/console/numbers"
+    )
+    assert bad.status_code == 400 and "Not saved" in bad.get_data(as_text=True)

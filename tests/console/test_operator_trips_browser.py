@@ -206,6 +206,8 @@ def test_admins_add_a_number_that_goes_live_with_the_draft_and_others_only_read(
     page.wait_for_url(base + "/console/history")
     assert UNVERIFIED in registry_file.read_text()
     assert _sms(base, "no me pagan en el trabajo") == [reply]
+    # The file stays the one registry: the revision carries no copy a later draft could restore.
+    assert REGISTRY_FILE not in runtime(app).store.live_revision().bundle
 
     # Editors and publishers see the registry, without a form, and are refused a change.
     for name in ("eddie", "pat"):
