@@ -486,7 +486,8 @@ def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -
         reply = menu.replies.get(lang)
         if reply is None:  # a library with problems, loaded for the checks only
             continue
-        titles = [t.titles[lang] for t in numbered]
+        # .get: a missing title is one of the problems of a library loaded for the checks only
+        titles = [t.titles.get(lang, "") for t in numbered]
         if is_gsm(reply):
             titles = [transliterate_gsm(title)[0] for title in titles]
         lines = "\n".join(f"{t.menu} {title}" for t, title in zip(numbered, titles, strict=True))
