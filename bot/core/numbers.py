@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from bot.core.invisible import invisible_characters
 from bot.core.library import LibraryError, Problem, load_yaml, read_file, too_big
 
 REGISTRY_FILE = "numbers.yaml"
@@ -278,6 +279,13 @@ def load_registry(text: str, file: str = REGISTRY_FILE) -> NumberRegistry:
         verified = _as_date(item["verified"])
         if verified is None:
             error(f"entry {entry_id!r}: verified must be a date like 2026-11-24")
+            continue
+        hidden = invisible_characters(number)
+        if hidden:
+            names = ", ".join(h.name for h in hidden)
+            error(
+                f"entry {entry_id!r}: {number!r} holds invisible characters ({names}): delete them"
+            )
             continue
         digits = normalize_number(number)
         if number_kind(digits) is None:
