@@ -35,9 +35,14 @@ from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
-#: Storage namespaces of the two limits; they appear in storage keys next to the hash.
+#: Storage namespaces of the limits; they appear in storage keys next to the hash.
 REPLIES_NAMESPACE = "bot-replies"
 EMERGENCY_NAMESPACE = "bot-emergency"
+AFTER_CAP_NAMESPACE = "bot-emergency-after-cap"
+#: Past EMERGENCY_RATE_LIMIT a sender still gets the emergency reply (one segment, checked, with
+#: 911 and the hotline) this often: a person in danger texting again and again is never met with
+#: silence for long, and a machine looping on danger words gets at most 12 more replies an hour.
+EMERGENCY_AFTER_CAP = "1 per 5 minutes"
 #: After a storage error, answer without asking the storage for this long (seconds), so an
 #: unreachable Redis costs one timeout per interval, not one per message.
 RETRY_AFTER_ERROR_SECONDS = 5.0
@@ -67,9 +72,10 @@ class SenderLimiter:
     """Decides whether a reply may go to a sender: N per window, and emergency replies apart.
 
     Emergency replies have a limit of their own (EMERGENCY_RATE_LIMIT) and do not use up the
-    others: a person in danger who has texted a lot still gets the emergency reply, and a machine
-    that keeps sending emergency words (an auto-responder the webhook did not recognise) still
-    gets silence once that limit is reached.
+    others: a person in danger who has texted a lot still gets the emergency reply. Past that
+    limit the emergency reply still goes out once every few minutes (EMERGENCY_AFTER_CAP), so a
+    machine that keeps sending emergency words (an auto-responder the webhook did not recognise)
+    gets a bounded number of replies an hour, and a person is never left in silence for long.
     """
 
     def __init__(
@@ -85,6 +91,7 @@ class SenderLimiter:
     ) -> None:
         self.replies = _rate("RATE_LIMIT", rate_limit, REPLIES_NAMESPACE)
         self.emergency = _rate("EMERGENCY_RATE_LIMIT", emergency_rate_limit, EMERGENCY_NAMESPACE)
+        self.after_cap = _rate("EMERGENCY_AFTER_CAP", EMERGENCY_AFTER_CAP, AFTER_CAP_NAMESPACE)
         if rotate_seconds < 1:
             raise SettingsError("RATE_LIMIT_SECRET_ROTATE_SECONDS must be at least 1")
         self.storage = _storage(storage_url, storage_options or {})
@@ -122,8 +129,12 @@ class SenderLimiter:
             return True
         try:
             key = self.sender_key(sender)
-            limit = self.emergency if topic == EMERGENCY_TOPIC else self.replies
-            return self.strategy.hit(limit, key)
+            if topic == EMERGENCY_TOPIC:
+                # The second limit is asked only once the first says no.
+                return self.strategy.hit(self.emergency, key) or self.strategy.hit(
+                    self.after_cap, key
+                )
+            return self.strategy.hit(self.replies, key)
         except Exception as exc:
             self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
             # The type only: a storage error's message could name the key.
