@@ -10,7 +10,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from limits import parse
 from limits.storage import storage_from_string
@@ -39,6 +50,20 @@ LOGIN_FAILED = "Wrong name or password."
 LOGIN_LIMITED = "Too many failed logins. Wait a few minutes, then try again."
 
 
+class SchemeAwareSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the cookie Secure whenever the request was https.
+
+    SESSION_COOKIE_SECURE comes from PUBLIC_BASE_URL; with it empty and PROXY_HOPS set, the
+    scheme is the one the proxy saw (werkzeug's ProxyFix reads X-Forwarded-Proto only from the
+    proxies declared), so a cookie sent over https is never also sent over plain http.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when configured so, or when this request came over https."""
+        configured = bool(app.config["SESSION_COOKIE_SECURE"])
+        return configured or (has_request_context() and request.is_secure)
+
+
 def configure(app: Flask, settings: Settings) -> None:
     """Secret key, session cookie flags and CSRF for the console."""
     if settings.secret_key:
@@ -63,6 +88,7 @@ def configure(app: Flask, settings: Settings) -> None:
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which times out
     )
+    app.session_interface = SchemeAwareSessionInterface()
     csrf.init_app(app)
 
 
