@@ -43,6 +43,11 @@ AFTER_CAP_NAMESPACE = "bot-emergency-after-cap"
 #: 911 and the hotline) this often: a person in danger texting again and again is never met with
 #: silence for long, and a machine looping on danger words gets at most 12 more replies an hour.
 EMERGENCY_AFTER_CAP = "1 per 5 minutes"
+#: A MessageSid already answered gets silence for this long (seconds). Twilio's signature has no
+#: time in it, so a captured request could be replayed to text its sender again; the storage
+#: holds the sid only as a keyed hash, like a sender, and only for this window.
+REPLAY_SECONDS = 3600
+REPLAY_NAMESPACE = "bot-answered"
 #: After a storage error, answer without asking the storage for this long (seconds), so an
 #: unreachable Redis costs one timeout per interval, not one per message.
 RETRY_AFTER_ERROR_SECONDS = 5.0
@@ -92,6 +97,7 @@ class SenderLimiter:
         self.replies = _rate("RATE_LIMIT", rate_limit, REPLIES_NAMESPACE)
         self.emergency = _rate("EMERGENCY_RATE_LIMIT", emergency_rate_limit, EMERGENCY_NAMESPACE)
         self.after_cap = _rate("EMERGENCY_AFTER_CAP", EMERGENCY_AFTER_CAP, AFTER_CAP_NAMESPACE)
+        self.answered = _rate("REPLAY_SECONDS", f"1 per {REPLAY_SECONDS} seconds", REPLAY_NAMESPACE)
         if rotate_seconds < 1:
             raise SettingsError("RATE_LIMIT_SECRET_ROTATE_SECONDS must be at least 1")
         self.storage = _storage(storage_url, storage_options or {})
@@ -138,6 +144,22 @@ class SenderLimiter:
         except Exception as exc:
             self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
             # The type only: a storage error's message could name the key.
+            log.warning(
+                "rate-limit storage failed (%s); replying without limits for %g s",
+                type(exc).__name__,
+                RETRY_AFTER_ERROR_SECONDS,
+            )
+            return True
+
+    def first_delivery(self, message_sid: str) -> bool:
+        """False when this MessageSid was answered within REPLAY_SECONDS: a replayed request.
+        A request without one, or a storage that fails, is answered (never raises)."""
+        if not message_sid or time.monotonic() < self._retry_at:
+            return True
+        try:
+            return self.strategy.hit(self.answered, self.sender_key(message_sid))
+        except Exception as exc:
+            self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
             log.warning(
                 "rate-limit storage failed (%s); replying without limits for %g s",
                 type(exc).__name__,

@@ -87,6 +87,8 @@ class SmsHandler:
         bot = self.bot
         live = bot.live
         counts = live.counts if bot.settings.daily_counts else None
+        if not bot.limiter.first_delivery(form.first("MessageSid")):
+            return OK, EMPTY_TWIML, XML  # a replay of a request already answered
         body = reply_to(form.first("Body"), form.first("From"), live.snapshot, bot.limiter, counts)
         return OK, body, XML
 
