@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -26,8 +27,9 @@ pytestmark = pytest.mark.slow
 
 CONFIG = PROJECT_ROOT / "deploy" / "nginx-bot.conf"
 HOST = "127.0.0.1"
-#: More stalled connections than gunicorn.conf.py's 2 workers x 4 threads can serve.
-STALLED = 12
+#: More stalled connections than gunicorn.conf.py's 2 workers x 4 threads can serve, several
+#: times over: 30 of each kind of slow client below.
+STALLED = 30
 #: How long one answer may take while the stalled connections are open. Far above a normal
 #: answer (milliseconds) and far below how long a stall lasts (nginx drops one after 10 s;
 #: straight at gunicorn it holds a thread for gunicorn's whole timeout).
@@ -260,3 +262,90 @@ def test_proxy_logs_no_query_string_no_body_and_writes_no_body_to_disk(stack: St
             assert canary_query.encode() not in content, written
             assert canary_body.encode() not in content, written
     assert not any((stack.prefix / "client_body").rglob("*"))  # no body spilled to a temp file
+
+
+def slow_headers(port: int, count: int) -> list[socket.socket]:
+    """Connections that send a request line and part of the headers, then nothing more."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection((HOST, port), timeout=5)
+        sock.sendall(b"POST /sms HTTP/1.1\r\nHost: " + f"{HOST}:{port}".encode() + b"\r\nX-Tw")
+        sockets.append(sock)
+    return sockets
+
+
+def trickle_bodies(port: int, count: int, stop: threading.Event) -> list[threading.Thread]:
+    """Clients that send a signed-looking POST's body a byte a second, each byte well within
+    nginx's 10 s between reads, so it keeps them all; they stop when told."""
+
+    def one() -> None:
+        try:
+            with socket.create_connection((HOST, port), timeout=5) as sock:
+                sock.sendall(
+                    b"POST /sms HTTP/1.1\r\nHost: " + f"{HOST}:{port}".encode() + b"\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"X-Twilio-Signature: bm90IGEgc2lnbmF0dXJl\r\n"
+                    b"Content-Length: 4096\r\n\r\n"
+                )
+                while not stop.wait(1.0):
+                    sock.sendall(b"B")
+        except OSError:
+            pass  # nginx closed it, or the test ended
+
+    threads = [threading.Thread(target=one, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def _closed_by_server(sock: socket.socket, within: float) -> bool:
+    """True when the server closes the connection (maybe after an error page) within `within` s."""
+    sock.settimeout(within)
+    deadline = time.monotonic() + within
+    try:
+        while time.monotonic() < deadline:
+            if not sock.recv(4096):
+                return True
+    except TimeoutError:
+        return False
+    except OSError:
+        return True
+    return False
+
+
+def test_texts_and_healthz_answer_promptly_beside_30_stalled_30_slow_header_and_30_trickling_clients(
+    stack: Stack,
+) -> None:
+    stop = threading.Event()
+    stalled = stall(stack.proxy_port, STALLED) + slow_headers(stack.proxy_port, STALLED)
+    trickling = trickle_bodies(stack.proxy_port, STALLED, stop)
+    try:
+        time.sleep(2.5)  # every slow client is connected and has sent a byte or two
+        for attempt in range(5):
+            started = time.monotonic()
+            status, body = signed_text(stack, f"my boss took my passport {attempt}")
+            assert status == 200, body
+            assert ET.fromstring(body).find("Message") is not None
+            assert healthz(stack.proxy_port) == 200
+            assert time.monotonic() - started < PROMPT_SECONDS
+    finally:
+        stop.set()
+        for sock in stalled:
+            sock.close()
+        for thread in trickling:
+            thread.join(5)
+
+
+def test_nginx_drops_clients_whose_headers_or_bodies_stop_coming_after_its_timeouts(
+    stack: Stack,
+) -> None:
+    # client_header_timeout and client_body_timeout are 10 s in the shipped file.
+    headers, bodies = slow_headers(stack.proxy_port, 3), stall(stack.proxy_port, 3)
+    try:
+        started = time.monotonic()
+        assert all(_closed_by_server(sock, 16.0 - (time.monotonic() - started)) for sock in headers)
+        assert all(_closed_by_server(sock, 16.0 - (time.monotonic() - started)) for sock in bodies)
+        assert time.monotonic() - started >= 9.0  # not before the timeout either
+    finally:
+        for sock in headers + bodies:
+            sock.close()
