@@ -19,7 +19,8 @@ def _login_cookie(app, **headers: str) -> str:
         "/console/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token}
     )
     assert answer.status_code == 302, answer.get_data(as_text=True)
-    return answer.headers["Set-Cookie"]
+    [cookie] = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith("console_session=")]
+    return cookie
 
 
 PROXIED = {"X-Forwarded-Host": "bot.example.org", "X-Forwarded-For": "203.0.113.9"}
