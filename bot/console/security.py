@@ -208,14 +208,28 @@ def _remember_device(account: Account) -> None:
         return response
 
 
+#: However busy, a session ends this long after its login (a cookie in steady use, stolen or
+#: not, never lives for ever); the idle limit, CONSOLE_IDLE_MINUTES, ends most sooner.
+SESSION_MAX_SECONDS = 12 * 3600
+
+
 def start_session(account: Account) -> None:
     """A fresh session for an account (a new cookie, so a planted one is never reused)."""
     session.clear()
     session.permanent = True
     session["uid"] = account.id
     session["epoch"] = account.session_epoch
-    session["seen"] = int(time.time())
+    session["seen"] = session["started"] = int(time.time())
     _remember_device(account)
+
+
+def end_session(console: Any) -> None:
+    """Log out: the account's session version goes up, so this session and any copy of its
+    cookie stop opening pages in every worker (each request compares it with the database)."""
+    account: Account | None = g.get("account")
+    if account is not None:
+        console.end_sessions(account.name)
+    session.clear()
 
 
 def current_account(console: Any, idle_seconds: int) -> Account | None:
@@ -223,8 +237,8 @@ def current_account(console: Any, idle_seconds: int) -> Account | None:
     uid = session.get("uid")
     if uid is None:
         return None
-    seen = session.get("seen", 0)
-    if time.time() - seen > idle_seconds:
+    seen, now = session.get("seen", 0), time.time()
+    if now - seen > idle_seconds or now - session.get("started", 0) > SESSION_MAX_SECONDS:
         session.clear()
         return None
     account = console.get_account(uid)

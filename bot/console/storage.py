@@ -196,6 +196,10 @@ class ConsoleStore:
         """Set a new password; the account's open sessions end."""
         return self._change(name, password_hash=_hasher.hash(check_password(password)))
 
+    def end_sessions(self, name: str) -> Account:
+        """End every open session of an account (its session version goes up), as logout does."""
+        return self._change(name)
+
     def verify(self, name: str, password: str) -> Account | None:
         """The active account with this name and password, else None; as slow for an unknown name."""
         try:

@@ -50,6 +50,7 @@ from bot.console.security import (
     client_address,
     csrf,
     current_account,
+    end_session,
     requires,
     start_session,
 )
@@ -290,10 +291,8 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """End the session."""
-    from flask import session
-
-    session.clear()
+    """End the session, and every copy of its cookie: the account's sessions end in every worker."""
+    end_session(_console())
     return redirect(url_for("console.login"))
 
 
