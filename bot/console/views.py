@@ -30,6 +30,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 
 from bot.console import library_access as la
+from bot.console.audit_page import audit_page
 from bot.console.editing import (
     EditError,
     TopicFields,
@@ -270,15 +271,16 @@ def login() -> Any:
         name = request.form.get("username", "")[:200]
         password = request.form.get("password", "")
         limiter, address = app_limiter(), client_address(_settings())
+        # Refusals are counted per day and account, never a row each: anyone may post here.
         if not limiter.allowed(name, address):
             error = LOGIN_LIMITED
-            console.audit(console.known_name(name) or "(unknown name)", "login_limited", "")
+            console.count_refusal(name, "limited")
         else:
             account = console.verify(name, password)
             if account is None:
                 limiter.failed(name, address)
                 error = LOGIN_FAILED
-                console.audit(console.known_name(name) or "(unknown name)", "login_failed", "")
+                console.count_refusal(name, "failed")
             else:
                 start_session(account)
                 console.audit(account.name, "login", account.role)
@@ -786,9 +788,11 @@ def stats_csv() -> Response:
 
 @bp.get("/audit")
 @requires("admin")
-def audit() -> str:
-    """Logins, failed logins, publishes, rollbacks and account changes."""
-    return render_template("console/audit.html", entries=_console().audit_entries(300))
+def audit() -> Any:
+    """What operators did, newest first, a page at a time, filtered by operator or action; and
+    the refused logins of the last days, as counts."""
+    page = audit_page(_console(), request.args)
+    return render_template("console/audit.html", **page), (400 if page["error"] else 200)
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
