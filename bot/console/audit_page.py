@@ -16,7 +16,7 @@ MAX_PAGE = 10_000
 REFUSAL_DAYS = 14
 
 
-def audit_page(console: ConsoleStore, args: Mapping[str, str]) -> dict[str, Any]:
+def audit_page_values(console: ConsoleStore, args: Mapping[str, str]) -> dict[str, Any]:
     """Template values of one audit page: entries, filters, paging links' pages, refusal counts,
     and an error for a page number that is no page (then page 1 is shown)."""
     actor = args.get("actor", "").strip()[:64]
