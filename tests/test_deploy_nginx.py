@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -94,6 +97,7 @@ class Stack:
     app_port: int
     token: str
     prefix: Path
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def _wait_healthy(port: int, process: subprocess.Popen, what: str) -> None:
@@ -113,9 +117,9 @@ def _wait_healthy(port: int, process: subprocess.Popen, what: str) -> None:
     raise AssertionError(f"{what} did not answer /healthz")
 
 
-@pytest.fixture(scope="module")
-def stack() -> Iterator[Stack]:
-    """gunicorn as production runs it (PROXY_HOPS=1, no PUBLIC_BASE_URL), behind the shipped site."""
+@contextmanager
+def running_stack(**settings: str) -> Iterator[Stack]:
+    """gunicorn as production runs it behind the shipped site, with these bot settings."""
     nginx = _nginx()
     prefix = Path(tempfile.mkdtemp(prefix="bot-nginx-"))
     app_port, proxy_port = _free_port(), _free_port()
@@ -131,11 +135,11 @@ def stack() -> Iterator[Stack]:
         "BIND": f"{HOST}:{app_port}",
         "TWILIO_AUTH_TOKEN": token,
         "SECRET_KEY": secrets.token_hex(32),  # the console requires one with a token
-        "PROXY_HOPS": "1",
         "DATABASE_URL": f"sqlite:///{prefix / 'bot.sqlite3'}",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_THREADS": "4",
         "LOG_LEVEL": "warning",
+        **settings,
     }
     server: Server | None = None
     proxy: subprocess.Popen | None = None
@@ -151,7 +155,7 @@ def stack() -> Iterator[Stack]:
         assert checked.returncode == 0, checked.stderr
         proxy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _wait_healthy(proxy_port, proxy, "nginx")
-        yield Stack(proxy_port, app_port, token, prefix)
+        yield Stack(proxy_port, app_port, token, prefix, env)
     finally:
         if proxy is not None and proxy.poll() is None:
             proxy.terminate()
@@ -163,6 +167,13 @@ def stack() -> Iterator[Stack]:
         if server is not None:
             server.stop()
         shutil.rmtree(prefix, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    """gunicorn as production runs it (PROXY_HOPS=1, no PUBLIC_BASE_URL), behind the shipped site."""
+    with running_stack(PROXY_HOPS="1") as running:
+        yield running
 
 
 def stall(port: int, count: int) -> list[socket.socket]:
@@ -349,3 +360,51 @@ def test_nginx_drops_clients_whose_headers_or_bodies_stop_coming_after_its_timeo
     finally:
         for sock in headers + bodies:
             sock.close()
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _login_from(stack: Stack, source: str, name: str, password: str) -> int:
+    """Log in to the console through nginx from a loopback source address of our choice (nginx
+    sets X-Forwarded-For to it); the status of the login POST."""
+
+    def connection() -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(
+            HOST, stack.proxy_port, timeout=PROMPT_SECONDS, source_address=(source, 0)
+        )
+
+    conn = connection()
+    conn.request("GET", "/console/login")
+    page = conn.getresponse()
+    body = page.read().decode()
+    cookie = page.getheader("Set-Cookie", "").split(";")[0]
+    conn.close()
+    form = urlencode({"username": name, "password": password, "csrf_token": _CSRF.search(body)[1]})
+    conn = connection()
+    conn.request(
+        "POST",
+        "/console/login",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def test_behind_the_shipped_nginx_one_clients_failed_logins_lock_out_no_other_client() -> None:
+    # The deployment the README calls simplest: PUBLIC_BASE_URL set, PROXY_HOPS=0 (the default).
+    with running_stack(
+        PUBLIC_BASE_URL="https://bot.example.org", CONSOLE_LOGIN_LIMIT="5 per 15 minutes"
+    ) as running:
+        added = subprocess.run(
+            [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "users", "add", "ana",
+             "--role", "editor"],
+            input="a long enough password\na long enough password\n", cwd=PROJECT_ROOT,
+            env=running.env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stdout + added.stderr
+        for i in range(12):  # past the limits of one address, whatever names it tries
+            assert _login_from(running, "127.0.0.2", f"nobody{i}", "wrong password!") == 401
+        assert _login_from(running, "127.0.0.3", "ana", "a long enough password") == 302
