@@ -21,7 +21,9 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs, urlparse
 
@@ -46,8 +48,11 @@ EMERGENCY_AFTER_CAP = "1 per 5 minutes"
 #: A MessageSid already answered gets silence for this long (seconds). Twilio's signature has no
 #: time in it, so a captured request could be replayed to text its sender again; the storage
 #: holds the sid only as a keyed hash, like a sender, and only for this window.
-REPLAY_SECONDS = 3600
+REPLAY_SECONDS = 900
 REPLAY_NAMESPACE = "bot-answered"
+#: With memory://, at most this many answered MessageSids are remembered (about 8 MB); past it
+#: the oldest go first, so a sustained flood shortens the window instead of growing the worker.
+REPLAY_MEMORY_ENTRIES = 50_000
 #: After a storage error, answer without asking the storage for this long (seconds), so an
 #: unreachable Redis costs one timeout per interval, not one per message.
 RETRY_AFTER_ERROR_SECONDS = 5.0
@@ -97,11 +102,11 @@ class SenderLimiter:
         self.replies = _rate("RATE_LIMIT", rate_limit, REPLIES_NAMESPACE)
         self.emergency = _rate("EMERGENCY_RATE_LIMIT", emergency_rate_limit, EMERGENCY_NAMESPACE)
         self.after_cap = _rate("EMERGENCY_AFTER_CAP", EMERGENCY_AFTER_CAP, AFTER_CAP_NAMESPACE)
-        self.answered = _rate("REPLAY_SECONDS", f"1 per {REPLAY_SECONDS} seconds", REPLAY_NAMESPACE)
         if rotate_seconds < 1:
             raise SettingsError("RATE_LIMIT_SECRET_ROTATE_SECONDS must be at least 1")
         self.storage = _storage(storage_url, storage_options or {})
         self.strategy = MovingWindowRateLimiter(self.storage)
+        self.answered = AnsweredMessages(self.storage)
         self.rotate_seconds = rotate_seconds
         self._base_secret = secret.encode("utf-8") if secret else secrets.token_bytes(32)
         self._clock = clock
@@ -157,7 +162,7 @@ class SenderLimiter:
         if not message_sid or time.monotonic() < self._retry_at:
             return True
         try:
-            return self.strategy.hit(self.answered, self.sender_key(message_sid))
+            return self.answered.first(self.sender_key(message_sid))
         except Exception as exc:
             self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
             log.warning(
@@ -165,6 +170,51 @@ class SenderLimiter:
                 type(exc).__name__,
                 RETRY_AFTER_ERROR_SECONDS,
             )
+            return True
+
+
+class AnsweredMessages:
+    """The MessageSids answered in the last REPLAY_SECONDS, as keyed hashes (never the sid).
+
+    With Redis (or any shared storage) a counter per hash that the storage expires: one round
+    trip, and every worker and instance sees the same. In memory, a dict and a queue in expiry
+    order, written by hand because limits' in-memory windows sweep every key once a second, a
+    cost that grows with traffic: a key a text, an hour long, made the bot's own benchmark slower
+    round by round. Here expiry costs only the entries that expire, and REPLAY_MEMORY_ENTRIES
+    caps the memory.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        seconds: int = REPLAY_SECONDS,
+        max_entries: int = REPLAY_MEMORY_ENTRIES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.shared = None if isinstance(storage, MemoryStorage) else storage
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self._clock = clock
+        self._seen: dict[str, float] = {}
+        self._order: deque[tuple[float, str]] = deque()
+        self._lock = threading.Lock()
+
+    def first(self, key: str) -> bool:
+        """True the first time a hash is seen within the window (and remember it); else False."""
+        if self.shared is not None:
+            return self.shared.incr(f"{REPLAY_NAMESPACE}/{key}", self.seconds) == 1
+        key = key[:32]  # 128 bits tell messages apart; half the memory of the whole hash
+        now = self._clock()
+        with self._lock:
+            order, seen = self._order, self._seen
+            while order and (order[0][0] <= now or len(order) >= self.max_entries):
+                _, old = order.popleft()
+                seen.pop(old, None)
+            if key in seen:
+                return False
+            expiry = now + self.seconds
+            seen[key] = expiry
+            order.append((expiry, key))
             return True
 
 

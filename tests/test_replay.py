@@ -24,3 +24,21 @@ def test_replays_do_not_use_up_the_senders_replies(make_app):
     for _ in range(5):
         assert as_twilio.messages(as_twilio.post(client, form)) == []
     assert as_twilio.messages(as_twilio.post(client, as_twilio.params("housing")))
+
+
+def test_the_memory_of_answered_messages_forgets_after_its_window_and_stays_within_its_cap():
+    from limits.storage import MemoryStorage
+
+    from bot.ratelimit import AnsweredMessages
+
+    now = [0.0]
+    answered = AnsweredMessages(MemoryStorage(), seconds=900, max_entries=3, clock=lambda: now[0])
+    assert answered.first("a") and not answered.first("a")
+    now[0] += 899
+    assert not answered.first("a")
+    now[0] += 2  # past the window
+    assert answered.first("a")
+    for key in "bcde":
+        assert answered.first(key)
+    assert len(answered._seen) <= 3 and len(answered._order) <= 3
+    assert answered.first("a")  # pushed out by newer ones: a flood shortens the window
