@@ -50,9 +50,9 @@ EMERGENCY_AFTER_CAP = "1 per 5 minutes"
 #: holds the sid only as a keyed hash, like a sender, and only for this window.
 REPLAY_SECONDS = 900
 REPLAY_NAMESPACE = "bot-answered"
-#: With memory://, at most this many answered MessageSids are remembered (about 8 MB); past it
+#: With memory://, at most this many answered MessageSids are remembered (about 3 MB); past it
 #: the oldest go first, so a sustained flood shortens the window instead of growing the worker.
-REPLAY_MEMORY_ENTRIES = 50_000
+REPLAY_MEMORY_ENTRIES = 20_000
 #: After a storage error, answer without asking the storage for this long (seconds), so an
 #: unreachable Redis costs one timeout per interval, not one per message.
 RETRY_AFTER_ERROR_SECONDS = 5.0
