@@ -77,7 +77,7 @@ class Settings:
     database_url: str = field(default="", repr=False)  # may carry a password
     #: The URL Twilio calls, e.g. https://bot.example.org; the signature is checked against it.
     public_base_url: str = ""
-    #: How many proxies in front of the app set X-Forwarded-*; used when PUBLIC_BASE_URL is empty.
+    #: How many proxies in front of the app set X-Forwarded-* (docs/hardening.md: with PUBLIC_BASE_URL).
     proxy_hops: int = 0
     #: At most how often (seconds) each worker looks for a newly published library.
     reload_seconds: float = 5.0
@@ -129,7 +129,7 @@ class Settings:
     console: bool = True
     #: Minutes without a request after which a console session ends.
     console_idle_minutes: int = 30
-    #: Failed console logins allowed per account name and per address within the window.
+    #: Failed console logins per account name and address in the window (docs/hardening.md).
     console_login_limit: str = "5 per 15 minutes"
 
     def __post_init__(self) -> None:
