@@ -124,8 +124,8 @@ class LoginLimiter:
     - per account name from anywhere, in growing windows (5 per 15 minutes, 10 per hour, 20 per
       4 hours with the default): a guesser spread over many addresses waits longer and longer;
     - a browser that logged in to the account before (DEVICE_COOKIE) skips all three, so no
-      attacker can lock the owner out of it; it has CONSOLE_LOGIN_LIMIT of its own, so a stolen
-      cookie is no way to guess either.
+      attacker can lock the owner out of it; it has growing windows of its own, so a stolen
+      cookie guesses no faster than anyone else.
     Keys are keyed BLAKE2b hashes of the name, the address and the cookie's nonce. With
     memory:// each worker counts on its own (the limits then hold per worker); Redis shares them.
     """
@@ -136,7 +136,9 @@ class LoginLimiter:
         self.pair = item
         self.address = _scaled(item, _ADDRESS_FACTOR, 1)
         self.account = [_scaled(item, 2**tier, _TIER_GROWTH**tier) for tier in range(_TIER_COUNT)]
-        self.device = item
+        #: A device cookie's own limit grows like an account's: one stolen cookie guesses no
+        #: faster than a stranger spread over many addresses.
+        self.device = self.account
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage_url))
         self.secret = secret.encode()
 
@@ -149,7 +151,10 @@ class LoginLimiter:
         account = name.strip().lower()
         nonce = _device_nonce(account)
         if nonce is not None:
-            return [(self.device, "console-login-device", self._hash(nonce))]
+            return [
+                (tier, f"console-login-device-{index}", self._hash(nonce))
+                for index, tier in enumerate(self.device)
+            ]
         return [
             (self.pair, "console-login-pair", self._hash(account, address)),
             (self.address, "console-login-addr", self._hash(address)),

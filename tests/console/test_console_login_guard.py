@@ -126,3 +126,16 @@ def test_a_forwarded_address_from_a_client_that_is_not_a_local_proxy_is_ignored(
         )
         attempt(liar, f"nobody{i}", "wrong password!")
     assert LIMITED in attempt(liar, "nobody", "wrong password!").get_data(as_text=True)
+
+
+def test_a_stolen_device_cookie_guesses_no_faster_than_anyone(guarded, clock):
+    own = browser(guarded, "203.0.113.5")
+    assert logged_in(attempt(own, "ana", PASSWORD))
+    own.post("/console/logout", data={"csrf_token": csrf_token(own, "/console/")})
+    for _ in range(5):
+        attempt(own, "ana", "wrong password!")
+    clock.now += 16 * 60  # past the first window: five more
+    for _ in range(5):
+        assert attempt(own, "ana", "wrong password!").status_code == 401
+    clock.now += 16 * 60  # past it again: the hour's window holds this cookie too
+    assert LIMITED in attempt(own, "ana", PASSWORD).get_data(as_text=True)
