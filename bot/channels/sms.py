@@ -108,6 +108,8 @@ class SmsHandler:
         rt = self.rt
         live = rt.live
         counts = live.counts if rt.settings.daily_counts else None
+        if not rt.limiter.first_delivery(form.first("MessageSid")):
+            return OK, EMPTY_TWIML, XML  # a replay of a request already answered
         body = reply_to(
             form.first("Body"),
             form.first("From"),

@@ -17,6 +17,7 @@ import yaml
 
 from bot.core.languages import BACK_TRANSLATIONS_DIR
 from bot.core.library import KEYWORDS_FILE, RESPONSES_DIR, reply_path, voice_path
+from bot.core.topics import RESERVED_TOPIC_IDS, reserved_topic_message
 
 #: Fields a problem can be shown next to.
 FIELDS = ("id", "menu", "title", "priority", "segment_budget", "keywords", "context", "reply")
@@ -332,6 +333,10 @@ def set_topic(
         raise EditError(
             "a topic id is lower-case letters, digits, '-' or '_', starting with a letter"
         )
+    if topic.id in RESERVED_TOPIC_IDS:
+        # Its reply file would be the spoken message of calls (voice.txt) or its counts mixed
+        # with the calls': refused here as the library check refuses it.
+        raise EditError(reserved_topic_message(topic.id))
     text = bundle[KEYWORDS_FILE]
     lines, blocks, list_end = _blocks(text)
     by_id = {b.topic: b for b in blocks}
@@ -405,11 +410,13 @@ def delete_topic(bundle: dict[str, str], topic_id: str) -> dict[str, str]:
     block = next((b for b in blocks if b.topic == topic_id), None)
     if block is None:
         raise EditError(f"there is no topic {topic_id!r}")
+    reply_files = topic_id not in RESERVED_TOPIC_IDS  # voice.txt is the calls', not a topic's
     out = {
         name: text
         for name, text in bundle.items()
         if not (
-            name.startswith((f"{RESPONSES_DIR}/", f"{BACK_TRANSLATIONS_DIR}/"))
+            reply_files
+            and name.startswith((f"{RESPONSES_DIR}/", f"{BACK_TRANSLATIONS_DIR}/"))
             and name.endswith(f"/{topic_id}.txt")
         )
     }

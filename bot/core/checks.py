@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core.display_checks import display_problems, invisible_problems
 from bot.core.language_checks import check_languages
 from bot.core.library import (
     KEYWORDS_FILE,
@@ -149,8 +150,10 @@ def check_reply(
     problems: list[Problem] = []
 
     problems += _number_problems(find_numbers(raw), registry, file)
+    problems += display_problems(raw, file)
     for t in titles:
         problems += _number_problems(find_numbers(t.titles[lang]), registry, KEYWORDS_FILE, t.line)
+        problems += display_problems(t.titles[lang], KEYWORDS_FILE, t.line)
 
     numbers = _reply_numbers(find_numbers(reply), registry)
     if not any(n.registry_id for n in numbers):
@@ -469,6 +472,7 @@ def ordered_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 def check_library(library: Library, registry: NumberRegistry, today: dt.date) -> CheckReport:
     """Check a loaded library against the number registry, as of `today`."""
     problems = _registry_problems(registry, today)
+    problems += invisible_problems(library.bundle)
     replies = []
     for topic in library.topics:
         if topic.silent:

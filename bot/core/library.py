@@ -59,13 +59,12 @@ from bot.core.sms import is_gsm, transliterate_gsm
 from bot.core.text import tokenize
 from bot.core.tips import tip_words
 from bot.core.topics import (
-    CALLS_COUNT,
-    CONNECTED_COUNT,
     MENU_TOPIC,
     RESERVED_TOPIC_IDS,
     STOP_TOPIC,
     STRUCTURAL_TOPICS,
     VOICE_REPLY,
+    reserved_topic_message,
 )
 from bot.core.yamlfile import Lines
 
@@ -248,12 +247,7 @@ class _Loading:
                 f"topic {ts.id!r} cannot escalate: only an ordinary topic can turn into an emergency",
             )
         if ts.id in RESERVED_TOPIC_IDS:
-            error(
-                KEYWORDS_FILE,
-                tline,
-                f"topic id {ts.id!r} is reserved (voice.txt is the spoken message of calls; "
-                f"{CALLS_COUNT!r} and {CONNECTED_COUNT!r} are daily counts of calls): rename it",
-            )
+            error(KEYWORDS_FILE, tline, reserved_topic_message(ts.id))
         if ts.menu is not None:
             if ts.menu in self.menu_numbers:
                 error(

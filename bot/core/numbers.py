@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 # Named in bundle.py, beside the library's other files: a draft may carry the registry too.
 from bot.core.bundle import MAX_REGISTRY_BYTES, REGISTRY_FILE, read_file, too_big
+from bot.core.invisible import invisible_characters
 from bot.core.problems import LibraryError, Problem
 from bot.core.schema import load_yaml
 
@@ -280,6 +281,13 @@ def load_registry(text: str, file: str = REGISTRY_FILE) -> NumberRegistry:
         verified = _as_date(item["verified"])
         if verified is None:
             error(f"entry {entry_id!r}: verified must be a date like 2026-11-24")
+            continue
+        hidden = invisible_characters(number)
+        if hidden:
+            names = ", ".join(h.name for h in hidden)
+            error(
+                f"entry {entry_id!r}: {number!r} holds invisible characters ({names}): delete them"
+            )
             continue
         digits = normalize_number(number)
         if number_kind(digits) is None:

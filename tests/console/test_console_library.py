@@ -282,8 +282,9 @@ def test_the_audit_names_operators_and_never_a_texter(console_app, admin, publis
         page="/console/accounts",
     )
     html = admin.get("/console/audit").get_data(as_text=True)
-    for action in ("login", "login_failed", "publish", "rollback", "account_add"):
+    for action in ("login", "publish", "rollback", "account_add"):
         assert f'<span class="badge">{action}</span>' in html, action
+    assert "<td>editor</td><td>1</td>" in html  # the failed login: counted, not a row
     assert "2065550199" not in html and "qqzzvv" not in html
     store = runtime(console_app).store
     with store.engine.connect() as conn:
