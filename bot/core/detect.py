@@ -177,7 +177,8 @@ def letter_script(ch: str) -> str:
 
 
 def script_counts(text: str) -> Counter[str]:
-    """How many letters of each script a text has (Han characters weighted as words)."""
+    """How many letters of each script a text has (an ASCII text: 1 Latin letter, whatever its
+    length, as no other script is there to weigh it against)."""
     counts: Counter[str] = Counter()
     if text.isascii():
         if _ASCII_LETTER.search(text):
@@ -189,11 +190,16 @@ def script_counts(text: str) -> Counter[str]:
         counts["Latn"] = plain
     for ch in _NON_ASCII.findall(text):
         if ch.isalpha():
-            script = letter_script(ch)
-            counts[script] += 1 if script == "Latn" else _NON_LATIN_WEIGHT
-    if "Hani" in counts:
-        counts["Hani"] *= _HAN_WEIGHT
+            counts[letter_script(ch)] += 1
     return counts
+
+
+def _weight(script: str, letters: int) -> int:
+    """Letters of a script as evidence: those of any script but Latin count more (a Han
+    character most: it is a word)."""
+    if script == "Latn":
+        return letters
+    return letters * _NON_LATIN_WEIGHT * (_HAN_WEIGHT if script == "Hani" else 1)
 
 
 class Detected(NamedTuple):  # a NamedTuple: built for every text, at a third of a dataclass's cost
@@ -222,6 +228,8 @@ class LanguageDetector:
     #: worked out once from the above (build_detector), so a text costs a few set lookups:
     #: the library's languages written in the Latin script, in the library's order
     latin: tuple[str, ...] = ()
+    #: the scripts the library's languages are written in
+    script_set: frozenset[str] = frozenset()
     latin_set: frozenset[str] = frozenset()
     #: (language, its function words) for those of them that have a list
     function_words: tuple[tuple[str, frozenset[str]], ...] = ()
@@ -264,6 +272,7 @@ def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDe
         answers_others=answers_others,
         model=model,
         latin=latin,
+        script_set=frozenset(scripts.values()),
         latin_set=frozenset(latin),
         function_words=tuple(
             (lang, FUNCTION_WORD_LISTS[bases[lang]])
@@ -297,9 +306,18 @@ def detect(
     if len(counts) == 1:  # most texts: one script
         script = next(iter(counts))
     else:
-        script = max(counts, key=lambda s: (counts[s], s != "Latn"))
-    if script == "Hani" and counts.get("Kana"):
-        script = "Kana"  # Japanese writes Han characters among its kana
+        script = max(counts, key=lambda s: (_weight(s, counts[s]), s != "Latn"))
+        if script == "Hani" and counts.get("Kana"):
+            script = "Kana"  # Japanese writes Han characters among its kana
+        ours = [s for s in counts if s in detector.script_set]
+        # A script no library language uses may outweigh the others, but it takes more of its
+        # letters than of theirs to make the text another language's: "Housing 住房" is not.
+        if (
+            ours
+            and script not in detector.script_set
+            and sum(counts[s] for s in ours) >= counts[script]
+        ):
+            script = max(ours, key=lambda s: _weight(s, counts[s]))
     if script != "Latn":
         return _by_script(text, script, hits, detector)
     return _latin(text, words, hits, detector)

@@ -100,10 +100,15 @@ def test_a_text_without_a_sign_of_its_language_is_marked_guessed(text):
     assert detected.lang == "en" and detected.guessed
 
 
-def test_letters_are_counted_by_script_with_non_latin_ones_weighing_more():
-    counts = script_counts("help 주세요")
-    assert counts["Hang"] > counts["Latn"]
-    assert "Hani" not in script_counts("\x80")
+def test_letters_are_counted_by_script():
+    assert script_counts("help 주세요") == {"Latn": 4, "Hang": 3}
+    assert script_counts("\x80") == {}
+
+
+def test_a_few_letters_of_another_script_among_the_librarys_do_not_make_another_language():
+    assert lang_of("Housing 住房", EN_ES) == "en"  # a title printed with its Chinese
+    assert lang_of("help 我需要帮助", EN_ES) == "other"
+    assert lang_of("help 주세요") == "ko"  # Korean is the library's: its letters weigh more
 
 
 def test_a_model_that_cannot_be_read_leaves_script_and_words_to_decide(monkeypatch):
