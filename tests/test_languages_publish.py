@@ -88,3 +88,30 @@ def test_a_language_problem_is_named_and_nothing_is_published(cli_app, tmp_path,
     assert named in result.output
     assert store.live_revision_id() == live
     assert len(store.history()) == 1
+
+
+def test_a_language_that_keeps_its_accents_is_published_as_written():
+    from bot.library.prepare import prepare_bundle
+
+    bundle = language_library.bundle()
+    reply = "Việc làm: gọi 1-888-373-7888."
+    bundle["responses/vi/labor.txt"] = reply
+    plain, _ = prepare_bundle(bundle)
+    assert plain["responses/vi/labor.txt"] != reply  # plain letters by default
+    bundle["responses/vi/language.yaml"] += "\nkeep_accents: true\n"
+    kept, changes = prepare_bundle(bundle)
+    assert kept["responses/vi/labor.txt"] == reply
+    assert not any(name.startswith("responses/vi/") for name in changes)
+    assert kept["responses/es/labor.txt"] == plain["responses/es/labor.txt"]
+
+
+def test_a_card_label_may_leave_out_the_text_line_that_does_not_answer_in_the_language():
+    from bot.core.library import load_library
+
+    bundle = language_library.bundle()
+    bundle["responses/vi/language.yaml"] += 'labels:\n  hotline_numbers: "gọi {call}"\n'
+    library = load_library(bundle)
+    assert library.language("vi").labels["hotline_numbers"] == "gọi {call}"
+    bundle["responses/vi/language.yaml"] += '  danger: "Nguy hiểm"\n'
+    with pytest.raises(ValueError, match=r"labels\.danger must keep the placeholder \{number\}"):
+        load_library(bundle)

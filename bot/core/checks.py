@@ -189,7 +189,8 @@ def check_reply(
             )
         )
 
-    if info.encoding == "UCS-2" and lang in topic.keep_accents:
+    kept = lang in topic.keep_accents or library.language(lang).keep_accents
+    if info.encoding == "UCS-2" and kept:
         # Kept as written on purpose (keep_accents): say what it costs, not how to fix it.
         plain = encode_info(transliterate_gsm(reply)[0])
         instead = (

@@ -49,7 +49,9 @@ PLACEHOLDERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "text_word_to": ("word",),
         "more_topics": ("word",),
         "danger": ("number",),
-        "hotline_numbers": ("call", "text"),
+        # {text} is left out where the hotline's text line does not answer in the language
+        # (it works in English and Spanish only): a card must not invite a text nobody reads.
+        "hotline_numbers": ("call",),
         "choose": ("key",),
     }
 )
@@ -121,6 +123,9 @@ class Language:
     #: this language's SMS segment budget; None: keywords.yaml's
     segment_budget: int | None = None
     reviewed: bool = False
+    #: publish keeps this language's replies as written instead of sending plain-letter
+    #: look-alikes (Vietnamese tone marks have none worth sending)
+    keep_accents: bool = False
     fallback: str = ""
     opt_out: tuple[str, ...] = ()
     call: CallPrompts = field(default_factory=CallPrompts)
@@ -160,6 +165,7 @@ class _LanguageSpec(BaseModel):
     english_name: str = Field(default="", max_length=MAX_FIELD_CHARS)
     segment_budget: int | None = Field(default=None, ge=1, le=10)
     reviewed: bool = False
+    keep_accents: bool = False
     fallback: str = Field(default="", max_length=MAX_FIELD_CHARS)
     opt_out: list[str] = Field(default_factory=list, max_length=MAX_OPT_OUT_WORDS)
     call: _CallSpec = Field(default_factory=_CallSpec)
@@ -227,6 +233,7 @@ def load_languages(
             english_name=spec.english_name.strip(),
             segment_budget=spec.segment_budget,
             reviewed=spec.reviewed,
+            keep_accents=spec.keep_accents,
             fallback=spec.fallback.strip(),
             opt_out=tuple(opt_out),
             call=CallPrompts(**spec.call.model_dump()),

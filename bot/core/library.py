@@ -491,14 +491,26 @@ def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -
 
 def kept_as_written(bundle: Bundle) -> frozenset[str]:
     """The reply files publish keeps as written: those of the languages a topic lists under
-    `keep_accents`. Read leniently (a keywords.yaml that does not load keeps nothing), since
-    this runs before load_library, on the files as typed."""
+    `keep_accents`, and every reply of a language whose language.yaml says `keep_accents: true`.
+    Read leniently (a file that does not load keeps nothing), since this runs before
+    load_library, on the files as typed."""
+    kept = set()
+    for name, text in bundle.items():
+        parts = name.split("/")
+        if len(parts) != 3 or parts[0] != RESPONSES_DIR or parts[2] != LANGUAGE_FILE:
+            continue
+        try:
+            spec, _lines = load_yaml(text, name)
+        except LibraryError:
+            continue
+        if isinstance(spec, dict) and spec.get("keep_accents") is True:
+            prefix = f"{RESPONSES_DIR}/{parts[1]}/"
+            kept.update(n for n in bundle if n.startswith(prefix) and n.endswith(".txt"))
     try:
         raw, _lines = load_yaml(bundle.get(KEYWORDS_FILE, ""), KEYWORDS_FILE)
     except LibraryError:
-        return frozenset()
+        return frozenset(kept)
     topics = raw.get("topics") if isinstance(raw, dict) else None
-    kept = set()
     for topic in topics if isinstance(topics, list) else []:
         if not isinstance(topic, dict) or not isinstance(topic.get("id"), str):
             continue
