@@ -147,6 +147,17 @@ class Settings:
             )
         return warnings
 
+    def refusal_to_serve(self) -> str | None:
+        """Why a server must not start with these settings (one line), else None. Commands that
+        never serve the console (`flask try`, `library check`, `db upgrade`) start anyway."""
+        if self.console and self.twilio_auth_token and not self.secret_key:
+            return (
+                "SECRET_KEY must be set when TWILIO_AUTH_TOKEN is set: it signs the console's "
+                "session cookies (e.g. SECRET_KEY=$(python3 -c 'import secrets; "
+                "print(secrets.token_hex(32))') in .env), or set CONSOLE=false"
+            )
+        return None
+
     def unprotected_warning(self) -> str | None:
         """What a server must say at start when Twilio's webhooks have no token to check them."""
         if self.twilio_auth_token:

@@ -45,7 +45,10 @@ def _nginx() -> str:
         (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.access(p, os.X_OK)), None
     )
     if found is None:
-        message = "nginx is not installed (apt-get install nginx-light)"
+        message = (
+            "nginx is not installed: apt-get install -y nginx-light, then "
+            "pytest tests/test_deploy_nginx.py"
+        )
         if os.environ.get("CI"):
             pytest.fail(f"{message}; CI is set, so the proxy test must run", pytrace=False)
         pytest.skip(message)

@@ -219,7 +219,11 @@ def redis_prefix() -> Iterator[str]:
     try:
         client.ping()
     except redis.RedisError as exc:
-        message = f"Redis at 127.0.0.1:6379 is unreachable ({type(exc).__name__})"
+        message = (
+            f"Redis at 127.0.0.1:6379 is unreachable ({type(exc).__name__}): start one "
+            "(apt-get install -y redis-server; redis-server --daemonize yes), then "
+            "pytest tests/test_ratelimit.py"
+        )
         if os.environ.get("CI"):
             pytest.fail(f"{message}; CI is set, so the Redis tests must run", pytrace=False)
         pytest.skip(message)

@@ -40,6 +40,8 @@ class TopicFields:
     keywords: dict[str, list[str]] = field(default_factory=dict)
     context: dict[str, list[str]] = field(default_factory=dict)
     replies: dict[str, str] = field(default_factory=dict)
+    #: languages whose reply publish keeps as written, accents and all
+    keep_accents: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def read_topics(bundle: dict[str, str], data: dict | None = None) -> list[TopicF
                     for lang in langs
                     if reply_path(tid, lang) in bundle
                 },
+                keep_accents=[str(lang) for lang in raw.get("keep_accents") or []],
             )
         )
     return out
@@ -181,7 +184,17 @@ def _fresh(_key: str, _lang: str | None, fresh: list[str]) -> list[str]:
 
 #: The keys of a topic the edit form has fields for; any other key is written back as it was.
 EDITED_KEYS = frozenset(
-    {"id", "menu", "title", "segment_budget", "silent", "priority", "keywords", "context"}
+    {
+        "id",
+        "menu",
+        "title",
+        "segment_budget",
+        "silent",
+        "priority",
+        "keywords",
+        "context",
+        "keep_accents",
+    }
 )
 
 
@@ -215,6 +228,8 @@ def _render(
         line("silent", "true")
     if topic.priority:
         line("priority", str(topic.priority))
+    if topic.keep_accents:
+        line("keep_accents", "[" + ", ".join(_scalar(lang) for lang in topic.keep_accents) + "]")
     for name in ("keywords", "context"):
         by_lang = {lang: words for lang, words in getattr(topic, name).items() if words}
         if by_lang:
@@ -458,4 +473,7 @@ def describe_changes(old: TopicFields | None, new: TopicFields | None) -> list[s
                 out.append(f"{name} ({lang}) removed: {', '.join(removed)}")
         if old.replies.get(lang, "") != new.replies.get(lang, ""):
             out.append(f"reply ({lang}) changed")
+        if (lang in old.keep_accents) != (lang in new.keep_accents):
+            kept = "keeps its accents" if lang in new.keep_accents else "sent in plain letters"
+            out.append(f"reply ({lang}) {kept}")
     return out

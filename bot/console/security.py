@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import click
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from limits import parse
@@ -41,15 +42,17 @@ LOGIN_LIMITED = "Too many failed logins. Wait a few minutes, then try again."
 
 def configure(app: Flask, settings: Settings) -> None:
     """Secret key, session cookie flags and CSRF for the console."""
+    refusal = settings.refusal_to_serve()
     if settings.secret_key:
         app.secret_key = settings.secret_key
-    elif settings.twilio_auth_token:
-        raise SettingsError(
-            "SECRET_KEY must be set when TWILIO_AUTH_TOKEN is set: it signs the console's "
-            "session cookies (or set CONSOLE=false)"
-        )
+    elif refusal and _serving():
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:  # `flask run`: one line, as click says any command's error
+            raise click.ClickException(refusal)
+        raise SettingsError(refusal)  # gunicorn's master has said it already (on_starting)
     else:
-        # Said by the servers at start (Settings.start_warnings), not by every command.
+        # A command that never serves the console (`flask try`, `library check`) needs no
+        # lasting key. Said by the servers at start (Settings.start_warnings), not by commands.
         app.secret_key = secrets.token_hex(32)
     app.config.update(
         SESSION_COOKIE_NAME="console_session",
@@ -64,6 +67,13 @@ def configure(app: Flask, settings: Settings) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which times out
     )
     csrf.init_app(app)
+
+
+def _serving() -> bool:
+    """Whether this app is being loaded to serve requests: by a WSGI server (gunicorn, no click
+    command) or by `flask run`, not by a command such as `flask try`."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is None or ctx.command.name == "run"
 
 
 class LoginLimiter:

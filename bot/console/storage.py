@@ -313,6 +313,38 @@ class ConsoleStore:
                 )
             )
 
+    def draft_editors(self, scan: int = 2000) -> list[str]:
+        """Who saved edits in the draft since it was started (the draft's last editor first),
+        read from the audit trail back to the last publish or discard."""
+        t = console_audit
+        ends = ("publish", "draft_discard")
+        with self.database.read() as conn:
+            rows = conn.execute(
+                select(t.c.actor, t.c.action)
+                .where(t.c.action.in_(("draft_save", *ends)))
+                .order_by(t.c.id.desc())
+                .limit(scan)
+            ).all()
+        names: list[str] = []
+        for row in rows:
+            if row.action in ends:
+                break
+            if row.actor not in names:
+                names.append(row.actor)
+        draft = self.draft()
+        if draft is not None and draft.updated_by not in names:
+            names.insert(0, draft.updated_by)
+        return names
+
+    def audit_entries_of(self, action: str, limit: int = 200) -> list[AuditEntry]:
+        """The newest audit entries of one action first (e.g. the rollbacks History shows)."""
+        t = console_audit
+        with self.database.read() as conn:
+            rows = conn.execute(
+                select(t).where(t.c.action == action).order_by(t.c.id.desc()).limit(limit)
+            ).all()
+        return [AuditEntry(_utc(r.at), r.actor, r.action, r.detail) for r in rows]
+
     def audit_entries(self, limit: int = 200) -> list[AuditEntry]:
         """The newest audit entries first."""
         t = console_audit

@@ -250,7 +250,23 @@ def check_reply(
             )
         )
 
-    if info.encoding == "UCS-2":
+    if info.encoding == "UCS-2" and lang in topic.keep_accents:
+        # Kept as written on purpose (keep_accents): say what it costs, not how to fix it.
+        plain = encode_info(transliterate_gsm(reply)[0])
+        instead = (
+            f"; with plain letters it would be {plain.segments}"
+            if plain.encoding == "GSM-7"
+            else ""
+        )
+        problems.append(
+            _warning(
+                file,
+                1,
+                f"keeps its accents (keep_accents: {lang}): sent as special characters, 70 to a "
+                f"message part: {info.segments} part{'s' if info.segments != 1 else ''}{instead}",
+            )
+        )
+    elif info.encoding == "UCS-2":
         problems += _ucs2_problems(raw, info.ucs2_chars, file, titles, lang)
 
     report = ReplyReport(
@@ -508,7 +524,8 @@ def _emergency_budget(library: Library) -> list[Problem]:
 # --- The whole library -----------------------------------------------------------------------
 
 
-def _ordered(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+def ordered_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems without repeats, errors first, then by file and line."""
     unique = dict.fromkeys(problems)
     return tuple(sorted(unique, key=lambda p: (p.severity != "error", p.file, p.line, p.message)))
 
@@ -537,4 +554,4 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
     problems += _missing_keywords(library)
     problems += _menu_gaps(library)
     problems += _emergency_budget(library)
-    return CheckReport(tuple(replies), tuple(exact), _ordered(problems), tuple(voice))
+    return CheckReport(tuple(replies), tuple(exact), ordered_problems(problems), tuple(voice))

@@ -12,13 +12,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from bot.core.bundle import read_file, too_big
+# Named in bundle.py, beside the library's other files: a draft may carry the registry too.
+from bot.core.bundle import MAX_REGISTRY_BYTES, REGISTRY_FILE, read_file, too_big
 from bot.core.problems import LibraryError, Problem
 from bot.core.schema import load_yaml
-
-REGISTRY_FILE = "numbers.yaml"
-#: A registry of a few hundred entries is tens of KB.
-MAX_REGISTRY_BYTES = 1024 * 1024
 
 #: Three-digit dialling codes a reply may print on their own: N11 services and the 988 lifeline.
 SERVICE_CODES = frozenset({"211", "311", "411", "511", "611", "711", "811", "911", "988"})

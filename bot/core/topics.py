@@ -1,4 +1,4 @@
-"""The topic ids the bot itself relies on (/work/shared/topics.md), named once for every module."""
+"""The topic ids the bot itself relies on (the required topics), named once for every module."""
 
 from __future__ import annotations
 
