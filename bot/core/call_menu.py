@@ -4,9 +4,11 @@ each is spoken (Twilio <Say> with a voice, or a recording played with <Play>).""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.core.model import Library
-from bot.core.recordings import Recording
+if TYPE_CHECKING:
+    from bot.core.model import Library
+    from bot.core.recordings import Recording
 
 #: Keys a caller presses to choose a language, in the library's order. A one-key <Gather> ends on
 #: the first key, so a tenth language cannot have "10"; 0, * and # are left for the caller to
