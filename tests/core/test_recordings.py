@@ -130,7 +130,7 @@ def test_a_library_with_a_bad_recording_does_not_load_and_names_the_file():
     bundle = language_library.bundle(["en", "so"])
     bundle["responses/so/voice.wav"] = encode(silent_wav(45))
     bundle["responses/en/voice.mp3"] = encode(b"not audio at all")
-    library, problems = load_library_partly(bundle)
+    _, problems = load_library_partly(bundle)
     files = sorted(p.file for p in problems)
     assert files == ["responses/en/voice.mp3", "responses/so/voice.wav"]
 
