@@ -320,7 +320,7 @@ def test_a_connected_call_ends_when_the_hotline_call_ends_and_is_counted(call, v
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled", ""])
 @pytest.mark.parametrize(("lang", "speech"), [("en", "en-US"), ("es", "es-MX")])
 def test_a_failed_connect_hears_the_number_slowly_twice(call, voice_app, status, lang, speech):
-    root = call(f"/voice/dialed/{ {'en': '1', 'es': '2'}[lang]}", DialCallStatus=status)
+    root = call(f"/voice/dialed/{ {'en': '1', 'es': '2'}[lang] }", DialCallStatus=status)
     spoken = says(root)
     slowly = spelled_slowly(HOTLINE.number)
     assert [text for _, text in spoken].count(slowly) == 2
