@@ -4,9 +4,11 @@ library's recording where it has one, served by the bot from the live revision."
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+import zipfile
 from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -194,3 +196,34 @@ def test_a_recording_is_stored_with_the_revision_and_served_after_a_restart(
     runtime(second).live.start()
     response = second.test_client().get("/voice/recording/so.wav")
     assert response.status_code == 200 and response.data == recording
+
+
+def test_export_writes_the_recordings_bytes(app, recording):
+    from bot.library.publishing import export_zip
+
+    store = runtime(app).store
+    archive = zipfile.ZipFile(io.BytesIO(export_zip(store.get_revision(store.live_revision_id()))))
+    assert archive.read("responses/so/voice.wav") == recording
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says_why"),
+    [
+        ("voice.wav", b"this is text, not audio\n", "is not an MP3 or WAV recording"),
+        ("voice.mp3", b"RIFF\0\0\0\0WAVEjunk", "name it voice.wav"),
+    ],
+)
+def test_a_bad_recording_is_refused_by_publish_with_its_file_and_nothing_is_published(
+    app, library_dir, tmp_path, name, data, says_why
+):
+    store = runtime(app).store
+    live, history = store.live_revision_id(), len(store.history())
+    (library_dir / "responses/so/voice.wav").unlink()
+    (library_dir / f"responses/so/{name}").write_bytes(data)
+    result = app.test_cli_runner().invoke(
+        args=["library", "publish", str(library_dir), "-m", "new recording"]
+    )
+    assert result.exit_code == 1
+    assert f"responses/so/{name}" in result.output and says_why in result.output
+    assert "nothing was published" in result.output
+    assert store.live_revision_id() == live and len(store.history()) == history
