@@ -21,6 +21,7 @@ from bot.core.language_gaps import format_language_gaps, language_gaps
 from bot.core.library import read_bundle
 from bot.core.speech import speakable
 from tests import app_library, as_twilio, language_library
+from tests.core.test_recordings import silent_wav
 from tests.test_voice import VOICE_EN, VOICE_ES, call_params, follow_silent_call, says
 
 pytestmark = pytest.mark.skipif(
@@ -211,6 +212,7 @@ def test_export_writes_the_recordings_bytes(app, recording):
     [
         ("voice.wav", b"this is text, not audio\n", "is not an MP3 or WAV recording"),
         ("voice.mp3", b"RIFF\0\0\0\0WAVEjunk", "name it voice.wav"),
+        ("voice.wav", silent_wav(41), "the recording lasts 41.0 s"),
     ],
 )
 def test_a_bad_recording_is_refused_by_publish_with_its_file_and_nothing_is_published(
