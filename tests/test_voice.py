@@ -430,3 +430,13 @@ def test_without_a_spoken_message_only_a_call_already_put_through_gets_its_own_e
     # The library lost its message while this call was on the hotline: it still ends properly.
     step = decide(Route("dialed", "2"), "", "busy", menu_keys="")
     assert (step.kind, step.key) == ("not_connected", "2")
+
+
+def test_a_call_on_the_hotline_when_the_library_lost_every_message_still_hears_the_number():
+    from bot.channels.voice import Step, render
+    from bot.core.library import load_library
+
+    library = load_library(app_library.bundle())  # no voice.txt, no recording: an empty menu
+    root = ET.fromstring(render(Step("not_connected", "2"), Route("dialed", "2"), library, HOTLINE))
+    assert [text for _, text in says(root)].count(spelled_slowly(HOTLINE.number)) == 2
+    assert root[-1].tag == "Hangup"

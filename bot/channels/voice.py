@@ -209,19 +209,23 @@ class Menu:
 
     by_key: dict[str, CallLanguage]
     fallback_speech: Speech
+    default_language: str
 
     @staticmethod
     def of(library: Library) -> Menu:
         """The menu of a library."""
         entries = call_menu(library)
         spoken = next((e.speech for e in entries if e.speech is not None), SPEECH["en"])
-        return Menu({e.key: e for e in entries}, spoken)
+        return Menu({e.key: e for e in entries}, spoken, library.default_language)
 
     def entry(self, key: str | None) -> CallLanguage:
         """The language on a key; the first when the key is no longer in the menu (a publish
-        took its language out during the call)."""
+        took its language out during the call), the default language when the menu is empty."""
         found = self.by_key.get(key or "")
-        return found if found is not None else next(iter(self.by_key.values()))
+        if found is not None:
+            return found
+        first = next(iter(self.by_key.values()), None)
+        return first or CallLanguage(key or "1", self.default_language, None, None)
 
 
 def _gather(response: Any, action: str) -> Any:
