@@ -229,3 +229,12 @@ def test_a_bad_recording_is_refused_by_publish_with_its_file_and_nothing_is_publ
     assert f"responses/so/{name}" in result.output and says_why in result.output
     assert "nothing was published" in result.output
     assert store.live_revision_id() == live and len(store.history()) == history
+
+
+def test_the_consoles_diff_of_a_recording_says_its_sizes_not_its_base64(recording):
+    from bot.console.publishing import _diff
+    from bot.core.recordings import encode
+
+    name = "responses/so/voice.wav"
+    [changed] = _diff({name: encode(b"\0" * 10)}, {name: encode(recording)}, "a", "b")
+    assert changed["lines"] == [f"recording: 10 bytes -> {len(recording):,} bytes"]

@@ -56,6 +56,8 @@ def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
     if size <= limit:
         return None
     what = "keywords.yaml" if name == KEYWORDS_FILE else "a file of the library"
+    if is_recording_path(name) and limit == MAX_RECORDING_TEXT:  # its base64, in a bundle
+        what, size, limit = "a recording", size * 3 // 4, MAX_RECORDING_BYTES
     return Problem(
         name,
         0,
