@@ -238,3 +238,11 @@ def test_the_consoles_diff_of_a_recording_says_its_sizes_not_its_base64(recordin
     name = "responses/so/voice.wav"
     [changed] = _diff({name: encode(b"\0" * 10)}, {name: encode(recording)}, "a", "b")
     assert changed["lines"] == [f"recording: 10 bytes -> {len(recording):,} bytes"]
+
+
+def test_a_prompt_a_language_lacks_is_said_in_the_first_languages_words_and_voice(call):
+    # vi has a voice but no call.connecting: English words in an English voice, never English
+    # words read by the Vietnamese voice.
+    root = call("/voice/message/3/1", Digits="1")
+    assert says(root) == [("en-US", "Connecting you now. Please stay on the line.")]
+    assert root.find("Dial") is not None

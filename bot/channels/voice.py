@@ -189,9 +189,22 @@ def _speak_message(response: Any, library: Library, entry: CallLanguage, current
     _say(response, speakable(text), entry, Menu.of(library))
 
 
-def _prompt(library: Library, lang: str, name: str, default: dict[str, str]) -> str:
-    """A call prompt of a language: the library's language.yaml `call:`, else the default."""
-    return getattr(library.language(lang).call, name) or default.get(lang, default["en"])
+def _say_prompt(
+    response: Any,
+    library: Library,
+    entry: CallLanguage,
+    menu: Menu,
+    name: str,
+    default: dict[str, str],
+) -> None:
+    """Say a call prompt of a language: its language.yaml `call:`, else the default; a language
+    with neither hears the menu's first language's prompt in that language's voice, rather than
+    another language's words in its own voice."""
+    text = getattr(library.language(entry.lang).call, name) or default.get(entry.lang)
+    if not text:
+        entry = menu.entry(None)
+        text = getattr(library.language(entry.lang).call, name) or default.get(entry.lang)
+    _say(response, text or next(iter(default.values())), entry, menu)
 
 
 def _language_prompt(library: Library, lang: str, key: str) -> str:
@@ -280,29 +293,28 @@ def render(step: Step, current: Route, library: Library, connect: VerifiedNumber
         response.hangup()
         return str(response).encode("utf-8")
     entry = menu.entry(step.key)
-    lang = entry.lang
     if step.kind == "message":
         action = _relative(Route("message", entry.key, step.attempt), current)
         gather = _gather(response, action)
         _speak_message(gather, library, entry, current)
         response.redirect(action, method="POST")
     elif step.kind == "connect":
-        _say(response, _prompt(library, lang, "connecting", CONNECTING), entry, menu)
+        _say_prompt(response, library, entry, menu, "connecting", CONNECTING)
         response.dial(
             f"+1{connect.digits}" if len(connect.digits) == 10 else connect.digits,
             action=_relative(Route("dialed", entry.key), current),
             method="POST",
         )
     elif step.kind == "not_connected":
-        _say(response, _prompt(library, lang, "not_connected", NOT_CONNECTED), entry, menu)
+        _say_prompt(response, library, entry, menu, "not_connected", NOT_CONNECTED)
         slowly = spelled_slowly(connect.number)
         _say(response, slowly, entry, menu)
         response.pause(length=1)
         _say(response, slowly, entry, menu)
-        _say(response, _prompt(library, lang, "goodbye", GOODBYE), entry, menu)
+        _say_prompt(response, library, entry, menu, "goodbye", GOODBYE)
         response.hangup()
     elif step.kind == "goodbye":
-        _say(response, _prompt(library, lang, "goodbye", GOODBYE), entry, menu)
+        _say_prompt(response, library, entry, menu, "goodbye", GOODBYE)
         response.hangup()
     else:  # hang_up: the hotline call is over
         response.hangup()
