@@ -246,3 +246,16 @@ def test_a_prompt_a_language_lacks_is_said_in_the_first_languages_words_and_voic
     root = call("/voice/message/3/1", Digits="1")
     assert says(root) == [("en-US", "Connecting you now. Please stay on the line.")]
     assert root.find("Dial") is not None
+
+
+def test_a_language_with_a_voice_but_nothing_to_say_is_not_offered(recording):
+    from bot.core.call_menu import call_menu
+    from bot.core.library import load_library
+    from bot.core.recordings import encode
+
+    # A library whose only spoken message is a recording: vi has a voice but no voice.txt.
+    bundle = language_library.bundle(["en", "vi", "so"])
+    _with_call(bundle, "vi", VI_CALL)
+    bundle["responses/so/voice.wav"] = encode(recording)
+    menu = call_menu(load_library(bundle))
+    assert [(e.key, e.lang) for e in menu] == [("1", "en"), ("2", "so")]

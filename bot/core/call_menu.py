@@ -62,11 +62,16 @@ class CallLanguage:
 
 
 def callable_languages(library: Library) -> tuple[str, ...]:
-    """The library's languages a call can speak, in its order: a voice or a recording."""
+    """The library's languages a call can speak, in its order: a recording, or a voice and a
+    spoken message to say (voice.txt, or the built-in one of a language with a default voice)."""
     return tuple(
         lang
         for lang in library.languages
-        if lang in library.recordings or speech(library, lang) is not None
+        if lang in library.recordings
+        or (
+            speech(library, lang) is not None
+            and (library.voice_reply(lang) is not None or lang in DEFAULT_SPEECH)
+        )
     )
 
 
