@@ -28,11 +28,11 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from bot.channels.endpoint import XML, Answer, Channel, Form
 from bot.core.library import Library
-from bot.core.numbers import VerifiedNumber, load_registry_file
+from bot.core.numbers import VerifiedNumber
 from bot.core.replies import FALLBACK_VOICE
 from bot.core.speech import speakable, spelled_slowly
 from bot.core.topics import CALLS_COUNT, CONNECTED_COUNT
-from bot.prepare import registry_path_for
+from bot.library.registry import deployment_registry_path, read_registry
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -232,8 +232,8 @@ def connect_number(settings: Settings) -> VerifiedNumber:
     Only a 10-digit US number can be dialled: not 911 (a call needing help now hangs up and
     dials it), not a short code (text only).
     """
-    registry_path = registry_path_for(settings.library_dir, settings)
-    registry = load_registry_file(registry_path)
+    registry_path = deployment_registry_path(settings)
+    registry = read_registry(registry_path)
     wanted = settings.voice_connect_number.strip()
     entry = registry.by_id.get(wanted) or registry.lookup(wanted)
     if entry is None:
@@ -254,32 +254,32 @@ class VoiceHandler:
     """The handler of one step of a call behind the Twilio endpoint: answers from the live
     library, counts calls and connections."""
 
-    def __init__(self, bot: BotRuntime, connect: VerifiedNumber, route: Route) -> None:
-        self.bot = bot
+    def __init__(self, rt: BotRuntime, connect: VerifiedNumber, route: Route) -> None:
+        self.rt = rt
         self.connect = connect
         self.route = route
 
     def __call__(self, form: Form) -> Answer:
         """The answer to one checked POST to this step's path."""
-        bot = self.bot
-        library = bot.live.snapshot.library
+        rt = self.rt
+        library = rt.live.snapshot.library
         step = decide(
             self.route, form.first("Digits"), form.first("DialCallStatus"), bool(library.voice)
         )
         body = render(step, self.route, library, self.connect)
-        if step.count is not None and step.lang is not None and bot.settings.daily_counts:
-            bot.live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
+        if step.count is not None and step.lang is not None and rt.settings.daily_counts:
+            rt.live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
         return OK, body, XML
 
 
-def voice_channels(bot: BotRuntime) -> dict[str, Channel]:
+def voice_channels(rt: BotRuntime) -> dict[str, Channel]:
     """The voice paths for the endpoint's path table; none when VOICE is off. A
     VOICE_CONNECT_NUMBER outside the registry raises SettingsError here, at start."""
-    if not bot.settings.voice:
+    if not rt.settings.voice:
         return {}
-    connect = connect_number(bot.settings)
+    connect = connect_number(rt.settings)
     fallback = (OK, FALLBACK_VOICE_TWIML, XML)
     return {
-        path: Channel(handle=VoiceHandler(bot, connect, route), fallback=fallback)
+        path: Channel(handle=VoiceHandler(rt, connect, route), fallback=fallback)
         for path, route in VOICE_ROUTES.items()
     }

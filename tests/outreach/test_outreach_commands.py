@@ -20,9 +20,9 @@ from bot import create_app
 from bot.core.library import load_library
 from bot.core.matcher import build_matcher, match
 from bot.core.numbers import load_registry_file
+from bot.library.prepare import publishable_bundle
 from bot.outreach.qr import make_qr
 from bot.outreach.render import CARD_H, CARD_MENU_ITEMS, CARD_W, COLUMNS, INCH, card_origins
-from bot.prepare import publishable_bundle
 from bot.runtime import runtime
 from bot.settings import PROJECT_ROOT, Settings
 from tests.modules import loaded_by_a_new_worker
