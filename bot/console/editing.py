@@ -93,9 +93,14 @@ def _blocks(text: str) -> tuple[list[str], list[_Block], int]:
     return lines, blocks, list_end
 
 
+#: PyYAML's safe loader in libyaml's C (ten times faster on keywords.yaml; the same values), or
+#: the Python one where PyYAML was built without libyaml.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_keywords(text: str) -> dict:
     """keywords.yaml as plain data, for languages() and read_topics() to share one parse."""
-    return yaml.safe_load(text) or {}
+    return yaml.load(text, Loader=_SAFE_LOADER) or {}
 
 
 def languages(bundle: dict[str, str], data: dict | None = None) -> list[str]:
@@ -141,7 +146,7 @@ def _scalar(value: str) -> str:
     """A YAML flow scalar for a string: plain when it reads back as the same string."""
     if value and not re.search(r"[,\[\]{}#:&*!|>'\"%@`\n]", value) and value == value.strip():
         try:
-            if yaml.safe_load(f"[{value}]") == [value]:
+            if yaml.load(f"[{value}]", Loader=_SAFE_LOADER) == [value]:
                 return value
         except yaml.YAMLError:
             pass
@@ -321,7 +326,8 @@ def set_topic(
     by_id = {b.topic: b for b in blocks}
     if topic.id != original_id and topic.id in by_id:
         raise EditError(f"there is already a topic {topic.id!r}")
-    langs = languages(bundle)
+    data = parse_keywords(text)
+    langs = languages(bundle, data)
     if original_id is None:
         dash = blocks[0].dash_col if blocks else 2
         new_lines = _render(topic, langs, dash)
@@ -335,7 +341,7 @@ def set_topic(
         if original_id not in by_id:
             raise EditError(f"there is no topic {original_id!r}")
         block = by_id[original_id]
-        old = next(t for t in read_topics(bundle) if t.id == original_id)
+        old = next(t for t in read_topics(bundle, data) if t.id == original_id)
         if replace(old, replies={}) != replace(topic, replies={}):
             others = {
                 key: _span(lines, block, start)
