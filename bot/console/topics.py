@@ -167,7 +167,7 @@ def new_topic() -> Any:
 def remove_topic(topic_id: str) -> Any:
     """Delete a topic from the draft (never a required one)."""
     if topic_id in REQUIRED_TOPICS:
-        flash(f"{topic_id} is a required topic (shared/topics.md) and cannot be deleted.")
+        flash(f"{topic_id} is a required topic and cannot be deleted (see the operators' guide).")
         return redirect(url_for("console.topic", topic_id=topic_id))
     try:
         edit(working(), lambda bundle: delete_topic(bundle, topic_id))

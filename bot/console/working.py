@@ -22,7 +22,7 @@ from bot.core.library import KEYWORDS_FILE, STRUCTURAL_TOPICS
 from bot.library.prepare import PreparedLibrary, check_for_deployment
 from bot.store import Revision
 
-#: Topics every library must have (shared/topics.md); the console will not delete them.
+#: Topics every library must have (docs/operators.md: Required topics); the console keeps them.
 REQUIRED_TOPICS = frozenset(
     {
         *STRUCTURAL_TOPICS,

@@ -1,4 +1,4 @@
-"""The topic ids the bot itself relies on (/work/shared/topics.md), named once for every module."""
+"""The topic ids the bot itself relies on (docs/operators.md: Required topics), named once."""
 
 from __future__ import annotations
 
