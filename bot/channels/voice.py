@@ -8,7 +8,9 @@ A call goes through these webhook paths, each the action of the step before:
     /voice/message/<lang>/<try>  key 1: <Dial> VOICE_CONNECT_NUMBER, then /voice/dialed/<lang>
     /voice/dialed/<lang>         not put through: the number, said slowly, twice
 
-No input or a wrong key repeats a step once (<try> 2), then the call hears goodbye. Everything a
+No input or a wrong key repeats a step once (<try> 2). A caller who chooses no language then hears
+the spoken message in every language, English first (911 first, then the hotline; key 1 still puts
+them through), and only then does the call end; after the message, the call hears goodbye. Everything a
 step needs is in its path, so the path table names every step and the handler reads nothing but
 the form's Digits and DialCallStatus: never From, To or CallSid; never <Record>, never
 transcription. The branch is decided by `decide`, a plain function; `render` builds the TwiML.
@@ -108,7 +110,14 @@ VOICE_ROUTES = {
 VOICE_PATHS = frozenset(VOICE_ROUTES)
 
 Kind = Literal[
-    "choose_language", "message", "connect", "not_connected", "goodbye", "hang_up", "fallback"
+    "choose_language",
+    "message",
+    "every_message",
+    "connect",
+    "not_connected",
+    "goodbye",
+    "hang_up",
+    "fallback",
 ]
 
 
@@ -137,7 +146,8 @@ def decide(route: Route, digits: str, dial_status: str, has_message: bool) -> St
             return Step("message", chosen, count=CALLS_COUNT)
         if route.attempt < ATTEMPTS:
             return Step("choose_language", attempt=route.attempt + 1)
-        return Step("goodbye")
+        # A silent caller may be unable to speak or press keys: nobody hangs up on them unheard.
+        return Step("every_message")
     lang = route.lang or "en"
     if route.stage == "message":
         if key == "1":
@@ -201,6 +211,15 @@ def render(step: Step, current: Route, library: Library, connect: VerifiedNumber
         text = library.voice_reply(lang) or dict(FALLBACK_VOICE)[lang]
         _say(gather, speakable(text), lang)
         response.redirect(action, method="POST")
+    elif step.kind == "every_message":
+        # Each language's message, in the order of SPEECH; key 1 during any of them connects (as
+        # after the last repeat of a message), and when the caller presses nothing the call ends.
+        first = next(iter(SPEECH))
+        gather = _gather(response, _relative(Route("message", first, ATTEMPTS), current))
+        for message_lang in SPEECH:
+            text = library.voice_reply(message_lang) or dict(FALLBACK_VOICE)[message_lang]
+            _say(gather, speakable(text), message_lang)
+        response.hangup()
     elif step.kind == "connect":
         _say(response, CONNECTING[lang], lang)
         response.dial(

@@ -45,7 +45,9 @@ from bot.core.schema import (
     load_yaml,
     schema_problems,
 )
+from bot.core.sms import is_gsm, transliterate_gsm
 from bot.core.text import tokenize
+from bot.core.tips import tip_words
 from bot.core.topics import (
     CALLS_COUNT,
     CONNECTED_COUNT,
@@ -107,6 +109,13 @@ def load_library(bundle: Bundle) -> Library:
     voice = loading.other_files({t.id for t in topics})
     loading.required_topics(topics)
     danger = _danger_words(spec.danger, loading.languages, lines, loading.error)
+    tips = tip_words(
+        spec.tips,
+        {t.id for t in topics},
+        loading.languages,
+        lines,
+        lambda line, msg: loading.error(KEYWORDS_FILE, line, msg),
+    )
     if loading.problems:
         raise LibraryError(loading.problems)
 
@@ -119,6 +128,7 @@ def load_library(bundle: Bundle) -> Library:
         digest=bundle_digest(bundle),
         voice=MappingProxyType(voice),
         danger=danger,
+        tips=tips,
     )
 
 
@@ -394,14 +404,21 @@ def _first_keyword_lines(spec: LibrarySpec, lines: Lines) -> dict[tuple[str, str
 
 
 def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -> Topic:
-    """Fill the {menu} placeholder of the menu reply with the numbered topics' titles."""
+    """Fill the {menu} placeholder of the menu reply with the numbered topics' titles.
+
+    Titles are written for paper, accents and all ("Jóvenes"); in a menu reply that is GSM-7 (as
+    publish makes it) they are sent as their GSM-7 look-alikes ("Jovenes"), so a title never
+    turns the menu into UCS-2. A menu reply the operator kept in UCS-2 keeps its titles as written.
+    """
     numbered = sorted((t for t in topics if t.menu is not None), key=lambda t: t.menu or 0)
-    replies = {
-        lang: menu.replies[lang].replace(
-            MENU_PLACEHOLDER, "\n".join(f"{t.menu} {t.titles[lang]}" for t in numbered)
-        )
-        for lang in languages
-    }
+    replies = {}
+    for lang in languages:
+        reply = menu.replies[lang]
+        titles = [t.titles[lang] for t in numbered]
+        if is_gsm(reply):
+            titles = [transliterate_gsm(title)[0] for title in titles]
+        lines = "\n".join(f"{t.menu} {title}" for t, title in zip(numbered, titles, strict=True))
+        replies[lang] = reply.replace(MENU_PLACEHOLDER, lines)
     return replace(menu, replies=MappingProxyType(replies))
 
 

@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -17,6 +17,7 @@ from bot.core.common_words import is_common_word, load_common_words
 from bot.core.danger import DangerIndex, build_danger_index, read_danger
 from bot.core.language import FUNCTION_WORDS, detect_language, has_spanish_marks
 from bot.core.text import normalize, tokenize
+from bot.core.tips import TipWords, tip_answer
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
@@ -187,6 +188,8 @@ class Matcher:
     near_words: Mapping[str, str]
     #: the library's danger word families, inflected and indexed (bot.core.danger)
     danger: DangerIndex
+    #: texts about someone else that another topic answers (bot.core.tips)
+    tips: TipWords = field(default_factory=TipWords)
 
 
 def build_matcher(library: Library) -> Matcher:
@@ -235,6 +238,7 @@ def build_matcher(library: Library) -> Matcher:
         near_words=near_words,
         known_words={},
         danger=build_danger_index(library.danger),
+        tips=library.tips,
     )
     # Library words and function words are most of what a message's words resolve to; resolving
     # them here, from the library alone, leaves only unknown words for the request.
@@ -552,4 +556,6 @@ def match(text: str, matcher: Matcher) -> Match:
     if chosen not in best_hit:
         return Match(MENU_TOPIC, lang, 0.0)
     hit = best_hit[chosen]
-    return Match(chosen, lang, round(hit.score, 1), keyword=hit.keyword.text)
+    # "Her boss took her phone": the trouble is someone else's, and the answer is the tip line's.
+    tip = tip_answer(chosen, words, lang, matcher.tips)
+    return Match(tip or chosen, lang, round(hit.score, 1), keyword=hit.keyword.text)

@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from bot.core.bundle import KEYWORDS_FILE, Bundle
 from bot.core.danger import DangerWords
+from bot.core.tips import TipWords
 from bot.core.yamlfile import parse_yaml
 
 MENU_PLACEHOLDER = "{menu}"
@@ -59,6 +60,8 @@ class Library:
     voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The danger word families (keywords.yaml `danger:`), read by bot.core.danger.
     danger: DangerWords = field(default_factory=DangerWords)
+    #: Texts about someone else answered by the topic that takes tips (keywords.yaml `tips:`).
+    tips: TipWords = field(default_factory=TipWords)
 
     @cached_property
     def by_id(self) -> Mapping[str, Topic]:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.core.model import DEFAULT_SEGMENT_BUDGET
 from bot.core.problems import LibraryError, Problem
+from bot.core.tips import TipsSpec
 from bot.core.yamlfile import DuplicateKey, Lines, parse_yaml, plain_scalars
 
 
@@ -83,6 +84,7 @@ class LibrarySpec(BaseModel):
     segment_budget: int = Field(default=DEFAULT_SEGMENT_BUDGET, ge=1, le=10)
     topics: list[TopicSpec] = Field(min_length=1)
     danger: DangerSpec = Field(default_factory=DangerSpec)
+    tips: TipsSpec | None = None
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, Lines]:
