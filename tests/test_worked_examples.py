@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import create_app
+from bot import create_app, runtime
 from bot.core.library import load_library, read_bundle
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -38,12 +38,15 @@ def _library_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def operator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def operator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
     """Runs a guide's command line (`.venv/bin/flask --app wsgi ...`) in the library copy's folder."""
     library = _library_copy(tmp_path)
     app = create_app(
         Settings(database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", library_dir=str(library))
     )
+    # As after `make run`: the library is published and live before the operator edits it.
+    runtime(app).live.start()
+    request.addfinalizer(runtime(app).live.stop)
     runner = app.test_cli_runner()
     monkeypatch.chdir(library)
 
