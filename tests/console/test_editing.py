@@ -160,3 +160,10 @@ def test_each_list_can_grow_and_shrink_leaving_the_rest_as_written(shapes_bundle
             # Keys the form does not edit (escalates, accepted look-alikes) are kept.
             assert loaded.escalates == base.escalates
             assert loaded.accepted_lookalikes == base.accepted_lookalikes
+
+
+def test_deleting_a_topic_takes_its_back_translations_with_it(bundle):
+    with_back = {**bundle, "back-translations/es/housing.txt": "Housing: call 211."}
+    removed = delete_topic(with_back, "housing")
+    assert not [n for n in removed if n.endswith("/housing.txt")]
+    assert "responses/es/language.yaml" in removed  # the language's own file stays
