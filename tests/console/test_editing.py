@@ -125,12 +125,13 @@ def shapes_bundle():
         if lines[start].split()[2] in kept
     ]
     text = "".join(lines[:danger] + lines[topics : topics + 1] + [ln for b in blocks for ln in b])
-    replies = {
-        path: reply
-        for path, reply in full.items()
-        if path.startswith("responses/") and path.rsplit("/", 1)[1].removesuffix(".txt") in kept
+    dropped = {line.split()[2] for line in lines if line.startswith("  - id:")} - kept
+    files = {  # every other file as it is: the languages' own files, the fallback replies
+        path: content
+        for path, content in full.items()
+        if path != "keywords.yaml" and path.rsplit("/", 1)[-1].removesuffix(".txt") not in dropped
     }
-    return {"keywords.yaml": text, **replies}
+    return {"keywords.yaml": text, **files}
 
 
 @pytest.mark.parametrize("topic_id", SHAPES)
