@@ -55,10 +55,12 @@ def test_a_new_keyword_and_reply_load_as_typed(bundle):
 
 
 def test_add_then_delete_a_topic(bundle):
+    languages = load_library(bundle).languages
     new = TopicFields(
         id="tools",
-        keywords={"en": ["wrench"], "es": ["llave inglesa"]},
-        replies={"en": "Call 211.", "es": "Llame al 211."},
+        # A new topic needs keywords and a reply in every language of the library.
+        keywords={lang: ["llave inglesa" if lang == "es" else "wrench"] for lang in languages},
+        replies={lang: "Llame al 211." if lang == "es" else "Call 211." for lang in languages},
     )
     added = set_topic(bundle, None, new)
     assert load_library(added).topic("tools").keywords["es"] == ("llave inglesa",)
