@@ -91,8 +91,15 @@ def test_a_recording_over_the_size_cap_is_refused_by_its_size():
 
 @pytest.mark.parametrize(
     "data",
-    [b"Khatar? Wac 911.\n", b"%PDF-1.7\n" + b"\0" * 100, b"RIFF\0\0\0\0WAVEjunk", b""],
-    ids=["text", "pdf", "broken-wav", "empty"],
+    [
+        b"Khatar? Wac 911.\n",
+        b"%PDF-1.7\n" + b"\0" * 100,
+        b"RIFF\0\0\0\0WAVEjunk",
+        b"\xff\xfb" + b"\0" * 5000,  # an MPEG frame sync and nothing playable
+        b"ID3\x04\0\0\0\0\0\0",
+        b"",
+    ],
+    ids=["text", "pdf", "broken-wav", "broken-mp3", "bare-id3", "empty"],
 )
 def test_a_file_named_voice_mp3_or_wav_that_is_not_audio_is_refused(data):
     for name in ("responses/trs/voice.mp3", "responses/trs/voice.wav"):
