@@ -13,10 +13,10 @@ The language menu is the library's languages that Twilio can say or that have a 
 1-9 in the library's order (bot.core.call_menu); a step names its language by its menu key, so
 the path table is fixed while the languages are library data.
 
-No input or a wrong key repeats a step once (<try> 2). A caller who chooses no language then hears
-the spoken message in the first two languages of the menu (911 first, then the hotline; key 1 still puts
-them through), and only then does the call end; after the message, the call hears goodbye. Everything a
-step needs is in its path, so the path table names every step and the handler reads nothing but
+No input or a wrong key repeats a step once (<try> 2). A caller who chooses no language then
+hears the spoken message in the first two languages of the menu (911 first, then the hotline;
+key 1 still puts them through), and only then does the call end; after the message, the call
+hears goodbye. Everything a step needs is in its path, so the path table names every step and the handler reads nothing but
 the form's Digits and DialCallStatus: never From, To or CallSid; never <Record>, never
 transcription. The branch is decided by `decide`, a plain function; `render` builds the TwiML.
 Action URLs are relative to the path Twilio called, so they hold behind any path prefix.
