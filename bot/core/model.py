@@ -10,6 +10,7 @@ from types import MappingProxyType
 from bot.core.bundle import KEYWORDS_FILE, Bundle
 from bot.core.danger import DangerWords
 from bot.core.languages import Language, folded_opt_out_words
+from bot.core.recordings import Recording
 from bot.core.tips import TipWords
 from bot.core.topics import OTHER_LANGUAGE_TOPIC
 from bot.core.yamlfile import parse_yaml
@@ -64,6 +65,11 @@ class Library:
     digest: str = ""
     #: The spoken message of calls per language (responses/<lang>/voice.txt); empty if none.
     voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: The recording of the spoken message per language (responses/<lang>/voice.mp3|wav),
+    #: played instead of saying voice.txt; bot.core.recordings.
+    recordings: Mapping[str, Recording] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
     #: The danger word families (keywords.yaml `danger:`), read by bot.core.danger.
     danger: DangerWords = field(default_factory=DangerWords)
     #: Texts about someone else answered by the topic that takes tips (keywords.yaml `tips:`).
