@@ -17,6 +17,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.core.danger import FAMILIES, DangerWords
+from bot.core.examples import (
+    EXAMPLES_DIR,
+    MAX_EXAMPLES_BYTES,
+    Examples,
+    is_examples_file,
+    parse_examples,
+)
 from bot.core.text import tokenize
 from bot.core.topics import (
     CALLS_COUNT,
@@ -105,6 +112,10 @@ class Library:
     voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: The danger word families (keywords.yaml `danger:`), read by bot.core.danger.
     danger: DangerWords = field(default_factory=DangerWords)
+    #: Example texts per topic and language (examples/), which the reader learns from.
+    examples: Examples = field(default_factory=Examples, compare=False, repr=False)
+    #: Warnings found while loading (examples held out and learned from), for the check to report.
+    load_warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     @cached_property
     def by_id(self) -> Mapping[str, Topic]:
@@ -166,7 +177,9 @@ MAX_KEYWORDS_BYTES = 2 * 1024 * 1024
 
 def max_bytes(name: str) -> int:
     """The most bytes a library file may hold."""
-    return MAX_KEYWORDS_BYTES if name == KEYWORDS_FILE else MAX_REPLY_BYTES
+    if name == KEYWORDS_FILE:
+        return MAX_KEYWORDS_BYTES
+    return MAX_EXAMPLES_BYTES if is_examples_file(name) else MAX_REPLY_BYTES
 
 
 def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
@@ -245,6 +258,10 @@ def read_bundle(directory: str | Path) -> dict[str, str]:
     responses = root / RESPONSES_DIR
     if responses.is_dir():
         names += [path.relative_to(root).as_posix() for path in sorted(responses.glob("*/*.txt"))]
+    examples = root / EXAMPLES_DIR
+    if examples.is_dir():
+        for pattern in ("*/*.txt", "*/*/*.txt"):
+            names += [p.relative_to(root).as_posix() for p in sorted(examples.glob(pattern))]
     bundle: dict[str, str] = {}
     problems: list[Problem] = []
     for name in names:
@@ -666,7 +683,7 @@ def load_library(bundle: Bundle) -> Library:
     known = {t.id for t in topics}
     voice: dict[str, str] = {}
     for name in sorted(bundle):
-        if name == KEYWORDS_FILE:
+        if name == KEYWORDS_FILE or is_examples_file(name):
             continue
         parts = name.split("/")
         if len(parts) != 3 or parts[0] != RESPONSES_DIR or not parts[2].endswith(".txt"):
@@ -703,6 +720,15 @@ def load_library(bundle: Bundle) -> Library:
         )
 
     danger = _danger_words(spec.danger, languages, lines, error)
+    warnings: list[Problem] = []
+    examples = parse_examples(
+        bundle,
+        languages,
+        frozenset(known),
+        lambda file, line, message, severity: (
+            problems if severity == "error" else warnings
+        ).append(Problem(file, line, message, severity)),
+    )
 
     if problems:
         raise LibraryError(problems)
@@ -715,6 +741,8 @@ def load_library(bundle: Bundle) -> Library:
         digest=bundle_digest(bundle),
         voice=MappingProxyType(voice),
         danger=danger,
+        examples=examples,
+        load_warnings=tuple(warnings),
     )
 
 

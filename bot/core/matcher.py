@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
+from bot.core.combine import DEFAULT_COMBINE, CombineSettings, combine, is_exact
 from bot.core.common_words import is_common_word, load_common_words
 from bot.core.danger import DangerIndex, build_danger_index, read_danger
+from bot.core.examples_reader import library_reader
 from bot.core.language import FUNCTION_WORDS, detect_language, has_spanish_marks
+from bot.core.reader import Reader
 from bot.core.text import normalize, tokenize
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
 
@@ -187,10 +190,14 @@ class Matcher:
     near_words: Mapping[str, str]
     #: the library's danger word families, inflected and indexed (bot.core.danger)
     danger: DangerIndex
+    #: the reader trained from the library's examples; None when it has none (rules alone)
+    reader: Reader | None = None
+    combine: CombineSettings = DEFAULT_COMBINE
 
 
-def build_matcher(library: Library) -> Matcher:
-    """Normalise and index a library's keywords once, so each message costs a few lookups."""
+def build_matcher(library: Library, *, reader: bool = True) -> Matcher:
+    """Normalise and index a library's keywords once, so each message costs a few lookups, and
+    train its reader (unless `reader` is False); raises ReaderError if the reader cannot be built."""
     # Every index is built in its final form (tuples, not lists converted afterwards), so a
     # worker never holds two copies of it: at 10,000 keywords that raised its peak by megabytes.
     single: dict[str, tuple[_Keyword, ...]] = {}
@@ -240,7 +247,7 @@ def build_matcher(library: Library) -> Matcher:
     # them here, from the library alone, leaves only unknown words for the request.
     known = {word: _resolve_word(matcher, word) for word in vocabulary | FUNCTION_WORDS}
     load_common_words()  # now, not on the first request that has a typo
-    return replace(matcher, known_words=known)
+    return replace(matcher, known_words=known, reader=library_reader(library) if reader else None)
 
 
 def _weight(words: tuple[str, ...]) -> float:
@@ -483,7 +490,16 @@ def _rank(
 
 
 def match(text: str, matcher: Matcher) -> Match:
-    """Match a message to a topic and reply language of the matcher's library."""
+    """Match a message to a topic and reply language: the rules, then the reader (bot.core.combine)."""
+    rules = match_rules(text, matcher)
+    reader = matcher.reader
+    if reader is None or is_exact(rules):
+        return rules
+    return combine(rules, reader.scores(text), matcher.combine, text=text)
+
+
+def match_rules(text: str, matcher: Matcher) -> Match:
+    """Match a message by the rules alone: opt-outs, menu numbers, keywords, danger words."""
     if is_opt_out(text):
         return Match(STOP_TOPIC, matcher.languages[0], EXACT, keyword=normalize(text))
     words = tokenize(text)

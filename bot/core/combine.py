@@ -1,0 +1,89 @@
+"""Rules and reader together: what stays exact, when the rules' emergency stands, when the reader decides.
+
+The settings below were chosen by measurement (bench/reader_candidates.py, docs/reader.md): the
+rules' emergency words alone gave too many false alarms, the reader alone missed emergencies
+written with no harm word in them; each vouching for the other did best.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from bot.core.text import normalize
+from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
+
+if TYPE_CHECKING:
+    from bot.core.matcher import Match
+
+
+@dataclass(frozen=True)
+class CombineSettings:
+    """How the rules' match and the reader's probabilities make one answer."""
+
+    #: False: the rules alone decide (the reader is only shown).
+    use_reader: bool = True
+    #: The rules' topic stands when the whole text is one of its keywords ("housing", "visa").
+    whole_text_keyword: bool = True
+    #: The reader alone makes a text an emergency at this probability of `emergency`.
+    emergency_threshold: float = 0.5
+    #: The rules' emergency stands when the reader gives `emergency` at least this (0: always;
+    #: above 1: never).
+    rules_emergency_floor: float = 0.0
+    #: Below this top probability the reader is unsure, and a topic the rules named stands.
+    rules_when_unsure: float = 0.0
+
+
+#: What match() uses (docs/reader.md "Combining" gives the measurements behind each figure).
+DEFAULT_COMBINE = CombineSettings()
+
+
+def is_exact(rules: Match) -> bool:
+    """An answer nothing may override: an opt-out word or a menu number."""
+    return rules.topic == STOP_TOPIC or (
+        rules.score == 100 and rules.keyword is not None and rules.keyword[-1:].isdigit()
+    )
+
+
+def combine(
+    rules: Match,
+    probabilities: Mapping[str, float] | None,
+    settings: CombineSettings = DEFAULT_COMBINE,
+    *,
+    text: str,
+) -> Match:
+    """One answer from the rules' match and the reader's topic probabilities (None: no reader)."""
+    if not probabilities or not settings.use_reader or is_exact(rules):
+        return rules
+    if (
+        settings.whole_text_keyword
+        and rules.keyword is not None
+        and rules.topic not in (MENU_TOPIC, EMERGENCY_TOPIC)
+        and normalize(rules.keyword) == normalize(text)
+    ):
+        return rules
+    emergency = probabilities.get(EMERGENCY_TOPIC, 0.0)
+    if rules.topic == EMERGENCY_TOPIC and emergency >= settings.rules_emergency_floor:
+        return rules
+    if emergency >= settings.emergency_threshold:
+        return replace(rules, topic=EMERGENCY_TOPIC, score=_percent(emergency), keyword=None)
+    ranked = sorted(
+        (t for t in probabilities if t != EMERGENCY_TOPIC),
+        key=lambda t: (-probabilities[t], t),
+    )
+    if not ranked:
+        return rules
+    best = ranked[0]
+    if probabilities[best] < settings.rules_when_unsure and rules.topic not in (
+        MENU_TOPIC,
+        EMERGENCY_TOPIC,
+    ):
+        return rules
+    if best == rules.topic:
+        return rules  # agreed: keep the rules' keyword as the reason
+    return replace(rules, topic=best, score=_percent(probabilities[best]), keyword=None)
+
+
+def _percent(probability: float) -> float:
+    return round(100 * probability, 1)

@@ -1,0 +1,252 @@
+"""The learned reader: scores every topic for a whole text, trained from the library's example texts.
+
+A linear model over hashed character n-grams (and word unigrams and bigrams) of a normalised
+text, so it reads any script: Latin with or without accents, Cyrillic, Han without spaces,
+Hangul, Vietnamese with or without tone marks. docs/reader.md says why this model and not
+another (measured side by side by bench/reader_candidates.py).
+
+Training is a multinomial logistic regression fitted by mini-batch gradient descent in numpy, written here because the maintained trainers (scikit-learn) pull scipy and ~60 MB into a
+serving worker; with a fixed example order and a seeded shuffle, the same examples give the
+same weights, bit for bit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Hashed feature space: 2**17 rows of weights (one float32 per topic each).
+HASH_BITS = 17
+#: Character n-grams from CHAR_MIN to CHAR_MAX characters, inside words padded by a space.
+CHAR_MIN, CHAR_MAX = 2, 5
+#: Passes over the examples, and the step size of the averaged SGD.
+EPOCHS = 10
+LEARNING_RATE = 0.5
+#: Texts per step of the gradient descent.
+BATCH = 32
+#: A text's features are capped so that a hostile 1,600-character text costs what a long SMS does.
+MAX_TEXT_CHARS = 640
+SEED = 2112
+
+_MASK = (1 << HASH_BITS) - 1
+# Letters people stretch ("ayudaaa") fold to one, as the matcher's normalisation does.
+_FOLD_EXTRA = str.maketrans({"đ": "d", "ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe"})
+_APOSTROPHES = str.maketrans("", "", "'`\u2019\u02bc")  # "won't" -> "wont", as people type it
+_STRETCHED = re.compile(r"(\w)\1\1+")
+
+
+def normalize_for_reader(text: str) -> str:
+    """Lower-case words of any script, accents and tone marks dropped, split by single spaces.
+
+    Marks are dropped from decomposed letters and the rest composed again, so Hangul syllables
+    come back whole and Vietnamese reads the same with or without its tone marks."""
+    text = unicodedata.normalize("NFKD", text[:MAX_TEXT_CHARS].casefold()).translate(_APOSTROPHES)
+    text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFC", text).translate(_FOLD_EXTRA)
+    return " ".join(_STRETCHED.sub(r"\1", text).split())
+
+
+# Multiplier of the rolling hash of n-grams, and the odd constant that spreads a hash's bits
+# before its top HASH_BITS bits are taken (Fibonacci hashing).
+_ROLL = np.uint64(0x100000001B3)
+_SPREAD = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT = np.uint64(64 - HASH_BITS)
+
+
+def _unspaced(codes: np.ndarray) -> np.ndarray:
+    """Characters of scripts written without spaces between words (Han, kana): each counts alone."""
+    return codes[((codes >= 0x2E80) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF))]
+
+
+def feature_hashes(text: str) -> np.ndarray:
+    """The 64-bit hashes of a text's features: character n-grams (CHAR_MIN to CHAR_MAX, across
+    words too), single characters of unspaced scripts, whole words and pairs of words."""
+    norm = normalize_for_reader(text)
+    if not norm:
+        return np.zeros(0, dtype=np.uint64)
+    padded = f" {norm} "
+    codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    parts = [_unspaced(codes)]
+    rolling = codes
+    for n in range(2, CHAR_MAX + 1):
+        if len(codes) < n:
+            break
+        rolling = rolling[:-1] * _ROLL + codes[n - 1 :]
+        if n >= CHAR_MIN:
+            parts.append(rolling + np.uint64(n))
+    words = norm.split()
+    crc = zlib.crc32
+    tokens = [f"\x01{w}" for w in words]
+    tokens += [f"\x02{a} {b}" for a, b in itertools.pairwise(words)]
+    parts.append(np.fromiter((crc(t.encode()) for t in tokens), np.uint64, len(tokens)))
+    return np.concatenate(parts)
+
+
+def hashed(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A text as feature indices and values: each distinct feature once, the vector of unit length."""
+    hashes = feature_hashes(text)
+    if not len(hashes):
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+    index = np.unique(((hashes * _SPREAD) >> _SHIFT).astype(np.intp))
+    values = np.full(len(index), 1.0 / np.sqrt(len(index)), dtype=np.float32)
+    return index, values
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled example text: the topic it is about, its language, and where it is written."""
+
+    text: str
+    topic: str
+    lang: str = "any"
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Reader:
+    """A trained reader: one weight per (hashed n-gram, topic), and the examples it learned from."""
+
+    topics: tuple[str, ...]
+    weights: np.ndarray = field(repr=False)  # (2**HASH_BITS, len(topics)) float32
+    bias: np.ndarray = field(repr=False)
+    #: digest of the examples and settings it was trained from: same digest, same weights
+    digest: str = ""
+    examples: tuple[Example, ...] = field(default=(), repr=False)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Every topic's probability for a text (they add up to 1)."""
+        return dict(zip(self.topics, self.probabilities(text).tolist(), strict=True))
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """The topics' probabilities for a text, in the order of `topics`."""
+        index, values = hashed(text)
+        logits = values @ self.weights[index] + self.bias
+        logits = logits - logits.max()
+        exp = np.exp(logits)
+        return exp / exp.sum()
+
+    def top(self, text: str, k: int = 3) -> list[tuple[str, float]]:
+        """The k likeliest topics with their probabilities, likeliest first."""
+        probs = self.probabilities(text)
+        order = np.argsort(-probs, kind="stable")[:k]
+        return [(self.topics[i], round(float(probs[i]), 3)) for i in order]
+
+    def nearest(self, text: str, k: int = 3) -> list[tuple[Example, float]]:
+        """The example texts that share most n-grams with a text (cosine), for explanations."""
+        index, _ = hashed(text)
+        mine = set(index.tolist())
+        if not mine:
+            return []
+        found = []
+        for example in self.examples:
+            theirs = set(hashed(example.text)[0].tolist())
+            if theirs:
+                overlap = len(mine & theirs) / np.sqrt(len(mine) * len(theirs))
+                found.append((overlap, example))
+        found.sort(key=lambda pair: (-pair[0], pair[1].text))
+        return [(example, round(float(score), 3)) for score, example in found[:k]]
+
+
+def examples_digest(examples: Sequence[Example]) -> str:
+    """What identifies a training run: the examples in order and the reader's settings."""
+    digest = hashlib.sha256()
+    settings = (HASH_BITS, CHAR_MIN, CHAR_MAX, EPOCHS, LEARNING_RATE, BATCH, SEED)
+    digest.update(repr(settings).encode())
+    for example in examples:
+        digest.update(f"{example.topic}\t{example.text}\n".encode())
+    return digest.hexdigest()
+
+
+def train_reader(examples: Iterable[Example], topics: Sequence[str] | None = None) -> Reader:
+    """Train a reader from example texts; the same examples (in any order) give the same weights.
+
+    `topics` are the topics it may answer (default: those the examples name); examples of other
+    topics are left out. Raises ValueError when fewer than two topics have examples."""
+    chosen = sorted(
+        {(e.topic, normalize_for_reader(e.text), e.text): e for e in examples}.items()
+    )  # one of each text per topic, in a fixed order whatever order they came in
+    allowed = set(topics) if topics is not None else None
+    kept = [e for (_, norm, _), e in chosen if norm and (allowed is None or e.topic in allowed)]
+    labels = sorted({e.topic for e in kept})
+    if len(labels) < 2:
+        raise ValueError("a reader needs examples of at least two topics")
+    order = tuple(topics) if topics is not None else tuple(labels)
+    position = {t: i for i, t in enumerate(order)}
+    rows = [hashed(e.text) for e in kept]
+    y = np.array([position[e.topic] for e in kept], dtype=np.int64)
+    weights, bias = _fit(rows, y, len(order), present=sorted(position[t] for t in labels))
+    return Reader(
+        topics=order,
+        weights=weights,
+        bias=bias,
+        digest=examples_digest(kept),
+        examples=tuple(kept),
+    )
+
+
+def _fit(
+    rows: list[tuple[np.ndarray, np.ndarray]], y: np.ndarray, classes: int, present: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mini-batch SGD on the softmax loss, the weights averaged over the later epochs' ends;
+    returns weights and biases (float32)."""
+    lengths = np.array([len(index) for index, _ in rows], dtype=np.intp)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.intp)
+    all_index = np.concatenate([index for index, _ in rows])
+    all_values = np.concatenate([values for _, values in rows])
+    w = np.zeros((1 << HASH_BITS, classes), dtype=np.float32)
+    b = np.zeros(classes, dtype=np.float64)
+    average_w = np.zeros_like(w)
+    average_b = np.zeros_like(b)
+    absent = np.full(classes, -np.inf)
+    absent[present] = 0.0  # a topic with no examples is never chosen by the reader
+    rng = np.random.default_rng(SEED)
+    averaged = 0
+    for epoch in range(EPOCHS):
+        rate = LEARNING_RATE / (1 + 0.5 * epoch)
+        order = rng.permutation(len(rows))
+        for first in range(0, len(order), BATCH):
+            docs = order[first : first + BATCH]
+            sizes = lengths[docs]
+            offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            # positions of the batch's features in all_index, without a loop over its texts
+            positions = np.repeat(starts[docs] - offsets, sizes) + np.arange(sizes.sum())
+            index, values = all_index[positions], all_values[positions]
+            logits = np.add.reduceat(values[:, None] * w[index], offsets, axis=0) + b + absent
+            logits -= logits.max(axis=1, keepdims=True)
+            p = np.exp(logits)
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(docs)), y[docs]] -= 1.0
+            step = values[:, None] * p[np.repeat(np.arange(len(docs)), sizes)].astype(np.float32)
+            # Sum the steps of a feature shared by several texts, then apply each sum once (sorting
+            # and np.add.reduceat: np.add.at does the same ten times slower).
+            by_feature = np.argsort(index, kind="stable")
+            index = index[by_feature]
+            first_of = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+            w[index[first_of]] -= rate * np.add.reduceat(step[by_feature], first_of, axis=0)
+            b -= rate * p.sum(axis=0)
+        if epoch >= EPOCHS // 2:
+            average_w += w
+            average_b += b
+            averaged += 1
+    average_w /= np.float32(averaged)
+    average_b = average_b / averaged + absent
+    average_b[~np.isfinite(average_b)] = -1e9
+    return average_w, average_b.astype(np.float32)
+
+
+def labelled_examples(examples: Mapping[str, Mapping[str, Sequence[str]]]) -> list[Example]:
+    """Examples from {lang: {topic: [texts]}}, as a library holds them."""
+    return [
+        Example(text, topic, lang)
+        for lang, by_topic in sorted(examples.items())
+        for topic, texts in sorted(by_topic.items())
+        for text in texts
+    ]
