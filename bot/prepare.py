@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.checks import CheckReport, check_library
+from bot.core.examples_reader import with_reader_checks
 from bot.core.library import Bundle, Library, LibraryError, Problem, bundle_digest, load_library
 from bot.core.library import read_bundle as read_library_files
 from bot.core.numbers import REGISTRY_FILE, load_registry_file
@@ -127,8 +128,10 @@ def check_bundle(
     *,
     transliterate: bool = True,
     today: date | None = None,
+    live: Library | None = None,
 ) -> PreparedLibrary:
-    """Prepare library files (e.g. edited in the console) as publish would, and check them."""
+    """Prepare library files (e.g. edited in the console) as publish would, and check them,
+    the reader trained from their examples included (measured against `live`'s when given)."""
     prepared, changes = prepare_bundle(bundle, transliterate=transliterate)
     load_problems: list[Problem] = []
     library = registry = report = None
@@ -146,6 +149,7 @@ def check_bundle(
         load_problems.append(Problem(str(registry_path), 0, "the number registry is missing"))
     if library is not None and registry is not None:
         report = check_library(library, registry, today or date.today())
+        report = with_reader_checks(report, library, live)
     return PreparedLibrary(
         bundle=prepared,
         changes=changes,
@@ -164,6 +168,7 @@ def prepare_library(
     numbers: Path | None = None,
     transliterate: bool = True,
     today: date | None = None,
+    live: Library | None = None,
 ) -> PreparedLibrary:
     """Read the library files under a directory and prepare them as `flask library publish`
     does, against the registry registry_path_for(directory, settings, numbers) picks."""
@@ -172,6 +177,7 @@ def prepare_library(
         registry_path_for(directory, settings, numbers),
         transliterate=transliterate,
         today=today,
+        live=live,
     )
 
 

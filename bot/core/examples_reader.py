@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from bot.core.reader import Example, Reader, examples_digest, train_reader
 from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
+    from bot.core.checks import CheckReport
     from bot.core.library import Library, Problem
 
 
@@ -152,3 +153,28 @@ def coverage_warnings(library: Library) -> list[Problem]:
         for lang in library.languages
         if lang not in covered.get(topic, frozenset())
     ]
+
+
+def reader_problems(library: Library, live: Library | None = None) -> list[Problem]:
+    """What the check says about a library's examples and reader: warnings found loading them,
+    topics without examples, a reader that cannot be trained, and the comparison with `live`."""
+    from bot.core.library import Problem  # noqa: PLC0415
+
+    problems = [*library.load_warnings, *coverage_warnings(library)]
+    try:
+        library_reader(library)
+    except ReaderError as exc:
+        return [*problems, Problem("examples", 0, str(exc))]
+    return problems + compare_libraries(library, live)
+
+
+def with_reader_checks(report: CheckReport, library: Library, live: Library | None) -> CheckReport:
+    """A check report with reader_problems added, errors first as check_library orders them."""
+    extra = reader_problems(library, live)
+    if not extra:
+        return report
+    problems = sorted(
+        dict.fromkeys((*report.problems, *extra)),
+        key=lambda p: (p.severity != "error", p.file, p.line, p.message),
+    )
+    return replace(report, problems=tuple(problems))

@@ -27,8 +27,8 @@ HASH_BITS = 17
 #: Character n-grams from CHAR_MIN to CHAR_MAX characters, inside words padded by a space.
 CHAR_MIN, CHAR_MAX = 2, 5
 #: Passes over the examples, and the step size of the averaged SGD.
-EPOCHS = 10
-LEARNING_RATE = 0.5
+EPOCHS = 6
+LEARNING_RATE = 5.0
 #: Texts per step of the gradient descent.
 BATCH = 32
 #: A text's features are capped so that a hostile 1,600-character text costs what a long SMS does.
@@ -39,6 +39,9 @@ _MASK = (1 << HASH_BITS) - 1
 # Letters people stretch ("ayudaaa") fold to one, as the matcher's normalisation does.
 _FOLD_EXTRA = str.maketrans({"đ": "d", "ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe"})
 _APOSTROPHES = str.maketrans("", "", "'`\u2019\u02bc")  # "won't" -> "wont", as people type it
+_ASCII_WORDS = str.maketrans(
+    {chr(c): (None if chr(c) in "'`" else " ") for c in range(128) if not chr(c).isalnum()}
+)
 _STRETCHED = re.compile(r"(\w)\1\1+")
 
 
@@ -47,9 +50,13 @@ def normalize_for_reader(text: str) -> str:
 
     Marks are dropped from decomposed letters and the rest composed again, so Hangul syllables
     come back whole and Vietnamese reads the same with or without its tone marks."""
-    text = unicodedata.normalize("NFKD", text[:MAX_TEXT_CHARS].casefold()).translate(_APOSTROPHES)
-    text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
-    text = unicodedata.normalize("NFC", text).translate(_FOLD_EXTRA)
+    text = text[:MAX_TEXT_CHARS]
+    if text.isascii():  # most texts: one table, no Unicode decomposition
+        text = text.lower().translate(_ASCII_WORDS)
+    else:
+        text = unicodedata.normalize("NFKD", text.casefold()).translate(_APOSTROPHES)
+        text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
+        text = unicodedata.normalize("NFC", text).translate(_FOLD_EXTRA)
     return " ".join(_STRETCHED.sub(r"\1", text).split())
 
 

@@ -13,6 +13,7 @@ from bot.live.bootstrap import bundled_files, live_or_first_publish
 from bot.live.counts import DailyCounts
 from bot.live.health import OK, Health, current_health, degraded_by, reason_for
 from bot.live.reload import Reloader
+from bot.core.examples_reader import ReaderError
 from bot.live.snapshot import Snapshot, build_snapshot
 
 if TYPE_CHECKING:
@@ -87,7 +88,11 @@ class LiveLibrary:
                     reason,
                     type(exc).__name__,
                 )
-                snapshot = build_snapshot(load_library(bundled_files(self.settings)), None)
+                bundled = load_library(bundled_files(self.settings))
+                try:
+                    snapshot = build_snapshot(bundled, None)
+                except ReaderError:  # answer by the rules alone rather than not at all
+                    snapshot = build_snapshot(bundled, None, reader=False)
                 health = Health("degraded", reason)
             self._snapshot = snapshot
             self.health = health

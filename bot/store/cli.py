@@ -20,6 +20,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from bot.core.library import (
+    Library,
     LibraryError,
     Problem,
     bundle_digest,
@@ -102,8 +103,18 @@ def _checked(
     """The library in a directory, prepared and checked as publish does."""
     settings = runtime(current_app).settings
     return directory, prepare_library(
-        directory, settings, numbers=numbers, transliterate=transliterate
+        directory, settings, numbers=numbers, transliterate=transliterate, live=_live_library()
     )
+
+
+def _live_library() -> Library | None:
+    """The live revision's library, which the check measures a draft's reader against; None
+    when there is none or it cannot be read (the draft is then checked alone)."""
+    try:
+        revision = _store().live_revision()
+        return None if revision is None else load_library(revision.bundle)
+    except (StoreError, LibraryError):
+        return None
 
 
 def _echo_header(directory: Path, prepared: PreparedLibrary) -> None:
