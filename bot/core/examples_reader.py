@@ -41,9 +41,12 @@ def reader_topics(library: Library) -> tuple[str, ...]:
 def library_reader(library: Library) -> Reader | None:
     """The reader trained from a library's examples; None when fewer than two topics have any
     (the rules answer alone). Raises ReaderError when training fails."""
-    topics = reader_topics(library)
-    examples = tuple(e for e in library.examples.train if e.topic in topics)
-    if len({e.topic for e in examples}) < 2:
+    allowed = set(reader_topics(library))
+    examples = tuple(e for e in library.examples.train if e.topic in allowed)
+    # Only topics with examples: a topic without any is left to its rules, and costs no weights.
+    named = {e.topic for e in examples}
+    topics = tuple(t for t in reader_topics(library) if t in named)
+    if len(topics) < 2:
         return None
     training = _Training(examples_digest(sorted(examples, key=_order)), topics, examples)
     try:
