@@ -59,12 +59,7 @@ def post_worker_init(worker):
     from bot import runtime
 
     try:
-        live = runtime(worker.wsgi).live
-        live.start()
-        live.ensure_running()
-        purge = runtime(worker.wsgi).purge  # bot.purge: the sweeper of Twilio's message records
-        if purge is not None:
-            purge.ensure_running()
+        runtime(worker.wsgi).start_worker()  # the reload thread, and the purge's sweeper if on
     except Exception as exc:  # the worker still answers, with the fallback reply
         worker.log.error("library not loaded at worker start (%s)", type(exc).__name__)
 

@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     with open("/proc/loadavg") as f:
         print(f"load average: {f.read().split()[0]} (2 cores shared)")
     prepared = run_child("prepare")
-    print(f"prepare the shipped library (load, check, train): {prepared['seconds']:.2f} s, ok={prepared['ok']}")
+    print(
+        f"prepare the shipped library (load, check, train): {prepared['seconds']:.2f} s, ok={prepared['ok']}"
+    )
     matched = run_child("match", "--passes", str(args.passes))
     print(
         f"10,000 keywords + shipped examples ({matched['reader_topics']} reader topics): "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.runtime import BotRuntime, runtime
+from bot.runtime import BackgroundJobs, BotRuntime, runtime
 from bot.settings import Settings
 
 __all__ = ["BotRuntime", "create_app", "runtime"]
@@ -19,7 +19,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     # the core's tests) does not load SQLAlchemy, twilio and limits; nothing imports bot back.
     from twilio.request_validator import RequestValidator
 
-    from bot import channels, cli, console, health, live, outreach, privacy, purge, ratelimit, store
+    from bot import (
+        channels,
+        cli,
+        console,
+        health,
+        library,
+        live,
+        outreach,
+        privacy,
+        purge,
+        ratelimit,
+        store,
+    )
 
     privacy.init_app(app, settings)  # first: every later step may log
     app_store = store.Store(store.database_url_for(app, settings))
@@ -30,12 +42,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         limiter=ratelimit.limiter_for(settings),
         validator=RequestValidator(settings.twilio_auth_token),
     )
-    store.init_app(app)
-    live.init_app(app)
     health.init_app(app)
     channels.init_app(app)
-    purge.init_app(app)  # after channels: its sweeper starter wraps /sms too
+    purge.init_app(app)
     cli.init_app(app)
+    library.init_app(app)
     console.init_app(app)
     outreach.init_app(app)
+    # Outermost, so that every request (the Twilio paths included) makes sure the worker's
+    # background threads run; gunicorn's post_worker_init starts them before the first one.
+    app.wsgi_app = BackgroundJobs(app.wsgi_app, runtime(app))  # type: ignore[method-assign]
     return app

@@ -1,9 +1,11 @@
-"""Operator commands on the matcher: `flask try` shows a reply, `flask eval` measures accuracy."""
+"""Operator commands: `flask try` shows a reply, `flask eval` measures accuracy, `flask stats` shows
+the daily counts, `flask db` migrates the database."""
 
 from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -12,16 +14,21 @@ from flask.cli import with_appcontext
 
 from bot.core.library import Library, LibraryError, load_library, read_bundle
 from bot.core.matcher import build_matcher, match
+from bot.core.tables import format_table
+from bot.core.topics import AUTO_REPLY_COUNT, PSEUDO_TOPICS, SILENCED_COUNT
 from bot.runtime import runtime
+from bot.store.cli import db_commands, store_errors
 
 # The checks, the evaluation and the SMS encoder are imported inside the commands that use them:
 # create_app imports this module in every serving worker, which never runs a command.
 
 
 def init_app(app: Flask) -> None:
-    """Register the try and eval commands."""
+    """Register the try, eval, stats and db commands."""
     app.cli.add_command(try_command)
     app.cli.add_command(eval_command)
+    app.cli.add_command(stats_command)
+    app.cli.add_command(db_commands(lambda: runtime(current_app).store))
 
 
 def _library(directory: str | None, live: bool) -> Library:
@@ -31,7 +38,7 @@ def _library(directory: str | None, live: bool) -> Library:
         if revision is None:
             raise click.ClickException("no library is published yet: run `flask library publish`")
         return load_library(revision.bundle)
-    from bot.prepare import prepare_bundle
+    from bot.library.prepare import prepare_bundle
 
     try:
         # Publishing transliterates by default, so show the reply as publish would send it.
@@ -129,3 +136,48 @@ def eval_command(file, as_json: bool, directory: str | None, live: bool) -> None
         if as_json
         else format_eval(report)
     )
+
+
+@click.command("stats")
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many days back, today included.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@with_appcontext
+@store_errors
+def stats_command(days: int, as_json: bool) -> None:
+    """Anonymous counts of replies per day (UTC), topic and language."""
+    since = datetime.now(UTC).date() - timedelta(days=days - 1)
+    rows = runtime(current_app).store.counts(since)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {"day": r.day.isoformat(), "topic": r.topic, "lang": r.lang, "count": r.count}
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    if not runtime(current_app).settings.daily_counts:
+        click.echo("Note: daily counts are switched off (DAILY_COUNTS=0).")
+    if not rows:
+        click.echo(f"No counts since {since.isoformat()}.")
+        return
+    table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
+    click.echo(format_table(("day", "topic", "lang", "count"), table, right={3}))
+    replies = sum(r.count for r in rows if r.topic not in PSEUDO_TOPICS)
+    silenced = sum(r.count for r in rows if r.topic == SILENCED_COUNT)
+    auto = sum(r.count for r in rows if r.topic == AUTO_REPLY_COUNT)
+    click.echo(f"\n{replies} replies since {since.isoformat()}")
+    if silenced:
+        click.echo(f"{silenced} texts got no reply because of the rate limit ({SILENCED_COUNT})")
+    if auto:
+        click.echo(
+            f"{auto} auto-replies (driving mode, out of office) got none ({AUTO_REPLY_COUNT})"
+        )

@@ -1,9 +1,11 @@
-"""BotRuntime, the runtime objects of one app kept under app.extensions["bot"], and runtime(app)."""
+"""BotRuntime, the runtime objects of one app kept under app.extensions["bot"], and runtime(app);
+BackgroundJobs, the one way a worker's background threads are started."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -35,6 +37,39 @@ class BotRuntime:
     validator: RequestValidator
     #: the sweeper of Twilio's message records (bot.purge), when the purge is on
     purge: Purger | None = None
+
+    def ensure_background(self) -> None:
+        """Start this process's background threads unless they run: the live library's reload
+        thread and, with the purge on, the sweeper. Threads do not survive gunicorn's fork, so
+        each worker starts its own; when running, this costs an is_alive() check each."""
+        self.live.ensure_running()
+        if self.purge is not None:
+            self.purge.ensure_running()
+
+    def start_worker(self) -> None:
+        """Before a worker's first request (gunicorn's post_worker_init): load the live library,
+        then start the background threads."""
+        self.live.start()
+        self.ensure_background()
+
+
+class BackgroundJobs:
+    """The outermost WSGI layer: makes sure the worker's background threads run, then hands the
+    request on. In front of everything, since /sms (bot.channels) bypasses Flask's hooks."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], rt: BotRuntime) -> None:
+        self.wsgi_app = wsgi_app
+        self.rt = rt
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """Start the background threads if need be, then answer."""
+        rt = self.rt
+        # Inlined for the usual case (reload thread running, purge off): one is_alive() and no
+        # call chain, on every request (bench/instructions.py counts it).
+        thread = rt.live.background.thread
+        if thread is None or not thread.is_alive() or rt.purge is not None:
+            rt.ensure_background()
+        return self.wsgi_app(environ, start_response)
 
 
 def runtime(app: Flask) -> BotRuntime:

@@ -69,14 +69,15 @@ def test_few_title_words_are_left_to_other_topics():
 
 
 def test_the_menu_lists_violence_and_health_and_fits_its_budget_in_both_languages():
-    from bot.core.sms import encode_info
+    from bot.core.sms import encode_info, transliterate_gsm
 
     menu = LIBRARY.topic("menu")
     for lang in LIBRARY.languages:
         reply = LIBRARY.reply("menu", lang)
         for topic in ("violence", "health"):
             item = LIBRARY.topic(topic)
-            assert f"{item.menu} {item.titles[lang]}" in reply
+            # Sent as GSM-7 look-alikes: "químicos" goes out as "quimicos"
+            assert f"{item.menu} {transliterate_gsm(item.titles[lang])[0]}" in reply
         assert encode_info(reply).segments <= menu.segment_budget
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot import runtime
 from bot.channels import endpoint
 from bot.channels.endpoint import Channel, Form
-from bot.channels.sms import EMPTY_TWIML, reply_to
+from bot.channels.sms import reply_to
 from bot.live import DailyCounts, build_snapshot
+from bot.twiml import EMPTY_TWIML
 from tests import as_twilio
 from tests.limiter import RecordingLimiter
 
@@ -92,3 +95,42 @@ def test_another_channel_in_the_path_table_gets_the_same_checks_and_fallback(mak
     # Without a signature it is refused before its body is read at all.
     assert client.post("/status", data=big).status_code == 403
     assert client.get("/healthz").status_code == 200  # other paths still reach Flask
+
+
+@pytest.mark.parametrize(
+    ("header", "algorithm"),
+    [
+        (None, "HMAC_SHA1"),
+        ("", "HMAC_SHA1"),
+        ("key=webhooks_sharedkey_1", "HMAC_SHA1"),
+        ("key=webhooks_sharedkey_1,algorithm=HMAC_SHA256", "HMAC_SHA256"),
+        (" algorithm = HMAC_SHA256 , key=k", "HMAC_SHA256"),
+        ("algorithm=", "HMAC_SHA1"),
+    ],
+)
+def test_the_signature_settings_header_names_the_algorithm_or_means_sha1(header, algorithm):
+    assert endpoint.signature_algorithm(header) == algorithm
+
+
+@pytest.mark.parametrize(
+    ("url", "without", "with_"),
+    [
+        (
+            "https://bot.example.org/sms",
+            "https://bot.example.org/sms",
+            "https://bot.example.org:443/sms",
+        ),
+        (
+            "https://bot.example.org:443/sms?a=1",
+            "https://bot.example.org/sms?a=1",
+            "https://bot.example.org:443/sms?a=1",
+        ),
+        ("http://10.0.0.5/sms", "http://10.0.0.5/sms", "http://10.0.0.5:80/sms"),
+        ("http://[::1]:8080/sms", "http://[::1]/sms", "http://[::1]:8080/sms"),
+    ],
+)
+def test_the_url_twilio_signed_is_tried_with_and_without_its_port(url, without, with_):
+    from urllib.parse import urlparse
+
+    assert endpoint.without_port(urlparse(url)) == without
+    assert endpoint.with_port(urlparse(url)) == with_

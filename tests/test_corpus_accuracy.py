@@ -8,6 +8,9 @@ non-emergencies; batch-8 the second, 70 and 70; batch-9 the third, 60 and 60; ba
 used to widen the vocabulary; README "Matcher accuracy" gives both figures. tests/corpus-own holds emergencies
 written by the developer of issue 15 to check that the danger signals are general; they are kept
 out of the corpus figures, but every emergency among them must get the emergency reply too.
+Issue 23 split injury, evacuation, raid and discrimination into topics of their own and sent tips
+about someone else to `report`: 31 texts were relabelled to the topic that now answers them and
+11 tips accept `report` beside `labor`; top-1 measured 0.9742 before and 0.9759 after (floors kept).
 """
 
 from pathlib import Path

@@ -334,3 +334,13 @@ def test_reload_seconds_zero_does_not_spin(make_app, seconds):
     live.ensure_running()
     time.sleep(0.5)
     assert 1 <= len(calls) <= 15
+
+
+def test_any_first_request_starts_the_reload_thread_from_the_outermost_layer(make_app):
+    from bot.runtime import BackgroundJobs
+
+    app = make_app()
+    assert isinstance(app.wsgi_app, BackgroundJobs)  # outside the Twilio endpoint and ProxyFix
+    assert not runtime(app).live.background.alive()
+    assert app.test_client().get("/healthz").status_code == 200  # a Flask path, not /sms
+    assert runtime(app).live.background.alive()

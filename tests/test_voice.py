@@ -205,15 +205,82 @@ def test_a_language_key_plays_the_spoken_message_of_that_language(call, key, lan
 @pytest.mark.parametrize(
     "fields", [{}, {"Digits": "7"}, {"Digits": "#"}], ids=["no-input", "key-7", "key-hash"]
 )
-def test_no_input_or_a_wrong_key_repeats_the_language_menu_once_then_says_goodbye(call, fields):
+def test_no_input_or_a_wrong_key_repeats_the_language_menu_once_then_plays_every_message(
+    call, fields
+):
     again = call("/voice/language/1", **fields)
     gather = again.find("Gather")
     assert gather is not None
     assert says(gather)[0] == ("en-US", "For English, press 1.")
     assert resolve("/voice/language/1", gather.get("action")) == "/voice/language/2"
     last = call("/voice/language/2", **fields)
-    assert says(last) == [("en-US", "Goodbye."), ("es-MX", "Adiós.")]
-    assert [e.tag for e in last] == ["Say", "Say", "Hangup"]
+    gather = last.find("Gather")
+    assert says(gather) == [("en-US", speakable(VOICE_EN)), ("es-MX", speakable(VOICE_ES))]
+    assert [e.tag for e in last] == ["Gather", "Hangup"]
+
+
+def follow_silent_call(call, path: str = "/voice") -> tuple[list[tuple[str, str]], list[str]]:
+    """A call in which nobody presses a key, followed as Twilio runs TwiML: each verb in order,
+    a <Gather> timing out into the verb after it, a <Redirect> fetched without Digits, until a
+    <Hangup> or the end of a document. What was said, and the paths Twilio asked."""
+    said: list[tuple[str, str]] = []
+    asked = []
+    while len(asked) < 20:
+        asked.append(path)
+        root = call(path)
+        following = None
+        for verb in root:
+            if verb.tag == "Say":
+                said.append((verb.get("language", ""), verb.text or ""))
+            elif verb.tag == "Gather":
+                said += says(verb)  # said in full, then the wait for a key times out
+            elif verb.tag == "Redirect":
+                following = resolve(path, verb.text)
+                break
+            elif verb.tag == "Hangup":
+                return said, asked
+            else:
+                raise AssertionError(f"a silent call met <{verb.tag}> at {path}")
+        if following is None:
+            return said, asked  # the end of a document ends the call too
+        path = following
+    raise AssertionError(f"a silent call never ends: {asked}")
+
+
+def test_a_silent_caller_hears_911_then_the_hotline_in_english_then_spanish_before_the_call_ends(
+    make_app,
+):
+    """On the bundled library: its own spoken messages, each with 911 before the hotline."""
+    from bot.settings import PROJECT_ROOT
+
+    app = make_app(library_dir=str(PROJECT_ROOT))
+    runtime(app).live.start()
+    library = runtime(app).live.snapshot.library
+    client = app.test_client()
+
+    def call(path: str, **fields: str) -> ET.Element:
+        response = as_twilio.post(client, call_params(**fields), url=as_twilio.URL + path)
+        assert response.status_code == 200, response.data
+        return ET.fromstring(response.data)
+
+    said, asked = follow_silent_call(call)
+    assert asked == ["/voice", "/voice/language/1", "/voice/language/2"]
+    prompts = [("en-US", "For English, press 1."), ("es-MX", "Para español, oprima 2.")]
+    assert said[:4] == prompts * 2  # the language menu, offered twice
+    assert said[4:] == [
+        ("en-US", speakable(library.voice_reply("en"))),
+        ("es-MX", speakable(library.voice_reply("es"))),
+    ]  # then every message, English first, and then the call ends
+    for lang in ("en", "es"):
+        numbers = [n.digits for n in find_numbers(library.voice_reply(lang))]
+        assert numbers[:2] == ["911", HOTLINE.digits], lang
+
+
+def test_a_silent_caller_who_presses_1_during_the_messages_is_put_through(call):
+    gather = call("/voice/language/2").find("Gather")
+    action = resolve("/voice/language/2", gather.get("action"))
+    root = call(action, Digits="1")
+    assert root.find("Dial") is not None and root.find("Dial").text == f"+1{HOTLINE.digits}"
 
 
 # --- The spoken message and connecting -----------------------------------------------------------

@@ -10,8 +10,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.serving import make_server
 
 from bot import runtime
-from bot.channels.sms import EMPTY_TWIML
 from bot.core.replies import FALLBACK_REPLY
+from bot.twiml import EMPTY_TWIML
 from tests import app_library, as_twilio
 from tests.limiter import RecordingLimiter
 

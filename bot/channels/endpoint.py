@@ -1,5 +1,5 @@
-"""The Twilio transport: every Twilio webhook path (POST /sms; /voice and status callbacks next)
-is parsed, size-capped and signature-checked here, then handed to its channel's handler.
+"""The Twilio transport: every Twilio webhook path (POST /sms, and /voice and its steps) is parsed,
+size-capped and signature-checked here, then handed to its channel's handler.
 
 TwilioEndpoint is plain WSGI in front of the Flask app rather than a Flask view: /sms is the one
 hot path, and Flask's request context, routing, hooks and response object cost about as much CPU
@@ -21,18 +21,11 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import ParseResult, unquote, urlparse
 
 import click
 from flask import Flask
-from twilio.request_validator import (
-    HMAC_SHA1,
-    HMAC_SHA256,
-    RequestValidator,
-    add_port,
-    get_signature_algorithm,
-    remove_port,
-)
+from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
@@ -63,6 +56,9 @@ BAD_SIGNATURE_MESSAGE = "Forbidden: bad or missing X-Twilio-Signature.\n"
 #: The WSGI environ keys of X-Twilio-Signature and X-Twilio-Webhooks-Signature-Settings.
 SIGNATURE_KEY = "HTTP_X_TWILIO_SIGNATURE"
 SIGNATURE_SETTINGS_KEY = "HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS"
+#: The algorithms X-Twilio-Webhooks-Signature-Settings may name; without it, HMAC_SHA1.
+HMAC_SHA1 = "HMAC_SHA1"
+HMAC_SHA256 = "HMAC_SHA256"
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -152,6 +148,38 @@ def read_form(environ: dict[str, Any], max_length: int) -> Form:
     return form_from_pairs(pairs)
 
 
+# Written here rather than imported: twilio's request_validator has these as module-level helpers
+# (add_port, remove_port, get_signature_algorithm) outside its documented API, which an upgrade
+# may change or drop. Its documented RequestValidator.validate() does the same check but always
+# computes two signatures; signature_ok tries the URL as configured first, so a request signed
+# as configured costs one. compute_signature is RequestValidator's documented method.
+
+
+def signature_algorithm(settings_header: str | None) -> str:
+    """The algorithm X-Twilio-Webhooks-Signature-Settings names ("key=...,algorithm=..."); a
+    missing or empty header, or one without algorithm=, means the Auth Token's HMAC_SHA1."""
+    for part in (settings_header or "").split(","):
+        name, separator, value = part.partition("=")
+        if separator and name.strip() == "algorithm" and value.strip():
+            return value.strip()
+    return HMAC_SHA1
+
+
+def without_port(url: ParseResult) -> str:
+    """The URL without its port (as it is when it has none)."""
+    if not url.port:
+        return url.geturl()
+    return url._replace(netloc=url.netloc.rsplit(":", 1)[0]).geturl()
+
+
+def with_port(url: ParseResult) -> str:
+    """The URL with its scheme's default port written out (as it is when it has one)."""
+    if url.port:
+        return url.geturl()
+    port = 443 if url.scheme == "https" else 80
+    return url._replace(netloc=f"{url.netloc}:{port}").geturl()
+
+
 def signature_ok(
     validator: RequestValidator, environ: dict[str, Any], url: str, form: Form
 ) -> bool:
@@ -159,7 +187,7 @@ def signature_ok(
     signature = environ.get(SIGNATURE_KEY, "")
     if not signature:
         return False
-    algorithm = get_signature_algorithm(environ.get(SIGNATURE_SETTINGS_KEY))
+    algorithm = signature_algorithm(environ.get(SIGNATURE_SETTINGS_KEY))
     if algorithm.upper() not in (HMAC_SHA1, HMAC_SHA256):
         return False
     given = signature.encode("utf-8", "replace")
@@ -174,7 +202,7 @@ def signature_ok(
         # Twilio has signed the URL with and without its default port, as its validate() allows;
         # those forms are only worked out when the URL as configured does not match.
         parsed = urlparse(url)
-        return signs(remove_port(parsed)) or signs(add_port(parsed))
+        return signs(without_port(parsed)) or signs(with_port(parsed))
     except (TypeError, ValueError):
         return False  # a form no Twilio request has (odd multipart parts): not signed by Twilio
 
@@ -194,17 +222,17 @@ class TwilioEndpoint:
 
     def __init__(
         self,
-        bot: BotRuntime,
+        rt: BotRuntime,
         flask_app: WSGIApp,
         config: Mapping[str, Any],
         channels: Mapping[str, Channel],
     ) -> None:
-        self.bot = bot
+        self.rt = rt
         self.flask_app = flask_app
         self.config = config
         #: the path table: PATH_INFO -> the channel that answers it
         self.channels = dict(channels)
-        base = bot.settings.public_base_url.strip().rstrip("/")
+        base = rt.settings.public_base_url.strip().rstrip("/")
         self.public_base_url = base or None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -235,15 +263,14 @@ class TwilioEndpoint:
 
     def answer(self, environ: dict[str, Any], channel: Channel) -> Answer:
         """Status, body and content type of the answer to one POST to a channel's path."""
-        bot = self.bot
-        bot.live.ensure_running()  # each worker process starts its reload thread (so after any fork)
-        settings = bot.settings
+        rt = self.rt
+        settings = rt.settings
         if settings.twilio_auth_token and not environ.get(SIGNATURE_KEY):
             # Refused before the body is read: a request without a signature is not Twilio's.
             return "403 FORBIDDEN", BAD_SIGNATURE_MESSAGE.encode(), _TEXT
         form = read_form(environ, self.config["MAX_CONTENT_LENGTH"])
         if settings.twilio_auth_token:
-            if not signature_ok(bot.validator, environ, self.signed_url(environ), form):
+            if not signature_ok(rt.validator, environ, self.signed_url(environ), form):
                 return "403 FORBIDDEN", BAD_SIGNATURE_MESSAGE.encode(), _TEXT
         elif not settings.dev_insecure:
             return "403 FORBIDDEN", NO_TOKEN_MESSAGE.encode(), _TEXT  # a refusal, never a 5xx
@@ -269,15 +296,15 @@ def _server_name(_handler: object) -> str:
 
 def init_app(app: Flask, channels: Mapping[str, Channel]) -> None:
     """Put the Twilio endpoint with this path table in front of the app, behind the proxy fix."""
-    bot = runtime(app)
-    settings = bot.settings
+    rt = runtime(app)
+    settings = rt.settings
     # The development server (flask run) writes "Werkzeug/x.y Python/x.y" in every Server header
     # and offers no setting for it; gunicorn (gunicorn.conf.py) sends no version.
     WSGIRequestHandler.version_string = _server_name  # type: ignore[method-assign]
     if not app.config.get("MAX_CONTENT_LENGTH"):
         app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
     app.wsgi_app = TwilioEndpoint(  # type: ignore[method-assign]
-        bot, app.wsgi_app, app.config, channels
+        rt, app.wsgi_app, app.config, channels
     )
     # Outside the endpoint, so that the Twilio paths see the forwarded scheme and host as well.
     if not settings.public_base_url and settings.proxy_hops > 0:

@@ -1,17 +1,16 @@
-"""The SMS channel (POST /sms, for SMS and WhatsApp): the reply decision and its TwiML."""
+"""The SMS channel (POST /sms, for SMS and WhatsApp): the reply decision, answered with the TwiML
+the live snapshot rendered (bot.twiml)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from twilio.twiml.messaging_response import MessagingResponse
-
 from bot.channels.endpoint import XML, Answer, Channel, Form
 from bot.core.autoreply import is_auto_reply
 from bot.core.matcher import match
-from bot.core.replies import FALLBACK_REPLY
 from bot.core.topics import AUTO_REPLY_COUNT, MENU_TOPIC, NO_LANG, SILENCED_COUNT, STOP_TOPIC
+from bot.twiml import EMPTY_TWIML, FALLBACK_TWIML
 
 if TYPE_CHECKING:
     from bot.live import DailyCounts, Snapshot
@@ -21,22 +20,6 @@ SMS_PATH = "/sms"
 #: Twilio never sends a longer Body; only this much of one is matched.
 MAX_BODY_CHARS = 1600
 OK = "200 OK"
-
-
-def twiml_message(text: str | None) -> bytes:
-    """The TwiML reply for a text; None (a silent topic) gives the empty <Response/>."""
-    if text is None:
-        return EMPTY_TWIML
-    response = MessagingResponse()
-    response.message(text)
-    return str(response).encode("utf-8")
-
-
-#: The TwiML that sends nothing: the answer to an opt-out, an auto-reply, and a sender the limiter
-#: silenced.
-EMPTY_TWIML = str(MessagingResponse()).encode("utf-8")
-#: Served whenever anything fails while answering.
-FALLBACK_TWIML = twiml_message(FALLBACK_REPLY)
 
 
 def reply_to(
@@ -79,18 +62,18 @@ def reply_to(
 class SmsHandler:
     """The /sms handler behind the Twilio endpoint: reads the live snapshot and limiter per text."""
 
-    def __init__(self, bot: BotRuntime) -> None:
-        self.bot = bot
+    def __init__(self, rt: BotRuntime) -> None:
+        self.rt = rt
 
     def __call__(self, form: Form) -> Answer:
         """The answer to one checked POST /sms."""
-        bot = self.bot
-        live = bot.live
-        counts = live.counts if bot.settings.daily_counts else None
-        body = reply_to(form.first("Body"), form.first("From"), live.snapshot, bot.limiter, counts)
+        rt = self.rt
+        live = rt.live
+        counts = live.counts if rt.settings.daily_counts else None
+        body = reply_to(form.first("Body"), form.first("From"), live.snapshot, rt.limiter, counts)
         return OK, body, XML
 
 
-def sms_channel(bot: BotRuntime) -> Channel:
+def sms_channel(rt: BotRuntime) -> Channel:
     """The SMS channel for the endpoint's path table."""
-    return Channel(handle=SmsHandler(bot), fallback=(OK, FALLBACK_TWIML, XML))
+    return Channel(handle=SmsHandler(rt), fallback=(OK, FALLBACK_TWIML, XML))

@@ -8,7 +8,9 @@ A call goes through these webhook paths, each the action of the step before:
     /voice/message/<lang>/<try>  key 1: <Dial> VOICE_CONNECT_NUMBER, then /voice/dialed/<lang>
     /voice/dialed/<lang>         not put through: the number, said slowly, twice
 
-No input or a wrong key repeats a step once (<try> 2), then the call hears goodbye. Everything a
+No input or a wrong key repeats a step once (<try> 2). A caller who chooses no language then hears
+the spoken message in every language, English first (911 first, then the hotline; key 1 still puts
+them through), and only then does the call end; after the message, the call hears goodbye. Everything a
 step needs is in its path, so the path table names every step and the handler reads nothing but
 the form's Digits and DialCallStatus: never From, To or CallSid; never <Record>, never
 transcription. The branch is decided by `decide`, a plain function; `render` builds the TwiML.
@@ -28,11 +30,11 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from bot.channels.endpoint import XML, Answer, Channel, Form
 from bot.core.library import Library
-from bot.core.numbers import VerifiedNumber, load_registry_file
+from bot.core.numbers import VerifiedNumber
 from bot.core.replies import FALLBACK_VOICE
 from bot.core.speech import speakable, spelled_slowly
 from bot.core.topics import CALLS_COUNT, CONNECTED_COUNT
-from bot.prepare import registry_path_for
+from bot.library.registry import deployment_registry_path, read_registry
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -108,7 +110,14 @@ VOICE_ROUTES = {
 VOICE_PATHS = frozenset(VOICE_ROUTES)
 
 Kind = Literal[
-    "choose_language", "message", "connect", "not_connected", "goodbye", "hang_up", "fallback"
+    "choose_language",
+    "message",
+    "every_message",
+    "connect",
+    "not_connected",
+    "goodbye",
+    "hang_up",
+    "fallback",
 ]
 
 
@@ -137,7 +146,8 @@ def decide(route: Route, digits: str, dial_status: str, has_message: bool) -> St
             return Step("message", chosen, count=CALLS_COUNT)
         if route.attempt < ATTEMPTS:
             return Step("choose_language", attempt=route.attempt + 1)
-        return Step("goodbye")
+        # A silent caller may be unable to speak or press keys: nobody hangs up on them unheard.
+        return Step("every_message")
     lang = route.lang or "en"
     if route.stage == "message":
         if key == "1":
@@ -201,6 +211,15 @@ def render(step: Step, current: Route, library: Library, connect: VerifiedNumber
         text = library.voice_reply(lang) or dict(FALLBACK_VOICE)[lang]
         _say(gather, speakable(text), lang)
         response.redirect(action, method="POST")
+    elif step.kind == "every_message":
+        # Each language's message, in the order of SPEECH; key 1 during any of them connects (as
+        # after the last repeat of a message), and when the caller presses nothing the call ends.
+        first = next(iter(SPEECH))
+        gather = _gather(response, _relative(Route("message", first, ATTEMPTS), current))
+        for message_lang in SPEECH:
+            text = library.voice_reply(message_lang) or dict(FALLBACK_VOICE)[message_lang]
+            _say(gather, speakable(text), message_lang)
+        response.hangup()
     elif step.kind == "connect":
         _say(response, CONNECTING[lang], lang)
         response.dial(
@@ -232,8 +251,8 @@ def connect_number(settings: Settings) -> VerifiedNumber:
     Only a 10-digit US number can be dialled: not 911 (a call needing help now hangs up and
     dials it), not a short code (text only).
     """
-    registry_path = registry_path_for(settings.library_dir, settings)
-    registry = load_registry_file(registry_path)
+    registry_path = deployment_registry_path(settings)
+    registry = read_registry(registry_path)
     wanted = settings.voice_connect_number.strip()
     entry = registry.by_id.get(wanted) or registry.lookup(wanted)
     if entry is None:
@@ -254,32 +273,32 @@ class VoiceHandler:
     """The handler of one step of a call behind the Twilio endpoint: answers from the live
     library, counts calls and connections."""
 
-    def __init__(self, bot: BotRuntime, connect: VerifiedNumber, route: Route) -> None:
-        self.bot = bot
+    def __init__(self, rt: BotRuntime, connect: VerifiedNumber, route: Route) -> None:
+        self.rt = rt
         self.connect = connect
         self.route = route
 
     def __call__(self, form: Form) -> Answer:
         """The answer to one checked POST to this step's path."""
-        bot = self.bot
-        library = bot.live.snapshot.library
+        rt = self.rt
+        library = rt.live.snapshot.library
         step = decide(
             self.route, form.first("Digits"), form.first("DialCallStatus"), bool(library.voice)
         )
         body = render(step, self.route, library, self.connect)
-        if step.count is not None and step.lang is not None and bot.settings.daily_counts:
-            bot.live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
+        if step.count is not None and step.lang is not None and rt.settings.daily_counts:
+            rt.live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
         return OK, body, XML
 
 
-def voice_channels(bot: BotRuntime) -> dict[str, Channel]:
+def voice_channels(rt: BotRuntime) -> dict[str, Channel]:
     """The voice paths for the endpoint's path table; none when VOICE is off. A
     VOICE_CONNECT_NUMBER outside the registry raises SettingsError here, at start."""
-    if not bot.settings.voice:
+    if not rt.settings.voice:
         return {}
-    connect = connect_number(bot.settings)
+    connect = connect_number(rt.settings)
     fallback = (OK, FALLBACK_VOICE_TWIML, XML)
     return {
-        path: Channel(handle=VoiceHandler(bot, connect, route), fallback=fallback)
+        path: Channel(handle=VoiceHandler(rt, connect, route), fallback=fallback)
         for path, route in VOICE_ROUTES.items()
     }

@@ -1,7 +1,20 @@
 """The operators' console under /console: edit, try, check, publish and roll back the library.
 
+blueprint.py  the blueprint, its guard and error pages, and what every page shares
+working.py    the library a page works on (the draft, else the live revision), read once
+signin.py     login, logout, accounts, audit trail
+topics.py     the library at a glance, topics, the spoken message of calls, the draft
+trying.py     the try panel and the reply counter
+publishing.py publish, history, diff, rollback, zip (rules: bot.library.publishing)
+stats.py      the daily counts as a chart and CSV
+outreach.py   cards, posters and QR codes to download
+editing.py    reading and rewriting keywords.yaml and replies as operators edit them
+storage.py    ConsoleStore: accounts, the draft and the audit trail in the bot's database
+security.py   sessions, roles, CSRF, login limits, headers
+cli.py        `flask users`
+
 init_app(app) registers the `flask users` commands always, and the console itself unless
-CONSOLE=false. The console is ordinary Flask behind the /sms endpoint (bot.webhook), which
+CONSOLE=false. The console is ordinary Flask behind the Twilio endpoint (bot.channels), which
 answers before Flask is reached, so nothing here runs on a texter's request.
 """
 
@@ -37,9 +50,10 @@ def init_app(app: Flask) -> None:
     settings = rt.settings
     if not settings.console:
         return
-    from bot.console import security
+    # Each module registers its pages on bp as it is imported.
+    from bot.console import outreach, publishing, security, signin, stats, topics, trying  # noqa: F401
+    from bot.console.blueprint import bp
     from bot.console.storage import ConsoleStore
-    from bot.console.views import bp
 
     if settings.console_idle_minutes < 1:
         raise SettingsError("CONSOLE_IDLE_MINUTES must be at least 1")
@@ -50,5 +64,7 @@ def init_app(app: Flask) -> None:
         )
     except ValueError as exc:
         raise SettingsError(f"CONSOLE_LOGIN_LIMIT: {exc} (e.g. '5 per 15 minutes')") from None
-    app.extensions["console"] = ConsoleRuntime(store=ConsoleStore(rt.store), limiter=limiter)
+    app.extensions["console"] = ConsoleRuntime(
+        store=ConsoleStore(rt.store.database), limiter=limiter
+    )
     app.register_blueprint(bp)

@@ -33,7 +33,7 @@ def _console_store() -> ConsoleStore:
     if store is None:
         raise click.ClickException("this app has no database")
     store.migrate()
-    return ConsoleStore(store)
+    return ConsoleStore(store.database)
 
 
 def _change_account(action: str, change: Callable[[ConsoleStore], Account]) -> Account:

@@ -93,15 +93,22 @@ def _blocks(text: str) -> tuple[list[str], list[_Block], int]:
     return lines, blocks, list_end
 
 
-def languages(bundle: dict[str, str]) -> list[str]:
-    """The library's languages, in order."""
-    data = yaml.safe_load(bundle.get(KEYWORDS_FILE, "")) or {}
+def parse_keywords(text: str) -> dict:
+    """keywords.yaml as plain data, for languages() and read_topics() to share one parse."""
+    return yaml.safe_load(text) or {}
+
+
+def languages(bundle: dict[str, str], data: dict | None = None) -> list[str]:
+    """The library's languages, in order (`data`: the bundle's keywords.yaml, parsed already)."""
+    if data is None:
+        data = parse_keywords(bundle.get(KEYWORDS_FILE, ""))
     return list(data.get("languages") or ["en", "es"])
 
 
-def read_topics(bundle: dict[str, str]) -> list[TopicFields]:
-    """Every topic of a bundle as form fields, in file order."""
-    data = yaml.safe_load(bundle.get(KEYWORDS_FILE, "")) or {}
+def read_topics(bundle: dict[str, str], data: dict | None = None) -> list[TopicFields]:
+    """Every topic of a bundle as form fields, in file order (`data` as for languages())."""
+    if data is None:
+        data = parse_keywords(bundle.get(KEYWORDS_FILE, ""))
     langs = list(data.get("languages") or ["en", "es"])
     out = []
     for raw in data.get("topics") or []:
@@ -356,9 +363,11 @@ def set_topic(
     return out
 
 
-def read_voice(bundle: dict[str, str]) -> dict[str, str]:
-    """The spoken message of calls per language (responses/<lang>/voice.txt), "" where none."""
-    return {lang: bundle.get(voice_path(lang), "").strip() for lang in languages(bundle)}
+def read_voice(bundle: dict[str, str], langs: list[str] | None = None) -> dict[str, str]:
+    """The spoken message of calls per language (responses/<lang>/voice.txt), "" where none
+    (`langs`: the bundle's languages, read already)."""
+    langs = languages(bundle) if langs is None else langs
+    return {lang: bundle.get(voice_path(lang), "").strip() for lang in langs}
 
 
 def set_voice(bundle: dict[str, str], spoken: dict[str, str]) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Daily counts as a chart drawn on the server (SVG, no script, no third party) and as CSV."""
+"""The console's stats page: daily counts as a chart drawn on the server (SVG, no script, no
+third party), and as CSV."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from flask import Response, render_template, request
 from markupsafe import Markup, escape
 
+from bot.console.blueprint import bp, library_store, settings
+from bot.console.security import requires
 from bot.store import CountRow
 
 #: Colours of the topics' bars, in turn (readable on white, distinct in greyscale order too).
@@ -112,3 +116,42 @@ def as_csv(rows: list[CountRow]) -> str:
     for r in rows:
         writer.writerow([r.day.isoformat(), r.topic, r.lang, r.count])
     return out.getvalue()
+
+
+def _days() -> int:
+    try:
+        days = int(request.args.get("days", "30"))
+    except ValueError:
+        days = 30
+    return days if days in PERIODS else 30
+
+
+@bp.get("/stats")
+@requires("editor")
+def stats() -> str:
+    """Replies per day, topic and language: a chart drawn here, and a CSV download."""
+    days = _days()
+    lang = request.args.get("lang") or None
+    today = datetime.now(UTC).date()
+    rows = library_store().counts(today - timedelta(days=days - 1))
+    return render_template(
+        "console/stats.html",
+        days=days,
+        periods=PERIODS,
+        lang=lang,
+        chart=chart(rows, today, days, lang),
+        counting=settings().daily_counts,
+    )
+
+
+@bp.get("/stats.csv")
+@requires("editor")
+def stats_csv() -> Response:
+    """The daily counts of the period as CSV."""
+    days = _days()
+    rows = library_store().counts(datetime.now(UTC).date() - timedelta(days=days - 1))
+    return Response(
+        as_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="counts-{days}d.csv"'},
+    )

@@ -1,5 +1,8 @@
 """The console's own records in the bot's database: accounts, the shared draft and the audit trail.
 
+ConsoleStore is a repository on the store's Database seam (bot/store/database.py), beside the
+library's Store: it reads and writes its own tables through Database.read/write/upsert only.
+
 Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's second recommendation:
 t=3, m=64 MiB, p=4, above OWASP's minimum of t=2, m=19 MiB, p=1).
 """
@@ -19,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 
 from bot.console.models import NAME_MAX, ROLES, console_account, console_audit, console_draft
-from bot.store import Store, StoreError
+from bot.store import Database, Store, StoreError
 
 #: Shortest password accepted (OWASP: at least 8; a shared office machine argues for more).
 MIN_PASSWORD_LENGTH = 10
@@ -125,8 +128,9 @@ def _utc(value: datetime) -> datetime:
 class ConsoleStore:
     """Accounts, the draft and the audit trail, in the same database as the library."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, database: Database | Store):
+        #: the Database it reads and writes; a Store gives its own
+        self.database = database.database if isinstance(database, Store) else database
 
     # -- accounts --
 
@@ -134,7 +138,7 @@ class ConsoleStore:
         """Create an account; AccountError if the name is taken or a value is unfit."""
         name, role = check_name(name), check_role(role)
         hashed = _hasher.hash(check_password(password))
-        with self.store._write() as conn:
+        with self.database.write() as conn:
             if conn.scalar(select(console_account.c.id).where(console_account.c.name == name)):
                 raise AccountError(f"there is already an account {name!r}")
             row = conn.execute(
@@ -153,18 +157,18 @@ class ConsoleStore:
 
     def accounts(self) -> list[Account]:
         """Every account, by name."""
-        with self.store._read() as conn:
+        with self.database.read() as conn:
             rows = conn.execute(select(console_account).order_by(console_account.c.name)).all()
         return [_account(r) for r in rows]
 
     def account_count(self) -> int:
         """How many accounts exist (the login page explains how to create the first)."""
-        with self.store._read() as conn:
+        with self.database.read() as conn:
             return int(conn.scalar(select(func.count()).select_from(console_account)) or 0)
 
     def get_account(self, account_id: int) -> Account | None:
         """An account by id, or None."""
-        with self.store._read() as conn:
+        with self.database.read() as conn:
             row = conn.execute(
                 select(console_account).where(console_account.c.id == account_id)
             ).one_or_none()
@@ -173,7 +177,7 @@ class ConsoleStore:
     def _change(self, name: str, **values: Any) -> Account:
         name = check_name(name)
         t = console_account
-        with self.store._write() as conn:
+        with self.database.write() as conn:
             row = conn.execute(
                 update(t)
                 .where(t.c.name == name)
@@ -204,7 +208,7 @@ class ConsoleStore:
             name = ""
         row = None
         if name:
-            with self.store._read() as conn:
+            with self.database.read() as conn:
                 row = conn.execute(
                     select(console_account).where(console_account.c.name == name)
                 ).one_or_none()
@@ -216,7 +220,7 @@ class ConsoleStore:
         if row is None or not row.active:
             return None
         if _hasher.check_needs_rehash(stored):
-            with self.store._write() as conn:
+            with self.database.write() as conn:
                 conn.execute(
                     update(console_account)
                     .where(console_account.c.id == row.id)
@@ -230,7 +234,7 @@ class ConsoleStore:
             name = check_name(name)
         except AccountError:
             return None
-        with self.store._read() as conn:
+        with self.database.read() as conn:
             found = conn.scalar(
                 select(console_account.c.name).where(console_account.c.name == name)
             )
@@ -240,7 +244,7 @@ class ConsoleStore:
 
     def draft(self) -> Draft | None:
         """The shared draft, or None when nobody has started one."""
-        with self.store._read() as conn:
+        with self.database.read() as conn:
             row = conn.execute(select(console_draft).where(console_draft.c.id == 1)).one_or_none()
         if row is None:
             return None
@@ -262,8 +266,8 @@ class ConsoleStore:
         """Apply `change` to the draft's files (or to `start`'s, a bundle and its revision, when
         there is no draft) and save the result, in one write transaction: two operators saving
         different topics at once both keep their edit. Whatever `change` raises rolls it back."""
-        with self.store._write() as conn:
-            if self.store.dialect == "postgresql":
+        with self.database.write() as conn:
+            if self.database.dialect == "postgresql":
                 # FOR UPDATE locks no row while there is no draft yet: two first edits would
                 # both insert. SQLite's writers queue already (BEGIN IMMEDIATE).
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({DRAFT_LOCK_KEY})")
@@ -284,7 +288,7 @@ class ConsoleStore:
                 "updated_by": by[:NAME_MAX],
             }
             conn.execute(
-                self.store._insert(console_draft)
+                self.database.upsert(console_draft)
                 .values(id=1, **values)
                 .on_conflict_do_update(index_elements=["id"], set_=values)
             )
@@ -292,14 +296,14 @@ class ConsoleStore:
 
     def discard_draft(self) -> None:
         """Forget the draft."""
-        with self.store._write() as conn:
+        with self.database.write() as conn:
             conn.execute(delete(console_draft))
 
     # -- the audit trail --
 
     def audit(self, actor: str, action: str, detail: str = "") -> None:
         """Record what an operator did (operator names and library facts only)."""
-        with self.store._write() as conn:
+        with self.database.write() as conn:
             conn.execute(
                 insert(console_audit).values(
                     at=datetime.now(UTC),
@@ -312,6 +316,6 @@ class ConsoleStore:
     def audit_entries(self, limit: int = 200) -> list[AuditEntry]:
         """The newest audit entries first."""
         t = console_audit
-        with self.store._read() as conn:
+        with self.database.read() as conn:
             rows = conn.execute(select(t).order_by(t.c.id.desc()).limit(limit)).all()
         return [AuditEntry(_utc(r.at), r.actor, r.action, r.detail) for r in rows]

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.core.problems import Problem
 from bot.core.reader import Example, Reader, examples_digest, train_reader
 from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
     from bot.core.checks import CheckReport
-    from bot.core.library import Library, Problem
+    from bot.core.library import Library
 
 
 class ReaderError(RuntimeError):
@@ -97,7 +98,6 @@ def score_on(heldout: Sequence[Example], answer) -> ReaderScore:
 def compare_libraries(draft: Library, live: Library | None) -> list[Problem]:
     """The check of a draft's reader against the live library's, on the draft's held-out
     examples: a warning when it places fewer right, an error when it catches fewer emergencies."""
-    from bot.core.library import Problem
     from bot.core.matcher import build_matcher, match
 
     problems: list[Problem] = []
@@ -142,7 +142,6 @@ def compare_libraries(draft: Library, live: Library | None) -> list[Problem]:
 def coverage_warnings(library: Library) -> list[Problem]:
     """Warnings for topics with no examples in a language: they work through their rules alone."""
     from bot.core.examples import examples_path
-    from bot.core.library import Problem
 
     covered = library.examples.covered
     return [
@@ -161,7 +160,6 @@ def coverage_warnings(library: Library) -> list[Problem]:
 def reader_problems(library: Library, live: Library | None = None) -> list[Problem]:
     """What the check says about a library's examples and reader: warnings found loading them,
     topics without examples, a reader that cannot be trained, and the comparison with `live`."""
-    from bot.core.library import Problem  # noqa: PLC0415
 
     problems = [*library.load_warnings, *coverage_warnings(library)]
     try:

@@ -58,7 +58,11 @@ def explain(text: str, matcher: Matcher, *, top: int = 3, nearest: int = 3) -> E
     reader = matcher.reader
     if reader is None:
         return Explanation(text, rules, rules)
-    chosen = rules if is_exact(rules) else combine(rules, reader.scores(text), matcher.combine, text=text)
+    chosen = (
+        rules
+        if is_exact(rules)
+        else combine(rules, reader.scores(text), matcher.combine, text=text)
+    )
     return Explanation(
         text,
         chosen,

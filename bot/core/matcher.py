@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -20,6 +20,7 @@ from bot.core.examples_reader import library_reader
 from bot.core.language import FUNCTION_WORDS, detect_language, has_spanish_marks
 from bot.core.reader import Reader
 from bot.core.text import normalize, tokenize
+from bot.core.tips import TipWords, tip_answer
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
@@ -190,6 +191,8 @@ class Matcher:
     near_words: Mapping[str, str]
     #: the library's danger word families, inflected and indexed (bot.core.danger)
     danger: DangerIndex
+    #: texts about someone else that another topic answers (bot.core.tips)
+    tips: TipWords = field(default_factory=TipWords)
     #: the reader trained from the library's examples; None when it has none (rules alone)
     reader: Reader | None = None
     combine: CombineSettings = DEFAULT_COMBINE
@@ -242,6 +245,7 @@ def build_matcher(library: Library, *, reader: bool = True) -> Matcher:
         near_words=near_words,
         known_words={},
         danger=build_danger_index(library.danger),
+        tips=library.tips,
     )
     # Library words and function words are most of what a message's words resolve to; resolving
     # them here, from the library alone, leaves only unknown words for the request.
@@ -568,4 +572,6 @@ def match_rules(text: str, matcher: Matcher) -> Match:
     if chosen not in best_hit:
         return Match(MENU_TOPIC, lang, 0.0)
     hit = best_hit[chosen]
-    return Match(chosen, lang, round(hit.score, 1), keyword=hit.keyword.text)
+    # "Her boss took her phone": the trouble is someone else's, and the answer is the tip line's.
+    tip = tip_answer(chosen, words, lang, matcher.tips)
+    return Match(tip or chosen, lang, round(hit.score, 1), keyword=hit.keyword.text)

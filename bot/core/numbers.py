@@ -12,7 +12,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from bot.core.library import LibraryError, Problem, load_yaml, read_file, too_big
+from bot.core.bundle import read_file, too_big
+from bot.core.problems import LibraryError, Problem
+from bot.core.schema import load_yaml
 
 REGISTRY_FILE = "numbers.yaml"
 #: A registry of a few hundred entries is tens of KB.

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.library import RESPONSES_DIR, max_bytes
+from bot.core.bundle import RESPONSES_DIR, max_bytes
 from bot.core.topics import VOICE_REPLY
 
 # Written by hand: no maintained package counts GSM 03.38 segments with the extension table

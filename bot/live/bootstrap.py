@@ -22,7 +22,7 @@ def bundled_files(settings: Settings) -> dict[str, str]:
     """The bundled library files (LIBRARY_DIR) as publish prepares them; raises what publish
     would refuse them for."""
     # Imported here: the checks are needed on a first start only, not in every worker.
-    from bot.prepare import publishable_bundle
+    from bot.library.prepare import publishable_bundle
 
     return publishable_bundle(settings.library_dir, settings)
 

@@ -7,8 +7,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from bot.background import BackgroundThread
 from bot.core.library import load_library
-from bot.live.background import BackgroundThread
 from bot.live.bootstrap import bundled_files, live_or_first_publish
 from bot.live.counts import DailyCounts
 from bot.live.health import OK, Health, current_health, degraded_by, reason_for

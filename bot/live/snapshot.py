@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from bot.channels.sms import twiml_message
 from bot.core.library import Library
 from bot.core.matcher import Matcher, build_matcher
+from bot.twiml import twiml_message
 
 
 @dataclass(frozen=True)

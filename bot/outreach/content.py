@@ -42,18 +42,20 @@ LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "hotline_numbers": "call {call} · text {text}",
                 "safety": "Tip: delete this conversation when you are done.",
                 "scan": "Scan with your phone's camera",
+                "more_topics": "More topics: text {word}",
             }
         ),
         "es": MappingProxyType(
             {
-                "headline": "¿Necesitas ayuda? Escríbenos.",
-                "text_word_to": "Escribe {word} al",
-                "menu_intro": "O escribe un número o una palabra:",
+                "headline": "¿Necesita ayuda? Escríbanos.",
+                "text_word_to": "Escriba {word} al",
+                "menu_intro": "O escriba un número o una palabra:",
                 "danger": "Peligro ahora: {number}",
                 "hotline": "Línea contra la trata, 24 horas:",
-                "hotline_numbers": "llama al {call} · texto al {text}",
-                "safety": "Consejo: borra esta conversación al terminar.",
-                "scan": "Escanea con la cámara del teléfono",
+                "hotline_numbers": "llame al {call} · texto al {text}",
+                "safety": "Consejo: borre esta conversación al terminar.",
+                "scan": "Escanee con la cámara del teléfono",
+                "more_topics": "Más temas: escriba {word}",
             }
         ),
     }
@@ -86,6 +88,9 @@ class Side:
     help_word: str
     menu: tuple[MenuLine, ...]
     labels: Mapping[str, str]
+    #: menu topics left off this side for room (a card prints the first few): the help word
+    #: gets the whole menu, and the side says so
+    left_off: int = 0
 
     def label(self, name: str, **values: str) -> str:
         """A fixed label of this language with the given values filled in."""
@@ -144,11 +149,17 @@ def _pick_keyword(matcher: Matcher, topic: Topic, lang: str) -> str | None:
     first).
     """
     keywords = _printable_keywords(topic, lang)
-    title = tokenize(topic.titles.get(lang, ""))
+    title_text = topic.titles.get(lang, "")
+    title = tokenize(title_text)
+    # A word of the title is printed as the title spells it, accents and all ("INMIGRACIÓN" under
+    # "Inmigración"): keywords are written without accents, and matching ignores them.
+    spelled = {tokenize(w)[0]: w for w in title_text.split() if len(tokenize(w)) == 1}
     single = [k for k in keywords if " " not in k]
     in_title = [k for k in single if set(tokenize(k)) <= set(title)]
     whole_title = [k for k in keywords if tokenize(k) == title]
     for candidate in (*in_title, *whole_title, *single):
+        if candidate in in_title:
+            candidate = spelled.get(tokenize(candidate)[0], candidate)
         printed = candidate.upper()  # proven as printed: upper-casing may change a word
         if reaches(matcher, printed, topic.id, lang):
             return printed
@@ -190,6 +201,7 @@ def build_material(
         else:
             numbers[entry_id] = entry.number
     menu = sorted(library.by_menu_number.values(), key=lambda t: t.menu or 0)
+    whole_menu = len(menu)
     if not menu:
         problems.append(
             "the library's menu is empty: no topic has a menu number"
@@ -231,7 +243,8 @@ def build_material(
                 )
                 continue
             lines.append(MenuLine(topic.menu or 0, topic.id, title, keyword))
-        sides.append(Side(lang, help_word or "", tuple(lines), LABELS[lang]))
+        left_off = whole_menu - len(menu)
+        sides.append(Side(lang, help_word or "", tuple(lines), LABELS[lang], left_off))
     if problems:
         raise OutreachError(problems)
     return Material(

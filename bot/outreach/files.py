@@ -78,14 +78,12 @@ def published_library(store: Store, revision_id: int | None = None) -> tuple[int
 
 def number_registry(settings: Settings) -> NumberRegistry:
     """The number registry: numbers.yaml in LIBRARY_DIR, else the project's."""
-    from bot.core.numbers import load_registry_file
-    from bot.prepare import registry_path_for
+    from bot.library.registry import RegistryUnavailable, deployment_registry
 
-    path = registry_path_for(settings.library_dir, settings)
     try:
-        return load_registry_file(path)
-    except (OSError, LibraryError) as exc:
-        raise OutreachError([f"the number registry {path} cannot be read:\n{exc}"]) from None
+        return deployment_registry(settings)
+    except RegistryUnavailable as exc:
+        raise OutreachError([f"the number registry {exc.path} cannot be read:\n{exc}"]) from None
 
 
 def _pdf(

@@ -226,6 +226,11 @@ def _card(sheet: _Sheet, x: float, y: float, side: Side, material: Material, uri
     for index, item in enumerate(items):
         column_x = left + (index // per_column) * ((full + gutter) / 2)
         _menu_line(sheet, column_x, baseline + (index % per_column + 1) * (size + 2), item, size)
+    if side.left_off or len(side.menu) > len(items):
+        # The rest of the menu does not fit on a card: say plainly how to get it.
+        more = side.label("more_topics", word=side.help_word)
+        baseline += (per_column + 1) * (size + 2)
+        sheet.text(left, baseline, more, sheet.fit(more, full, size, CARD_MIN_POINTS, True), True)
     safety = side.label("safety")
     bottom = y + CARD_H - CARD_SAFE - 1.5  # room for descenders
     sheet.text(left, bottom, safety, sheet.fit(safety, full, 6.5, CARD_MIN_POINTS))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.live.background import BackgroundThread
+from bot.background import BackgroundThread
 from bot.purge.config import credentials_set, explain_failure
 from bot.purge.lock import SweepLock, lock_for
 from bot.purge.sweep import BACKOFF_BASE, Budget, SweepAborted, SweepReport, sweep, with_retries

@@ -1,24 +1,26 @@
-"""The library store: published revisions, the live pointer and anonymous daily counts.
+"""The bot's database: the Database seam, and the library store on it (published revisions, the
+live pointer and anonymous daily counts).
 
 engine.py     the engine, and database failures as StoreErrors
+database.py   Database: public read/write transactions and upserts, for every repository
 schema.py     Alembic migrations (scripts in migrations/), run in code
 repository.py Store: revisions, the live pointer, daily counts
 values.py     the plain values Store returns
 models.py     the tables
-cli.py        `flask library|db|stats`
+cli.py        `flask db`, and store_errors for commands
 
 create_app builds the app's Store on database_url_for(app, settings) (DATABASE_URL, or an SQLite
-file in the instance folder); init_app(app) registers the `flask library`, `flask db` and
-`flask stats` commands.
+file in the instance folder). The console's repository (bot.console.storage) is on the same
+Database. Nothing outside bot/store calls a private method of these classes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
+from bot.store.database import Database
 from bot.store.engine import (
     NotMigrated,
     StoreError,
@@ -30,8 +32,12 @@ from bot.store.engine import (
 from bot.store.repository import Store
 from bot.store.values import CountRow, Revision, RevisionSummary
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 __all__ = [
     "CountRow",
+    "Database",
     "NotMigrated",
     "Revision",
     "RevisionSummary",
@@ -40,7 +46,6 @@ __all__ = [
     "StoreUnavailable",
     "UnknownRevision",
     "database_url_for",
-    "init_app",
     "normalize_url",
     "sqlite_url",
 ]
@@ -52,10 +57,3 @@ def database_url_for(app: Flask, settings: Settings) -> str:
     """The app's database URL: DATABASE_URL, or an SQLite file in the instance folder."""
     url = settings.database_url.strip()
     return url or sqlite_url(Path(app.instance_path) / SQLITE_FILE)
-
-
-def init_app(app: Flask) -> None:
-    """Register the `flask library`, `flask db` and `flask stats` commands."""
-    from bot.store.cli import register_commands
-
-    register_commands(app)

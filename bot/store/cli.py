@@ -1,59 +1,27 @@
-"""Operator commands: `flask library check|publish|history|rollback|export`, `flask db`, `flask stats`.
+"""`flask db upgrade|current`, and store_errors: a StoreError as a one-line `Error: ...` in a command.
 
-Every failure an operator can cause or meet (a bad directory, an unknown revision, an unreachable
-database, a library with errors) ends with a one-line message and exit code 1, never a traceback.
+The commands are made for a function that gives the app's Store (create_app's wiring passes it),
+so the store never reaches up for the app's runtime objects.
 """
 
 from __future__ import annotations
 
 import functools
-import getpass
-import json
-import os
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 
-from bot.core.library import (
-    Library,
-    LibraryError,
-    Problem,
-    bundle_digest,
-    load_library,
-    read_bundle,
-    write_bundle,
-)
-from bot.core.tables import format_table
-from bot.core.topics import AUTO_REPLY_COUNT, PSEUDO_TOPICS, SILENCED_COUNT
-from bot.prepare import REGISTRY_FILE, PreparedLibrary, prepare_library
-from bot.runtime import runtime
 from bot.store.engine import StoreError
 from bot.store.repository import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-library_cli = AppGroup("library", help="Check, publish, roll back and export the response library.")
-db_cli = AppGroup("db", help="The bot's database schema.")
-
-
-def register_commands(app: Any) -> None:
-    """Add the library, db and stats commands to an app's CLI."""
-    app.cli.add_command(library_cli)
-    app.cli.add_command(db_cli)
-    app.cli.add_command(stats_command)
-
-
-# --- Helpers ----------------------------------------------------------------------------------
-
 
 def store_errors(func: F) -> F:
     """Turn a StoreError (a database it cannot reach, a revision or account it lacks) into a clean
-    `Error: ...` and exit code 1; the `flask users` commands use it too."""
+    `Error: ...` and exit code 1, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -65,367 +33,23 @@ def store_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _operator_errors(func: F) -> F:
-    """Turn store and file errors into a clean `Error: ...` and exit code 1."""
-    guarded = store_errors(func)
+def db_commands(app_store: Callable[[], Store]) -> AppGroup:
+    """The `flask db` commands, on the store app_store() returns when a command runs."""
+    db_cli = AppGroup("db", help="The bot's database schema.")
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return guarded(*args, **kwargs)
-        except LibraryError as exc:  # files read_bundle refuses to read: links, too big, not UTF-8
-            raise click.ClickException(_one_line_each(exc.problems)) from None
-        except OSError as exc:
-            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
+    @db_cli.command("upgrade")
+    @store_errors
+    def db_upgrade_command() -> None:
+        """Create or update the bot's tables (alembic upgrade head)."""
+        store = app_store()
+        revision = store.migrate()
+        click.echo(f"Database {store!r} is at migration {revision}.")
 
-    return wrapper  # type: ignore[return-value]
+    @db_cli.command("current")
+    @store_errors
+    def db_current_command() -> None:
+        """Show the migration the database is at."""
+        revision = app_store().schema_revision()
+        click.echo(revision or "none (run `flask db upgrade`)")
 
-
-def _one_line_each(problems: list[Problem]) -> str:
-    """Problems as `file:line: message` lines, without the severity an `Error:` already gives."""
-    return "\n".join(
-        f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}" for p in problems
-    )
-
-
-def _store() -> Store:
-    return runtime(current_app).store
-
-
-def _directory(directory: Path | None) -> Path:
-    return (directory or Path.cwd()).resolve()
-
-
-def _checked(
-    directory: Path, numbers: Path | None, transliterate: bool
-) -> tuple[Path, PreparedLibrary]:
-    """The library in a directory, prepared and checked as publish does."""
-    settings = runtime(current_app).settings
-    return directory, prepare_library(
-        directory, settings, numbers=numbers, transliterate=transliterate, live=_live_library()
-    )
-
-
-def _live_library() -> Library | None:
-    """The live revision's library, which the check measures a draft's reader against; None
-    when there is none or it cannot be read (the draft is then checked alone)."""
-    try:
-        revision = _store().live_revision()
-        return None if revision is None else load_library(revision.bundle)
-    except (StoreError, LibraryError):
-        return None
-
-
-def _echo_header(directory: Path, prepared: PreparedLibrary) -> None:
-    click.echo(
-        f"Library in {directory} ({len(prepared.bundle)} files), "
-        f"numbers from {prepared.registry_path}"
-    )
-    if prepared.changes:
-        click.echo("Transliterated to GSM-7 look-alikes (as publish does):")
-        for name, made in sorted(prepared.changes.items()):
-            click.echo(f"  {name}: {', '.join(str(c) for c in made)}")
-
-
-def _echo_problems(prepared: PreparedLibrary, *, full_report: bool) -> None:
-    if prepared.load_problems:
-        n = len(prepared.load_problems)
-        click.echo(f"The library cannot be loaded ({n} problem{'' if n == 1 else 's'}):")
-        for p in prepared.problems:
-            click.echo(f"  {p}")
-        return
-    report = prepared.report
-    assert report is not None  # a library and a registry that load are always checked
-    if full_report:
-        from bot.core.report import format_report
-
-        click.echo(format_report(report))
-        return
-    for title, found in (("Errors:", report.errors), ("Warnings:", report.warnings)):
-        if found:
-            click.echo(title)
-            for p in found:
-                click.echo(f"  {p}")
-
-
-def _publisher() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in the environment (containers)
-        return os.environ.get("USER", "") or "unknown"
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-
-
-_dir_argument = click.argument(
-    "directory",
-    required=False,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
-_numbers_option = click.option(
-    "--numbers",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help=f"The number registry (default: DIR/{REGISTRY_FILE}, else the app's own).",
-)
-
-
-# --- flask library ... ------------------------------------------------------------------------
-
-
-@library_cli.command("check")
-@_dir_argument
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@_numbers_option
-@click.option(
-    "--no-transliterate",
-    is_flag=True,
-    help="Check the files as written, without the GSM-7 transliteration publish applies.",
-)
-@_operator_errors
-def check_command(
-    directory: Path | None, as_json: bool, numbers: Path | None, no_transliterate: bool
-) -> None:
-    """Check the library files in DIR (default: the working directory) as publish would.
-
-    Prints every reply with its length, encoding and numbers, then every problem with its file
-    and line. Exits 1 when there are errors; warnings alone exit 0.
-    """
-    where, prepared = _checked(_directory(directory), numbers, not no_transliterate)
-    if as_json:
-        click.echo(json.dumps(prepared.as_json(where), ensure_ascii=False, indent=2))
-    else:
-        _echo_header(where, prepared)
-        _echo_problems(prepared, full_report=True)
-    if not prepared.ok:
-        raise SystemExit(1)
-
-
-@library_cli.command("publish")
-@_dir_argument
-@click.option("--comment", "-m", required=True, help="What changed and why (kept in history).")
-@click.option("--by", "published_by", default=None, help="Who publishes (default: your user name).")
-@click.option(
-    "--no-transliterate",
-    is_flag=True,
-    help="Publish the files as written, without replacing characters that force UCS-2.",
-)
-@_numbers_option
-@_operator_errors
-def publish_command(
-    directory: Path | None,
-    comment: str,
-    published_by: str | None,
-    no_transliterate: bool,
-    numbers: Path | None,
-) -> None:
-    """Check the library in DIR (default: the working directory) and make it the live revision.
-
-    Nothing changes when the check finds errors. Workers switch to the new revision within
-    RELOAD_SECONDS.
-    """
-    where, prepared = _checked(_directory(directory), numbers, not no_transliterate)
-    _echo_header(where, prepared)
-    _echo_problems(prepared, full_report=False)
-    if not prepared.ok:
-        raise click.ClickException("the library has errors; nothing was published")
-
-    store = _store()
-    store.migrate()
-    digest = bundle_digest(prepared.bundle)
-    live = store.live_revision()
-    if live is not None and live.digest == digest:
-        click.echo(
-            f"Revision {live.id} is already live with this content (digest {digest[:12]}); "
-            "nothing published."
-        )
-        return
-    revision = store.publish(
-        prepared.bundle, published_by=published_by or _publisher(), comment=comment
-    )
-    if live is not None and revision.id == live.id:  # published by someone else meanwhile
-        click.echo(f"Revision {revision.id} is already live with this content; nothing published.")
-        return
-    seconds = runtime(current_app).settings.reload_seconds
-    click.echo(
-        f"Published revision {revision.id} (digest {revision.digest[:12]}); it is live now, "
-        f"workers switch to it within {seconds:g}s."
-    )
-
-
-@library_cli.command("history")
-@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(min=1))
-@_operator_errors
-def history_command(limit: int) -> None:
-    """List the published revisions, newest first; * marks the live one."""
-    revisions = _store().history(limit)
-    if not revisions:
-        click.echo("Nothing has been published yet.")
-        return
-    rows = [
-        (
-            "*" if r.live else "",
-            str(r.id),
-            _when(r.published_at),
-            r.published_by,
-            str(r.files),
-            r.digest[:12],
-            " ".join(r.comment.split()),
-        )
-        for r in revisions
-    ]
-    header = ("", "rev", "published (UTC)", "by", "files", "digest", "comment")
-    click.echo(format_table(header, rows, right={1, 4}))
-
-
-@library_cli.command("rollback")
-@click.argument("revision_id", metavar="REV", type=int)
-@click.option("--force", is_flag=True, help="Make it live even if it no longer loads.")
-@_operator_errors
-def rollback_command(revision_id: int, force: bool) -> None:
-    """Make an earlier revision REV live again (see `flask library history`)."""
-    store = _store()
-    before = store.live_revision_id()
-    target = store.get_revision(revision_id)
-    if before == target.id:
-        click.echo(f"Revision {target.id} is already live.")
-        return
-    try:
-        load_library(target.bundle)
-    except LibraryError as exc:
-        if not force:
-            click.echo(f"Revision {target.id} does not load with this version of the bot:")
-            for p in exc.problems:
-                click.echo(f"  {p}")
-            raise click.ClickException(
-                "rollback refused (workers would keep serving the current revision); "
-                "use --force to point at it anyway"
-            ) from None
-    store.make_live(target.id)
-    seconds = runtime(current_app).settings.reload_seconds
-    click.echo(
-        f"Revision {target.id} ({_when(target.published_at)}, {target.comment or 'no comment'}) "
-        f"is live again (was {before}); workers switch to it within {seconds:g}s."
-    )
-
-
-@library_cli.command("export")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--rev", "revision_id", type=int, default=None, help="Export this revision (default: live)."
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Write into a non-empty directory, replacing its library files.",
-)
-@_operator_errors
-def export_command(directory: Path, revision_id: int | None, force: bool) -> None:
-    """Write a published revision's keywords.yaml and responses/ into DIRECTORY to edit again."""
-    store = _store()
-    if revision_id is None:
-        revision = store.live_revision()
-        if revision is None:
-            raise click.ClickException("nothing has been published yet")
-    else:
-        revision = store.get_revision(revision_id)
-    if directory.exists() and any(directory.iterdir()) and not force:
-        raise click.ClickException(
-            f"{directory} is not empty; use --force to replace its library files"
-        )
-    stale = _stale_files(directory, revision.bundle)
-    for path in stale:
-        path.unlink()
-    written = write_bundle(revision.bundle, directory)
-    for path in stale:
-        click.echo(
-            f"removed {path.relative_to(directory).as_posix()} (not in revision {revision.id})"
-        )
-    click.echo(f"Wrote {len(written)} files of revision {revision.id} to {directory}")
-
-
-def _stale_files(directory: Path, bundle: Mapping[str, str]) -> list[Path]:
-    """Library files in a directory that are not in the bundle (read_bundle would pick them up)."""
-    if not directory.is_dir():
-        return []
-    present = read_bundle(directory)
-    return [directory / name for name in sorted(present) if name not in bundle]
-
-
-# --- flask db ... -----------------------------------------------------------------------------
-
-
-@db_cli.command("upgrade")
-@_operator_errors
-def db_upgrade_command() -> None:
-    """Create or update the bot's tables (alembic upgrade head)."""
-    store = _store()
-    revision = store.migrate()
-    click.echo(f"Database {store!r} is at migration {revision}.")
-
-
-@db_cli.command("current")
-@_operator_errors
-def db_current_command() -> None:
-    """Show the migration the database is at."""
-    store = _store()
-    revision = store.schema_revision()
-    click.echo(revision or "none (run `flask db upgrade`)")
-
-
-# --- flask stats ------------------------------------------------------------------------------
-
-
-@click.command("stats")
-@click.option(
-    "--days",
-    default=30,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="How many days back, today included.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-@with_appcontext
-@_operator_errors
-def stats_command(days: int, as_json: bool) -> None:
-    """Anonymous counts of replies per day (UTC), topic and language."""
-    since = datetime.now(UTC).date() - timedelta(days=days - 1)
-    rows = _store().counts(since)
-    if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {"day": r.day.isoformat(), "topic": r.topic, "lang": r.lang, "count": r.count}
-                    for r in rows
-                ],
-                indent=2,
-            )
-        )
-        return
-    if not runtime(current_app).settings.daily_counts:
-        click.echo("Note: daily counts are switched off (DAILY_COUNTS=0).")
-    if not rows:
-        click.echo(f"No counts since {since.isoformat()}.")
-        return
-    table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
-    click.echo(format_table(("day", "topic", "lang", "count"), table, right={3}))
-    replies = sum(r.count for r in rows if r.topic not in PSEUDO_TOPICS)
-    silenced = sum(r.count for r in rows if r.topic == SILENCED_COUNT)
-    auto = sum(r.count for r in rows if r.topic == AUTO_REPLY_COUNT)
-    click.echo(f"\n{replies} replies since {since.isoformat()}")
-    if silenced:
-        click.echo(f"{silenced} texts got no reply because of the rate limit ({SILENCED_COUNT})")
-    if auto:
-        click.echo(
-            f"{auto} auto-replies (driving mode, out of office) got none ({AUTO_REPLY_COUNT})"
-        )
-
-
-__all__ = [
-    "db_cli",
-    "library_cli",
-    "register_commands",
-    "stats_command",
-]
+    return db_cli

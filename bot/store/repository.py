@@ -1,32 +1,23 @@
-"""Store: the database behind the bot, holding published library revisions and daily counts.
+"""Store: the repository of published library revisions, the live pointer and daily counts.
 
-Everything here returns plain frozen values (bot/store/values.py), never ORM objects; failures
-come out as StoreErrors (bot/store/engine.py); the schema is Alembic's (bot/store/schema.py).
+It reads and writes through the Database seam (bot/store/database.py), as the console's
+repository does. Everything here returns plain frozen values (bot/store/values.py), never ORM
+objects; failures come out as StoreErrors (bot/store/engine.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, literal_column, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, insert, literal_column, select
 from sqlalchemy.engine import URL
 
 from bot.core.library import bundle_digest
-from bot.store import schema
-from bot.store.engine import (
-    WRITE_OPTION,
-    StoreError,
-    UnknownRevision,
-    build_engine,
-    database_errors,
-    normalize_url,
-    safe_url,
-)
+from bot.store.database import Database
+from bot.store.engine import StoreError, UnknownRevision, safe_url
 from bot.store.models import daily_count, library_revision, live_revision
 from bot.store.values import CountRow, Revision, RevisionSummary, check_count_key
 
@@ -34,70 +25,56 @@ from bot.store.values import CountRow, Revision, RevisionSummary, check_count_ke
 class Store:
     """The bot's database: library revisions with a live pointer, and anonymous daily counts."""
 
-    def __init__(self, url: str | URL):
-        self.url = normalize_url(url)
-        self.engine = build_engine(self.url)
-        self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
+    def __init__(self, database: str | URL | Database):
+        self.database = database if isinstance(database, Database) else Database(database)
 
     def __repr__(self) -> str:
         return f"Store({safe_url(self.url)!r})"
 
     @property
+    def url(self) -> URL:
+        """The database's URL (with its password: render it with safe_url for messages)."""
+        return self.database.url
+
+    @property
+    def engine(self) -> Engine:
+        """The database's engine."""
+        return self.database.engine
+
+    @property
     def dialect(self) -> str:
         """sqlite or postgresql."""
-        return self.engine.dialect.name
+        return self.database.dialect
 
     def dispose(self, close: bool = True) -> None:
         """Drop pooled connections: at shutdown, or with close=False in a worker just forked
         (the parent's connections must be forgotten there, not closed)."""
-        self.engine.dispose(close=close)
-
-    # -- plumbing --
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with database_errors(self.url), self.engine.connect() as conn:
-            yield conn
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with database_errors(self.url), self._writer.begin() as conn:
-            yield conn
-
-    def _insert(self, table: Any) -> Any:
-        """INSERT with ON CONFLICT support for this dialect."""
-        if self.dialect == "postgresql":
-            return postgresql.insert(table)
-        if self.dialect == "sqlite":
-            return sqlite.insert(table)
-        raise StoreError(f"unsupported database {self.dialect!r} (use SQLite or PostgreSQL)")
-
-    # -- schema --
+        self.database.dispose(close=close)
 
     def migrate(self) -> str | None:
         """Bring the schema to the newest migration (alembic upgrade head); returns that revision."""
-        return schema.migrate(self.engine)
+        return self.database.migrate()
 
     def schema_revision(self) -> str | None:
         """The migration the database is at, or None before the first one."""
-        return schema.schema_revision(self.engine)
+        return self.database.schema_revision()
 
     # -- revisions --
 
     def live_revision_id(self) -> int | None:
         """The id of the live revision, or None before the first publish. One indexed lookup."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             return conn.scalar(_LIVE_ID)
 
     def live_revision(self) -> Revision | None:
         """The live revision with its files, or None before the first publish."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             row = conn.execute(_LIVE_ROW).one_or_none()
         return _revision(row) if row is not None else None
 
     def get_revision(self, revision_id: int) -> Revision:
         """A revision by id; UnknownRevision when there is none."""
-        with self._read() as conn:
+        with self.database.read() as conn:
             row = _revision_row(conn, revision_id)
         if row is None:
             raise UnknownRevision(revision_id)
@@ -106,7 +83,7 @@ class Store:
     def history(self, limit: int = 20) -> list[RevisionSummary]:
         """The newest revisions first, without their files (the database counts them)."""
         t = library_revision
-        with self._read() as conn:
+        with self.database.read() as conn:
             live = conn.scalar(_LIVE_ID)
             rows = conn.execute(
                 select(
@@ -142,7 +119,7 @@ class Store:
         """
         content = _check_bundle(bundle)
         digest = bundle_digest(content)
-        with self._write() as conn:
+        with self.database.write() as conn:
             live = conn.execute(_LIVE_ROW).one_or_none()
             if live is not None and live.digest == digest:
                 return _revision(live)
@@ -159,12 +136,12 @@ class Store:
         """
         content = _check_bundle(bundle)
         try:
-            with self._write() as conn:
+            with self.database.write() as conn:
                 row = self._insert_revision(
                     conn, content, bundle_digest(content), published_by, comment
                 )
                 claimed = conn.execute(
-                    self._insert(live_revision)
+                    self.database.upsert(live_revision)
                     .values(id=1, revision_id=row.id)
                     .on_conflict_do_nothing(index_elements=["id"])
                     .returning(live_revision.c.id)
@@ -181,7 +158,7 @@ class Store:
 
     def make_live(self, revision_id: int) -> Revision:
         """Make an existing revision the live one (again); UnknownRevision when there is none."""
-        with self._write() as conn:
+        with self.database.write() as conn:
             row = _revision_row(conn, revision_id)
             if row is None:
                 raise UnknownRevision(revision_id)
@@ -205,7 +182,7 @@ class Store:
 
     def _point_live(self, conn: Connection, revision_id: int) -> None:
         conn.execute(
-            self._insert(live_revision)
+            self.database.upsert(live_revision)
             .values(id=1, revision_id=revision_id)
             .on_conflict_do_update(index_elements=["id"], set_={"revision_id": revision_id})
         )
@@ -227,18 +204,18 @@ class Store:
         if not rows:
             return
         t = daily_count
-        upsert = self._insert(t)
+        upsert = self.database.upsert(t)
         upsert = upsert.on_conflict_do_update(
             index_elements=["day", "topic", "lang"],
             set_={"count": t.c.count + upsert.excluded["count"]},
         )
-        with self._write() as conn:
+        with self.database.write() as conn:
             conn.execute(upsert, rows)
 
     def counts(self, since_day: date) -> list[CountRow]:
         """Every count from since_day on, by day, topic and language."""
         t = daily_count
-        with self._read() as conn:
+        with self.database.read() as conn:
             rows = conn.execute(
                 select(t.c.day, t.c.topic, t.c.lang, t.c.count)
                 .where(t.c.day >= since_day)

@@ -367,3 +367,20 @@ def test_a_problem_outside_any_topic_is_shown_on_the_topic_list(console_app, edi
     html = editor.get("/console/").get_data(as_text=True)
     general = html.split('class="summary', 1)[1].split('<p><a class="button"', 1)[0]
     assert "responses/en/voice.txt" in general and "1-206-555-0123" in general
+
+
+def test_a_topic_page_with_a_draft_parses_keywords_yaml_once(editor, helpers, monkeypatch):
+    """The draft, its prepared form and the live revision share one keywords.yaml: one parse."""
+    from bot.console import editing, working
+
+    assert _save(editor, helpers, "labor", reply_es=NEW_LABOR_ES).status_code == 302
+    parses = []
+
+    def counted(text):
+        parses.append(text)
+        return editing.parse_keywords(text)
+
+    monkeypatch.setattr(working, "parse_keywords", counted)
+    html = editor.get("/console/topics/labor").get_data(as_text=True)
+    assert NEW_LABOR_ES in html and "changes" in html
+    assert len(parses) == 1

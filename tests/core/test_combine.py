@@ -64,7 +64,10 @@ def test_an_unsure_reader_leaves_the_rules_topic_standing():
 
 
 def test_rules_alone_when_the_reader_is_off_or_absent():
-    assert combine(rules("housing"), CALM, CombineSettings(use_reader=False), text="x").topic == "housing"
+    assert (
+        combine(rules("housing"), CALM, CombineSettings(use_reader=False), text="x").topic
+        == "housing"
+    )
     assert combine(rules("housing"), None, text="x").topic == "housing"
 
 

@@ -21,7 +21,9 @@ from tests.app_library import bundle
 
 LABOR_EN = "my boss did not pay me\nthey owe me three weeks of wages\nno paycheck since june\n"
 LABOR_ES = "el patron no me paga\nme deben tres semanas\n"
-EMERGENCY_EN = "he has a gun and is coming\nthey locked us in the trailer\nhe is choking her right now\n"
+EMERGENCY_EN = (
+    "he has a gun and is coming\nthey locked us in the trailer\nhe is choking her right now\n"
+)
 EMERGENCY_ES = "tiene una pistola\nnos encerraron en el cuarto\n"
 HOUSING_EN = "where can i sleep tonight\nthe landlord threw us out\n"
 
@@ -67,12 +69,18 @@ def test_examples_load_with_the_library_by_topic_language_file_and_line():
 
 
 def test_comments_and_blank_lines_are_not_examples():
-    library = load_library(with_examples(labor_en="# pay\n\nmy boss did not pay me\n", emergency_en="gun\n"))
-    assert [e.text for e in library.examples.train if e.topic == "labor"] == ["my boss did not pay me"]
+    library = load_library(
+        with_examples(labor_en="# pay\n\nmy boss did not pay me\n", emergency_en="gun\n")
+    )
+    assert [e.text for e in library.examples.train if e.topic == "labor"] == [
+        "my boss did not pay me"
+    ]
 
 
 def test_the_same_text_under_two_topics_is_named_with_both_files_and_lines():
-    files = with_examples(labor_en=LABOR_EN, housing_en="where can i sleep\nMy boss did NOT pay me!\n")
+    files = with_examples(
+        labor_en=LABOR_EN, housing_en="where can i sleep\nMy boss did NOT pay me!\n"
+    )
     assert problems_of(files) == [
         "examples/en/labor.txt:1: error: the same text is listed for 'housing' at "
         "examples/en/housing.txt:2"
@@ -85,7 +93,9 @@ def test_a_text_twice_in_one_file_is_named_with_both_lines():
 
 
 def test_a_link_and_a_control_character_are_refused_at_their_line():
-    files = with_examples(labor_en="no pay\nclaim it at https://example.org/x\nsee www.pay.com\nbad\x07bell\n")
+    files = with_examples(
+        labor_en="no pay\nclaim it at https://example.org/x\nsee www.pay.com\nbad\x07bell\n"
+    )
     assert problems_of(files) == [
         "examples/en/labor.txt:2: error: an example may not hold a link: write the text people send",
         "examples/en/labor.txt:3: error: an example may not hold a link: write the text people send",
@@ -104,7 +114,9 @@ def test_examples_of_an_unknown_topic_or_language_or_in_the_wrong_place_are_refu
     )
     messages = problems_of(files)
     assert len(messages) == 4
-    assert any("examples/en/nosuch.txt: error: examples for unknown topic 'nosuch'" in m for m in messages)
+    assert any(
+        "examples/en/nosuch.txt: error: examples for unknown topic 'nosuch'" in m for m in messages
+    )
     assert any("examples/xx/labor.txt: error: examples in language 'xx'" in m for m in messages)
     assert sum("unexpected file among the examples" in m for m in messages) == 2
 
@@ -150,7 +162,11 @@ def test_bad_bytes_and_a_symbolic_link_among_the_examples_are_refused(tmp_path: 
 
 def test_a_held_out_text_also_learned_from_is_warned_about():
     library = load_library(
-        with_examples(labor_en=LABOR_EN, emergency_en=EMERGENCY_EN, heldout__labor_en="no paycheck since june\n")
+        with_examples(
+            labor_en=LABOR_EN,
+            emergency_en=EMERGENCY_EN,
+            heldout__labor_en="no paycheck since june\n",
+        )
     )
     assert [str(p) for p in library.load_warnings] == [
         "examples/heldout/en/labor.txt:1: warning: held out but also learned from "
@@ -164,7 +180,10 @@ def test_a_topic_without_examples_still_works_through_its_rules_and_the_check_wa
     matcher = build_matcher(library)
     assert match("shelter", matcher).topic == "housing"  # a keyword; no es housing examples
     warned = [str(p) for p in coverage_warnings(library)]
-    assert "examples/es/housing.txt: warning: no es examples for 'housing': its texts are read by the keywords alone" in warned
+    assert (
+        "examples/es/housing.txt: warning: no es examples for 'housing': its texts are read by the keywords alone"
+        in warned
+    )
     assert all("stop" not in w for w in warned)
 
 
@@ -202,7 +221,8 @@ def test_a_draft_that_loses_held_out_emergencies_is_refused_and_a_worse_one_warn
     # A draft whose examples call guns and locks a matter of pay.
     draft = load_library(
         with_examples(
-            labor_en=LABOR_EN + "he has a gun\nwe are locked in the trailer\nthey locked us in the room\n",
+            labor_en=LABOR_EN
+            + "he has a gun\nwe are locked in the trailer\nthey locked us in the room\n",
             emergency_en="help help\nemergency now\n",
             housing_en=HOUSING_EN,
             **heldout,

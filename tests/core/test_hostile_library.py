@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.core.library as library_module
+import bot.core.schema as schema_module
 from bot.core import numbers as numbers_module
 from bot.core.checks import check_library
 from bot.core.library import (
@@ -66,7 +66,7 @@ def test_keywords_yaml_over_2_mb_is_refused_before_it_is_parsed(library, monkeyp
     def no_parsing(text):
         raise AssertionError("parsed a file over its cap")
 
-    monkeypatch.setattr(library_module, "parse_yaml", no_parsing)
+    monkeypatch.setattr(schema_module, "parse_yaml", no_parsing)  # load_yaml parses
     [problem] = problems_of(bundle(big))
     assert problem[:2] == ("keywords.yaml", 0) and "at most 2,097,152 bytes" in problem[2]
 

@@ -79,6 +79,21 @@ def test_the_menu_reply_lists_numbered_topics_in_the_senders_language():
     assert library.reply("menu", "es") == "Menu:\n1 Trabajo\nes 911"
 
 
+def test_an_accented_title_is_kept_for_print_and_sent_as_its_gsm_look_alike_in_the_menu():
+    accented = GOOD.replace("es: Trabajo}", "es: Inmigración}")
+    library = load_library(bundle_with(accented))
+    assert library.topic("labor").titles["es"] == "Inmigración"
+    assert library.reply("menu", "es") == "Menu:\n1 Inmigracion\nes 911"
+
+
+def test_a_menu_reply_kept_in_ucs2_keeps_its_titles_as_written():
+    accented = GOOD.replace("es: Trabajo}", "es: Inmigración}")
+    library = load_library(
+        {**bundle_with(accented), "responses/es/menu.txt": "Menú:\n{menu}\nes 911"}
+    )
+    assert library.reply("menu", "es") == "Menú:\n1 Inmigración\nes 911"
+
+
 def test_library_values_cannot_be_changed():
     library = load_library(bundle_with())
     with pytest.raises((AttributeError, TypeError)):

@@ -103,7 +103,9 @@ def test_a_topic_without_examples_is_never_the_readers_answer():
 
 
 def test_examples_of_topics_the_reader_does_not_answer_are_left_out():
-    reader = train_reader([*TRAINING, Example("i want to sleep", "housing")], topics=("emergency", "labor"))
+    reader = train_reader(
+        [*TRAINING, Example("i want to sleep", "housing")], topics=("emergency", "labor")
+    )
     assert {e.topic for e in reader.examples} == {"emergency", "labor"}
 
 

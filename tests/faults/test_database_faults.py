@@ -24,7 +24,7 @@ from twilio.request_validator import RequestValidator
 from bot import create_app, runtime
 from bot.core.library import load_library, reply_path
 from bot.core.matcher import build_matcher, match
-from bot.prepare import publishable_bundle
+from bot.library.prepare import publishable_bundle
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store import Store, StoreError
 

@@ -20,9 +20,10 @@ from bot import create_app
 from bot.core.library import load_library
 from bot.core.matcher import build_matcher, match
 from bot.core.numbers import load_registry_file
+from bot.core.sms import encode_info
+from bot.library.prepare import publishable_bundle
 from bot.outreach.qr import make_qr
 from bot.outreach.render import CARD_H, CARD_MENU_ITEMS, CARD_W, COLUMNS, INCH, card_origins
-from bot.prepare import publishable_bundle
 from bot.runtime import runtime
 from bot.settings import PROJECT_ROOT, Settings
 from tests.modules import loaded_by_a_new_worker
@@ -120,12 +121,12 @@ def _menu(library, count=None):
 
 def test_cards_are_one_sheet_english_fronts_and_spanish_backs(made):
     fronts, backs = _pages(made / "cards.pdf")
-    assert fronts.count("Text HELP to") == 10 and backs.count("Escribe AYUDA al") == 10
+    assert fronts.count("Text HELP to") == 10 and backs.count("Escriba AYUDA al") == 10
     for page in (fronts, backs):
         assert page.count(SHOWN) == 10
         assert page.count("911") >= 10 and page.count("1-888-373-7888") == 10
     assert fronts.count("Danger now: 911") == 10 and backs.count("Peligro ahora: 911") == 10
-    assert "delete this conversation" in fronts and "borra esta conversación" in backs
+    assert "delete this conversation" in fronts and "borre esta conversación" in backs
 
 
 def test_cards_print_the_first_menu_topics_with_their_titles_in_each_language(made, library):
@@ -135,6 +136,66 @@ def test_cards_print_the_first_menu_topics_with_their_titles_in_each_language(ma
         expected = {t.menu: t.titles[lang] for t in _menu(library, CARD_MENU_ITEMS)}
         assert 4 <= len(expected) <= 6
         assert printed == expected
+
+
+def test_a_card_says_plainly_how_to_get_the_menu_topics_it_has_no_room_for(made, library):
+    assert len(_menu(library)) > CARD_MENU_ITEMS
+    fronts, backs = _pages(made / "cards.pdf")
+    assert fronts.count("More topics: text HELP") == 10
+    assert backs.count("Más temas: escriba AYUDA") == 10
+
+
+def test_printed_spanish_keeps_every_accent_titles_and_their_words_included(made, library):
+    _, backs = _pages(made / "cards.pdf")
+    _, poster = _pages(made / "poster.pdf")
+    for accented in ("Jóvenes y familia", "JÓVENES", "Inmigración", "INMIGRACIÓN"):
+        assert accented in backs and accented in poster
+    assert "Enfermo por químicos o calor" in poster
+    for unaccented in ("Jovenes", "JOVENES", "Inmigracion", "INMIGRACION", "quimicos"):
+        assert unaccented not in backs + poster
+    # The text message keeps to GSM-7: the same titles go out without their accents.
+    menu = library.reply("menu", "es")
+    assert "3 Jovenes y familia" in menu and "5 Inmigracion" in menu
+    assert encode_info(menu).encoding == "GSM-7"
+
+
+def test_printed_spanish_speaks_to_usted_as_the_texts_do(made):
+    _, backs = _pages(made / "cards.pdf")
+    _, poster = _pages(made / "poster.pdf")
+    for page in (backs, poster):
+        for tu in (
+            "Necesitas",
+            "Escríbenos",
+            "Escribe ",
+            "escribe ",
+            "llama al",
+            "borra ",
+            "Escanea ",
+        ):
+            assert tu not in page, tu
+    assert "¿Necesita ayuda? Escríbanos." in poster and "Escanee con la cámara" in poster
+    assert backs.count("llame al 1-888-373-7888") == 10
+
+
+def test_the_lines_under_a_cards_qr_code_stay_apart(made, tmp_path):
+    from PIL import Image
+
+    dpi = 200
+    px = dpi / INCH
+    for number, mirrored in ((1, False), (2, True)):
+        page = Image.open(render_page(made / "cards.pdf", number, dpi, tmp_path / f"{number}.png"))
+        page = page.convert("L")
+        x, y = card_origins(mirrored)[0]
+        # Under the QR code: the menu's intro, three rows of menu, the way to the rest, the tip.
+        lower = page.crop(
+            tuple(round(v * px) for v in (x, y + 1.15 * INCH, x + CARD_W, y + CARD_H))
+        )
+        inked = [
+            min(lower.getpixel((col, row)) for col in range(lower.width)) < 128
+            for row in range(lower.height)
+        ]
+        lines = sum(1 for row, ink in enumerate(inked) if ink and (row == 0 or not inked[row - 1]))
+        assert lines == 6, f"page {number}: {lines} lines of text under the QR code, not 6 apart"
 
 
 def test_every_keyword_and_number_printed_on_cards_and_poster_reaches_its_topic(
@@ -242,7 +303,7 @@ def test_cards_in_one_language_are_one_page(app, tmp_path):
     )
     assert result.exit_code == 0, result.output
     (page,) = _pages(out)
-    assert page.count("Escribe AYUDA al") == 10
+    assert page.count("Escriba AYUDA al") == 10
 
 
 # --- Poster -----------------------------------------------------------------------------------

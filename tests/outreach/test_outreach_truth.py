@@ -95,7 +95,7 @@ def test_cards_print_the_words_of_the_live_revision(app, out):
     # a word of the title first ("WAGES" is listed first, but is not in the title)
     assert "1 Work and pay · PAY" in text and "1 Trabajo y pago · PAGO" in text
     assert "2 Housing · HOUSING" in text and "2 Vivienda · VIVIENDA" in text
-    assert "Text HELP to" in text and "Escribe AYUDA al" in text
+    assert "Text HELP to" in text and "Escriba AYUDA al" in text
 
 
 def test_a_named_revision_is_printed_instead_of_the_live_one(app, out):

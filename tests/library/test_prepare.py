@@ -1,4 +1,4 @@
-"""bot.prepare: the one step that prepares and checks a library as `flask library publish` does."""
+"""bot.library.prepare: the one step that prepares and checks a library as `flask library publish` does."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.library import LibraryError, read_bundle
-from bot.prepare import (
-    REGISTRY_FILE,
-    check_bundle,
-    prepare_library,
-    publishable_bundle,
-    registry_path_for,
-)
+from bot.library.prepare import check_bundle, prepare_library, publishable_bundle
+from bot.library.registry import REGISTRY_FILE, registry_path_for
 from bot.settings import PROJECT_ROOT, Settings
 
 

@@ -1,7 +1,7 @@
 """Preparing a library the way `flask library publish` does: read, transliterate, load and check.
 
-The one place this happens: `flask library check|publish`, `flask try --dir`, the first start and
-the reload (bot.live) and the operators' console all call it, so none of them can drift apart.
+The one place this happens: `flask library check|publish`, `flask try --dir`, the first start
+(bot.live) and the operators' console all call it, so none of them can drift apart.
 """
 
 from __future__ import annotations
@@ -16,34 +16,24 @@ from bot.core.checks import CheckReport, check_library
 from bot.core.examples_reader import with_reader_checks
 from bot.core.library import Bundle, Library, LibraryError, Problem, bundle_digest, load_library
 from bot.core.library import read_bundle as read_library_files
-from bot.core.numbers import REGISTRY_FILE, load_registry_file
 from bot.core.report import changes_as_json, report_as_json
 from bot.core.sms import Change, transliterate_library
-from bot.settings import PROJECT_ROOT, Settings
+from bot.library.registry import (
+    RegistryUnavailable,
+    deployment_registry_path,
+    read_registry,
+    registry_path_for,
+)
+from bot.settings import Settings
 
 __all__ = [
-    "REGISTRY_FILE",
     "PreparedLibrary",
     "check_bundle",
+    "check_for_deployment",
     "prepare_bundle",
     "prepare_library",
     "publishable_bundle",
-    "registry_path_for",
 ]
-
-
-def registry_path_for(
-    directory: str | Path, settings: Settings | None = None, numbers: Path | None = None
-) -> Path:
-    """The number registry: `numbers` if given, else DIR/numbers.yaml, else the one in
-    LIBRARY_DIR, else the project's; the first of these candidates when none exists."""
-    if numbers is not None:
-        return numbers
-    candidates = [Path(directory) / REGISTRY_FILE]
-    if settings is not None and settings.library_dir:
-        candidates.append(Path(settings.library_dir) / REGISTRY_FILE)
-    candidates.append(PROJECT_ROOT / REGISTRY_FILE)
-    return next((p for p in candidates if p.is_file()), candidates[0])
 
 
 def prepare_bundle(
@@ -81,6 +71,11 @@ class PreparedLibrary:
         if self.load_problems:
             return tuple(sorted(self.load_problems))
         return self.report.problems if self.report is not None else ()
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that keep it from being published."""
+        return tuple(p for p in self.problems if p.severity == "error")
 
     @property
     def digest(self) -> str:
@@ -141,12 +136,10 @@ def check_bundle(
         load_problems += exc.problems
     registry_found = registry_path.is_file()
     try:
-        registry = load_registry_file(registry_path)
-    except LibraryError as exc:
+        registry = read_registry(registry_path)
+    except RegistryUnavailable as exc:
+        registry_found = registry_found and not exc.missing
         load_problems += exc.problems
-    except FileNotFoundError:
-        registry_found = False
-        load_problems.append(Problem(str(registry_path), 0, "the number registry is missing"))
     if library is not None and registry is not None:
         report = check_library(library, registry, today or date.today())
         report = with_reader_checks(report, library, live)
@@ -159,6 +152,14 @@ def check_bundle(
         load_problems=tuple(load_problems),
         registry_found=registry_found,
     )
+
+
+def check_for_deployment(
+    bundle: Bundle, settings: Settings, *, today: date | None = None, live: Library | None = None
+) -> PreparedLibrary:
+    """Check library files (e.g. the console's draft) against this deployment's registry, its
+    reader against `live`'s when given."""
+    return check_bundle(bundle, deployment_registry_path(settings), today=today, live=live)
 
 
 def prepare_library(

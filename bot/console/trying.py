@@ -1,0 +1,100 @@
+"""Console pages that answer as the bot would: the try panel (a text in, the reply out) and the
+reply counter's figures. Nothing typed is stored or logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, current_app, jsonify, render_template, request
+
+from bot.console.blueprint import MAX_REPLY, MAX_TEXT, bp, settings
+from bot.console.security import requires
+from bot.console.working import working
+from bot.core.library import MENU_PLACEHOLDER, Library
+from bot.core.matcher import Matcher, build_matcher, match
+from bot.core.numbers import NumberRegistry, find_numbers
+from bot.core.sms import SmsEncoding, encode_info, transliterate_gsm
+from bot.library.registry import deployment_registry
+from bot.runtime import runtime
+
+
+@dataclass(frozen=True)
+class Tried:
+    """What a text would get: its topic, language, the reply as sent and its SMS cost."""
+
+    topic: str
+    lang: str
+    reply: str | None
+    info: SmsEncoding
+
+
+def try_text(text: str, library: Library, matcher: Matcher | None = None) -> Tried:
+    """The reply a text gets from a library, as `flask try` shows it."""
+    found = match(text, matcher or build_matcher(library))
+    reply = library.reply(found.topic, found.lang)
+    return Tried(found.topic, found.lang, reply, encode_info(reply or ""))
+
+
+def count(text: str, registry: NumberRegistry) -> dict[str, object]:
+    """The live counter's figures for a reply being typed: length, encoding, segments, numbers."""
+    info = encode_info(text)
+    sent = encode_info(transliterate_gsm(text)[0])
+    return {
+        "text": text,
+        "characters": info.characters,
+        "encoding": info.encoding,
+        "units": info.units,
+        "segments": info.segments,
+        "ucs2_chars": list(info.ucs2_chars),
+        "published_encoding": sent.encoding,
+        "published_segments": sent.segments,
+        "numbers": [
+            {
+                "text": f.text,
+                "start": f.start,
+                "end": f.end,
+                "verified": f.conflict is None and f.digits in registry.by_digits,
+            }
+            for f in find_numbers(text)
+        ],
+    }
+
+
+@bp.post("/api/count", endpoint="count")
+@requires("editor")
+def count_reply() -> Response:
+    """The live counter's figures for a reply being typed (the server's encoder is the truth)."""
+    data = request.get_json(silent=True) or {}
+    text = str(data.get("text", ""))[:MAX_REPLY]
+    lang = str(data.get("lang", ""))
+    if MENU_PLACEHOLDER in text:
+        # The menu reply is sent with the numbered titles in place of {menu}: count those.
+        numbered = sorted(
+            (t for t in working().parsed.topics if t.menu is not None),
+            key=lambda t: t.menu or 0,
+        )
+        lines = "\n".join(f"{t.menu} {t.titles.get(lang, '')}" for t in numbered)
+        text = text.replace(MENU_PLACEHOLDER, lines)
+    return jsonify(count(text, deployment_registry(settings())))
+
+
+@bp.route("/try", methods=["GET", "POST"], endpoint="try_text")
+@requires("editor")
+def try_page() -> Any:
+    """A phone-shaped panel: a text in, the reply out. Nothing typed is stored or logged."""
+    source = request.values.get("source", "draft")
+    result, text, error = None, "", None
+    if request.method == "POST":
+        text = request.form.get("text", "")[:MAX_TEXT]
+        if source == "live":
+            snapshot = runtime(current_app).live.snapshot
+            library, matcher = snapshot.library, snapshot.matcher
+        else:
+            matcher = None
+            library = working().checked.library
+            if library is None:
+                error = "The draft does not load; fix its errors first (see the topic list)."
+        if library is not None and text.strip():
+            result = try_text(text, library, matcher)
+    return render_template("console/try.html", source=source, text=text, result=result, error=error)
