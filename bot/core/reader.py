@@ -29,6 +29,8 @@ CHAR_MIN, CHAR_MAX = 2, 5
 #: Passes over the examples, and the step size of the averaged SGD.
 EPOCHS = 6
 LEARNING_RATE = 5.0
+#: Weight features by inverse document frequency, as tf-idf does.
+IDF = True
 #: Texts per step of the gradient descent.
 BATCH = 32
 #: A text's features are capped so that a hostile 1,600-character text costs what a long SMS does.
@@ -96,14 +98,17 @@ def feature_hashes(text: str) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def hashed(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """A text as feature indices and values: each distinct feature once, the vector of unit length."""
+def hashed(text: str, idf: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A text as feature indices and values: each distinct feature once, weighted by `idf` (rare
+    features count more) when given, the vector of unit length."""
     hashes = feature_hashes(text)
     if not len(hashes):
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
     index = np.unique(((hashes * _SPREAD) >> _SHIFT).astype(np.intp))
-    values = np.full(len(index), 1.0 / np.sqrt(len(index)), dtype=np.float32)
-    return index, values
+    if idf is None:
+        return index, np.full(len(index), 1.0 / np.sqrt(len(index)), dtype=np.float32)
+    values = idf[index]
+    return index, values / np.float32(np.sqrt(values @ values))
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,8 @@ class Reader:
     topics: tuple[str, ...]
     weights: np.ndarray = field(repr=False)  # (2**HASH_BITS, len(topics)) float32
     bias: np.ndarray = field(repr=False)
+    #: inverse document frequency per hashed feature, or None (every feature counts alike)
+    idf: np.ndarray | None = field(default=None, repr=False)
     #: digest of the examples and settings it was trained from: same digest, same weights
     digest: str = ""
     examples: tuple[Example, ...] = field(default=(), repr=False)
@@ -134,7 +141,7 @@ class Reader:
 
     def probabilities(self, text: str) -> np.ndarray:
         """The topics' probabilities for a text, in the order of `topics`."""
-        index, values = hashed(text)
+        index, values = hashed(text, self.idf)
         logits = values @ self.weights[index] + self.bias
         logits = logits - logits.max()
         exp = np.exp(logits)
@@ -165,7 +172,7 @@ class Reader:
 def examples_digest(examples: Sequence[Example]) -> str:
     """What identifies a training run: the examples in order and the reader's settings."""
     digest = hashlib.sha256()
-    settings = (HASH_BITS, CHAR_MIN, CHAR_MAX, EPOCHS, LEARNING_RATE, BATCH, SEED)
+    settings = (HASH_BITS, CHAR_MIN, CHAR_MAX, EPOCHS, LEARNING_RATE, BATCH, IDF, SEED)
     digest.update(repr(settings).encode())
     for example in examples:
         digest.update(f"{example.topic}\t{example.text}\n".encode())
@@ -188,12 +195,18 @@ def train_reader(examples: Iterable[Example], topics: Sequence[str] | None = Non
     order = tuple(topics) if topics is not None else tuple(labels)
     position = {t: i for i, t in enumerate(order)}
     rows = [hashed(e.text) for e in kept]
+    idf = None
+    if IDF:
+        seen = np.bincount(np.concatenate([index for index, _ in rows]), minlength=1 << HASH_BITS)
+        idf = (np.log((1 + len(rows)) / (1 + seen)) + 1).astype(np.float32)
+        rows = [(index, idf[index] / np.float32(np.sqrt(idf[index] @ idf[index]))) for index, _ in rows]
     y = np.array([position[e.topic] for e in kept], dtype=np.int64)
     weights, bias = _fit(rows, y, len(order), present=sorted(position[t] for t in labels))
     return Reader(
         topics=order,
         weights=weights,
         bias=bias,
+        idf=idf,
         digest=examples_digest(kept),
         examples=tuple(kept),
     )
