@@ -277,6 +277,18 @@ COMBINATIONS: dict[str, CombineSettings] = {
     "rules >= 0.05, reader 0.35; rules' topic when reader < 0.4": CombineSettings(
         rules_emergency_floor=0.05, emergency_threshold=0.35, rules_when_unsure=0.4
     ),
+    "rules >= 0.05; rules' topic when reader < 0.4": CombineSettings(
+        rules_emergency_floor=0.05, rules_when_unsure=0.4
+    ),
+    "reader at 0.6; rules >= 0.10": CombineSettings(
+        rules_emergency_floor=0.10, emergency_threshold=0.6
+    ),
+    "reader at 0.7; rules >= 0.10": CombineSettings(
+        rules_emergency_floor=0.10, emergency_threshold=0.7
+    ),
+    "reader at 0.6; rules >= 0.30": CombineSettings(
+        rules_emergency_floor=0.30, emergency_threshold=0.6
+    ),
 }
 
 
