@@ -17,6 +17,8 @@ simplemma); the bot never imports them.
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 import itertools
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +26,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from bench import ROOT
-from bench.reader_data import Labelled, load_labelled, writer_folds
+from bench.reader_data import TRAIN_DIR, Labelled, load_labelled, writer_folds
 from bot.core.combine import CombineSettings, combine
 from bot.core.library import load_library_dir
 from bot.core.matcher import build_matcher, match_rules
@@ -182,14 +184,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=["ours", "all"], default="all")
     parser.add_argument("--embeddings", help=".npy of MiniLM vectors, one row per text, same order")
     parser.add_argument("--no-train-dir", action="store_true", help="leave data/train out")
+    parser.add_argument("--train-dir", type=Path, default=TRAIN_DIR, help="the newer writers' texts")
+    parser.add_argument("--dump-texts", help="write the texts in order (for reader_embeddings.py)")
     args = parser.parse_args(argv)
 
     library = load_library_dir(ROOT)
     # The rules alone: the shipped reader learned from these very texts.
     matcher = build_matcher(library, reader=False)
     known = {t.id for t in library.topics}
-    rows = load_labelled(known, include_train=not args.no_train_dir)
+    rows = load_labelled(known, include_train=not args.no_train_dir, train_dir=args.train_dir)
     folds = writer_folds(rows, args.folds)
+    if args.dump_texts:
+        with open(args.dump_texts, "w", encoding="utf-8") as out:
+            out.writelines(json.dumps({"text": r.text}, ensure_ascii=False) + "\n" for r in rows)
     writers = len({r.writer for r in rows})
     print(f"{len(rows)} labelled texts by {writers} writers, {args.folds} folds by writer\n")
 
@@ -235,6 +242,8 @@ def embedding_row(rows, folds, exact, vectors) -> tuple[str, dict[str, float]]:
     """all-MiniLM-L6-v2 sentence vectors + logistic regression, from vectors computed elsewhere."""
     from sklearn.linear_model import LogisticRegression
 
+    if len(vectors) != len(rows):
+        raise SystemExit(f"{len(vectors)} vectors for {len(rows)} texts: dump the texts again")
     probs: list[dict[str, float]] = [{} for _ in rows]
     for held in folds:
         held_set = set(held)

@@ -44,7 +44,9 @@ def _rows(path: Path, writer: str | None) -> list[Labelled]:
     return out
 
 
-def load_labelled(known_topics: set[str], *, include_train: bool = True) -> list[Labelled]:
+def load_labelled(
+    known_topics: set[str], *, include_train: bool = True, train_dir: Path = TRAIN_DIR
+) -> list[Labelled]:
     """Every labelled text the benchmarks use, less those of topics the library lacks."""
     rows: list[Labelled] = []
     for path in sorted((ROOT / "tests" / "corpus").glob("*.jsonl")):
@@ -53,8 +55,8 @@ def load_labelled(known_topics: set[str], *, include_train: bool = True) -> list
         rows += _rows(path, f"own-{path.stem}")
     if SHARED_DEV.is_file():
         rows += _rows(SHARED_DEV, "dev-messages")
-    if include_train and TRAIN_DIR.is_dir():
-        for path in sorted(TRAIN_DIR.glob("*.jsonl")):
+    if include_train and train_dir.is_dir():
+        for path in sorted(train_dir.glob("*.jsonl")):
             try:
                 rows += _rows(path, None)
             except (ValueError, KeyError) as exc:
