@@ -27,8 +27,8 @@ HASH_BITS = 17
 #: Character n-grams from CHAR_MIN to CHAR_MAX characters, inside words padded by a space.
 CHAR_MIN, CHAR_MAX = 2, 5
 #: Passes over the examples, and the step size of the averaged SGD.
-EPOCHS = 6
-LEARNING_RATE = 5.0
+EPOCHS = 10
+LEARNING_RATE = 3.0
 #: Weight features by inverse document frequency, as tf-idf does.
 IDF = True
 #: Texts per step of the gradient descent.
