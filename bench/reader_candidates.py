@@ -298,6 +298,15 @@ COMBINATIONS: dict[str, CombineSettings] = {
     "reader at 0.6; rules >= 0.30": CombineSettings(
         rules_emergency_floor=0.30, emergency_threshold=0.6
     ),
+    "rules >= 0.05; unsure < 0.4; keyword's topic if reader >= 0.1": CombineSettings(
+        rules_emergency_floor=0.05, rules_when_unsure=0.4, rules_topic_floor=0.1
+    ),
+    "rules >= 0.05; unsure < 0.4; keyword's topic if reader >= 0.2": CombineSettings(
+        rules_emergency_floor=0.05, rules_when_unsure=0.4, rules_topic_floor=0.2
+    ),
+    "rules >= 0.05; unsure < 0.4; keyword's topic if reader >= 0.3": CombineSettings(
+        rules_emergency_floor=0.05, rules_when_unsure=0.4, rules_topic_floor=0.3
+    ),
 }
 
 

@@ -34,6 +34,8 @@ class CombineSettings:
     rules_emergency_floor: float = 0.0
     #: Below this top probability the reader is unsure, and a topic the rules named stands.
     rules_when_unsure: float = 0.0
+    #: A topic a keyword named stands when the reader gives it at least this (above 1: never).
+    rules_topic_floor: float = 2.0
 
 
 #: What match() uses (docs/reader.md "Combining" gives the measurements behind each figure):
@@ -79,9 +81,9 @@ def combine(
     if not ranked:
         return rules
     best = ranked[0]
-    if probabilities[best] < settings.rules_when_unsure and rules.topic not in (
-        MENU_TOPIC,
-        EMERGENCY_TOPIC,
+    if rules.topic not in (MENU_TOPIC, EMERGENCY_TOPIC) and (
+        probabilities[best] < settings.rules_when_unsure
+        or probabilities.get(rules.topic, 0.0) >= settings.rules_topic_floor
     ):
         return rules
     if best == rules.topic:
