@@ -17,19 +17,19 @@ simplemma); the bot never imports them.
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 import itertools
+import json
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from bench import ROOT
 from bench.reader_data import TRAIN_DIR, Labelled, load_labelled, writer_folds
-from bot.core.combine import CombineSettings, combine
+from bot.core.combine import CombineSettings
 from bot.core.library import load_library_dir
-from bot.core.matcher import build_matcher, match_rules
+from bot.core.matcher import build_matcher, combined, match_rules
 from bot.core.reader import Example, normalize_for_reader, train_reader
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
 
@@ -184,7 +184,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=["ours", "all"], default="all")
     parser.add_argument("--embeddings", help=".npy of MiniLM vectors, one row per text, same order")
     parser.add_argument("--no-train-dir", action="store_true", help="leave data/train out")
-    parser.add_argument("--train-dir", type=Path, default=TRAIN_DIR, help="the newer writers' texts")
+    parser.add_argument(
+        "--train-dir", type=Path, default=TRAIN_DIR, help="the newer writers' texts"
+    )
     parser.add_argument("--dump-texts", help="write the texts in order (for reader_embeddings.py)")
     args = parser.parse_args(argv)
 
@@ -230,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
     ways: list[tuple[str, dict[str, float]]] = []
     for name, settings in COMBINATIONS.items():
         predicted = [
-            combine(m, p, settings, text=r.text).topic
+            combined(r.text, m, p, matcher, settings).topic
             for r, m, p in zip(rows, rules, our_probs, strict=True)
         ]
         ways.append((name, figures(rows, predicted)))
@@ -297,6 +299,9 @@ COMBINATIONS: dict[str, CombineSettings] = {
     ),
     "reader at 0.6; rules >= 0.30": CombineSettings(
         rules_emergency_floor=0.30, emergency_threshold=0.6
+    ),
+    "rules >= 0.05; unsure < 0.4; keyword's topic if reader >= 0.05": CombineSettings(
+        rules_emergency_floor=0.05, rules_when_unsure=0.4, rules_topic_floor=0.05
     ),
     "rules >= 0.05; unsure < 0.4; keyword's topic if reader >= 0.1": CombineSettings(
         rules_emergency_floor=0.05, rules_when_unsure=0.4, rules_topic_floor=0.1

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
-from bot.core.text import normalize
+from bot.core.text import tokenize
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
 
-if TYPE_CHECKING:
-    from bot.core.matcher import Match
+
+class RulesMatch(Protocol):
+    """What combining needs of the rules' match (bot.core.matcher.Match, a frozen dataclass)."""
+
+    topic: str
+    score: float
+    keyword: str | None
+
+
+Match = TypeVar("Match", bound=RulesMatch)
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,8 @@ class CombineSettings:
 
     #: False: the rules alone decide (the reader is only shown).
     use_reader: bool = True
-    #: The rules' topic stands when the whole text is one of its keywords ("housing", "visa").
+    #: The rules' topic stands when the whole text is one of its keywords ("housing", "visa"),
+    #: spelled right or with a typo the rules forgive ("housng").
     whole_text_keyword: bool = True
     #: The reader alone makes a text an emergency at this probability of `emergency`.
     emergency_threshold: float = 0.5
@@ -40,9 +49,11 @@ class CombineSettings:
 
 #: What match() uses (docs/reader.md "Combining" gives the measurements behind each figure):
 #: the rules' emergency stands unless the reader all but rules it out (below 5%), which keeps
-#: recall at 95% while dropping a third of the rules' false alarms; an unsure reader (below 40%)
-#: leaves the topic a keyword named.
-DEFAULT_COMBINE = CombineSettings(rules_emergency_floor=0.05, rules_when_unsure=0.4)
+#: recall at 95% while dropping a third of the rules' false alarms; an unsure reader (below 40%),
+#: or one that gives the keyword's topic 20% or more, leaves the topic a keyword named.
+DEFAULT_COMBINE = CombineSettings(
+    rules_emergency_floor=0.05, rules_when_unsure=0.4, rules_topic_floor=0.2
+)
 
 
 def is_exact(rules: Match) -> bool:
@@ -66,9 +77,9 @@ def combine(
         settings.whole_text_keyword
         and rules.keyword is not None
         and rules.topic not in (MENU_TOPIC, EMERGENCY_TOPIC)
-        and normalize(rules.keyword) == normalize(text)
+        and len(tokenize(rules.keyword)) == len(tokenize(text))
     ):
-        return rules
+        return rules  # the whole text is the keyword, or a typo of it ("housng")
     emergency = probabilities.get(EMERGENCY_TOPIC, 0.0)
     if rules.topic == EMERGENCY_TOPIC and emergency >= settings.rules_emergency_floor:
         return rules

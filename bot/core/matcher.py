@@ -499,7 +499,24 @@ def match(text: str, matcher: Matcher) -> Match:
     reader = matcher.reader
     if reader is None or is_exact(rules):
         return rules
-    return combine(rules, reader.scores(text), matcher.combine, text=text)
+    return combined(text, rules, reader.scores(text), matcher, matcher.combine)
+
+
+def combined(
+    text: str,
+    rules: Match,
+    probabilities: Mapping[str, float],
+    matcher: Matcher,
+    settings: CombineSettings,
+) -> Match:
+    """The rules' match and the reader's probabilities as one answer (bot.core.combine), someone
+    else's trouble sent to the tip line whichever of the two placed it (bot.core.tips)."""
+    chosen = combine(rules, probabilities, settings, text=text)
+    if chosen.topic != rules.topic:
+        tip = tip_answer(chosen.topic, tokenize(text), chosen.lang, matcher.tips)
+        if tip is not None:
+            return replace(chosen, topic=tip)
+    return chosen
 
 
 def match_rules(text: str, matcher: Matcher) -> Match:

@@ -29,6 +29,8 @@ CHAR_MIN, CHAR_MAX = 2, 5
 #: Passes over the examples, and the step size of the averaged SGD.
 EPOCHS = 10
 LEARNING_RATE = 3.0
+#: Penalty on the weights a step touches (lazy L2), against overconfident single features.
+L2 = 0.0
 #: Weight features by inverse document frequency, as tf-idf does.
 IDF = True
 #: Texts per step of the gradient descent.
@@ -172,7 +174,7 @@ class Reader:
 def examples_digest(examples: Sequence[Example]) -> str:
     """What identifies a training run: the examples in order and the reader's settings."""
     digest = hashlib.sha256()
-    settings = (HASH_BITS, CHAR_MIN, CHAR_MAX, EPOCHS, LEARNING_RATE, BATCH, IDF, SEED)
+    settings = (HASH_BITS, CHAR_MIN, CHAR_MAX, EPOCHS, LEARNING_RATE, BATCH, IDF, L2, SEED)
     digest.update(repr(settings).encode())
     for example in examples:
         digest.update(f"{example.topic}\t{example.text}\n".encode())
@@ -199,7 +201,9 @@ def train_reader(examples: Iterable[Example], topics: Sequence[str] | None = Non
     if IDF:
         seen = np.bincount(np.concatenate([index for index, _ in rows]), minlength=1 << HASH_BITS)
         idf = (np.log((1 + len(rows)) / (1 + seen)) + 1).astype(np.float32)
-        rows = [(index, idf[index] / np.float32(np.sqrt(idf[index] @ idf[index]))) for index, _ in rows]
+        rows = [
+            (index, idf[index] / np.float32(np.sqrt(idf[index] @ idf[index]))) for index, _ in rows
+        ]
     y = np.array([position[e.topic] for e in kept], dtype=np.int64)
     weights, bias = _fit(rows, y, len(order), present=sorted(position[t] for t in labels))
     return Reader(
@@ -250,7 +254,11 @@ def _fit(
             by_feature = np.argsort(index, kind="stable")
             index = index[by_feature]
             first_of = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-            w[index[first_of]] -= rate * np.add.reduceat(step[by_feature], first_of, axis=0)
+            touched = index[first_of]
+            gradient = np.add.reduceat(step[by_feature], first_of, axis=0)
+            if L2:  # shrink the weights a step touches: no feature grows sure of itself alone
+                gradient += np.float32(L2) * w[touched]
+            w[touched] -= rate * gradient
             b -= rate * p.sum(axis=0)
         if epoch >= EPOCHS // 2:
             average_w += w

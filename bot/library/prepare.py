@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.checks import CheckReport, check_library
-from bot.core.examples_reader import with_reader_checks
 from bot.core.library import Bundle, Library, LibraryError, Problem, bundle_digest, load_library
 from bot.core.library import read_bundle as read_library_files
+from bot.core.reader_checks import with_reader_checks
 from bot.core.report import changes_as_json, report_as_json
 from bot.core.sms import Change, transliterate_library
 from bot.library.registry import (

@@ -86,8 +86,13 @@ def test_the_explanation_names_the_rules_hit_the_readers_top_three_and_the_neare
     why = explain("el patron no me paga nada", matcher)
     assert why.chosen.topic == "labor"
     assert why.rules.keyword == "patron"  # a keyword of the test library
-    assert [t for t, _ in why.reader_top][0] == "labor" and len(why.reader_top) == 3
+    assert why.reader_top[0][0] == "labor" and len(why.reader_top) == 3
     assert why.nearest[0][0].text == "el patron no me paga"
     as_dict = why.as_dict()
     assert as_dict["decided_by"] == "both"
     assert as_dict["nearest"][0]["file"] == "examples/es/labor.txt"
+
+
+def test_a_keyword_typed_alone_with_a_typo_stays_the_keywords_topic():
+    typo = Match("housing", "en", 88.9, keyword="housing")
+    assert combine(typo, CALM | {"housing": 0.0}, text="housng").topic == "housing"

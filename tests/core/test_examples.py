@@ -8,15 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.examples import MAX_EXAMPLES_BYTES, MAX_PROBLEMS_PER_FILE
-from bot.core.examples_reader import (
-    ReaderError,
-    compare_libraries,
-    coverage_warnings,
-    library_reader,
-    reader_problems,
-)
+from bot.core.examples_reader import ReaderError, coverage_warnings, library_reader
 from bot.core.library import LibraryError, load_library, read_bundle
 from bot.core.matcher import build_matcher, match
+from bot.core.reader_checks import compare_libraries, reader_problems
 from tests.app_library import bundle
 
 LABOR_EN = "my boss did not pay me\nthey owe me three weeks of wages\nno paycheck since june\n"
