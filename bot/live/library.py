@@ -8,12 +8,12 @@ import time
 from typing import TYPE_CHECKING
 
 from bot.background import BackgroundThread
+from bot.core.examples_reader import ReaderError
 from bot.core.library import load_library
 from bot.live.bootstrap import bundled_files, live_or_first_publish
 from bot.live.counts import DailyCounts
 from bot.live.health import OK, Health, current_health, degraded_by, reason_for
 from bot.live.reload import Reloader
-from bot.core.examples_reader import ReaderError
 from bot.live.snapshot import Snapshot, build_snapshot
 
 if TYPE_CHECKING:
