@@ -28,7 +28,7 @@ MEMORY_TARGET_MB = 120.0
 def child_prepare() -> dict:
     """Prepare the shipped library as `flask library check` does: load, check, train."""
     start = time.perf_counter()
-    from bot.prepare import prepare_library
+    from bot.library.prepare import prepare_library
 
     prepared = prepare_library(ROOT)
     seconds = time.perf_counter() - start
