@@ -12,6 +12,7 @@ same weights, bit for bit.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import itertools
 import re
@@ -22,8 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Hashed feature space: 2**17 rows of weights (one float32 per topic each).
-HASH_BITS = 17
+#: Hashed feature space: 2**16 rows of weights (one float16 per topic each).
+HASH_BITS = 16
 #: Character n-grams from CHAR_MIN to CHAR_MAX characters, inside words padded by a space.
 CHAR_MIN, CHAR_MAX = 2, 5
 #: Passes over the examples, and the step size of the averaged SGD.
@@ -39,7 +40,9 @@ BATCH = 32
 MAX_TEXT_CHARS = 640
 SEED = 2112
 
-_MASK = (1 << HASH_BITS) - 1
+#: The smallest integer type that holds a feature's index: training holds one for every feature
+#: of every example.
+_INDEX_TYPE = np.uint16 if HASH_BITS <= 16 else np.uint32
 # Letters people stretch ("ayudaaa") fold to one, as the matcher's normalisation does.
 _FOLD_EXTRA = str.maketrans({"đ": "d", "ı": "i", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe"})
 _APOSTROPHES = str.maketrans("", "", "'`\u2019\u02bc")  # "won't" -> "wont", as people type it
@@ -129,7 +132,7 @@ class Reader:
     """A trained reader: one weight per (hashed n-gram, topic), and the examples it learned from."""
 
     topics: tuple[str, ...]
-    weights: np.ndarray = field(repr=False)  # (2**HASH_BITS, len(topics)) float32
+    weights: np.ndarray = field(repr=False)  # (2**HASH_BITS, len(topics)) float16
     bias: np.ndarray = field(repr=False)
     #: inverse document frequency per hashed feature, or None (every feature counts alike)
     idf: np.ndarray | None = field(default=None, repr=False)
@@ -196,16 +199,27 @@ def train_reader(examples: Iterable[Example], topics: Sequence[str] | None = Non
         raise ValueError("a reader needs examples of at least two topics")
     order = tuple(topics) if topics is not None else tuple(labels)
     position = {t: i for i, t in enumerate(order)}
-    rows = [hashed(e.text) for e in kept]
+    # Every text's features in one array (as a sparse matrix's rows are), never an array per
+    # text: thousands of small arrays left the heap of a serving worker tens of MB larger.
+    pieces = [hashed(e.text)[0].astype(_INDEX_TYPE) for e in kept]
+    lengths = np.fromiter(map(len, pieces), np.intp, len(pieces))
+    all_index = np.concatenate(pieces)
+    del pieces
     idf = None
     if IDF:
-        seen = np.bincount(np.concatenate([index for index, _ in rows]), minlength=1 << HASH_BITS)
-        idf = (np.log((1 + len(rows)) / (1 + seen)) + 1).astype(np.float32)
-        rows = [
-            (index, idf[index] / np.float32(np.sqrt(idf[index] @ idf[index]))) for index, _ in rows
-        ]
+        seen = np.bincount(all_index, minlength=1 << HASH_BITS)
+        idf = (np.log((1 + len(kept)) / (1 + seen)) + 1).astype(np.float32)
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        squares = np.add.reduceat(np.square(idf[all_index]), starts)
+    else:
+        squares = lengths.astype(np.float32)
+    # A text's values are worked out batch by batch from these, not held for every text at once.
+    scale = (1 / np.sqrt(squares)).astype(np.float32)
     y = np.array([position[e.topic] for e in kept], dtype=np.int64)
-    weights, bias = _fit(rows, y, len(order), present=sorted(position[t] for t in labels))
+    weights, bias = _fit(
+        all_index, idf, scale, lengths, y, len(order), present=sorted(position[t] for t in labels)
+    )
+    _release_freed_memory()
     return Reader(
         topics=order,
         weights=weights,
@@ -217,17 +231,23 @@ def train_reader(examples: Iterable[Example], topics: Sequence[str] | None = Non
 
 
 def _fit(
-    rows: list[tuple[np.ndarray, np.ndarray]], y: np.ndarray, classes: int, present: list[int]
+    all_index: np.ndarray,
+    idf: np.ndarray | None,
+    scale: np.ndarray,
+    lengths: np.ndarray,
+    y: np.ndarray,
+    classes: int,
+    present: list[int],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Mini-batch SGD on the softmax loss, the weights averaged over the later epochs' ends;
-    returns weights and biases (float32)."""
-    lengths = np.array([len(index) for index, _ in rows], dtype=np.intp)
+    """Mini-batch SGD on the softmax loss over texts given as one feature array (each text's
+    `lengths` features in turn, its values idf times its `scale`), the weights averaged over the
+    later epochs' ends; returns the weights (float16) and biases (float32)."""
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.intp)
-    all_index = np.concatenate([index for index, _ in rows])
-    all_values = np.concatenate([values for _, values in rows])
     w = np.zeros((1 << HASH_BITS, classes), dtype=np.float32)
     b = np.zeros(classes, dtype=np.float64)
-    average_w = np.zeros_like(w)
+    # Summed in half precision, as the reader keeps its weights: half the memory, and the
+    # probabilities move in the fourth digit.
+    average_w = np.zeros_like(w, dtype=np.float16)
     average_b = np.zeros_like(b)
     absent = np.full(classes, -np.inf)
     absent[present] = 0.0  # a topic with no examples is never chosen by the reader
@@ -235,14 +255,17 @@ def _fit(
     averaged = 0
     for epoch in range(EPOCHS):
         rate = LEARNING_RATE / (1 + 0.5 * epoch)
-        order = rng.permutation(len(rows))
+        order = rng.permutation(len(lengths))
         for first in range(0, len(order), BATCH):
             docs = order[first : first + BATCH]
             sizes = lengths[docs]
             offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
             # positions of the batch's features in all_index, without a loop over its texts
             positions = np.repeat(starts[docs] - offsets, sizes) + np.arange(sizes.sum())
-            index, values = all_index[positions], all_values[positions]
+            index = all_index[positions]
+            values = np.repeat(scale[docs], sizes)
+            if idf is not None:
+                values *= idf[index]
             logits = np.add.reduceat(values[:, None] * w[index], offsets, axis=0) + b + absent
             logits -= logits.max(axis=1, keepdims=True)
             p = np.exp(logits)
@@ -264,10 +287,19 @@ def _fit(
             average_w += w
             average_b += b
             averaged += 1
-    average_w /= np.float32(averaged)
+    average_w /= np.float16(averaged)
     average_b = average_b / averaged + absent
     average_b[~np.isfinite(average_b)] = -1e9
     return average_w, average_b.astype(np.float32)
+
+
+def _release_freed_memory() -> None:
+    """Hand the memory training freed back to the system (glibc keeps it otherwise, and a
+    serving worker would carry it for its whole life); a no-op where there is no glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def labelled_examples(examples: Mapping[str, Mapping[str, Sequence[str]]]) -> list[Example]:
