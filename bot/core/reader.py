@@ -12,6 +12,7 @@ same weights, bit for bit.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import itertools
@@ -296,10 +297,8 @@ def _fit(
 def _release_freed_memory() -> None:
     """Hand the memory training freed back to the system (glibc keeps it otherwise, and a
     serving worker would carry it for its whole life); a no-op where there is no glibc."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def labelled_examples(examples: Mapping[str, Mapping[str, Sequence[str]]]) -> list[Example]:
