@@ -31,6 +31,8 @@ install-dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
 	@$(ENV) \
+	$(BIN)/python -c "import sys; from bot.settings import Settings; \
+	refusal = Settings.from_env().refusal_to_serve(); sys.exit(f'Error: {refusal}' if refusal else 0)" && \
 	$(FLASK) db upgrade && \
 	$(BIN)/python -c "from wsgi import app; from bot import runtime; runtime(app).live.start(); \
 	s = runtime(app).live.snapshot; print(f'Serving library revision {s.revision_id} (digest {s.digest[:12]}).')" && \
@@ -38,6 +40,13 @@ run: $(VENV)/.installed
 	echo "Try the bot without a phone:" && \
 	echo "  $(FLASK) try \"my boss took my passport\"" && \
 	echo "" && \
+	if [ "$${CONSOLE:-true}" != "false" ]; then \
+		echo "The operators' console: http://$(HOST):$(PORT)/console"; \
+		echo "Add its first user (an admin; the password needs at least $$($(BIN)/python -c \
+			'from bot.console.storage import MIN_PASSWORD_LENGTH as n; print(n)') characters):"; \
+		echo "  $(FLASK) users add <name> --role admin"; \
+		echo ""; \
+	fi && \
 	echo "Point a Twilio number at it: Messaging webhook URL https://<your public host>/sms, HTTP POST;" && \
 	echo "start the bot with TWILIO_AUTH_TOKEN=<auth token> and PUBLIC_BASE_URL=https://<your public host>" && \
 	echo "(see README.md: Deployment and Privacy, including Twilio's message redaction)." && \
@@ -48,8 +57,8 @@ run: $(VENV)/.installed
 		echo "# WARNING: TWILIO_AUTH_TOKEN is not set, so DEV_INSECURE=true: /sms answers     #"; \
 		echo "# ANYONE, unsigned. For local tests only; never expose this to the internet.     #"; \
 		echo "################################################################################"; \
-	fi; \
-	echo "Serving on http://$(HOST):$(PORT) (Ctrl-C stops)"; \
+	fi && \
+	echo "Serving on http://$(HOST):$(PORT) (Ctrl-C stops)" && \
 	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
 test: $(VENV)/.installed-dev

@@ -42,6 +42,19 @@ gunicorn.http.wsgi.SERVER_SOFTWARE = gunicorn.http.wsgi.SERVER
 gunicorn.arbiter.SERVER_SOFTWARE = gunicorn.http.wsgi.SERVER
 
 
+def on_starting(server):
+    """Refuse to start, in one line, with settings no server may run with (e.g. a token without
+    SECRET_KEY); each worker would otherwise fail to load the app with a traceback."""
+    from bot.settings import Settings
+
+    try:
+        refusal = Settings.from_env().refusal_to_serve()
+    except Exception:  # an unusable setting: the workers report it when they load the app
+        return
+    if refusal:
+        raise SystemExit(f"Error: {refusal}")
+
+
 def when_ready(server):
     """Say once, in the master, what a server must say at start (each worker loads the app)."""
     from bot.settings import Settings

@@ -23,18 +23,27 @@ BARE_APP = "bench.bare_app:app"
 BOT_APP = "wsgi:app"
 
 
-def signed_requests(texts: list[str], senders: int = 200) -> list[tuple[bytes, str]]:
-    """(form body, X-Twilio-Signature) per text, signed for BASE_URL/sms with the bench token."""
+def signed_requests(
+    texts: list[str], senders: int = 200, batch: int = 0, count: int | None = None
+) -> list[tuple[bytes, str]]:
+    """(form body, X-Twilio-Signature) per text, signed for BASE_URL/sms with the bench token.
+
+    `count` requests (default: one per text, the texts taken in turn), each with a MessageSid of
+    its own within a batch; give each load run its own `batch`. The bot answers a MessageSid once
+    and a repeat with silence, which costs less, so a bench that sent a request twice would
+    measure replays, not texts.
+    """
     from twilio.request_validator import RequestValidator
 
     validator = RequestValidator(TOKEN)
     out = []
-    for i, text in enumerate(texts):
+    for i in range(len(texts) if count is None else count):
+        text = texts[i % len(texts)]
         params = {
             "From": f"+1206555{i % senders:04d}",
             "To": "+12065550100",
             "Body": text,
-            "MessageSid": f"SM{i:032x}",
+            "MessageSid": f"SM{batch:08x}{i:024x}",
             "NumMedia": "0",
         }
         signature = validator.compute_signature(f"{BASE_URL}/sms", params)

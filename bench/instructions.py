@@ -79,6 +79,9 @@ def inner(tmp: Path) -> None:
     library, matcher = live.snapshot.library, live.snapshot.matcher
     texts = [m.text for m in generate_messages(library, REQUESTS)][:REQUESTS]
     templates = environ_templates(signed_requests(texts))
+    # The bot's measured call gets MessageSids it has not seen in the warm-up: it answers a
+    # repeated one as a replay, with silence, which would cost less than a text.
+    fresh = environ_templates(signed_requests(texts, batch=1))
 
     def environ(i: int) -> dict:
         env, body = templates[i]
@@ -91,9 +94,16 @@ def inner(tmp: Path) -> None:
     forms = [read_form(environ(i), MAX_CONTENT_LENGTH) for i in range(len(templates))]
     limiter, validator = runtime(app).limiter, runtime(app).validator
     url = f"{BASE_URL}/sms"
+    measuring = [False]
+
+    def call_bot(i: int) -> None:
+        env, body = (fresh if measuring[0] else templates)[i]
+        for _ in app(dict(env, **{"wsgi.input": BytesIO(body)}), lambda *args: None):
+            pass
+
     phases = {
         "bare": lambda i: call(bare_app.app, i),
-        "bot": lambda i: call(app, i),
+        "bot": call_bot,
         "form": lambda i: read_form(environ(i), MAX_CONTENT_LENGTH),
         "signature": lambda i: signature_ok(validator, templates[i][0], url, forms[i]),
         "match": lambda i: match(forms[i].first("Body")[:1600], matcher),
@@ -106,6 +116,7 @@ def inner(tmp: Path) -> None:
         for i in range(len(templates)):
             fn(i)
     print("PHASES", " ".join(phases), len(templates), flush=True)
+    measuring[0] = True
     for fn in phases.values():
         os.getppid()
         for i in range(len(templates)):

@@ -6,8 +6,9 @@ Starts `gunicorn -c gunicorn.conf.py wsgi:app` on a free loopback port with a th
 a temporary SQLite database, drives POST /sms from N threads (http.client, one keep-alive
 connection each) for --seconds (after --warmup) or --max-requests, whichever comes first, then
 stops the server and reports requests, errors (non-200, or a body that is not TwiML), req/s and
-latency percentiles. Texts come from ../shared/dev-messages.jsonl when present (read at run
-time, never copied), else tests/corpus/batch-0.jsonl, plus generated ones; senders vary and
+latency percentiles. Texts come from the labelled dev messages when BENCH_DEV_MESSAGES names
+them (bench/corpus.py; read at run time, never copied), else tests/corpus/batch-0.jsonl, plus
+generated ones; senders vary and
 RATE_LIMIT is set high so the limiter runs but never silences anyone.
 """
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import collections
 import http.client
+import itertools
 import multiprocessing
 import os
 import re
@@ -85,6 +86,8 @@ def _headers(signature: str) -> dict[str, str]:
 #: of two, for whichever server it falls on, and it swung single rounds' B/A from 0.4x to 2.7x.
 LOPSIDED_SHARE = 0.75
 MAX_REPEATS = 2
+#: Signed requests made for each load run, each sent at most once (the most a run may send).
+RUN_REQUESTS = 60_000
 
 
 def worker_shares(before: dict[int, float], after: dict[int, float]) -> list[float]:
@@ -186,9 +189,9 @@ def run_wrk(port: int, script: Path, seconds: float, connections: int, threads: 
     return LoadResult(int(done.group(1)), took, _wrk_ms(lat["50"]), _wrk_ms(lat["99"]), errors, cpu)
 
 
-def _py_worker(args: tuple[int, list[tuple[bytes, str]], float, int, int, int]) -> dict:
+def _py_worker(args: tuple[int, list[tuple[bytes, str]], float, int, int, int, int]) -> dict:
     """One load process: `threads` keep-alive connections, each posting until time or count."""
-    port, requests, seconds, threads, max_requests, seed = args
+    port, requests, seconds, threads, max_requests, seed, processes = args
     t_cpu = time.process_time()
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
@@ -199,10 +202,12 @@ def _py_worker(args: tuple[int, list[tuple[bytes, str]], float, int, int, int]) 
         conn = http.client.HTTPConnection(HOST, port, timeout=10)
         mine: list[float] = []
         bad = 0
-        i = (seed * 7919 + k * 104729) % len(requests)
-        while time.monotonic() < deadline and len(mine) < max_requests:
-            body, sig = requests[i]
-            i = (i + 1) % len(requests)
+        # This thread's own share of the requests, each sent once (the bot answers a MessageSid
+        # once; a repeat would be a cheaper replay): seed is the process, k the thread.
+        mine_to_send = requests[seed * threads + k :: threads * processes]
+        for body, sig in mine_to_send:
+            if time.monotonic() >= deadline or len(mine) >= max_requests:
+                break
             t0 = time.perf_counter()
             try:
                 conn.request("POST", "/sms", body, _headers(sig))
@@ -246,7 +251,8 @@ def run_python(
 ) -> LoadResult:
     per = max(1, connections // processes)
     jobs = [
-        (port, requests, seconds, per, max_requests // connections + 1, p) for p in range(processes)
+        (port, requests, seconds, per, max_requests // connections + 1, p, processes)
+        for p in range(processes)
     ]
     parts = pool.map(_py_worker, jobs)
     lat = sorted(x for p in parts for x in p["latencies"])
@@ -398,10 +404,15 @@ def environ_templates(requests: list[tuple[bytes, str]]) -> list[tuple[dict, byt
 
 
 def wsgi_costs(
-    bot_env: dict[str, str], requests: list[tuple[bytes, str]], passes: int = 5
+    bot_env: dict[str, str],
+    requests: list[tuple[bytes, str]],
+    passes: int = 5,
+    texts: list[str] | None = None,
 ) -> dict[str, float]:
     """Median microseconds per request of each app called as WSGI in this process, one thread,
-    no server and no access log; and of the bot's parts (form parsing, signature, matching)."""
+    no server and no access log; and of the bot's parts (form parsing, signature, matching).
+    The bot's own call gets requests of fresh MessageSids in every pass (from `texts`): it
+    answers a repeated one as a replay, with silence, which would cost less."""
     from io import BytesIO
 
     from twilio.request_validator import RequestValidator
@@ -437,9 +448,14 @@ def wsgi_costs(
     validator = runtime(bot_app).validator
     token = TOKEN.encode()
     sms_url = f"{BASE_URL}/sms"
+    fresh = [
+        environ_templates(signed_requests(texts or [], batch=10_000 + p, count=len(requests)))
+        for p in range(passes + 1)
+    ]
+    now = [0]  # the pass running: its own set of fresh requests for the bot's call
     parts = {
         "A-bare WSGI call": lambda i: call(bare_app.app, *templates[i]),
-        "B-bot WSGI call": lambda i: call(bot_app, *templates[i]),
+        "B-bot WSGI call": lambda i: call(bot_app, *fresh[now[0]][i]),
         "  form parsing (bot)": lambda i: read_form(body_env(i), max_length),
         "  form parsing (werkzeug)": lambda i: Request(body_env(i)).form,
         "  signature check (bot)": lambda i: signature_ok(
@@ -456,10 +472,12 @@ def wsgi_costs(
     out = {}
     clock = time.perf_counter_ns
     for name, fn in parts.items():
+        now[0] = passes
         for i in range(len(requests)):  # warm-up
             fn(i)
         per_pass = []
-        for _ in range(passes):
+        for number in range(passes):
+            now[0] = number
             t0 = clock()
             for i in range(len(requests)):
                 fn(i)
@@ -560,16 +578,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bot environment overrides: {' '.join(args.bot_env)}")
         print(
             f"load: {client}, {args.connections} keep-alive connections, {len(requests)} "
-            f"distinct signed requests, {args.rounds} rounds x {args.seconds:g} s per server "
+            f"distinct texts, up to {min(args.max_requests, RUN_REQUESTS)} signed requests of "
+            f"fresh MessageSids per run, {args.rounds} rounds x {args.seconds:g} s per server "
             f"(ABBA order), after {args.warmup:g} s warm-up each"
         )
+
+        # Every load run sends requests of MessageSids never sent before, each once: the bot
+        # answers a repeated MessageSid as a replay, with silence, which costs it less.
+        batches = itertools.count(1)
+        per_run = min(args.max_requests, RUN_REQUESTS)
+
+        def fresh_requests() -> list[tuple[bytes, str]]:
+            return signed_requests(texts, batch=next(batches), count=per_run)
 
         if client == "wrk":
             script = tmp / "signed.lua"
             wrk_threads = 1
-            wrk_script(requests, args.max_requests // wrk_threads, script)
 
             def load(server: Server, seconds: float) -> LoadResult:
+                wrk_script(fresh_requests(), per_run // wrk_threads, script)
                 return run_wrk(server.port, script, seconds, args.connections, wrk_threads)
         else:
             processes = 2
@@ -577,8 +604,8 @@ def main(argv: list[str] | None = None) -> int:
 
             def load(server: Server, seconds: float) -> LoadResult:
                 return run_python(
-                    pool, server.port, requests, seconds, args.connections, processes,
-                    args.max_requests,
+                    pool, server.port, fresh_requests(), seconds, args.connections, processes,
+                    per_run,
                 )  # fmt: skip
 
         for server in servers:
@@ -657,7 +684,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.wsgi:
             # Servers idle: nothing else of ours runs while the app is called in-process.
-            costs = wsgi_costs(bot_env, requests)
+            costs = wsgi_costs(bot_env, requests, texts=texts)
             print(
                 f"\nin-process cost per request (WSGI call in this process, one thread, no server,"
                 f" no access log; median of 5 passes over the {len(requests)} requests):"

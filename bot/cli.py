@@ -17,6 +17,7 @@ from bot.core.matcher import build_matcher, match
 from bot.core.tables import format_table
 from bot.core.topics import AUTO_REPLY_COUNT, PSEUDO_TOPICS, SILENCED_COUNT
 from bot.runtime import runtime
+from bot.store import StoreError
 from bot.store.cli import db_commands, store_errors
 
 # The checks, the evaluation and the SMS encoder are imported inside the commands that use them:
@@ -38,6 +39,11 @@ def _library(directory: str | None, live: bool) -> Library:
         if revision is None:
             raise click.ClickException("no library is published yet: run `flask library publish`")
         return load_library(revision.bundle)
+    return _files_library(directory)
+
+
+def _files_library(directory: str | None) -> Library:
+    """The library files under a directory (default: the working directory), as publish sends them."""
     from bot.library.prepare import prepare_bundle
 
     try:
@@ -50,6 +56,31 @@ def _library(directory: str | None, live: bool) -> Library:
         ) from None
 
 
+def _live_or_files(directory: str | None, files: bool, live: bool) -> tuple[Library, str]:
+    """What `flask try` answers from, and a line saying so: the live revision (what the bot sends)
+    when the database has one, unless asked for the files (--files or --dir)."""
+    where = directory or Path.cwd()
+    if files or directory is not None:
+        return _files_library(directory), f"Answering from the files in {where} (not published)."
+    try:
+        revision = runtime(current_app).store.live_revision()
+    except StoreError as exc:
+        if live:
+            raise click.ClickException(f"the database cannot be read: {exc}") from None
+        revision, why = None, f"the database cannot be read ({exc})"
+    else:
+        why = "nothing is published yet"
+    if revision is None:
+        if live:
+            raise click.ClickException("no library is published yet: run `flask library publish`")
+        return _files_library(None), f"Answering from the files in {where} ({why})."
+    when = revision.published_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return load_library(revision.bundle), (
+        f"Answering from live revision {revision.id} (published {when} by "
+        f"{revision.published_by}); --files answers from the files being edited."
+    )
+
+
 _library_options = [
     click.option(
         "--dir",
@@ -57,7 +88,7 @@ _library_options = [
         type=click.Path(file_okay=False),
         help="Library files to use (default: the working directory).",
     ),
-    click.option("--live", is_flag=True, help="Answer from the published live revision instead."),
+    click.option("--live", is_flag=True, help="Answer from the published live revision only."),
 ]
 
 
@@ -72,13 +103,23 @@ def _with_library_options(command):
 @click.argument("messages", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per message.")
 @_with_library_options
+@click.option(
+    "--files",
+    is_flag=True,
+    help="Answer from the library files being edited (--dir, else the working directory).",
+)
 def try_command(
-    messages: tuple[str, ...], as_json: bool, directory: str | None, live: bool
+    messages: tuple[str, ...], as_json: bool, directory: str | None, live: bool, files: bool
 ) -> None:
-    """Show the reply a text would get; with no MESSAGES, read one message per line from stdin."""
+    """Show the reply a text would get, from the live revision when one is published (what the
+    bot sends), else from the files; with no MESSAGES, read one message per line from stdin."""
     from bot.core.sms import encode_info
 
-    library = _library(directory, live)
+    if files and live:
+        raise click.UsageError("--files and --live exclude each other")
+    library, source = _live_or_files(directory, files, live)
+    # With --json, stdout holds only the JSON lines; the source goes to stderr.
+    click.echo(source, err=as_json)
     matcher = build_matcher(library)
     texts = messages or tuple(line.rstrip("\r\n") for line in sys.stdin)
     for text in texts:

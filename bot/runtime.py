@@ -24,6 +24,10 @@ class ReplyLimiter(Protocol):
         """False when the sender has had enough replies for now; the bot then sends nothing."""
         ...
 
+    def first_delivery(self, message_sid: str) -> bool:
+        """False for a MessageSid answered lately (a replayed request); the bot sends nothing."""
+        ...
+
 
 @dataclass
 class BotRuntime:

@@ -21,11 +21,39 @@ _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def check_e164(number: str) -> str:
-    """The number if it is written in E.164 (+15095550100); SettingsError saying how if not."""
+    """The number if it is written in E.164 (+15095550100) and is one a phone can text;
+    SettingsError saying why if not."""
     if not _E164.fullmatch(number):
         raise SettingsError(
             f"{number!r} is not a phone number in E.164 form: write it as + country code and"
             " number, digits only, e.g. +15095550100"
+        )
+    # Which numbers exist is the numbering plans' business, which libphonenumber keeps current;
+    # imported here, so that only a process that checks a number loads it.
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        raise SettingsError(
+            f"{number!r} is not a number a phone can text: no country has its calling code"
+        ) from None
+    if not phonenumbers.is_valid_number(parsed):
+        region = phonenumbers.region_code_for_country_code(parsed.country_code)
+        raise SettingsError(
+            f"{number!r} is not a number a phone can text: no such number is in use in +"
+            f"{parsed.country_code} ({region}); check it against the Twilio Console"
+        )
+    kinds = phonenumbers.PhoneNumberType
+    untextable = {
+        kinds.PREMIUM_RATE: "premium-rate",
+        kinds.PAGER: "pager",
+        kinds.VOICEMAIL: "voicemail",
+    }
+    kind = phonenumbers.number_type(parsed)
+    if kind in untextable:
+        raise SettingsError(
+            f"{number!r} is not a number a phone can text: it is a {untextable[kind]} number"
         )
     return number
 
@@ -49,7 +77,7 @@ class Settings:
     database_url: str = field(default="", repr=False)  # may carry a password
     #: The URL Twilio calls, e.g. https://bot.example.org; the signature is checked against it.
     public_base_url: str = ""
-    #: How many proxies in front of the app set X-Forwarded-*; used when PUBLIC_BASE_URL is empty.
+    #: How many proxies in front of the app set X-Forwarded-* (docs/hardening.md: with PUBLIC_BASE_URL).
     proxy_hops: int = 0
     #: At most how often (seconds) each worker looks for a newly published library.
     reload_seconds: float = 5.0
@@ -101,7 +129,7 @@ class Settings:
     console: bool = True
     #: Minutes without a request after which a console session ends.
     console_idle_minutes: int = 30
-    #: Failed console logins allowed per account name and per address within the window.
+    #: Failed console logins per account name and address in the window (docs/hardening.md).
     console_login_limit: str = "5 per 15 minutes"
 
     def __post_init__(self) -> None:
@@ -146,6 +174,17 @@ class Settings:
                 "to deploy."
             )
         return warnings
+
+    def refusal_to_serve(self) -> str | None:
+        """Why a server must not start with these settings (one line), else None. Commands that
+        never serve the console (`flask try`, `library check`, `db upgrade`) start anyway."""
+        if self.console and self.twilio_auth_token and not self.secret_key:
+            return (
+                "SECRET_KEY must be set when TWILIO_AUTH_TOKEN is set: it signs the console's "
+                "session cookies (e.g. SECRET_KEY=$(python3 -c 'import secrets; "
+                "print(secrets.token_hex(32))') in .env), or set CONSOLE=false"
+            )
+        return None
 
     def unprotected_warning(self) -> str | None:
         """What a server must say at start when Twilio's webhooks have no token to check them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
@@ -18,9 +19,10 @@ def sign(url: str, params: dict[str, str], token: str = TOKEN) -> str:
 
 
 def params(body: str, sender: str = "+15005550006", **extra: str) -> dict[str, str]:
-    """The form fields of an incoming SMS as Twilio posts them."""
+    """The form fields of an incoming SMS as Twilio posts them, with a MessageSid of its own (the
+    bot answers each MessageSid once)."""
     return {
-        "MessageSid": "SM" + "0" * 32,
+        "MessageSid": "SM" + secrets.token_hex(16),
         "AccountSid": "AC" + "0" * 32,
         "From": sender,
         "To": "+15005550001",

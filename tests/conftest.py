@@ -58,7 +58,11 @@ def postgres_database_url() -> Iterator[str]:
         message = f"the test PostgreSQL server is unreachable ({reason})"
         if os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
             pytest.fail(f"{message}; CI is set, so the PostgreSQL tests must run", pytrace=False)
-        pytest.skip(f"{message}; set CI=1 to make this a failure")
+        pytest.skip(
+            f"{message}: start PostgreSQL on 127.0.0.1:5432 with a trusted 'postgres' user "
+            "(or set BOT_TEST_POSTGRES_URL), then run pytest again; "
+            "set CI=1 to make this a failure"
+        )
     name = f"bot_test_{secrets.token_hex(6)}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

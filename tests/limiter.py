@@ -14,3 +14,7 @@ class RecordingLimiter:
         """The fixed answer, after noting the question."""
         self.calls.append((sender, topic))
         return self.allowed
+
+    def first_delivery(self, message_sid: str) -> bool:
+        """Every MessageSid is new to it: replays have tests of their own (tests/test_replay.py)."""
+        return True

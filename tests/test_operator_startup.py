@@ -126,7 +126,10 @@ def test_gunicorn_warns_once_in_its_master_when_sms_has_no_token(monkeypatch, en
         assert said.startswith(start)
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.skipif(
+    shutil.which("make") is None,
+    reason="make is not installed: apt-get install -y make, then pytest tests/test_operator_startup.py",
+)
 @pytest.mark.parametrize(
     ("environ_port", "argument", "served"),
     [(None, None, "5000"), ("5001", None, "5001"), (None, "PORT=5002", "5002")],

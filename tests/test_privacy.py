@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import os
 import re
 import secrets
 import sys
@@ -194,6 +195,8 @@ def _canaries() -> dict[str, str]:
         "to": f"+1{digits(10)}",
         "sid": f"SM{secrets.token_hex(16)}",
         "sid2": f"MM{secrets.token_hex(16)}",
+        "sid3": f"SM{secrets.token_hex(16)}",
+        "sid4": f"SM{secrets.token_hex(16)}",
         "account": f"AC{secrets.token_hex(16)}",
         "call": f"CA{secrets.token_hex(16)}",
         "caller": f"+1{digits(10)}",
@@ -264,7 +267,9 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     base = {"From": c["from"], "To": c["to"], "MessageSid": c["sid"], "AccountSid": c["account"]}
     try:
         assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
-        assert post({**base, "Body": c["body2"], "NumMedia": "0"}) == 200
+        # Each MessageSid is answered once: a text of its own needs a sid of its own.
+        assert post({**base, "Body": c["body2"], "NumMedia": "0", "MessageSid": c["sid3"]}) == 200
+        assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200  # a replay
         whatsapp = {**base, "From": f"whatsapp:{c['whatsapp']}", "MessageSid": c["sid2"]}
         assert post({**whatsapp, "Body": c["body"], "NumMedia": "0"}) == 200
         # A query string with sender data, as a misconfigured webhook URL might carry.
@@ -282,7 +287,7 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
             raise ValueError(f"cannot match {text!r} from {c['from']} ({c['sid']})")
 
         monkeypatch.setattr("bot.channels.sms.match", leaky)
-        assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200
+        assert post({**base, "Body": c["body"], "NumMedia": "0", "MessageSid": c["sid4"]}) == 200
         monkeypatch.undo()
 
         # A whole call, put through and not, then unsigned, GET and a failure quoting the caller.
@@ -461,3 +466,68 @@ def test_gunicorn_logs_no_query_string_or_sender_and_sends_no_version(tmp_path, 
     assert "?" not in access
     blobs = {str(p): p.read_bytes() for p in _files_under(tmp_path)}
     assert _find(_needles(c), blobs) == []
+
+
+def _storage_blob(limiter) -> bytes:
+    """Everything a memory:// limiter holds: keys and values, as text."""
+    storage, answered = limiter.storage, limiter.answered
+    held = (dict(storage.events), dict(storage.storage), dict(storage.expirations))
+    return repr((*held, dict(answered._seen), list(answered._order))).encode()
+
+
+def test_a_replayed_canary_message_sid_is_kept_only_as_a_keyed_hash(make_app):
+    c = _canaries()
+    app = make_app()
+    limiter = runtime(app).limiter
+    client = app.test_client()
+    form = {**as_twilio.params(c["body"], sender=c["from"]), "MessageSid": c["sid"]}
+    assert as_twilio.messages(as_twilio.post(client, form))
+    assert as_twilio.messages(as_twilio.post(client, form)) == []  # the replay: silence
+    held = _storage_blob(limiter)
+    assert limiter.sender_key(c["sid"])[:32].encode() in held  # kept, as its keyed hash
+    assert _find(_needles(c), {"rate-limit storage": held}) == []
+
+
+@pytest.mark.redis
+def test_a_replayed_canary_message_sid_reaches_redis_only_as_an_expiring_keyed_hash(
+    make_app,
+):
+    import redis
+
+    from bot.ratelimit import REPLAY_SECONDS
+
+    client_redis = redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=1)
+    try:
+        client_redis.ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("Redis at 127.0.0.1:6379 is unreachable")
+    c = _canaries()
+    app = make_app(rate_limit_storage_url="redis://127.0.0.1:6379/0", rate_limit_secret="s" * 32)
+    limiter = runtime(app).limiter
+    client = app.test_client()
+    form = {**as_twilio.params(c["body"], sender=c["from"]), "MessageSid": c["sid"]}
+    try:
+        assert as_twilio.messages(as_twilio.post(client, form))
+        assert as_twilio.messages(as_twilio.post(client, form)) == []
+        hashed = limiter.sender_key(c["sid"])
+        keys = [k for k in client_redis.scan_iter(match=f"*{hashed}*")]
+        assert keys and all(0 < client_redis.ttl(k) <= REPLAY_SECONDS for k in keys)
+        blobs = {}
+        for key in client_redis.scan_iter(match="*"):
+            kind = client_redis.type(key)
+            value = {
+                b"string": client_redis.get,
+                b"list": lambda k: repr(client_redis.lrange(k, 0, -1)).encode(),
+                b"zset": lambda k: repr(client_redis.zrange(k, 0, -1)).encode(),
+                b"hash": lambda k: repr(client_redis.hgetall(k)).encode(),
+            }.get(kind, lambda k: b"")(key)
+            blobs[repr(key)] = key + b" " + (value or b"")
+        assert _find(_needles(c), blobs) == []
+    finally:
+        for key in client_redis.scan_iter(match=f"*{limiter.sender_key(c['sid'])}*"):
+            client_redis.delete(key)
+        for key in client_redis.scan_iter(match=f"*{limiter.sender_key(c['from'])}*"):
+            client_redis.delete(key)
+        client_redis.close()

@@ -35,7 +35,7 @@ def test_try_shows_topic_language_score_reply_and_its_sms_cost(runner, monkeypat
 def test_try_json_prints_one_object_per_message_with_the_documented_keys(runner, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = runner.invoke(args=["try", "--json", "STOP", "no me pagan", "hola"])
-    rows = [json.loads(line) for line in result.output.splitlines()]
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["topic"] for r in rows] == ["stop", "labor", "menu"]
     assert [r["lang"] for r in rows][1:] == ["es", "es"]
     for row in rows:
@@ -47,7 +47,7 @@ def test_try_json_prints_one_object_per_message_with_the_documented_keys(runner,
 def test_try_reads_one_message_per_line_from_stdin(runner, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = runner.invoke(args=["try", "--json"], input="911\nhousng\n4\n")
-    assert [json.loads(line)["topic"] for line in result.output.splitlines()] == [
+    assert [json.loads(line)["topic"] for line in result.stdout.splitlines()] == [
         "emergency",
         "housing",
         "disaster",
@@ -59,8 +59,8 @@ def test_try_answers_from_the_files_in_the_working_directory(runner, tmp_path, m
     bundle["responses/en/labor.txt"] = "Edited labor reply. Call 1-888-373-7888."
     write_bundle(bundle, tmp_path / "lib")
     monkeypatch.chdir(tmp_path / "lib")
-    result = runner.invoke(args=["try", "--json", "wages"])
-    assert json.loads(result.output)["reply"] == "Edited labor reply. Call 1-888-373-7888."
+    result = runner.invoke(args=["try", "--json", "--files", "wages"])
+    assert json.loads(result.stdout)["reply"] == "Edited labor reply. Call 1-888-373-7888."
 
 
 def test_try_live_answers_from_the_published_revision(runner, app, tmp_path, monkeypatch):
@@ -71,7 +71,7 @@ def test_try_live_answers_from_the_published_revision(runner, app, tmp_path, mon
     store.publish(bundle, published_by="test", comment="try --live")
     monkeypatch.chdir(ROOT)
     result = runner.invoke(args=["try", "--json", "--live", "wages"])
-    assert json.loads(result.output)["reply"] == "Published labor reply. Call 1-888-373-7888."
+    assert json.loads(result.stdout)["reply"] == "Published labor reply. Call 1-888-373-7888."
 
 
 def test_try_reports_a_broken_library_instead_of_a_traceback(runner, tmp_path, monkeypatch):

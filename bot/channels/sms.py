@@ -3,18 +3,29 @@ the live snapshot rendered (bot.twiml)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.channels.endpoint import XML, Answer, Channel, Form
 from bot.core.autoreply import is_auto_reply
 from bot.core.matcher import match
-from bot.core.topics import AUTO_REPLY_COUNT, MENU_TOPIC, NO_LANG, SILENCED_COUNT, STOP_TOPIC
+from bot.core.topics import (
+    AUTO_REPLY_COUNT,
+    EMERGENCY_TOPIC,
+    MENU_TOPIC,
+    NO_LANG,
+    SILENCED_COUNT,
+    STOP_TOPIC,
+)
 from bot.twiml import EMPTY_TWIML, FALLBACK_TWIML
 
 if TYPE_CHECKING:
     from bot.live import DailyCounts, Snapshot
     from bot.runtime import BotRuntime, ReplyLimiter
+
+log = logging.getLogger(__name__)
 
 SMS_PATH = "/sms"
 #: Twilio never sends a longer Body; only this much of one is matched.
@@ -28,10 +39,11 @@ def reply_to(
     snapshot: Snapshot,
     limiter: ReplyLimiter,
     counts: DailyCounts | None,
+    on_limited: Callable[[str], None] | None = None,
 ) -> bytes:
     """The TwiML answer to one text: silence for an auto-reply and for a sender over the limit,
     else the reply of the topic matched against the snapshot; counted when counts are given (the
-    silences without topic or language)."""
+    silences without topic or language); on_limited(topic) is told of a sender over the limit."""
     text = text[:MAX_BODY_CHARS]
     if is_auto_reply(text):
         # A phone's or an office's auto-reply: answering it starts a loop, and its "if this is an
@@ -50,6 +62,8 @@ def reply_to(
     else:
         # A sender over the limit gets silence, counted without topic or language.
         if not limiter.allow(sender, topic):
+            if on_limited is not None:
+                on_limited(topic)
             if counts is not None:
                 counts.add(datetime.now(UTC).date(), SILENCED_COUNT, NO_LANG)
             return EMPTY_TWIML
@@ -59,18 +73,40 @@ def reply_to(
     return body
 
 
+def _say_limited(topic: str) -> None:
+    """Say (DEV_INSECURE only) that a sender went over the limit, so a silent answer is explained."""
+    which = "EMERGENCY_RATE_LIMIT" if topic == EMERGENCY_TOPIC else "RATE_LIMIT"
+    log.warning(
+        "a sender is over %s: answered with silence (an empty <Response/>) until the window "
+        "passes; a test without a From shares one sender (said in DEV_INSECURE mode only)",
+        which,
+    )
+
+
 class SmsHandler:
     """The /sms handler behind the Twilio endpoint: reads the live snapshot and limiter per text."""
 
     def __init__(self, rt: BotRuntime) -> None:
         self.rt = rt
+        # Only a developer's machine says it: in production a silenced sender is a count, and a
+        # line per text would be a log of who texts when. No number or text is ever in the line.
+        self.on_limited = _say_limited if rt.settings.dev_insecure else None
 
     def __call__(self, form: Form) -> Answer:
         """The answer to one checked POST /sms."""
         rt = self.rt
         live = rt.live
         counts = live.counts if rt.settings.daily_counts else None
-        body = reply_to(form.first("Body"), form.first("From"), live.snapshot, rt.limiter, counts)
+        if not rt.limiter.first_delivery(form.first("MessageSid")):
+            return OK, EMPTY_TWIML, XML  # a replay of a request already answered
+        body = reply_to(
+            form.first("Body"),
+            form.first("From"),
+            live.snapshot,
+            rt.limiter,
+            counts,
+            self.on_limited,
+        )
         return OK, body, XML
 
 

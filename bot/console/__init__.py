@@ -8,6 +8,7 @@ trying.py     the try panel and the reply counter
 publishing.py publish, history, diff, rollback, zip (rules: bot.library.publishing)
 stats.py      the daily counts as a chart and CSV
 outreach.py   cards, posters and QR codes to download
+numbers.py    the number registry: everyone sees it, admins edit it in the draft
 editing.py    reading and rewriting keywords.yaml and replies as operators edit them
 storage.py    ConsoleStore: accounts, the draft and the audit trail in the bot's database
 security.py   sessions, roles, CSRF, login limits, headers
@@ -51,7 +52,16 @@ def init_app(app: Flask) -> None:
     if not settings.console:
         return
     # Each module registers its pages on bp as it is imported.
-    from bot.console import outreach, publishing, security, signin, stats, topics, trying  # noqa: F401
+    from bot.console import (  # noqa: F401
+        numbers,
+        outreach,
+        publishing,
+        security,
+        signin,
+        stats,
+        topics,
+        trying,
+    )
     from bot.console.blueprint import bp
     from bot.console.storage import ConsoleStore
 

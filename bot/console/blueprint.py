@@ -12,10 +12,12 @@ that shows its answer, and the stats are the anonymous daily counts.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, current_app, flash, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 
 from bot.console.security import add_headers, csrf, current_account
 from bot.console.storage import ROLES
@@ -69,6 +71,11 @@ def audit(action: str, detail: str = "") -> None:
     console_store().audit(account.name if account else "-", action, detail)
 
 
+def publisher_names() -> list[str]:
+    """The active accounts that may publish (publishers and admins), by name."""
+    return [a.name for a in console_store().accounts() if a.active and a.can("publisher")]
+
+
 def went_live(message: str, action: str, detail: str) -> None:
     """After a publish or rollback: audit it, reload this worker now, tell when all others follow."""
     audit(action, detail)
@@ -114,6 +121,37 @@ def _store_error(exc: StoreError) -> tuple[str, int]:
         title="Database unavailable",
         message=f"The database did not answer ({exc}). Try again in a minute.",
     ), 503
+
+
+#: SMS encodings in operators' words: how many characters one message part holds.
+ENCODING_WORDS = {
+    "GSM-7": "plain letters (each message part holds 160)",
+    "UCS-2": "special characters (each message part holds 70)",
+}
+
+
+@bp.app_template_filter("encoding")
+def encoding_words(encoding: str, short: bool = False) -> str:
+    """An SMS encoding as operators say it ("plain letters", "special characters")."""
+    words = ENCODING_WORDS.get(encoding, encoding)
+    return words.split(" (")[0] if short else words
+
+
+@bp.app_template_filter("when")
+def when(moment: datetime, seconds: bool = False) -> Markup:
+    """A moment as a <time> the page shows in the reader's local time with its zone
+    (static/localtime.js); UTC, said so, where scripts do not run."""
+    utc = moment.astimezone(UTC)
+    shown = utc.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return Markup('<time datetime="{}"{}>{} UTC</time>').format(
+        utc.isoformat(), Markup(" data-seconds") if seconds else "", shown
+    )
+
+
+@bp.app_template_test("header_line")
+def header_line(line: str) -> bool:
+    """A unified diff's header or hunk line (---, +++, @@), shown only behind "details"."""
+    return line.startswith(("---", "+++", "@@"))
 
 
 @bp.app_context_processor

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import yaml
 
 from bot.core.library import KEYWORDS_FILE, RESPONSES_DIR, reply_path, voice_path
+from bot.core.topics import RESERVED_TOPIC_IDS, reserved_topic_message
 
 #: Fields a problem can be shown next to.
 FIELDS = ("id", "menu", "title", "priority", "segment_budget", "keywords", "context", "reply")
@@ -40,6 +41,8 @@ class TopicFields:
     keywords: dict[str, list[str]] = field(default_factory=dict)
     context: dict[str, list[str]] = field(default_factory=dict)
     replies: dict[str, str] = field(default_factory=dict)
+    #: languages whose reply publish keeps as written, accents and all
+    keep_accents: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ def read_topics(bundle: dict[str, str], data: dict | None = None) -> list[TopicF
                     for lang in langs
                     if reply_path(tid, lang) in bundle
                 },
+                keep_accents=[str(lang) for lang in raw.get("keep_accents") or []],
             )
         )
     return out
@@ -181,7 +185,17 @@ def _fresh(_key: str, _lang: str | None, fresh: list[str]) -> list[str]:
 
 #: The keys of a topic the edit form has fields for; any other key is written back as it was.
 EDITED_KEYS = frozenset(
-    {"id", "menu", "title", "segment_budget", "silent", "priority", "keywords", "context"}
+    {
+        "id",
+        "menu",
+        "title",
+        "segment_budget",
+        "silent",
+        "priority",
+        "keywords",
+        "context",
+        "keep_accents",
+    }
 )
 
 
@@ -215,6 +229,8 @@ def _render(
         line("silent", "true")
     if topic.priority:
         line("priority", str(topic.priority))
+    if topic.keep_accents:
+        line("keep_accents", "[" + ", ".join(_scalar(lang) for lang in topic.keep_accents) + "]")
     for name in ("keywords", "context"):
         by_lang = {lang: words for lang, words in getattr(topic, name).items() if words}
         if by_lang:
@@ -316,6 +332,10 @@ def set_topic(
         raise EditError(
             "a topic id is lower-case letters, digits, '-' or '_', starting with a letter"
         )
+    if topic.id in RESERVED_TOPIC_IDS:
+        # Its reply file would be the spoken message of calls (voice.txt) or its counts mixed
+        # with the calls': refused here as the library check refuses it.
+        raise EditError(reserved_topic_message(topic.id))
     text = bundle[KEYWORDS_FILE]
     lines, blocks, list_end = _blocks(text)
     by_id = {b.topic: b for b in blocks}
@@ -389,10 +409,15 @@ def delete_topic(bundle: dict[str, str], topic_id: str) -> dict[str, str]:
     block = next((b for b in blocks if b.topic == topic_id), None)
     if block is None:
         raise EditError(f"there is no topic {topic_id!r}")
+    reply_files = topic_id not in RESERVED_TOPIC_IDS  # voice.txt is the calls', not a topic's
     out = {
         name: text
         for name, text in bundle.items()
-        if not (name.startswith(f"{RESPONSES_DIR}/") and name.endswith(f"/{topic_id}.txt"))
+        if not (
+            reply_files
+            and name.startswith(f"{RESPONSES_DIR}/")
+            and name.endswith(f"/{topic_id}.txt")
+        )
     }
     out[KEYWORDS_FILE] = "".join([*lines[: block.start], *lines[block.end :]])
     return out
@@ -458,4 +483,7 @@ def describe_changes(old: TopicFields | None, new: TopicFields | None) -> list[s
                 out.append(f"{name} ({lang}) removed: {', '.join(removed)}")
         if old.replies.get(lang, "") != new.replies.get(lang, ""):
             out.append(f"reply ({lang}) changed")
+        if (lang in old.keep_accents) != (lang in new.keep_accents):
+            kept = "keeps its accents" if lang in new.keep_accents else "sent in plain letters"
+            out.append(f"reply ({lang}) {kept}")
     return out

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Integer,
     String,
@@ -60,4 +61,19 @@ console_audit = Table(
     Column("actor", String(NAME_MAX), nullable=False),
     Column("action", String(32), nullable=False),
     Column("detail", String(500), nullable=False),
+)
+
+#: Refused console logins, counted per day, account and reason instead of a row each: anyone may
+#: post the login form, and a row per refusal let one client add 125 rows a second and push
+#: operators' actions off the audit page. account is the name of an existing account that was
+#: tried, or "" for every name that is no account (made-up names are not kept); reason is
+#: failed (a wrong name or password) or limited (refused by the login limits before checking).
+#: So strangers add at most (accounts + 1) x 2 rows a day.
+console_login_refusal = Table(
+    "console_login_refusal",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("account", String(NAME_MAX), primary_key=True),
+    Column("reason", String(16), primary_key=True),
+    Column("count", Integer, nullable=False),
 )

@@ -8,15 +8,18 @@ pages only ask, word the outcome and put it in the audit trail.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from bot.console.blueprint import bp, console_store, library_store, went_live
+from bot.console.blueprint import audit, bp, console_store, library_store, settings, went_live
 from bot.console.security import requires
 from bot.console.working import working
 from bot.core.library import LibraryError
+from bot.core.numbers import REGISTRY_FILE
 from bot.library.publishing import export_zip, publish, rollback
+from bot.library.registry import write_deployment_registry
 from bot.store import UnknownRevision
 
 
@@ -65,10 +68,24 @@ def publish_page() -> Any:
                 "below; tick the box to publish the draft over it anyway."
             )
         else:
-            done = publish(library_store(), checked, by=g.account.name, comment=comment)
+            # The draft's registry (edited on the Numbers page) becomes the deployment's
+            # numbers.yaml, which stays the one registry: revisions never carry a copy, so a
+            # draft started later cannot bring back an old one over a hand edit of the file.
+            registry = checked.bundle.get(REGISTRY_FILE)
+            replies = replace(
+                checked, bundle={k: v for k, v in checked.bundle.items() if k != REGISTRY_FILE}
+            )
+            numbers_changed = registry is not None and write_deployment_registry(
+                settings(), registry
+            )
+            if numbers_changed:
+                audit("numbers_publish", f"numbers.yaml: {comment}")
+            done = publish(library_store(), replies, by=g.account.name, comment=comment)
             revision = done.revision
             console_store().discard_draft()
-            if not done.changed:
+            if not done.changed and numbers_changed:
+                flash("Published the number registry; the replies were live already.")
+            elif not done.changed:
                 flash(
                     f"Revision {revision.id} is already live with this content; nothing published."
                 )
@@ -102,7 +119,13 @@ def publish_page() -> Any:
 def history() -> str:
     """Every revision: who, when, comment and digest; diff any two, roll back, download."""
     revisions = library_store().history(limit=200)
-    return render_template("console/history.html", revisions=revisions)
+    live = next((r.id for r in revisions if r.live), None)
+    return render_template(
+        "console/history.html",
+        revisions=revisions,
+        live_id=live,
+        made_live=console_store().audit_entries_of("rollback", limit=50),
+    )
 
 
 @bp.get("/history/diff")
@@ -121,12 +144,33 @@ def diff() -> Any:
     )
 
 
-@bp.post("/history/<int:revision_id>/rollback", endpoint="rollback")
+@bp.route("/history/<int:revision_id>/rollback", methods=["GET", "POST"], endpoint="rollback")
 @requires("publisher")
 def rollback_page(revision_id: int) -> Any:
-    """Make an earlier revision live again."""
+    """Make an earlier revision live again, once confirmed with a reason (kept in History)."""
+    store = library_store()
     try:
-        done = rollback(library_store(), revision_id)
+        target = store.get_revision(revision_id)
+    except UnknownRevision:
+        abort(404)
+    live_id = store.live_revision_id()
+    if live_id == revision_id:
+        flash(f"Revision {revision_id} is already live.")
+        return redirect(url_for("console.history"))
+    reason = request.form.get("reason", "").strip()[:300]
+    if request.method == "GET" or not reason:
+        error = (
+            "Say why, in a few words: it is kept in History." if request.method == "POST" else None
+        )
+        return render_template(
+            "console/confirm_rollback.html",
+            revision=target,
+            live_id=live_id,
+            back=live_id is not None and revision_id < live_id,
+            error=error,
+        ), (400 if error else 200)
+    try:
+        done = rollback(store, revision_id)
     except UnknownRevision:
         abort(404)
     except LibraryError:
@@ -141,7 +185,7 @@ def rollback_page(revision_id: int) -> Any:
     went_live(
         f"Revision {revision.id} is live again.",
         "rollback",
-        f"revision {revision.id} (was {done.before})",
+        f"revision {revision.id} made live again (was {done.before}): {reason}",
     )
     return redirect(url_for("console.history"))
 

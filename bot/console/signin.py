@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from bot.console.audit_page import audit_page_values
 from bot.console.blueprint import audit, bp, console_store, settings
 from bot.console.security import (
     LOGIN_FAILED,
     LOGIN_LIMITED,
     app_limiter,
     client_address,
+    end_session,
     requires,
     start_session,
 )
@@ -28,15 +30,16 @@ def login() -> Any:
         name = request.form.get("username", "")[:200]
         password = request.form.get("password", "")
         limiter, address = app_limiter(), client_address(settings())
+        # Refusals are counted per day and account, never a row each: anyone may post here.
         if not limiter.allowed(name, address):
             error = LOGIN_LIMITED
-            console.audit(console.known_name(name) or "(unknown name)", "login_limited", "")
+            console.count_refusal(name, "limited")
         else:
             account = console.verify(name, password)
             if account is None:
                 limiter.failed(name, address)
                 error = LOGIN_FAILED
-                console.audit(console.known_name(name) or "(unknown name)", "login_failed", "")
+                console.count_refusal(name, "failed")
             else:
                 start_session(account)
                 console.audit(account.name, "login", account.role)
@@ -49,16 +52,18 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """End the session."""
-    session.clear()
+    """End the session, and every copy of its cookie: the account's sessions end in every worker."""
+    end_session(console_store())
     return redirect(url_for("console.login"))
 
 
 @bp.get("/audit", endpoint="audit")
 @requires("admin")
-def audit_page() -> str:
-    """Logins, failed logins, publishes, rollbacks and account changes."""
-    return render_template("console/audit.html", entries=console_store().audit_entries(300))
+def audit_page() -> Any:
+    """What operators did, newest first, a page at a time, filtered by operator or action; and
+    the refused logins of the last days, as counts."""
+    page = audit_page_values(console_store(), request.args)
+    return render_template("console/audit.html", **page), (400 if page["error"] else 200)
 
 
 @bp.route("/accounts", methods=["GET", "POST"])

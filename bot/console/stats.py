@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import Response, render_template, request
@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from bot.console.blueprint import bp, library_store, settings
 from bot.console.security import requires
+from bot.core.topics import PSEUDO_TOPICS
 from bot.store import CountRow
 
 #: Colours of the topics' bars, in turn (readable on white, distinct in greyscale order too).
@@ -42,6 +43,9 @@ class Chart:
     by_topic: list[tuple[str, str, int]]  # topic, colour, total
     by_lang: dict[str, int]
     total: int
+    #: Texts that got no reply, counted apart: "(silenced)" (a sender over the rate limit) and
+    #: "(auto-reply)" (a phone's automatic answer), by count
+    apart: dict[str, int] = field(default_factory=dict)
 
 
 def days_back(today: date, days: int) -> list[date]:
@@ -55,8 +59,12 @@ def chart(rows: list[CountRow], today: date, days: int, lang: str | None = None)
     per_day: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     topic_totals: dict[str, int] = defaultdict(int)
     lang_totals: dict[str, int] = defaultdict(int)
+    apart: dict[str, int] = defaultdict(int)
     for r in rows:
         if r.day < span[0]:
+            continue
+        if r.topic in PSEUDO_TOPICS:  # no reply was sent: not a reply, and no language
+            apart[r.topic] += r.count
             continue
         lang_totals[r.lang] += r.count
         if lang and r.lang != lang:
@@ -105,6 +113,7 @@ def chart(rows: list[CountRow], today: date, days: int, lang: str | None = None)
         by_topic=[(t, colour[t], topic_totals[t]) for t in topics],
         by_lang=dict(sorted(lang_totals.items())),
         total=sum(topic_totals.values()),
+        apart=dict(sorted(apart.items())),
     )
 
 

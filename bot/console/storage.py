@@ -14,14 +14,21 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 
-from bot.console.models import NAME_MAX, ROLES, console_account, console_audit, console_draft
+from bot.console.models import (
+    NAME_MAX,
+    ROLES,
+    console_account,
+    console_audit,
+    console_draft,
+    console_login_refusal,
+)
 from bot.store import Database, Store, StoreError
 
 #: Shortest password accepted (OWASP: at least 8; a shared office machine argues for more).
@@ -81,6 +88,20 @@ class AuditEntry:
     actor: str
     action: str
     detail: str
+
+
+#: Why a login was refused, as counted: a wrong name or password, or the login limits.
+REFUSAL_REASONS = ("failed", "limited")
+
+
+@dataclass(frozen=True)
+class RefusalCount:
+    """Refused logins of one day for one account ("" for names that are no account)."""
+
+    day: date
+    account: str
+    reason: str
+    count: int
 
 
 def check_name(name: str) -> str:
@@ -200,6 +221,10 @@ class ConsoleStore:
         """Set a new password; the account's open sessions end."""
         return self._change(name, password_hash=_hasher.hash(check_password(password)))
 
+    def end_sessions(self, name: str) -> Account:
+        """End every open session of an account (its session version goes up), as logout does."""
+        return self._change(name)
+
     def verify(self, name: str, password: str) -> Account | None:
         """The active account with this name and password, else None; as slow for an unknown name."""
         try:
@@ -313,9 +338,83 @@ class ConsoleStore:
                 )
             )
 
-    def audit_entries(self, limit: int = 200) -> list[AuditEntry]:
-        """The newest audit entries first."""
+    def draft_editors(self, scan: int = 2000) -> list[str]:
+        """Who saved edits in the draft since it was started (the draft's last editor first),
+        read from the audit trail back to the last publish or discard."""
+        t = console_audit
+        ends = ("publish", "draft_discard")
+        with self.database.read() as conn:
+            rows = conn.execute(
+                select(t.c.actor, t.c.action)
+                .where(t.c.action.in_(("draft_save", *ends)))
+                .order_by(t.c.id.desc())
+                .limit(scan)
+            ).all()
+        names: list[str] = []
+        for row in rows:
+            if row.action in ends:
+                break
+            if row.actor not in names:
+                names.append(row.actor)
+        draft = self.draft()
+        if draft is not None and draft.updated_by not in names:
+            names.insert(0, draft.updated_by)
+        return names
+
+    def audit_entries_of(self, action: str, limit: int = 200) -> list[AuditEntry]:
+        """The newest audit entries of one action first (e.g. the rollbacks History shows)."""
         t = console_audit
         with self.database.read() as conn:
-            rows = conn.execute(select(t).order_by(t.c.id.desc()).limit(limit)).all()
+            rows = conn.execute(
+                select(t).where(t.c.action == action).order_by(t.c.id.desc()).limit(limit)
+            ).all()
         return [AuditEntry(_utc(r.at), r.actor, r.action, r.detail) for r in rows]
+
+    def audit_entries(
+        self, limit: int = 200, offset: int = 0, actor: str = "", action: str = ""
+    ) -> list[AuditEntry]:
+        """The newest audit entries first, from `offset` on; only an actor's or an action's when
+        given."""
+        t = console_audit
+        query = select(t)
+        if actor:
+            query = query.where(t.c.actor == actor[:NAME_MAX])
+        if action:
+            query = query.where(t.c.action == action[:32])
+        query = query.order_by(t.c.id.desc()).limit(limit).offset(offset)
+        with self.database.read() as conn:
+            rows = conn.execute(query).all()
+        return [AuditEntry(_utc(r.at), r.actor, r.action, r.detail) for r in rows]
+
+    def audit_actions(self) -> list[str]:
+        """Every kind of action the audit trail holds, for its filter."""
+        t = console_audit
+        with self.database.read() as conn:
+            return list(conn.scalars(select(t.c.action).distinct().order_by(t.c.action)))
+
+    def count_refusal(self, name: str, reason: str) -> None:
+        """Count one refused login against today, the account tried ("" if the name is no
+        account, so made-up names are never kept) and the reason: one row per day for each."""
+        if reason not in REFUSAL_REASONS:
+            raise ValueError(f"unknown refusal reason {reason!r}")
+        t = console_login_refusal
+        row = {
+            "day": datetime.now(UTC).date(),
+            "account": self.known_name(name) or "",
+            "reason": reason,
+        }
+        upsert = self.database.upsert(t).values(**row, count=1)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["day", "account", "reason"], set_={"count": t.c.count + 1}
+        )
+        with self.database.write() as conn:
+            conn.execute(upsert)
+
+    def login_refusals(self, since: date) -> list[RefusalCount]:
+        """Refused logins from `since` on, newest day first."""
+        t = console_login_refusal
+        with self.database.read() as conn:
+            rows = conn.execute(
+                select(t).where(t.c.day >= since).order_by(t.c.day.desc(), t.c.account, t.c.reason)
+            ).all()
+        return [RefusalCount(r.day, r.account, r.reason, r.count) for r in rows]

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from bot.console.blueprint import MAX_REPLY, audit, bp, console_store
+from bot.console.blueprint import MAX_REPLY, audit, bp, console_store, publisher_names
 from bot.console.editing import (
     EditError,
     TopicFields,
@@ -19,7 +19,8 @@ from bot.console.editing import (
 )
 from bot.console.security import requires
 from bot.console.working import REQUIRED_TOPICS, edit, working
-from bot.core.library import voice_path
+from bot.core.library import MENU_PLACEHOLDER, voice_path
+from bot.core.numbers import REGISTRY_FILE
 
 
 @bp.get("/")
@@ -37,6 +38,7 @@ def index() -> str:
         problems=current.problems_by_place(),
         changes=current.topic_changes(),
         required=REQUIRED_TOPICS,
+        publishers=publisher_names(),
     )
 
 
@@ -71,6 +73,7 @@ def _fields_from_form(topic_id: str, langs: list[str], silent: bool) -> TopicFie
         replies={
             lang: form.get(f"reply_{lang}", "").replace("\r\n", "\n")[:MAX_REPLY] for lang in langs
         },
+        keep_accents=[lang for lang in langs if form.get(f"keep_accents_{lang}") == "yes"],
     )
 
 
@@ -87,6 +90,7 @@ def _fields_from_form_lenient(topic_id: str, langs: list[str], current: TopicFie
         keywords={lang: _words(form.get(f"keywords_{lang}", "")) for lang in langs},
         context={lang: _words(form.get(f"context_{lang}", "")) for lang in langs},
         replies={lang: form.get(f"reply_{lang}", "") for lang in langs},
+        keep_accents=[lang for lang in langs if form.get(f"keep_accents_{lang}") == "yes"],
     )
 
 
@@ -108,25 +112,50 @@ def topic(topic_id: str) -> Any:
             error = str(exc)
             shown = _fields_from_form_lenient(topic_id, langs, shown)
         else:
-            flash(f"Saved {topic_id} in the draft.")
-            return redirect(url_for("console.topic", topic_id=topic_id))
+            audit("draft_save", topic_id)
+            # The page itself says "saved", and whether the save left errors (at the top).
+            return redirect(url_for("console.topic", topic_id=topic_id, saved=1))
     changes: list[str] = []
     if current.draft is not None and current.live_parsed is not None:
         changes = describe_changes(
             current.live_parsed.by_id.get(topic_id), current.prepared.by_id.get(topic_id)
         )
+    problems = current.problems_by_place().get(topic_id, {})
+    order = _shown_order(langs)
+    errors = [p for key in order for p in problems.get(key, []) if p.severity == "error"]
+    errors += [
+        p for key, ps in problems.items() if key not in order for p in ps if p.severity == "error"
+    ]
     return render_template(
         "console/topic.html",
         working=current,
         changes=changes,
         topic=shown,
         languages=langs,
-        problems=current.problems_by_place().get(topic_id, {}),
+        problems=problems,
+        other_keys=[key for key in problems if key not in order],
+        first_error=next(
+            (key for key in [*order, *problems] if _has_error(problems.get(key, []))), None
+        ),
+        errors=errors,
+        unverified=any(REGISTRY_FILE in p.message for p in errors),
+        saved=request.method == "GET" and request.args.get("saved") == "1",
         replies=current.replies(),
         error=error,
         required=topic_id in REQUIRED_TOPICS,
         is_new=False,
+        menu_placeholder=MENU_PLACEHOLDER,
     ), (400 if error else 200)
+
+
+def _shown_order(langs: list[str]) -> list[str]:
+    """The places the topic page shows problems at ("field:lang"), top to bottom."""
+    per_lang = [f"{name}:{lang}" for lang in langs for name in ("reply", "keywords", "context")]
+    return [":", "menu:", "title:", *per_lang, "keywords:", "context:"]
+
+
+def _has_error(problems: list[Any]) -> bool:
+    return any(p.severity == "error" for p in problems)
 
 
 @bp.route("/topics/new", methods=["GET", "POST"])
@@ -146,8 +175,8 @@ def new_topic() -> Any:
             error = str(exc)
             fields = _fields_from_form_lenient(topic_id, langs, TopicFields(id=topic_id))
         else:
-            flash(f"Added {topic_id} to the draft.")
-            return redirect(url_for("console.topic", topic_id=topic_id))
+            audit("draft_save", f"{topic_id} (new)")
+            return redirect(url_for("console.topic", topic_id=topic_id, saved=1))
     return render_template(
         "console/topic.html",
         working=current,
@@ -155,10 +184,16 @@ def new_topic() -> Any:
         topic=fields,
         languages=langs,
         problems={},
+        other_keys=[],
+        first_error=None,
+        errors=[],
+        unverified=False,
+        saved=False,
         replies={},
         error=error,
         required=False,
         is_new=True,
+        menu_placeholder=MENU_PLACEHOLDER,
     ), (400 if error else 200)
 
 
@@ -167,24 +202,38 @@ def new_topic() -> Any:
 def remove_topic(topic_id: str) -> Any:
     """Delete a topic from the draft (never a required one)."""
     if topic_id in REQUIRED_TOPICS:
-        flash(f"{topic_id} is a required topic (shared/topics.md) and cannot be deleted.")
+        flash(f"{topic_id} is a required topic and cannot be deleted.")
         return redirect(url_for("console.topic", topic_id=topic_id))
     try:
         edit(working(), lambda bundle: delete_topic(bundle, topic_id))
     except EditError:
         abort(404)
+    audit("draft_save", f"{topic_id} (deleted)")
     flash(f"Deleted {topic_id} from the draft.")
     return redirect(url_for("console.index"))
 
 
-@bp.post("/draft/discard")
+@bp.route("/draft/discard", methods=["GET", "POST"])
 @requires("editor")
 def discard_draft() -> Any:
-    """Throw the draft away; the console shows the live revision again."""
-    console_store().discard_draft()
-    audit("draft_discard")
-    flash("The draft was discarded.")
-    return redirect(url_for("console.index"))
+    """Throw the one shared draft away, once asked to confirm: the page names whose edits go."""
+    store = console_store()
+    draft = store.draft()
+    if draft is None:
+        flash("There is no draft to discard.")
+        return redirect(url_for("console.index"))
+    editors = store.draft_editors()
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        store.discard_draft()
+        audit("draft_discard", f"edits of {', '.join(editors)}")
+        flash("The draft was discarded; the console shows the live revision.")
+        return redirect(url_for("console.index"))
+    return render_template(
+        "console/confirm_discard.html",
+        working=working(),
+        editors=editors,
+        changes=working().topic_changes(),
+    )
 
 
 @bp.route("/calls", methods=["GET", "POST"])
@@ -197,6 +246,7 @@ def calls() -> Any:
     if request.method == "POST":
         spoken = {lang: request.form.get(f"voice_{lang}", "")[:MAX_REPLY] for lang in langs}
         edit(current, lambda bundle: set_voice(bundle, spoken))
+        audit("draft_save", "spoken message of calls")
         flash("Saved the spoken message of calls in the draft.")
         return redirect(url_for("console.calls"))
     checked = current.checked

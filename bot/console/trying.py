@@ -14,8 +14,8 @@ from bot.console.working import working
 from bot.core.library import MENU_PLACEHOLDER, Library
 from bot.core.matcher import Matcher, build_matcher, match
 from bot.core.numbers import NumberRegistry, find_numbers
-from bot.core.sms import SmsEncoding, encode_info, transliterate_gsm
-from bot.library.registry import deployment_registry
+from bot.core.sms import SmsEncoding, encode_info, is_gsm, transliterate_gsm
+from bot.library.registry import deployment_registry_path, registry_of
 from bot.runtime import runtime
 
 
@@ -39,7 +39,8 @@ def try_text(text: str, library: Library, matcher: Matcher | None = None) -> Tri
 def count(text: str, registry: NumberRegistry) -> dict[str, object]:
     """The live counter's figures for a reply being typed: length, encoding, segments, numbers."""
     info = encode_info(text)
-    sent = encode_info(transliterate_gsm(text)[0])
+    plain, changes = transliterate_gsm(text)
+    sent = encode_info(plain)
     return {
         "text": text,
         "characters": info.characters,
@@ -49,6 +50,10 @@ def count(text: str, registry: NumberRegistry) -> dict[str, object]:
         "ucs2_chars": list(info.ucs2_chars),
         "published_encoding": sent.encoding,
         "published_segments": sent.segments,
+        # What publishing does to the accents: the letters it replaces, and those it keeps
+        # because plain letters (GSM-7) have them ("é", "ñ"), so the operator is not surprised.
+        "replaced": [[c.char, c.replacement] for c in changes],
+        "stays": sorted({ch for ch in text if ord(ch) > 127 and is_gsm(ch)}),
         "numbers": [
             {
                 "text": f.text,
@@ -76,7 +81,9 @@ def count_reply() -> Response:
         )
         lines = "\n".join(f"{t.menu} {t.titles.get(lang, '')}" for t in numbered)
         text = text.replace(MENU_PLACEHOLDER, lines)
-    return jsonify(count(text, deployment_registry(settings())))
+    # The draft's registry when an admin edited it, so a number just added shows as verified.
+    registry = registry_of(working().bundle, deployment_registry_path(settings()))
+    return jsonify(count(text, registry))
 
 
 @bp.route("/try", methods=["GET", "POST"], endpoint="try_text")

@@ -19,10 +19,13 @@ from bot.console.blueprint import console_store, library_store, served_library, 
 from bot.console.editing import TopicFields, languages, locator, parse_keywords, read_topics
 from bot.console.storage import Draft
 from bot.core.library import KEYWORDS_FILE, STRUCTURAL_TOPICS
+from bot.core.numbers import REGISTRY_FILE
 from bot.library.prepare import PreparedLibrary, check_for_deployment
+from bot.library.registry import registry_text
 from bot.store import Revision
 
-#: Topics every library must have (shared/topics.md); the console will not delete them.
+#: Topics every library must have (the project's required topics); the console will not delete
+#: them.
 REQUIRED_TOPICS = frozenset(
     {
         *STRUCTURAL_TOPICS,
@@ -138,6 +141,13 @@ class Working:
         """The check's report of each reply, by (topic, language)."""
         report = self.checked.report
         return {(r.topic, r.lang): r for r in (report.replies if report else ())}
+
+    @property
+    def registry_changed(self) -> bool:
+        """The draft changes the number registry (edited on the Numbers page)."""
+        if self.draft is None or REGISTRY_FILE not in self.bundle:
+            return False
+        return self.bundle[REGISTRY_FILE] != registry_text({}, settings())
 
     def topic_changes(self) -> dict[str, str]:
         """For each topic that differs from the live revision: new, changed or deleted."""

@@ -23,11 +23,18 @@ Bundle = Mapping[str, str]
 #: Each file's cap in bytes of UTF-8, checked before any work: a reply is a few SMS segments,
 #: so 64 KB is room to spare; keywords.yaml of 10,000 keywords is about 300 KB.
 MAX_REPLY_BYTES = 64 * 1024
+#: The number registry. A bundle may carry it (the console's draft, a revision published from
+#: it); load_library leaves it to the checks, which read the numbers from it.
+REGISTRY_FILE = "numbers.yaml"
+#: A registry of a few hundred entries is tens of KB.
+MAX_REGISTRY_BYTES = 1024 * 1024
 MAX_KEYWORDS_BYTES = 2 * 1024 * 1024
 
 
 def max_bytes(name: str) -> int:
     """The most bytes a library file may hold."""
+    if name == REGISTRY_FILE:
+        return MAX_REGISTRY_BYTES
     if name == KEYWORDS_FILE:
         return MAX_KEYWORDS_BYTES
     return MAX_EXAMPLES_BYTES if is_examples_file(name) else MAX_REPLY_BYTES

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core.display_checks import display_problems, invisible_problems
 from bot.core.library import (
     KEYWORDS_FILE,
     Library,
@@ -213,8 +214,10 @@ def check_reply(
     problems: list[Problem] = []
 
     problems += _number_problems(find_numbers(raw), registry, file)
+    problems += display_problems(raw, file)
     for t in titles:
         problems += _number_problems(find_numbers(t.titles[lang]), registry, KEYWORDS_FILE, t.line)
+        problems += display_problems(t.titles[lang], KEYWORDS_FILE, t.line)
 
     numbers = _reply_numbers(find_numbers(reply), registry)
     if not any(n.registry_id for n in numbers):
@@ -250,7 +253,23 @@ def check_reply(
             )
         )
 
-    if info.encoding == "UCS-2":
+    if info.encoding == "UCS-2" and lang in topic.keep_accents:
+        # Kept as written on purpose (keep_accents): say what it costs, not how to fix it.
+        plain = encode_info(transliterate_gsm(reply)[0])
+        instead = (
+            f"; with plain letters it would be {plain.segments}"
+            if plain.encoding == "GSM-7"
+            else ""
+        )
+        problems.append(
+            _warning(
+                file,
+                1,
+                f"keeps its accents (keep_accents: {lang}): sent as special characters, 70 to a "
+                f"message part: {info.segments} part{'s' if info.segments != 1 else ''}{instead}",
+            )
+        )
+    elif info.encoding == "UCS-2":
         problems += _ucs2_problems(raw, info.ucs2_chars, file, titles, lang)
 
     report = ReplyReport(
@@ -508,7 +527,8 @@ def _emergency_budget(library: Library) -> list[Problem]:
 # --- The whole library -----------------------------------------------------------------------
 
 
-def _ordered(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+def ordered_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems without repeats, errors first, then by file and line."""
     unique = dict.fromkeys(problems)
     return tuple(sorted(unique, key=lambda p: (p.severity != "error", p.file, p.line, p.message)))
 
@@ -516,6 +536,7 @@ def _ordered(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 def check_library(library: Library, registry: NumberRegistry, today: dt.date) -> CheckReport:
     """Check a loaded library against the number registry, as of `today`."""
     problems = _registry_problems(registry, today)
+    problems += invisible_problems(library.bundle)
     replies = []
     for topic in library.topics:
         if topic.silent:
@@ -537,4 +558,4 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
     problems += _missing_keywords(library)
     problems += _menu_gaps(library)
     problems += _emergency_budget(library)
-    return CheckReport(tuple(replies), tuple(exact), _ordered(problems), tuple(voice))
+    return CheckReport(tuple(replies), tuple(exact), ordered_problems(problems), tuple(voice))

@@ -20,6 +20,7 @@ from bot.core.bundle import (
     KEYWORDS_FILE,
     MAX_KEYWORDS_BYTES,
     MAX_REPLY_BYTES,
+    REGISTRY_FILE,
     RESPONSES_DIR,
     Bundle,
     bundle_digest,
@@ -50,13 +51,12 @@ from bot.core.sms import is_gsm, transliterate_gsm
 from bot.core.text import tokenize
 from bot.core.tips import tip_words
 from bot.core.topics import (
-    CALLS_COUNT,
-    CONNECTED_COUNT,
     MENU_TOPIC,
     RESERVED_TOPIC_IDS,
     STOP_TOPIC,
     STRUCTURAL_TOPICS,
     VOICE_REPLY,
+    reserved_topic_message,
 )
 from bot.core.yamlfile import Lines
 
@@ -76,8 +76,10 @@ __all__ = [
     "Topic",
     "bundle_digest",
     "bundle_problems",
+    "kept_as_written",
     "load_library",
     "load_library_dir",
+    "load_library_partly",
     "load_yaml",
     "max_bytes",
     "not_utf8",
@@ -93,19 +95,38 @@ __all__ = [
 
 def load_library(bundle: Bundle) -> Library:
     """Build a Library from a bundle, or raise LibraryError listing every problem found."""
-    first = bundle_problems(bundle)
-    if first:
-        raise LibraryError(first)
+    library, problems = load_library_partly(bundle)
+    if problems or library is None:
+        raise LibraryError(problems)
+    return library
+
+
+def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
+    """Every problem that keeps a bundle from loading, and the library made of what did load.
+
+    The library is for the checks only (bot.library.prepare runs them on it, so that one error
+    does not hide the others); it is never served while there are problems. It is None only when
+    keywords.yaml itself cannot be read; a reply file over its cap or not Unicode is left out
+    (and said once), and the rest of the library is still read.
+    """
+    problems = bundle_problems(bundle)
+    unreadable = {p.file for p in problems}
+    if KEYWORDS_FILE in unreadable:
+        return None, problems
     text = bundle.get(KEYWORDS_FILE)
     if text is None:
-        raise LibraryError([Problem(KEYWORDS_FILE, 0, "file is missing")])
-    raw, lines = load_yaml(text, KEYWORDS_FILE)
+        return None, [*problems, Problem(KEYWORDS_FILE, 0, "file is missing")]
     try:
+        raw, lines = load_yaml(text, KEYWORDS_FILE)
         spec = LibrarySpec.model_validate(raw if raw is not None else {})
+    except LibraryError as exc:
+        return None, [*problems, *exc.problems]
     except ValidationError as exc:
-        raise LibraryError(schema_problems(exc, raw, lines, text, KEYWORDS_FILE)) from None
+        return None, [*problems, *schema_problems(exc, raw, lines, text, KEYWORDS_FILE)]
 
-    loading = _Loading(bundle, spec, lines)
+    readable = {name: body for name, body in bundle.items() if name not in unreadable}
+    loading = _Loading(readable, spec, lines, unreadable)
+    loading.problems = problems
     topics = [t for index, ts in enumerate(spec.topics) if (t := loading.topic(index, ts))]
     voice = loading.other_files({t.id for t in topics})
     loading.required_topics(topics)
@@ -119,37 +140,40 @@ def load_library(bundle: Bundle) -> Library:
     )
     warnings: list[Problem] = []
     examples = parse_examples(
-        bundle,
+        readable,
         loading.languages,
         frozenset(t.id for t in topics),
         lambda file, line, message, severity: (
             loading.problems if severity == "error" else warnings
         ).append(Problem(file, line, message, severity)),
     )
-    if loading.problems:
-        raise LibraryError(loading.problems)
 
     languages = loading.languages
     topics = [_expand_menu(t, topics, languages) if t.id == MENU_TOPIC else t for t in topics]
-    return Library(
+    library = Library(
         topics=tuple(topics),
         languages=languages,
-        bundle=MappingProxyType(dict(bundle)),
-        digest=bundle_digest(bundle),
+        bundle=MappingProxyType(readable),
+        digest=bundle_digest(readable),
         voice=MappingProxyType(voice),
         danger=danger,
         tips=tips,
         examples=examples,
         load_warnings=tuple(warnings),
     )
+    return library, loading.problems
 
 
 class _Loading:
     """One load_library run: the problems found so far, and what the topics read before the
     current one have claimed (ids, menu numbers, keywords)."""
 
-    def __init__(self, bundle: Bundle, spec: LibrarySpec, lines: Lines) -> None:
+    def __init__(
+        self, bundle: Bundle, spec: LibrarySpec, lines: Lines, unreadable: set[str] | None = None
+    ) -> None:
         self.bundle = bundle
+        #: files left out because they are over their cap or not Unicode (said once already)
+        self.unreadable = unreadable or set()
         self.spec = spec
         self.lines = lines
         self.languages = tuple(spec.languages)
@@ -197,6 +221,7 @@ class _Loading:
                     for lang, pairs in ts.accepted_lookalikes.items()
                 }
             ),
+            keep_accents=tuple(ts.keep_accents),
             line=tline,
         )
 
@@ -210,12 +235,7 @@ class _Loading:
                 f"topic {ts.id!r} cannot escalate: only an ordinary topic can turn into an emergency",
             )
         if ts.id in RESERVED_TOPIC_IDS:
-            error(
-                KEYWORDS_FILE,
-                tline,
-                f"topic id {ts.id!r} is reserved (voice.txt is the spoken message of calls; "
-                f"{CALLS_COUNT!r} and {CONNECTED_COUNT!r} are daily counts of calls): rename it",
-            )
+            error(KEYWORDS_FILE, tline, reserved_topic_message(ts.id))
         if ts.menu is not None:
             if ts.menu in self.menu_numbers:
                 error(
@@ -231,7 +251,13 @@ class _Loading:
                         tline,
                         f"topic {ts.id!r} is on the menu but has no {lang} title",
                     )
-        for lang in (*ts.keywords, *ts.context, *ts.title, *ts.accepted_lookalikes):
+        for lang in (
+            *ts.keywords,
+            *ts.context,
+            *ts.title,
+            *ts.accepted_lookalikes,
+            *ts.keep_accents,
+        ):
             if lang not in languages:
                 error(
                     KEYWORDS_FILE,
@@ -286,6 +312,8 @@ class _Loading:
         for lang in self.languages:
             path = reply_path(ts.id, lang)
             body = self.bundle.get(path)
+            if body is None and path in self.unreadable:
+                continue
             if body is None:
                 self.error(path, 0, f"topic {ts.id!r} has no {lang} reply (missing translation)")
                 continue
@@ -308,7 +336,7 @@ class _Loading:
         bundle, languages, error = self.bundle, self.languages, self.error
         voice: dict[str, str] = {}
         for name in sorted(bundle):
-            if name == KEYWORDS_FILE or is_examples_file(name):
+            if name in (KEYWORDS_FILE, REGISTRY_FILE) or is_examples_file(name):
                 continue
             parts = name.split("/")
             if len(parts) != 3 or parts[0] != RESPONSES_DIR or not parts[2].endswith(".txt"):
@@ -425,13 +453,35 @@ def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -
     numbered = sorted((t for t in topics if t.menu is not None), key=lambda t: t.menu or 0)
     replies = {}
     for lang in languages:
-        reply = menu.replies[lang]
+        reply = menu.replies.get(lang)
+        if reply is None:  # a library with problems, loaded for the checks only
+            continue
         titles = [t.titles[lang] for t in numbered]
         if is_gsm(reply):
             titles = [transliterate_gsm(title)[0] for title in titles]
         lines = "\n".join(f"{t.menu} {title}" for t, title in zip(numbered, titles, strict=True))
         replies[lang] = reply.replace(MENU_PLACEHOLDER, lines)
     return replace(menu, replies=MappingProxyType(replies))
+
+
+def kept_as_written(bundle: Bundle) -> frozenset[str]:
+    """The reply files publish keeps as written: those of the languages a topic lists under
+    `keep_accents`. Read leniently (a keywords.yaml that does not load keeps nothing), since
+    this runs before load_library, on the files as typed."""
+    try:
+        raw, _lines = load_yaml(bundle.get(KEYWORDS_FILE, ""), KEYWORDS_FILE)
+    except LibraryError:
+        return frozenset()
+    topics = raw.get("topics") if isinstance(raw, dict) else None
+    kept = set()
+    for topic in topics if isinstance(topics, list) else []:
+        if not isinstance(topic, dict) or not isinstance(topic.get("id"), str):
+            continue
+        langs = topic.get("keep_accents")
+        for lang in langs if isinstance(langs, list) else []:
+            if isinstance(lang, str):
+                kept.add(reply_path(topic["id"], lang))
+    return frozenset(kept)
 
 
 def load_library_dir(directory: str | Path) -> Library:

@@ -43,6 +43,8 @@ class Topic:
     accepted_lookalikes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    #: Languages whose reply publish keeps as written (accents and all) instead of transliterating.
+    keep_accents: tuple[str, ...] = ()
     line: int = field(default=0, compare=False, repr=False)
 
     def all_keywords(self, lang: str) -> tuple[str, ...]:

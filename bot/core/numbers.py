@@ -12,13 +12,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from bot.core.bundle import read_file, too_big
+# Named in bundle.py, beside the library's other files: a draft may carry the registry too.
+from bot.core.bundle import MAX_REGISTRY_BYTES, REGISTRY_FILE, read_file, too_big
+from bot.core.invisible import invisible_characters
 from bot.core.problems import LibraryError, Problem
 from bot.core.schema import load_yaml
-
-REGISTRY_FILE = "numbers.yaml"
-#: A registry of a few hundred entries is tens of KB.
-MAX_REGISTRY_BYTES = 1024 * 1024
 
 #: Three-digit dialling codes a reply may print on their own: N11 services and the 988 lifeline.
 SERVICE_CODES = frozenset({"211", "311", "411", "511", "611", "711", "811", "911", "988"})
@@ -280,6 +278,13 @@ def load_registry(text: str, file: str = REGISTRY_FILE) -> NumberRegistry:
         verified = _as_date(item["verified"])
         if verified is None:
             error(f"entry {entry_id!r}: verified must be a date like 2026-11-24")
+            continue
+        hidden = invisible_characters(number)
+        if hidden:
+            names = ", ".join(h.name for h in hidden)
+            error(
+                f"entry {entry_id!r}: {number!r} holds invisible characters ({names}): delete them"
+            )
             continue
         digits = normalize_number(number)
         if number_kind(digits) is None:

@@ -28,6 +28,9 @@ class TopicSpec(BaseModel):
     priority: int = Field(default=0, ge=0, le=9)
     escalates: bool = False
     accepted_lookalikes: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    #: Languages whose reply is published as written, accents and all (publish transliterates
+    #: every other reply to GSM-7 look-alikes); the operator pays the UCS-2 segments.
+    keep_accents: list[str] = Field(default_factory=list)
 
 
 #: Entries one danger family may list per language, and the longest entry: families are word

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -187,9 +187,10 @@ def transliterate_gsm(text: str) -> tuple[str, tuple[Change, ...]]:
 
 
 def transliterate_library(
-    bundle: Mapping[str, str],
+    bundle: Mapping[str, str], keep: Collection[str] = ()
 ) -> tuple[dict[str, str], dict[str, tuple[Change, ...]]]:
-    """Transliterate every reply file of a bundle to GSM-7 look-alikes; report changes per file."""
+    """Transliterate every reply file of a bundle to GSM-7 look-alikes but those in `keep` (their
+    topic keeps its accents); report changes per file."""
     new_bundle = dict(bundle)
     changes: dict[str, tuple[Change, ...]] = {}
     for name, text in bundle.items():
@@ -199,6 +200,8 @@ def transliterate_library(
             continue
         if name.endswith(f"/{VOICE_REPLY}.txt"):
             continue  # spoken, never sent as SMS: its accents help the voice
+        if name in keep:
+            continue
         new_text, made = transliterate_gsm(text)
         if made:
             new_bundle[name] = new_text

@@ -1,4 +1,4 @@
-"""The topic ids the bot itself relies on (/work/shared/topics.md), named once for every module."""
+"""The topic ids the bot itself relies on (the required topics), named once for every module."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ CONNECTED_COUNT = "connected"
 #: Names no topic may take: the voice file's, and the call counts' (a topic "calls" would mix its
 #: texts with calls in the daily counts).
 RESERVED_TOPIC_IDS = (VOICE_REPLY, CALLS_COUNT, CONNECTED_COUNT)
+
+
+def reserved_topic_message(topic_id: str) -> str:
+    """Why a reserved id cannot name a topic, in the words of the check and of the console."""
+    return (
+        f"topic id {topic_id!r} is reserved (voice.txt is the spoken message of calls; "
+        f"{CALLS_COUNT!r} and {CONNECTED_COUNT!r} are daily counts of calls): rename it"
+    )
+
 
 #: The daily counts of texts answered with silence by the rate limit, and of texts recognised as
 #: a phone's or an office's auto-reply: no topic (not a slug, so no library topic can take the

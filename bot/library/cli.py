@@ -101,14 +101,17 @@ def _echo_header(directory: Path, prepared: PreparedLibrary) -> None:
 
 
 def _echo_problems(prepared: PreparedLibrary, *, full_report: bool) -> None:
+    report = prepared.report
     if prepared.load_problems:
         n = len(prepared.load_problems)
-        click.echo(f"The library cannot be loaded ({n} problem{'' if n == 1 else 's'}):")
+        click.echo(f"The library cannot be loaded ({n} problem{'' if n == 1 else 's'}).")
+    if report is None:  # keywords.yaml or the registry cannot be read: nothing more to check
+        errors = prepared.errors
+        click.echo("Errors:")
         for p in prepared.problems:
             click.echo(f"  {p}")
+        click.echo(f"\n{len(errors)} error{'' if len(errors) == 1 else 's'}")
         return
-    report = prepared.report
-    assert report is not None  # a library and a registry that load are always checked
     if full_report:
         from bot.core.report import format_report
 

@@ -7,21 +7,30 @@ The one place this happens: `flask library check|publish`, `flask try --dir`, th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.core.checks import CheckReport, check_library
-from bot.core.library import Bundle, Library, LibraryError, Problem, bundle_digest, load_library
+from bot.core.checks import CheckReport, check_library, ordered_problems
+from bot.core.library import (
+    Bundle,
+    Library,
+    LibraryError,
+    Problem,
+    bundle_digest,
+    kept_as_written,
+    load_library_partly,
+)
 from bot.core.library import read_bundle as read_library_files
 from bot.core.reader_checks import with_reader_checks
 from bot.core.report import changes_as_json, report_as_json
 from bot.core.sms import Change, transliterate_library
 from bot.library.registry import (
+    REGISTRY_FILE,
     RegistryUnavailable,
     deployment_registry_path,
-    read_registry,
+    registry_of,
     registry_path_for,
 )
 from bot.settings import Settings
@@ -43,13 +52,15 @@ def prepare_bundle(
     and the replacements made, by file."""
     if not transliterate:
         return dict(bundle), {}
-    return transliterate_library(bundle)
+    return transliterate_library(bundle, keep=kept_as_written(bundle))
 
 
 @dataclass(frozen=True)
 class PreparedLibrary:
     """A library prepared as publish prepares it: its files, the library they load to (None when
-    they do not) and the check report (None when the library or the registry does not load)."""
+    they do not) and the check report (None only when keywords.yaml or the registry cannot be
+    read). The report lists every problem at once: what keeps the files from loading, and what
+    the checks found in the parts that did load, so one error never hides the others."""
 
     bundle: dict[str, str]
     changes: Mapping[str, tuple[Change, ...]]
@@ -67,10 +78,11 @@ class PreparedLibrary:
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """What keeps it from loading, else every problem the checks found."""
-        if self.load_problems:
-            return tuple(sorted(self.load_problems))
-        return self.report.problems if self.report is not None else ()
+        """Every problem found, errors first: the console, `flask library check` and publish
+        all count these, so they always say the same number."""
+        if self.report is not None:
+            return self.report.problems
+        return ordered_problems(self.load_problems)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -87,14 +99,12 @@ class PreparedLibrary:
         LibraryError with the problems that keep it from loading, or the checks' errors."""
         if not self.registry_found and self.library is not None:
             raise FileNotFoundError(f"the number registry is missing: {self.registry_path}")
-        if self.load_problems:
-            raise LibraryError(list(self.load_problems))
-        if self.report is not None and not self.report.ok:
-            raise LibraryError(list(self.report.errors))
+        if self.errors:
+            raise LibraryError(list(self.errors))
 
     def as_json(self, directory: Path | None = None) -> dict[str, Any]:
         """The check report as JSON (`flask library check --json`), naming the directory read."""
-        if self.report is not None and not self.load_problems:
+        if self.report is not None:
             data = report_as_json(self.report)
         else:
             problems = self.problems
@@ -128,26 +138,28 @@ def check_bundle(
     """Prepare library files (e.g. edited in the console) as publish would, and check them,
     the reader trained from their examples included (measured against `live`'s when given)."""
     prepared, changes = prepare_bundle(bundle, transliterate=transliterate)
-    load_problems: list[Problem] = []
-    library = registry = report = None
+    # What loaded is checked even when something did not, so every error shows at once.
+    library, load_problems = load_library_partly(prepared)
+    loads = not load_problems
+    registry = report = None
+    registry_found = registry_path.is_file() or REGISTRY_FILE in prepared
     try:
-        library = load_library(prepared)
-    except LibraryError as exc:
-        load_problems += exc.problems
-    registry_found = registry_path.is_file()
-    try:
-        registry = read_registry(registry_path)
+        registry = registry_of(prepared, registry_path)
     except RegistryUnavailable as exc:
         registry_found = registry_found and not exc.missing
         load_problems += exc.problems
     if library is not None and registry is not None:
         report = check_library(library, registry, today or date.today())
-        report = with_reader_checks(report, library, live)
+        if load_problems:
+            merged = ordered_problems([*load_problems, *report.problems])
+            report = replace(report, problems=merged)
+        else:  # the reader of a library that loads whole: trained, checked, measured
+            report = with_reader_checks(report, library, live)
     return PreparedLibrary(
         bundle=prepared,
         changes=changes,
         registry_path=registry_path,
-        library=library,
+        library=library if loads else None,
         report=report,
         load_problems=tuple(load_problems),
         registry_found=registry_found,

@@ -8,10 +8,18 @@ the voice channel reads it once at start because VOICE_CONNECT_NUMBER is a setti
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
-from bot.core.library import Problem
-from bot.core.numbers import REGISTRY_FILE, NumberRegistry, RegistryError, load_registry_file
+from bot.core.library import Bundle, Problem
+from bot.core.numbers import (
+    REGISTRY_FILE,
+    NumberRegistry,
+    RegistryError,
+    load_registry,
+    load_registry_file,
+)
 from bot.settings import PROJECT_ROOT, Settings
 
 __all__ = [
@@ -20,7 +28,10 @@ __all__ = [
     "deployment_registry",
     "deployment_registry_path",
     "read_registry",
+    "registry_of",
     "registry_path_for",
+    "registry_text",
+    "write_deployment_registry",
 ]
 
 MISSING = "the number registry is missing"
@@ -66,6 +77,46 @@ def read_registry(path: Path) -> NumberRegistry:
     except OSError as exc:
         problem = Problem(str(path), 0, f"cannot be read: {exc.strerror or exc}")
         raise RegistryUnavailable(path, [problem]) from None
+
+
+def registry_of(bundle: Bundle, registry_path: Path) -> NumberRegistry:
+    """The registry a bundle is checked against: the one it carries (a console draft where an
+    admin edited the numbers), else the file at registry_path; RegistryUnavailable if unusable."""
+    text = bundle.get(REGISTRY_FILE)
+    if text is None:
+        return read_registry(registry_path)
+    try:
+        return load_registry(text, REGISTRY_FILE)
+    except RegistryError as exc:
+        raise RegistryUnavailable(registry_path, exc.problems) from None
+
+
+def registry_text(bundle: Bundle, settings: Settings) -> str:
+    """The numbers.yaml text a bundle carries, else the deployment's file ("" when none)."""
+    if REGISTRY_FILE in bundle:
+        return bundle[REGISTRY_FILE]
+    try:
+        return deployment_registry_path(settings).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def write_deployment_registry(settings: Settings, text: str) -> bool:
+    """Make a published registry the deployment's numbers.yaml (replaced atomically, so a
+    reader sees the old file or the new one); False when it holds this text already."""
+    path = deployment_registry_path(settings)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    target = path.resolve() if path.is_symlink() else path
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=target.parent, prefix=".numbers-", delete=False
+    ) as handle:
+        handle.write(text)
+    os.replace(handle.name, target)
+    return True
 
 
 def deployment_registry(settings: Settings) -> NumberRegistry:

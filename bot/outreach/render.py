@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,26 @@ FONT_FILES = {"": "AtkinsonHyperlegible-Regular.ttf", "B": "AtkinsonHyperlegible
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
+@functools.cache
+def _covered(font_file: Path) -> frozenset[int]:
+    """The code points a font file has a glyph for (its best Unicode cmap)."""
+    from fontTools.ttLib import TTFont  # fpdf2's own dependency, which reads fonts for it
+
+    with TTFont(font_file, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def missing_glyphs(text: str, font_file: Path) -> tuple[str, ...]:
+    """The characters of a text that a font file has no glyph for, each once, in order.
+
+    fpdf2 prints such a character as nothing (with only a warning in the log), so a title in a
+    script the font does not cover would come out blank; the glyph check asks the font used.
+    """
+    covered = _covered(font_file)
+    missing = dict.fromkeys(ch for ch in text if ord(ch) not in covered and not ch.isspace())
+    return tuple(missing)
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A rendered PDF and every string drawn on it, for the last check of the numbers."""
@@ -66,6 +87,8 @@ class _Sheet:
         pdf.set_lang(lang)
         self.pdf = pdf
         self.texts: list[str] = []
+        #: What the font cannot print: one line per text, refused when the PDF is made.
+        self.unprintable: dict[str, str] = {}
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         self.pdf.set_font(FONT, "B" if bold else "", size)
@@ -73,6 +96,14 @@ class _Sheet:
 
     def text(self, x: float, baseline: float, text: str, size: float, bold: bool = False) -> float:
         """Draw text with its left end at x; returns where it ends."""
+        font_file = FONT_DIR / FONT_FILES["B" if bold else ""]
+        missing = missing_glyphs(text, font_file)
+        if missing and text not in self.unprintable:
+            names = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
+            self.unprintable[text] = (
+                f"{text!r} has characters the font {font_file.stem} cannot print, which would "
+                f"come out blank: {names}; write it in letters the font has"
+            )
         self.pdf.set_font(FONT, "B" if bold else "", size)
         self.pdf.text(x, baseline, text)
         self.texts.append(text)
@@ -108,6 +139,9 @@ class _Sheet:
         return module
 
     def output(self) -> Rendered:
+        """The PDF; OutreachError naming every text the font cannot print, if any."""
+        if self.unprintable:
+            raise OutreachError(list(self.unprintable.values()))
         return Rendered(bytes(self.pdf.output()), tuple(self.texts))
 
 

@@ -65,5 +65,5 @@ def purge_command(dry_run: bool, minutes: int | None, as_json: bool) -> None:
         if not report.complete and report.error is None:
             click.echo("Stopped at the time or page limit; run again for the rest.")
     if report.error is not None:
-        click.echo(f"Error: {explain_failure(report.error)}.", err=True)
+        click.echo(f"Error: {explain_failure(report.error, report.detail)}.", err=True)
         sys.exit(1)

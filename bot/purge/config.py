@@ -37,14 +37,26 @@ def purge_wanted(settings: Settings) -> bool:
     raise SettingsError(f"PURGE_MESSAGES: not auto, true or false: {settings.purge_messages!r}")
 
 
-def explain_failure(outcome: str) -> str:
-    """A sentence for an operator, for each reason a sweep fails."""
+def explain_failure(outcome: str, detail: str | None = None) -> str:
+    """A sentence for an operator, for each reason a sweep fails (detail: a redirect's target)."""
+    if outcome == "twilio_redirected":
+        return (
+            "Twilio's API answered with a redirect"
+            + (f" to {detail}" if detail else " without saying where")
+            + ", which it never does: the bot did not follow it. Check TWILIO_API_BASE_URL, and"
+            " whether something between the bot and Twilio intercepts its requests"
+        )
     return {
         "credentials_rejected": "Twilio rejected the credentials (HTTP 401/403); "
         + CREDENTIALS_HELP,
         "credentials_missing": "no credentials; " + CREDENTIALS_HELP,
         "twilio_unreachable": "Twilio's API is unreachable",
         "twilio_error": "Twilio's API kept answering with errors (429/5xx)",
+        "twilio_too_slow": "Twilio's API was too slow: an answer took longer than a request may "
+        "(20 s) or than the sweep had left",
+        "twilio_too_large": "Twilio's API sent an answer too large to be a page of messages "
+        "(over 4 MB); it was not read",
+        "stuck": "a sweep has run far past its time limit",
         "no_numbers": "the account has no phone numbers to sweep; set PURGE_NUMBERS",
         "bad_base_url": "TWILIO_API_BASE_URL is not an http(s) URL",
     }.get(outcome, outcome)

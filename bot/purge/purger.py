@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,8 +14,17 @@ from typing import TYPE_CHECKING, Any
 from bot.background import BackgroundThread
 from bot.purge.config import credentials_set, explain_failure
 from bot.purge.lock import SweepLock, lock_for
-from bot.purge.sweep import BACKOFF_BASE, Budget, SweepAborted, SweepReport, sweep, with_retries
-from bot.purge.twilio_api import ApiError, TwilioMessages
+from bot.purge.sweep import (
+    BACKOFF_BASE,
+    SWEEP_SECONDS,
+    Budget,
+    SweepAborted,
+    SweepReport,
+    aborted_by,
+    sweep,
+    with_retries,
+)
+from bot.purge.twilio_api import REQUEST_SECONDS, ApiError, TwilioMessages
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -76,6 +86,13 @@ class Purger:
         self._reported: str | None = None  # the failure last logged as an error
         #: First retry's back-off in seconds (tests shorten it).
         self.backoff_base = BACKOFF_BASE
+        #: The time bound of the background thread's sweeps (tests shorten it).
+        self.sweep_seconds = SWEEP_SECONDS
+        #: A sweep still running this long after its bound is reported stuck on /healthz: every
+        #: request ends by the bound, so only a fault (a database lock that hangs, a bug) gets here.
+        self.stuck_grace_seconds = REQUEST_SECONDS
+        #: While a sweep runs: (when it started, when its bound ends), both time.monotonic().
+        self._running: tuple[float, float] | None = None
 
     # -- one sweep --
 
@@ -112,11 +129,15 @@ class Purger:
             report = SweepReport(dry_run=dry_run, complete=False, error="credentials_missing")
             self._record(report, attempt)
             return report
-        with self.lock.hold() as held:
-            if not held:
-                self._record(None, attempt)
-                return None
-            report = self._sweep(older_than, dry_run, budget)
+        self._running = (time.monotonic(), budget.deadline)
+        try:
+            with self.lock.hold() as held:
+                if not held:
+                    self._record(None, attempt)
+                    return None
+                report = self._sweep(older_than, dry_run, budget)
+        finally:
+            self._running = None
         self._record(report, attempt)
         return report
 
@@ -127,9 +148,10 @@ class Purger:
         except ValueError:  # HostRewritingHttpClient: TWILIO_API_BASE_URL is no http(s) URL
             return SweepReport(dry_run=dry_run, complete=False, error="bad_base_url")
         try:
-            numbers = self.numbers(api, budget)
+            with api.until(budget.deadline):
+                numbers = self.numbers(api, budget)
         except SweepAborted as exc:
-            return SweepReport(dry_run=dry_run, complete=False, error=exc.reason)
+            return SweepReport(dry_run=dry_run, complete=False, error=exc.reason, detail=exc.detail)
         if not numbers:
             return SweepReport(dry_run=dry_run, complete=False, error="no_numbers")
         return sweep(api, numbers, older_than, budget, dry_run=dry_run)
@@ -146,11 +168,7 @@ class Purger:
         try:
             return with_retries(api.account_numbers, budget)
         except ApiError as exc:
-            if exc.credentials_rejected:
-                raise SweepAborted("credentials_rejected") from None
-            raise SweepAborted(
-                "twilio_unreachable" if exc.kind == "network" else "twilio_error"
-            ) from None
+            raise aborted_by(exc) from None
 
     def _record(self, report: SweepReport | None, attempt: datetime) -> None:
         """Keep the outcome for /healthz and log it: counts at DEBUG, a new failure once."""
@@ -186,7 +204,7 @@ class Purger:
             self._reported = outcome
             log.error(
                 "purge of Twilio message records failed: %s. Retrying with back-off.",
-                explain_failure(outcome),
+                explain_failure(outcome, report.detail),
             )
         elif not failing and self._reported is not None:
             self._reported = None
@@ -233,7 +251,8 @@ class Purger:
         wait = first
         while not stop.wait(wait):
             try:
-                self.run_once(budget=Budget.of(stop=stop, backoff_base=self.backoff_base))
+                budget = Budget.of(self.sweep_seconds, stop=stop, backoff_base=self.backoff_base)
+                self.run_once(budget=budget)
             except Exception as exc:  # the database lock failed, or a bug: never end the thread
                 self.state = PurgeState(
                     "purge_error",
@@ -246,5 +265,15 @@ class Purger:
             wait = self.next_wait()
 
     def status(self) -> dict[str, Any]:
-        """The purge's state in this worker, for /healthz."""
-        return {"thread_alive": self.thread_alive(), **self.state.as_dict()}
+        """The purge's state in this worker, for /healthz: while a sweep runs, outcome says
+        sweeping, or stuck (and failing) once it is far past its bound."""
+        status = {"thread_alive": self.thread_alive(), **self.state.as_dict()}
+        running = self._running
+        if running is not None:
+            started, deadline = running
+            now = time.monotonic()
+            stuck = now > deadline + self.stuck_grace_seconds
+            status["outcome"] = "stuck" if stuck else "sweeping"
+            status["failing"] = stuck or status["failing"]
+            status["sweeping_for_seconds"] = round(now - started, 1)
+        return status

@@ -8,7 +8,9 @@ a page at most, since everything older is deleted.
 
 Errors (Twilio's documentation, cited in bot.purge.twilio_api): 20009 leaves a message for the
 next sweep; 404 means it is gone already; 429, 5xx and network failures are retried with
-exponential back-off and full jitter; 401/403 end the sweep. A sweep is bounded in time and pages.
+exponential back-off and full jitter; 401/403 end the sweep, and so do an answer too slow, too
+large or redirected (bot.purge.twilio_api bounds every request). A sweep is bounded in time and
+pages, and no request goes on past the sweep's end.
 """
 
 from __future__ import annotations
@@ -60,8 +62,11 @@ class SweepReport:
     #: False when the time or page budget ran out before the lists did.
     complete: bool = True
     dry_run: bool = False
-    #: Why the sweep stopped early: credentials_rejected, twilio_unreachable or twilio_error.
+    #: Why the sweep stopped early: credentials_rejected, twilio_unreachable, twilio_too_slow,
+    #: twilio_too_large, twilio_redirected or twilio_error.
     error: str | None = None
+    #: What more there is to say about it: where a redirect pointed (scheme and host only).
+    detail: str | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     seconds: float = 0.0
 
@@ -77,6 +82,7 @@ class SweepReport:
             "complete": self.complete,
             "dry_run": self.dry_run,
             "error": self.error,
+            "detail": self.detail,
             "started_at": self.started_at.isoformat(timespec="seconds"),
             "seconds": round(self.seconds, 3),
         }
@@ -85,9 +91,26 @@ class SweepReport:
 class SweepAborted(Exception):
     """The sweep cannot go on: credentials rejected, or Twilio unreachable after the retries."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, detail: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.detail = detail
+
+
+#: The outcome of a sweep that a request ended, by the kind of the request's ApiError.
+_ABORT_REASONS = {
+    "network": "twilio_unreachable",
+    "too_slow": "twilio_too_slow",
+    "too_large": "twilio_too_large",
+    "redirect": "twilio_redirected",
+}
+
+
+def aborted_by(exc: ApiError) -> SweepAborted:
+    """Why a failed request ends the sweep, as the outcome /healthz and the CLI report."""
+    if exc.credentials_rejected:
+        return SweepAborted("credentials_rejected")
+    return SweepAborted(_ABORT_REASONS.get(exc.kind, "twilio_error"), exc.detail)
 
 
 @dataclass
@@ -167,13 +190,14 @@ def sweep(
     cutoff = (now or datetime.now(UTC)) - older_than
     seen: set[str] = set()  # SIDs of this sweep, in memory only: a message to and from the bot
     try:
-        for address in addresses(numbers):
-            for direction in ("to", "sender"):
-                if not _sweep_list(api, {direction: address}, cutoff, budget, report, seen):
-                    report.complete = False
-                    return report
+        with api.until(budget.deadline):
+            for address in addresses(numbers):
+                for direction in ("to", "sender"):
+                    if not _sweep_list(api, {direction: address}, cutoff, budget, report, seen):
+                        report.complete = False
+                        return report
     except SweepAborted as exc:
-        report.error = exc.reason
+        report.error, report.detail = exc.reason, exc.detail
         report.complete = False
     finally:
         report.seconds = time.monotonic() - started
@@ -227,10 +251,10 @@ def _delete(api: TwilioMessages, sid: str, budget: Budget, report: SweepReport) 
         elif exc.status == 404:
             report.gone += 1
         elif exc.credentials_rejected:
-            raise SweepAborted("credentials_rejected") from None
-        elif exc.kind == "network":
+            raise aborted_by(exc) from None
+        elif exc.kind in _ABORT_REASONS:
             report.failed += 1
-            raise SweepAborted("twilio_unreachable") from None
+            raise aborted_by(exc) from None
         else:
             report.failed += 1
         return True
@@ -243,8 +267,4 @@ def _request(call: Callable[[], T], budget: Budget) -> T:
     try:
         return with_retries(call, budget)
     except ApiError as exc:
-        if exc.credentials_rejected:
-            raise SweepAborted("credentials_rejected") from None
-        if exc.kind == "network":
-            raise SweepAborted("twilio_unreachable") from None
-        raise SweepAborted("twilio_error") from None
+        raise aborted_by(exc) from None

@@ -24,23 +24,34 @@ Nothing here logs or keeps a number, a body or a SID: records are handed to the 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
 from twilio.rest import Client
 
 from bot.settings import Settings
 
 #: The host twilio-python sends every Message and IncomingPhoneNumber request to.
 TWILIO_API_URL = "https://api.twilio.com"
-#: Seconds one HTTP request to Twilio may take before it counts as failed.
+#: Seconds Twilio may stay silent (connecting, or between two reads of an answer).
 REQUEST_TIMEOUT = 10.0
+#: Seconds one request may take in all, from sending it to the last byte of its answer: a server
+#: that trickles a byte every few seconds never trips REQUEST_TIMEOUT, and held a sweep for 350 s.
+REQUEST_SECONDS = 20.0
+#: The largest answer read (a page of 200 messages is about 300 KB); a larger one is refused
+#: as it arrives, so a hostile server cannot fill a worker's memory.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 #: Messages per list page (Twilio's default is 50, its maximum 1000).
 PAGE_SIZE = 200
 #: Twilio's error code for a message that is not final yet.
@@ -51,13 +62,21 @@ CHANNEL_PREFIXES = ("", "whatsapp:")
 
 
 class ApiError(Exception):
-    """A request to Twilio failed; carries the HTTP status and Twilio's error code, never a URL."""
+    """A request to Twilio failed; carries the HTTP status and Twilio's error code, never a URL.
 
-    def __init__(self, status: int | None, code: int | None, kind: str) -> None:
+    kind: rest (Twilio answered an error), network, too_slow (past REQUEST_SECONDS or the
+    sweep's end), too_large (past MAX_ANSWER_BYTES) or redirect (detail: where to, scheme and
+    host only).
+    """
+
+    def __init__(
+        self, status: int | None, code: int | None, kind: str, detail: str | None = None
+    ) -> None:
         super().__init__(f"{kind} (HTTP {status}, Twilio error {code})")
         self.status = status
         self.code = code
         self.kind = kind
+        self.detail = detail
 
     @property
     def retryable(self) -> bool:
@@ -79,7 +98,124 @@ class MessageRecord:
     date_sent: datetime | None
 
 
-class HostRewritingHttpClient(TwilioHttpClient):
+class BoundedHttpClient(TwilioHttpClient):
+    """twilio-python's HTTP client with each request bounded in time and size, never redirected.
+
+    twilio-python's own client gives requests a timeout per read only, and reads any answer
+    whole into memory. This one sends the same request (the steps of TwilioHttpClient.request),
+    streams the answer, gives every read the time left of the request (REQUEST_SECONDS, or less
+    when the sweep's own end, set with until(), is nearer), and stops past MAX_ANSWER_BYTES.
+    """
+
+    def __init__(
+        self,
+        timeout: float = REQUEST_TIMEOUT,
+        request_seconds: float = REQUEST_SECONDS,
+        max_bytes: int = MAX_ANSWER_BYTES,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.request_seconds = request_seconds
+        self.max_bytes = max_bytes
+        self._local = threading.local()
+
+    @contextmanager
+    def until(self, deadline: float) -> Iterator[None]:
+        """Within the block, no request of this thread goes on past `deadline` (monotonic)."""
+        before = getattr(self._local, "deadline", None)
+        self._local.deadline = deadline
+        try:
+            yield
+        finally:
+            self._local.deadline = before
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, object] | None = None,
+        data: dict[str, object] | None = None,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Response:
+        """Send one request; raises ApiError when it is too slow, too large or redirected."""
+        deadline = time.monotonic() + self.request_seconds
+        outer = getattr(self._local, "deadline", None)
+        if outer is not None:
+            deadline = min(deadline, outer)
+        wait = timeout or self.timeout
+
+        def time_left() -> float:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ApiError(None, None, "too_slow")
+            return min(wait, left)
+
+        session = self.session or requests.Session()
+        kwargs: dict[str, Any] = {
+            "method": method.upper(),
+            "url": url,
+            "params": params,
+            "headers": headers,
+            "auth": auth,
+            "hooks": self.request_hooks,
+        }
+        if headers and headers.get("Content-Type") in ("application/json", "application/scim+json"):
+            kwargs["json"] = data
+        else:
+            kwargs["data"] = data
+        prepared = session.prepare_request(requests.Request(**kwargs))
+        options = session.merge_environment_settings(prepared.url, self.proxy, None, None, None)
+        options["stream"] = True  # the body is read below, within the bounds
+        try:
+            answer = session.send(prepared, allow_redirects=False, timeout=time_left(), **options)
+        except requests.Timeout:
+            raise self._late(deadline) from None
+        with closing(answer):
+            status = int(answer.status_code)
+            if 300 <= status < 400:
+                # Twilio's API never redirects: say where to (scheme and host, never a path that
+                # may hold an account SID), and never follow, which would hand over the key.
+                where = urlsplit(answer.headers.get("Location", ""))
+                detail = f"{where.scheme}://{where.hostname}" if where.hostname else None
+                raise ApiError(status, None, "redirect", detail)
+            body = self._read(answer, status, time_left, deadline)
+        return Response(status, body.decode("utf-8", "replace"), answer.headers)
+
+    def _read(self, answer: Any, status: int, time_left: Any, deadline: float) -> bytes:
+        """The answer's body, read chunk by chunk within the time left and MAX_ANSWER_BYTES."""
+        length = answer.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > self.max_bytes:
+            raise ApiError(status, None, "too_large")
+        raw, body = answer.raw, bytearray()
+        try:
+            while True:
+                connection = getattr(raw, "connection", None)
+                sock = getattr(connection, "sock", None)
+                if sock is not None:
+                    sock.settimeout(time_left())
+                chunk = raw.read1(64 * 1024, decode_content=True)
+                if not chunk:
+                    return bytes(body)
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise ApiError(status, None, "too_large")
+                time_left()
+        except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+            raise self._late(deadline) from None
+        except (urllib3.exceptions.HTTPError, OSError):
+            raise ApiError(None, None, "network") from None
+
+    @staticmethod
+    def _late(deadline: float) -> ApiError:
+        """A timeout at the request's end is too_slow; one before it, Twilio silent: network."""
+        if time.monotonic() >= deadline - 0.05:
+            return ApiError(None, None, "too_slow")
+        return ApiError(None, None, "network")
+
+
+class HostRewritingHttpClient(BoundedHttpClient):
     """twilio-python's own HTTP client, sending every request to another scheme and host.
 
     twilio-python 9.13 builds each URL from the hard-coded https://api.twilio.com (ApiBase) and
@@ -87,8 +223,8 @@ class HostRewritingHttpClient(TwilioHttpClient):
     request passes, next pages included, so the host is swapped here.
     """
 
-    def __init__(self, base_url: str, timeout: float = REQUEST_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
+    def __init__(self, base_url: str, timeout: float = REQUEST_TIMEOUT, **bounds: Any) -> None:
+        super().__init__(timeout=timeout, **bounds)
         parts = urlsplit(base_url.strip().rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("TWILIO_API_BASE_URL must be an http(s) URL")
@@ -103,13 +239,14 @@ class HostRewritingHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-def build_client(settings: Settings, timeout: float = REQUEST_TIMEOUT) -> Client:
-    """A twilio REST client authenticated with the API key, talking to TWILIO_API_BASE_URL."""
+def build_client(settings: Settings, timeout: float = REQUEST_TIMEOUT, **bounds: Any) -> Client:
+    """A twilio REST client authenticated with the API key, talking to TWILIO_API_BASE_URL;
+    `bounds` (request_seconds, max_bytes) override REQUEST_SECONDS and MAX_ANSWER_BYTES."""
     base = settings.twilio_api_base_url.strip().rstrip("/") or TWILIO_API_URL
     http_client = (
-        TwilioHttpClient(timeout=timeout)
+        BoundedHttpClient(timeout, **bounds)
         if base == TWILIO_API_URL
-        else HostRewritingHttpClient(base, timeout)
+        else HostRewritingHttpClient(base, timeout, **bounds)
     )
     return Client(
         username=settings.twilio_api_key.strip(),
@@ -161,6 +298,16 @@ class TwilioMessages:
     def from_settings(cls, settings: Settings) -> TwilioMessages:
         """The account the settings name, through an API key."""
         return cls(build_client(settings))
+
+    @contextmanager
+    def until(self, deadline: float) -> Iterator[None]:
+        """Within the block, no request goes on past `deadline` (time.monotonic())."""
+        http_client = getattr(self.client, "http_client", None)
+        if isinstance(http_client, BoundedHttpClient):
+            with http_client.until(deadline):
+                yield
+        else:
+            yield
 
     def account_numbers(self) -> list[str]:
         """Every phone number of the account (IncomingPhoneNumbers), in E.164."""

@@ -270,8 +270,15 @@ def _revision(row: Any) -> Revision:
     )
 
 
+#: The largest id an integer column holds on PostgreSQL (SQLite's go to 2**63 - 1): an id past
+#: it names no revision, and asking the database would raise instead of finding nothing.
+MAX_REVISION_ID = 2**31 - 1
+
+
 def _revision_row(conn: Connection, revision_id: int) -> Any:
-    """The library_revision row with this id, or None."""
+    """The library_revision row with this id, or None (also for an id no column can hold)."""
+    if not 0 < revision_id <= MAX_REVISION_ID:
+        return None
     return conn.execute(
         select(library_revision).where(library_revision.c.id == revision_id)
     ).one_or_none()

@@ -51,7 +51,10 @@ def browser():
     if not shutil.which(CHROMIUM):
         if _ci():
             pytest.fail("Chromium is missing (apt-get install -y chromium)", pytrace=False)
-        pytest.skip("no Chromium at /usr/bin/chromium")
+        pytest.skip(
+            "no Chromium at /usr/bin/chromium: apt-get install -y chromium, then "
+            "pytest -n 0 tests/console/test_console_browser.py"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -98,17 +101,17 @@ def test_log_in_edit_try_publish_sms_roll_back_and_editor_refused(server, browse
     counter.locator(".figures").wait_for()
     # Selectors, not wait_for_function: the console's CSP forbids the eval that would need.
     page.locator("#counter_es[data-encoding='GSM-7']").wait_for()
-    assert "GSM-7" in counter.inner_text()
+    assert "plain letters" in counter.inner_text()
     reply = page.locator("#reply_es")
     reply.fill("Trabajo: la linea 1-888-373-7888 le ayuda con su pago")
     reply.press("End")
     reply.type(" rápido.")
     page.locator("#counter_es[data-encoding='UCS-2']").wait_for()
-    assert "UCS-2" in counter.inner_text()
+    assert "Publishing will replace á → a" in counter.inner_text()
     assert counter.locator("mark").inner_text() == "á"
     assert "1-888-373-7888 ✓" in counter.inner_text()
     page.click("form#topic-form button[type=submit]")
-    page.wait_for_url(base + "/console/topics/labor")
+    page.wait_for_url(base + "/console/topics/labor?saved=1")
     assert "Saved labor in the draft" in page.inner_text("body")
 
     # 3. Try a text against the draft (published replies are transliterated: á -> a).
@@ -132,7 +135,9 @@ def test_log_in_edit_try_publish_sms_roll_back_and_editor_refused(server, browse
     assert _sms(base, "no me pagan en el trabajo") == [new_reply]
 
     # 6. Roll back.
-    page.click("text=Roll back to 1")
+    page.click("text=Roll back to revision 1")
+    page.fill("#reason", "the quick reply confused people")
+    page.click("#rollback-confirm")
     page.wait_for_url(base + "/console/history")
     assert "Revision 1 is live again" in page.inner_text("body")
     assert _sms(base, "no me pagan en el trabajo") == [app_library.REPLIES["labor/es"]]

@@ -50,7 +50,7 @@ def test_the_topic_list_shows_each_topic_at_a_glance(editor):
     labor = html.split(">labor</span>", 1)[1].split("</li>", 1)[0]
     assert "menu 1" in labor and "Work and pay" in labor
     assert "keywords: en 4 · es 3" in labor
-    assert re.search(r"en: \d+ chars, GSM-7, 1/3 seg", labor)
+    assert re.search(r"en: \d+ characters, plain letters, 1/3 parts", labor)
 
 
 def test_an_edit_is_kept_in_a_server_side_draft_and_not_live(console_app, editor, helpers):
@@ -193,9 +193,18 @@ def test_diff_between_two_revisions(console_app, publisher, helpers):
 def test_rollback_makes_an_old_revision_live_again(console_app, publisher, helpers):
     _save(publisher, helpers, "labor", reply_es=NEW_LABOR_ES)
     _publish(publisher, helpers, "x")
+    # Without a reason it only asks again; nothing changes.
     r = helpers.post(publisher, "/console/history/1/rollback", page="/console/history")
+    assert r.status_code == 400 and "Say why" in r.get_data(as_text=True)
+    assert runtime(console_app).store.live_revision_id() == 2
+    r = helpers.post(
+        publisher, "/console/history/1/rollback", {"reason": "x was wrong"}, page="/console/history"
+    )
     assert r.status_code == 302
     assert runtime(console_app).store.live_revision_id() == 1
+    history = publisher.get("/console/history").get_data(as_text=True)
+    assert "revision 1 made live again (was 2): x was wrong" in history
+    assert "Make revision 2 live again" in history
     sms = as_twilio.post(console_app.test_client(), as_twilio.params("no me pagan el trabajo"))
     assert as_twilio.messages(sms) == [app_library.REPLIES["labor/es"]]
 
@@ -263,7 +272,9 @@ def test_the_audit_names_operators_and_never_a_texter(console_app, admin, publis
     as_twilio.post(console_app.test_client(), as_twilio.params(body, sender=sender))
     _save(publisher, helpers, "labor", reply_es=NEW_LABOR_ES)
     _publish(publisher, helpers, "audit me")
-    helpers.post(publisher, "/console/history/1/rollback", page="/console/history")
+    helpers.post(
+        publisher, "/console/history/1/rollback", {"reason": "undo"}, page="/console/history"
+    )
     helpers.post(
         admin,
         "/console/accounts",
@@ -271,8 +282,9 @@ def test_the_audit_names_operators_and_never_a_texter(console_app, admin, publis
         page="/console/accounts",
     )
     html = admin.get("/console/audit").get_data(as_text=True)
-    for action in ("login", "login_failed", "publish", "rollback", "account_add"):
+    for action in ("login", "publish", "rollback", "account_add"):
         assert f'<span class="badge">{action}</span>' in html, action
+    assert "<td>editor</td><td>1</td>" in html  # the failed login: counted, not a row
     assert "2065550199" not in html and "qqzzvv" not in html
     store = runtime(console_app).store
     with store.engine.connect() as conn:
@@ -350,7 +362,9 @@ def test_draft_publish_and_rollback_through_the_console_on_both_databases(
         as_twilio.post(app.test_client(), as_twilio.params("no me pagan"))
     ) == [NEW_LABOR_ES]
     assert (
-        helpers.post(client, "/console/history/1/rollback", page="/console/history").status_code
+        helpers.post(
+            client, "/console/history/1/rollback", {"reason": "back"}, page="/console/history"
+        ).status_code
         == 302
     )
     assert as_twilio.messages(
@@ -384,3 +398,50 @@ def test_a_topic_page_with_a_draft_parses_keywords_yaml_once(editor, helpers, mo
     html = editor.get("/console/topics/labor").get_data(as_text=True)
     assert NEW_LABOR_ES in html and "changes" in html
     assert len(parses) == 1
+
+
+def test_discarding_the_draft_only_asks_until_confirmed_and_names_whose_edits_go(
+    console_app, editor, publisher, helpers
+):
+    _save(editor, helpers, "labor", reply_es=NEW_LABOR_ES)
+    _save(publisher, helpers, "housing", reply_en="Housing: call 211 tonight.")
+    asked = helpers.post(editor, "/console/draft/discard", page="/console/")
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "editor, publisher" in page or "publisher, editor" in page
+    store = console_app.extensions["console"].store
+    assert store.draft() is not None
+    done = helpers.post(editor, "/console/draft/discard", {"confirm": "yes"}, page="/console/")
+    assert done.status_code == 302 and store.draft() is None
+    assert store.audit_entries_of("draft_discard")[0].detail.startswith("edits of ")
+
+
+def test_a_draft_that_only_adds_a_number_publishes_the_registry_and_keeps_the_revision(
+    console_app, admin, editor, helpers
+):
+    from bot.library.registry import deployment_registry
+
+    settings = runtime(console_app).settings
+    entry = {
+        "id": "wa-labor-line",
+        "number": "1-206-555-0143",
+        "what": "Washington labor line",
+        "source": "its own contact page",
+        "verified": "2026-11-30",
+    }
+    refused = helpers.post(editor, "/console/numbers", entry, page="/console/numbers")
+    assert refused.status_code == 403
+    saved = helpers.post(admin, "/console/numbers", entry, page="/console/numbers")
+    assert saved.status_code == 302
+    assert "1-206-555-0143" not in {e.number for e in deployment_registry(settings).entries}
+    before = runtime(console_app).store.live_revision_id()
+    done = _publish(admin, helpers, "a labor line")
+    assert done.status_code == 302
+    assert "1-206-555-0143" in {e.number for e in deployment_registry(settings).entries}
+    assert runtime(console_app).store.live_revision_id() == before
+    assert "Published the number registry" in admin.get("/console/history").get_data(as_text=True)
+    # A number the checker cannot read is refused with the registry's own words, not saved.
+    bad = helpers.post(
+        admin, "/console/numbers", {**entry, "number": "555-0143 ext"}, page="/console/numbers"
+    )
+    assert bad.status_code == 400 and "Not saved" in bad.get_data(as_text=True)

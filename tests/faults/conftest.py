@@ -93,7 +93,10 @@ def pg_cluster() -> Iterator[Cluster]:
     """A cluster initdb'd for this session; stopped and deleted in the finalizer, whatever happens."""
     bin_dir = _postgres_bin()
     if bin_dir is None:
-        message = f"no initdb/pg_ctl under {POSTGRES_BIN_GLOB}"
+        message = (
+            f"no initdb/pg_ctl under {POSTGRES_BIN_GLOB}: apt-get install -y postgresql, then "
+            "pytest tests/faults"
+        )
         if os.environ.get("CI"):
             pytest.fail(f"{message}; CI is set, so the fault tests must run", pytrace=False)
         pytest.skip(message)

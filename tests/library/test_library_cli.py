@@ -349,8 +349,8 @@ def test_db_upgrade_and_stats(cli_app):
     store = store_of(cli_app)
     result = run(cli_app, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert "0002" in result.output
-    assert run(cli_app, "db", "current").output.strip() == "0002"
+    assert "0003" in result.output
+    assert run(cli_app, "db", "current").output.strip() == "0003"
 
     assert "No counts" in run(cli_app, "stats").output
     today = date.today()

@@ -71,3 +71,59 @@ def test_files_in_memory_are_checked_and_transliterated_like_files_on_disk():
     assert name in prepared.changes
     assert "\u2019" not in prepared.bundle[name]
     assert not check_bundle(bundle, PROJECT_ROOT / REGISTRY_FILE, transliterate=False).changes
+
+
+def test_a_load_error_does_not_hide_the_checks_errors(tmp_path):
+    directory = _copy_library(tmp_path)
+    (directory / "responses" / "es" / "youth.txt").write_text("\n", encoding="utf-8")
+    (directory / "responses" / "es" / "labor.txt").write_text(
+        "Trabajo: llame al 1-206-555-0143 o al 1-888-373-7888.\n", encoding="utf-8"
+    )
+    (directory / "responses" / "en" / "housing.txt").write_text(
+        "Housing: call 211. " + "Shelter near you. " * 40 + "\n", encoding="utf-8"
+    )
+    prepared = prepare_library(directory)
+    messages = [p.message for p in prepared.errors]
+    assert len(messages) == 3, messages
+    assert any("youth" in m and "empty" in m for m in messages)
+    assert any("1-206-555-0143" in m for m in messages)
+    assert any("over its budget" in m for m in messages)
+    assert prepared.library is None  # never served, only checked
+    assert prepared.as_json()["errors"] == 3
+    with pytest.raises(LibraryError) as raised:
+        prepared.raise_for_errors()
+    assert len(raised.value.problems) == 3
+
+
+def test_keep_accents_publishes_a_reply_as_written_and_the_check_says_what_it_costs(tmp_path):
+    directory = _copy_library(tmp_path)
+    keywords = directory / "keywords.yaml"
+    text = keywords.read_text(encoding="utf-8")
+    assert "  - id: labor\n" in text
+    keywords.write_text(
+        text.replace("  - id: labor\n", "  - id: labor\n    keep_accents: [es]\n", 1),
+        encoding="utf-8",
+    )
+    accented = "Trabajo rápido: llame al 1-888-373-7888 ó escriba.\n"
+    (directory / "responses" / "es" / "labor.txt").write_text(accented, encoding="utf-8")
+    (directory / "responses" / "en" / "labor.txt").write_text(
+        "Work: call 1-888-373-7888 rápido.\n", encoding="utf-8"
+    )
+    prepared = prepare_library(directory)
+    assert prepared.ok, prepared.errors
+    assert prepared.bundle["responses/es/labor.txt"] == accented  # kept as written
+    assert prepared.bundle["responses/en/labor.txt"] == "Work: call 1-888-373-7888 rapido.\n"
+    said = [p.message for p in prepared.problems if p.file == "responses/es/labor.txt"]
+    assert any("keeps its accents" in m and "plain letters it would be" in m for m in said), said
+
+
+def test_keep_accents_in_a_language_the_library_lacks_is_an_error(tmp_path):
+    directory = _copy_library(tmp_path)
+    keywords = directory / "keywords.yaml"
+    text = keywords.read_text(encoding="utf-8")
+    keywords.write_text(
+        text.replace("  - id: labor\n", "  - id: labor\n    keep_accents: [fr]\n", 1),
+        encoding="utf-8",
+    )
+    prepared = prepare_library(directory)
+    assert any("'fr'" in p.message and "labor" in p.message for p in prepared.errors)

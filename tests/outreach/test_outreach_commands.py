@@ -38,7 +38,10 @@ def _tool(name: str) -> str:
     """The path of a command-line tool; a skip without it, a failure in CI (which installs it)."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (Debian: zbar-tools / poppler-utils)"
+        message = (
+            f"{name} is not installed: apt-get install -y zbar-tools poppler-utils, then "
+            "pytest tests/outreach"
+        )
         if os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
             pytest.fail(f"{message}; CI installs it in .ci/run", pytrace=False)
         pytest.skip(message)

@@ -8,7 +8,9 @@ It behaves as Twilio's documentation says (pages cited in bot/purge/twilio_api.p
 - dates in RFC 2822 (`date_created`, `date_sent`, `date_updated`);
 - DELETE answers 204; 404 (20404) for an unknown message; 20009 for a message that is not final
   or younger than a minute;
-- on request, 429 (20429) and 500 answers, a delay, or a gate every request waits at.
+- on request, 429 (20429) and 500 answers, a delay, or a gate every request waits at;
+- and, as a hostile or broken server would: an answer that trickles a byte at a time, one far
+  larger than any page (streamed without a length, until the client hangs up), or a redirect.
 """
 
 from __future__ import annotations
@@ -95,6 +97,12 @@ class FakeTwilio:
     delay: float = 0.0
     #: Every n-th request is answered 429, 500 or 503 in turn (0: never).
     fault_every: int = 0
+    #: Seconds between the bytes of each answer's body (0: all at once).
+    trickle: float = 0.0
+    #: Pad each answer to this many bytes, sent without a Content-Length (0: no padding).
+    padding: int = 0
+    #: Answer every request with a 302 to this URL (None: never).
+    redirect_to: str | None = None
 
     def __post_init__(self) -> None:
         self.messages: dict[str, FakeMessage] = {}
@@ -107,9 +115,11 @@ class FakeTwilio:
         self.gate = threading.Event()
         self.gate.set()
         self.waiting = 0  # requests held at the closed gate now
+        self.body_bytes_sent = 0  # bytes of answer bodies the client took before it hung up
         self._faults = cycle([429, 500, 503])
         self._count = 0
         self.server: ThreadingHTTPServer | None = None
+        self._stopping = threading.Event()
 
     # -- the account's contents --
 
@@ -180,6 +190,7 @@ class FakeTwilio:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         self.gate.set()
         if self.server is not None:
             self.server.shutdown()
@@ -201,6 +212,12 @@ class FakeTwilio:
                 self.waiting -= 1
         if self.delay:
             time.sleep(self.delay)
+        if self.redirect_to is not None:
+            handler.send_response(302)
+            handler.send_header("Location", self.redirect_to)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         status, body = self._answer(handler, method, parts.path, parse_qs(parts.query), count)
         with self.lock:
             self.statuses[status] += 1
@@ -208,9 +225,48 @@ class FakeTwilio:
         handler.send_response(status)
         if body is not None:
             handler.send_header("Content-Type", "application/json")
+        if self.padding and body is not None:
+            self._send_padded(handler, data)
+            return
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
+        if self.trickle:
+            self._send_trickle(handler, data)
+            return
         handler.wfile.write(data)
+
+    def _send_trickle(self, handler: BaseHTTPRequestHandler, data: bytes) -> None:
+        for index in range(len(data)):
+            try:
+                handler.wfile.write(data[index : index + 1])
+                handler.wfile.flush()
+            except OSError:
+                return  # the client hung up
+            with self.lock:
+                self.body_bytes_sent += 1
+            if self.server is None or self._stopping.wait(self.trickle):
+                return
+
+    def _send_padded(self, handler: BaseHTTPRequestHandler, data: bytes) -> None:
+        # A JSON page whose last field is a string of `padding` bytes, sent until the client
+        # stops reading; without a length, so only the connection's end says it is over.
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.close_connection = True
+        chunk = b"x" * 65536
+        parts = [data[:-1] + b', "padding": "']
+        sent = 0
+        try:
+            for part in parts:
+                handler.wfile.write(part)
+            while sent < self.padding:
+                handler.wfile.write(chunk)
+                sent += len(chunk)
+                with self.lock:
+                    self.body_bytes_sent += len(chunk)
+            handler.wfile.write(b'"}')
+        except OSError:
+            return  # the client hung up
 
     def _error(self, status: int, code: int, message: str) -> tuple[int, dict]:
         return status, {

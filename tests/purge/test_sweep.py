@@ -194,13 +194,11 @@ def test_without_purge_numbers_the_bot_number_alone_is_swept(fake, purge_setting
 
 
 def test_the_base_url_keeps_twilios_path_and_query_and_may_add_a_prefix(monkeypatch):
-    from twilio.http.http_client import TwilioHttpClient
-
-    from bot.purge.twilio_api import HostRewritingHttpClient
+    from bot.purge.twilio_api import BoundedHttpClient, HostRewritingHttpClient
 
     sent = []
     monkeypatch.setattr(
-        TwilioHttpClient, "request", lambda self, method, url, *a, **k: sent.append(url)
+        BoundedHttpClient, "request", lambda self, method, url, *a, **k: sent.append(url)
     )
     client = HostRewritingHttpClient("http://127.0.0.1:8080/staging/")
     client.request("GET", "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?PageSize=2")

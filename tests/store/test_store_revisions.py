@@ -172,3 +172,12 @@ def test_history_counts_files_in_the_database_without_fetching_any_revisions_fil
         event.remove(store.engine, "after_cursor_execute", columns)
     assert [h.files for h in history] == [43, 2]
     assert fetched and all("content" not in names for names in fetched)
+
+
+@pytest.mark.parametrize("revision_id", [0, -1, 2**31, 2**63, 10**30])
+def test_a_revision_id_beyond_any_stored_one_is_unknown_not_a_database_error(store, revision_id):
+    _publish(store, V1)
+    with pytest.raises(UnknownRevision):
+        store.get_revision(revision_id)
+    with pytest.raises(UnknownRevision):
+        store.make_live(revision_id)
