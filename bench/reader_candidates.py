@@ -27,9 +27,9 @@ import numpy as np
 
 from bench import ROOT
 from bench.reader_data import TRAIN_DIR, Labelled, load_labelled, writer_folds
-from bot.core.combine import CombineSettings
+from bot.core.combine import CombineSettings, combine_all
 from bot.core.library import load_library_dir
-from bot.core.matcher import build_matcher, combined, match_rules
+from bot.core.matcher import build_matcher, match_rules
 from bot.core.reader import Example, normalize_for_reader, train_reader
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
 
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
     ways: list[tuple[str, dict[str, float]]] = []
     for name, settings in COMBINATIONS.items():
         predicted = [
-            combined(r.text, m, p, matcher, settings).topic
+            combine_all(r.text, m, p, settings, matcher.tips).topic
             for r, m, p in zip(rows, rules, our_probs, strict=True)
         ]
         ways.append((name, figures(rows, predicted)))

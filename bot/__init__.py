@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         limiter=ratelimit.limiter_for(settings),
         validator=RequestValidator(settings.twilio_auth_token),
     )
+    bot = app.extensions["bot"]
+    bot.menu_language = ratelimit.language_memory_for(settings, bot.limiter)
     health.init_app(app)
     channels.init_app(app)
     purge.init_app(app)

@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 from bot.core.library import Library, LibraryError, load_library, read_bundle
 from bot.core.matcher import build_matcher, match
 from bot.core.tables import format_table
-from bot.core.topics import AUTO_REPLY_COUNT, PSEUDO_TOPICS, SILENCED_COUNT
+from bot.core.topics import AUTO_REPLY_COUNT, SILENCED_COUNT
 from bot.runtime import runtime
 from bot.store import StoreError
 from bot.store.cli import db_commands, store_errors
@@ -212,7 +212,8 @@ def stats_command(days: int, as_json: bool) -> None:
         return
     table = [(r.day.isoformat(), r.topic, r.lang, str(r.count)) for r in rows]
     click.echo(format_table(("day", "topic", "lang", "count"), table, right={3}))
-    replies = sum(r.count for r in rows if r.topic not in PSEUDO_TOPICS)
+    # Texts answered with silence are no replies; the other-language reply is one.
+    replies = sum(r.count for r in rows if r.topic not in (SILENCED_COUNT, AUTO_REPLY_COUNT))
     silenced = sum(r.count for r in rows if r.topic == SILENCED_COUNT)
     auto = sum(r.count for r in rows if r.topic == AUTO_REPLY_COUNT)
     click.echo(f"\n{replies} replies since {since.isoformat()}")

@@ -275,6 +275,75 @@ def _storage(url: str, options: Mapping[str, object]) -> Storage:
     return storage
 
 
+#: Storage namespace of the remembered reply language.
+LANGUAGE_NAMESPACE = "bot-language"
+#: Longest language code kept: its ASCII bytes are stored as one integer, which Redis holds in
+#: 64 bits. A longer code is not remembered (a bare menu number then gets the default language).
+MAX_REMEMBERED_CODE = 8
+
+
+class LanguageMemory:
+    """The language of the last reply to a sender, for MENU_LANGUAGE_SECONDS, so that a bare menu
+    number after a Spanish menu is answered in Spanish.
+
+    Kept as the limiter keeps its counters: under the limiter's keyed hash of the sender, in the
+    same storage, expiring after the window. What is stored is the language code and nothing else
+    (its ASCII bytes as one integer, because a limits storage holds integers): no number, no text,
+    no topic. Never raises: a storage failure forgets, and the reply goes out in the text's own
+    language.
+    """
+
+    def __init__(self, limiter: SenderLimiter, seconds: int) -> None:
+        self.limiter = limiter
+        self.seconds = seconds
+
+    def _key(self, sender: str) -> str:
+        return f"{LANGUAGE_NAMESPACE}/{self.limiter.sender_key(sender)}"
+
+    def remember(self, sender: str, lang: str, default: str = "") -> None:
+        """Keep a sender's reply language for the window (replacing any kept before).
+
+        The default language is kept only over another one: a sender who writes in it needs
+        nothing kept, and reading first (2 us) is cheaper than writing each time (5 us).
+        """
+        if self.seconds <= 0 or not lang.isascii() or not 0 < len(lang) <= MAX_REMEMBERED_CODE:
+            return
+        kept = self.recall(sender)
+        if kept == lang or (kept is None and lang == default):
+            return
+        try:
+            key = self._key(sender)
+            storage = self.limiter.storage
+            storage.clear(key)
+            storage.incr(key, self.seconds, amount=int.from_bytes(lang.encode("ascii"), "big"))
+        except Exception as exc:
+            log.warning("language memory: storage failed (%s)", type(exc).__name__)
+
+    def recall(self, sender: str) -> str | None:
+        """The language kept for a sender within the window, or None."""
+        if self.seconds <= 0:
+            return None
+        try:
+            value = int(self.limiter.storage.get(self._key(sender)) or 0)
+        except Exception as exc:
+            log.warning("language memory: storage failed (%s)", type(exc).__name__)
+            return None
+        if value <= 0 or value >= 1 << (8 * MAX_REMEMBERED_CODE):
+            return None
+        try:
+            return value.to_bytes(MAX_REMEMBERED_CODE, "big").lstrip(b"\0").decode("ascii")
+        except UnicodeDecodeError:
+            return None
+
+
+def language_memory_for(settings: Settings, limiter: object) -> LanguageMemory | None:
+    """The sender language memory beside the app's limiter; None when MENU_LANGUAGE_SECONDS is 0
+    or the limiter is not a SenderLimiter (tests may stand one in)."""
+    if settings.menu_language_seconds <= 0 or not isinstance(limiter, SenderLimiter):
+        return None
+    return LanguageMemory(limiter, settings.menu_language_seconds)
+
+
 def limiter_for(settings: Settings) -> SenderLimiter:
     """The app's limiter, from the settings; warns of weak ones, raises SettingsError for unusable."""
     if settings.rate_limit_secret and len(settings.rate_limit_secret) < MIN_SECRET_LENGTH:

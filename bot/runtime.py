@@ -29,6 +29,19 @@ class ReplyLimiter(Protocol):
         ...
 
 
+class SenderLanguages(Protocol):
+    """What runtime(app).menu_language offers (bot.ratelimit.LanguageMemory): the language of
+    the last reply to a sender, kept for a while under the limiter's keyed hash."""
+
+    def recall(self, sender: str) -> str | None:
+        """The language kept for a sender, or None."""
+        ...
+
+    def remember(self, sender: str, lang: str, default: str = "") -> None:
+        """Keep a sender's reply language (the default only over another one)."""
+        ...
+
+
 @dataclass
 class BotRuntime:
     """The runtime objects of one app, built whole by create_app, instead of module globals."""
@@ -41,6 +54,8 @@ class BotRuntime:
     validator: RequestValidator
     #: the sweeper of Twilio's message records (bot.purge), when the purge is on
     purge: Purger | None = None
+    #: the language of the last reply per sender, under the limiter's keyed hash (bot.ratelimit)
+    menu_language: SenderLanguages | None = None
 
     def ensure_background(self) -> None:
         """Start this process's background threads unless they run: the live library's reload

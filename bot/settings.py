@@ -97,6 +97,9 @@ class Settings:
     rate_limit_secret: str = field(default="", repr=False)
     #: How often the rate-limit key secret rotates, in seconds.
     rate_limit_secret_rotate_seconds: int = 86400
+    #: For how long (seconds) a bare menu number, "ok" or "yes" is answered in the language of the
+    #: last reply to the same sender (kept under the rate limiter's keyed hash; 0: never).
+    menu_language_seconds: int = 1800
     #: Python logging level of the bot's own logs (no logger ever receives message data).
     log_level: str = "INFO"
     #: Also write logs to this file (empty: standard error only).

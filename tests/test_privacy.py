@@ -29,6 +29,7 @@ from bot.privacy import (
     safe_traceback,
     scrub,
 )
+from bot.ratelimit import LANGUAGE_NAMESPACE
 from tests import app_library, as_twilio
 from tests.gunicorn_server import running_gunicorn
 
@@ -197,6 +198,8 @@ def _canaries() -> dict[str, str]:
         "sid2": f"MM{secrets.token_hex(16)}",
         "sid3": f"SM{secrets.token_hex(16)}",
         "sid4": f"SM{secrets.token_hex(16)}",
+        "sid5": f"SM{secrets.token_hex(16)}",
+        "sid6": f"SM{secrets.token_hex(16)}",
         "account": f"AC{secrets.token_hex(16)}",
         "call": f"CA{secrets.token_hex(16)}",
         "caller": f"+1{digits(10)}",
@@ -270,6 +273,10 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
         # Each MessageSid is answered once: a text of its own needs a sid of its own.
         assert post({**base, "Body": c["body2"], "NumMedia": "0", "MessageSid": c["sid3"]}) == 200
         assert post({**base, "Body": c["body"], "NumMedia": "0"}) == 200  # a replay
+        # A Spanish menu, then a bare menu number: answered in the language remembered for the
+        # sender (bot.ratelimit.LanguageMemory).
+        assert post({**base, "Body": "hola", "NumMedia": "0", "MessageSid": c["sid5"]}) == 200
+        assert post({**base, "Body": "1", "NumMedia": "0", "MessageSid": c["sid6"]}) == 200
         whatsapp = {**base, "From": f"whatsapp:{c['whatsapp']}", "MessageSid": c["sid2"]}
         assert post({**whatsapp, "Body": c["body"], "NumMedia": "0"}) == 200
         # A query string with sender data, as a misconfigured webhook URL might carry.
@@ -328,6 +335,14 @@ def test_canaries_sent_through_the_real_app_are_nowhere_on_disk_or_in_logs(
     blobs = {str(p): p.read_bytes() for p in _files_under(tmp_path, Path(app.instance_path))}
     blobs["stdout"], blobs["stderr"] = out.encode(), err.encode()
     blobs["log records"] = caplog.text.encode()
+    # The rate limiter's storage, which also keeps the language of the last reply per sender:
+    # keyed hashes, counts and language codes only.
+    storage = runtime(app).limiter.storage
+    kept = {"keys": storage.storage, "expiry": storage.expirations, "events": storage.events}
+    blobs["rate-limit storage"] = repr(kept).encode()
+    languages = [v for k, v in storage.storage.items() if k.startswith(LANGUAGE_NAMESPACE)]
+    assert languages, "no reply language was remembered"
+    assert {v.to_bytes(8, "big").lstrip(b"\0") for v in languages} <= {b"en", b"es"}
     assert str(log_file) in blobs and blobs[str(log_file)], "the log file was not written"
     assert b"POST /sms 200" in blobs[str(log_file)]  # werkzeug's request lines were logged
     assert b"POST /voice/dialed/es 200" in blobs[str(log_file)]

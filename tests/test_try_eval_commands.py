@@ -32,6 +32,14 @@ def test_try_shows_topic_language_score_reply_and_its_sms_cost(runner, monkeypat
     assert "GSM-7" in result.output and "segments" in result.output
 
 
+def test_try_shows_the_interpreter_reply_to_a_language_the_library_lacks(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(args=["try", "ich brauche hilfe bitte"])
+    assert result.exit_code == 0, result.output
+    assert "topic:    (other-language)" in result.output
+    assert "say the name of your language" in result.output
+
+
 def test_try_json_prints_one_object_per_message_with_the_documented_keys(runner, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = runner.invoke(args=["try", "--json", "STOP", "no me pagan", "hola"])

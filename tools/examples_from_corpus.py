@@ -102,9 +102,12 @@ def main(argv: list[str] | None = None) -> None:
             + ", ".join(f"{t} ({n})" for t, n in sorted(skipped.items())),
             file=sys.stderr,
         )
+    # Only the languages written here are replaced: others' examples (the translators') stay.
+    written = {name.split("/")[-2] for name in files}
     out = args.out / EXAMPLES_DIR
-    for old in sorted(out.glob("**/*.txt")) if out.is_dir() else []:
-        old.unlink()
+    for lang in sorted(written):
+        for old in [*out.glob(f"{lang}/*.txt"), *out.glob(f"heldout/{lang}/*.txt")]:
+            old.unlink()
     for name, texts in sorted(files.items()):
         path = args.out / name
         path.parent.mkdir(parents=True, exist_ok=True)

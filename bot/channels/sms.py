@@ -16,6 +16,7 @@ from bot.core.topics import (
     EMERGENCY_TOPIC,
     MENU_TOPIC,
     NO_LANG,
+    OTHER_LANGUAGE_TOPIC,
     SILENCED_COUNT,
     STOP_TOPIC,
 )
@@ -23,7 +24,7 @@ from bot.twiml import EMPTY_TWIML, FALLBACK_TWIML
 
 if TYPE_CHECKING:
     from bot.live import DailyCounts, Snapshot
-    from bot.runtime import BotRuntime, ReplyLimiter
+    from bot.runtime import BotRuntime, ReplyLimiter, SenderLanguages
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,13 @@ def reply_to(
     limiter: ReplyLimiter,
     counts: DailyCounts | None,
     on_limited: Callable[[str], None] | None = None,
+    memory: SenderLanguages | None = None,
 ) -> bytes:
     """The TwiML answer to one text: silence for an auto-reply and for a sender over the limit,
     else the reply of the topic matched against the snapshot; counted when counts are given (the
-    silences without topic or language); on_limited(topic) is told of a sender over the limit."""
+    silences without topic or language); on_limited(topic) is told of a sender over the limit.
+    With a `memory`, a text that gives no sign of its language (a menu number, "ok") is answered
+    in the language of the last reply to the sender."""
     text = text[:MAX_BODY_CHARS]
     if is_auto_reply(text):
         # A phone's or an office's auto-reply: answering it starts a loop, and its "if this is an
@@ -51,12 +55,17 @@ def reply_to(
         if counts is not None:
             counts.add(datetime.now(UTC).date(), AUTO_REPLY_COUNT, NO_LANG)
         return EMPTY_TWIML
+    guessed = True
     if text.strip():
         found = match(text, snapshot.matcher)
-        topic, lang = found.topic, found.lang
+        topic, lang, guessed = found.topic, found.lang, found.guessed_lang
     else:
         # No text (a picture only, or an empty message): show the menu.
         topic, lang = MENU_TOPIC, snapshot.library.default_language
+    if memory is not None and guessed and topic != STOP_TOPIC:
+        kept = memory.recall(sender)
+        if kept in snapshot.library.languages:
+            lang = kept
     if topic == STOP_TOPIC:
         body = EMPTY_TWIML
     else:
@@ -68,6 +77,8 @@ def reply_to(
                 counts.add(datetime.now(UTC).date(), SILENCED_COUNT, NO_LANG)
             return EMPTY_TWIML
         body = snapshot.reply(topic, lang)
+        if memory is not None and not guessed and topic != OTHER_LANGUAGE_TOPIC:
+            memory.remember(sender, lang, snapshot.library.default_language)
     if counts is not None:
         counts.add(datetime.now(UTC).date(), topic, lang)
     return body
@@ -106,6 +117,7 @@ class SmsHandler:
             rt.limiter,
             counts,
             self.on_limited,
+            rt.menu_language,
         )
         return OK, body, XML
 

@@ -59,6 +59,8 @@ class Speech:
     voice: str
 
 
+# The defaults below are said only where the library's language.yaml (call:) sets nothing: the
+# library's own prompts come first (docs/languages.md).
 #: Amazon Polly voices through Twilio (<Say voice="Polly.…">); each speaks its language natively.
 SPEECH = {"en": Speech("en-US", "Polly.Joanna"), "es": Speech("es-MX", "Polly.Mia")}
 #: The key that chooses each language, and what the prompt says for it.
@@ -160,9 +162,25 @@ def decide(route: Route, digits: str, dial_status: str, has_message: bool) -> St
     return Step("not_connected", lang)
 
 
-def _say(response: Any, text: str, lang: str) -> None:
+def _say(response: Any, text: str, lang: str, library: Library | None = None) -> None:
     speech = SPEECH[lang]
-    response.say(text, language=speech.language, voice=speech.voice)
+    call = library.language(lang).call if library is not None else None
+    response.say(
+        text,
+        language=(call and call.say_language) or speech.language,
+        voice=(call and call.voice) or speech.voice,
+    )
+
+
+def _prompt(library: Library, lang: str, name: str, default: dict[str, str]) -> str:
+    """A call prompt of a language: the library's language.yaml `call:`, else the default."""
+    return getattr(library.language(lang).call, name) or default[lang]
+
+
+def _language_prompt(library: Library, lang: str, key: str) -> str:
+    """ "For English, press 1." in a language, from its language.yaml `call.choose`."""
+    choose = library.language(lang).call.choose
+    return choose.format(key=key) if choose else LANGUAGE_PROMPT[lang]
 
 
 def _gather(response: Any, action: str) -> Any:
@@ -201,15 +219,15 @@ def render(step: Step, current: Route, library: Library, connect: VerifiedNumber
     if step.kind == "choose_language":
         action = _relative(Route("language", attempt=step.attempt), current)
         gather = _gather(response, action)
-        for prompt_lang, prompt in LANGUAGE_PROMPT.items():
-            _say(gather, prompt, prompt_lang)
+        for key, prompt_lang in LANGUAGE_KEYS.items():
+            _say(gather, _language_prompt(library, prompt_lang, key), prompt_lang, library)
         # No key: Twilio goes on to the next verb, which asks the same action without Digits.
         response.redirect(action, method="POST")
     elif step.kind == "message":
         action = _relative(Route("message", lang, step.attempt), current)
         gather = _gather(response, action)
         text = library.voice_reply(lang) or dict(FALLBACK_VOICE)[lang]
-        _say(gather, speakable(text), lang)
+        _say(gather, speakable(text), lang, library)
         response.redirect(action, method="POST")
     elif step.kind == "every_message":
         # Each language's message, in the order of SPEECH; key 1 during any of them connects (as
@@ -218,26 +236,27 @@ def render(step: Step, current: Route, library: Library, connect: VerifiedNumber
         gather = _gather(response, _relative(Route("message", first, ATTEMPTS), current))
         for message_lang in SPEECH:
             text = library.voice_reply(message_lang) or dict(FALLBACK_VOICE)[message_lang]
-            _say(gather, speakable(text), message_lang)
+            _say(gather, speakable(text), message_lang, library)
         response.hangup()
     elif step.kind == "connect":
-        _say(response, CONNECTING[lang], lang)
+        _say(response, _prompt(library, lang, "connecting", CONNECTING), lang, library)
         response.dial(
             f"+1{connect.digits}" if len(connect.digits) == 10 else connect.digits,
             action=_relative(Route("dialed", lang), current),
             method="POST",
         )
     elif step.kind == "not_connected":
-        _say(response, NOT_CONNECTED[lang], lang)
+        _say(response, _prompt(library, lang, "not_connected", NOT_CONNECTED), lang, library)
         slowly = spelled_slowly(connect.number)
-        _say(response, slowly, lang)
+        _say(response, slowly, lang, library)
         response.pause(length=1)
-        _say(response, slowly, lang)
-        _say(response, GOODBYE[lang], lang)
+        _say(response, slowly, lang, library)
+        _say(response, _prompt(library, lang, "goodbye", GOODBYE), lang, library)
         response.hangup()
     elif step.kind == "goodbye":
         for goodbye_lang in (step.lang,) if step.lang else tuple(GOODBYE):
-            _say(response, GOODBYE[goodbye_lang], goodbye_lang)
+            goodbye = _prompt(library, goodbye_lang, "goodbye", GOODBYE)
+            _say(response, goodbye, goodbye_lang, library)
         response.hangup()
     else:  # hang_up: the hotline call is over
         response.hangup()

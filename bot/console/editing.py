@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import yaml
 
+from bot.core.languages import BACK_TRANSLATIONS_DIR
 from bot.core.library import KEYWORDS_FILE, RESPONSES_DIR, reply_path, voice_path
 from bot.core.topics import RESERVED_TOPIC_IDS, reserved_topic_message
 
@@ -404,7 +405,7 @@ def set_voice(bundle: dict[str, str], spoken: dict[str, str]) -> dict[str, str]:
 
 
 def delete_topic(bundle: dict[str, str], topic_id: str) -> dict[str, str]:
-    """The bundle without a topic and its reply files."""
+    """The bundle without a topic, its reply files and their back-translations."""
     lines, blocks, _ = _blocks(bundle[KEYWORDS_FILE])
     block = next((b for b in blocks if b.topic == topic_id), None)
     if block is None:
@@ -415,7 +416,7 @@ def delete_topic(bundle: dict[str, str], topic_id: str) -> dict[str, str]:
         for name, text in bundle.items()
         if not (
             reply_files
-            and name.startswith(f"{RESPONSES_DIR}/")
+            and name.startswith((f"{RESPONSES_DIR}/", f"{BACK_TRANSLATIONS_DIR}/"))
             and name.endswith(f"/{topic_id}.txt")
         )
     }

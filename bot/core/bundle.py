@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from bot.core.examples import EXAMPLES_DIR, MAX_EXAMPLES_BYTES, is_examples_file
+from bot.core.languages import BACK_TRANSLATIONS_DIR, LANGUAGE_FILE, OTHER_LANGUAGE_FILE
 from bot.core.problems import LibraryError, Problem
 from bot.core.topics import VOICE_REPLY
 
@@ -104,7 +105,8 @@ _SYMLINK = (
 
 
 def read_bundle(directory: str | Path) -> dict[str, str]:
-    """Read keywords.yaml and responses/<lang>/*.txt under a directory into a bundle.
+    """Read keywords.yaml, responses/<lang>/*.txt and language.yaml, responses/other-language.txt
+    and back-translations/<lang>/*.txt under a directory into a bundle.
 
     Raises LibraryError listing every file that is a symbolic link, lies outside the directory,
     is not a plain file, is over its size cap (refused by its size, never read) or is not UTF-8.
@@ -116,6 +118,15 @@ def read_bundle(directory: str | Path) -> dict[str, str]:
     responses = root / RESPONSES_DIR
     if responses.is_dir():
         names += [path.relative_to(root).as_posix() for path in sorted(responses.glob("*/*.txt"))]
+        names += [
+            path.relative_to(root).as_posix()
+            for path in sorted(responses.glob(f"*/{LANGUAGE_FILE}"))
+        ]
+        if os.path.lexists(root / OTHER_LANGUAGE_FILE):
+            names.append(OTHER_LANGUAGE_FILE)
+    back = root / BACK_TRANSLATIONS_DIR
+    if back.is_dir():
+        names += [path.relative_to(root).as_posix() for path in sorted(back.glob("*/*.txt"))]
     examples = root / EXAMPLES_DIR
     if examples.is_dir():
         for pattern in ("*/*.txt", "*/*/*.txt"):

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core.display_checks import display_problems, invisible_problems
+from bot.core.language_checks import check_languages
 from bot.core.library import (
     KEYWORDS_FILE,
     Library,
@@ -17,39 +18,17 @@ from bot.core.library import (
     voice_path,
 )
 from bot.core.matcher import FUZZY_MIN_LENGTH, confusable_keys, keyword_confusion
-from bot.core.numbers import FoundNumber, NumberRegistry, find_numbers, format_number
-from bot.core.sms import Encoding, encode_info, transliterate_gsm
+from bot.core.numbers import NumberRegistry, find_numbers
+from bot.core.reply_numbers import ReplyNumber, ReplyReport
+from bot.core.reply_numbers import number_problems as _number_problems
+from bot.core.reply_numbers import reply_numbers as _reply_numbers
+from bot.core.sms import encode_info, transliterate_gsm
 from bot.core.speech import VOICE_SECONDS_LIMIT, spoken_seconds, spoken_words
 from bot.core.text import normalize, tokenize
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC, STRUCTURAL_TOPICS
 
 #: The emergency reply must arrive whole and first, whatever keywords.yaml sets as its budget.
 EMERGENCY_SEGMENT_LIMIT = 1
-
-
-@dataclass(frozen=True)
-class ReplyNumber:
-    """A number printed in a reply, and the registry entry it is, if any."""
-
-    text: str
-    digits: str
-    registry_id: str | None
-
-
-@dataclass(frozen=True)
-class ReplyReport:
-    """What one reply costs as SMS and which numbers it prints."""
-
-    topic: str
-    lang: str
-    file: str
-    characters: int
-    encoding: Encoding
-    units: int
-    segments: int
-    budget: int
-    ucs2_chars: tuple[str, ...]
-    numbers: tuple[ReplyNumber, ...]
 
 
 @dataclass(frozen=True)
@@ -154,49 +133,6 @@ def _registry_problems(registry: NumberRegistry, today: dt.date) -> list[Problem
 # --- Replies ---------------------------------------------------------------------------------
 
 
-def _reply_numbers(
-    found: Iterable[FoundNumber], registry: NumberRegistry
-) -> tuple[ReplyNumber, ...]:
-    """Each number found in a reply, with its registry id (None when unverified or ambiguous)."""
-    return tuple(
-        ReplyNumber(
-            f.text,
-            f.digits,
-            None if f.conflict else getattr(registry.by_digits.get(f.digits), "id", None),
-        )
-        for f in found
-    )
-
-
-def _number_problems(
-    found: Iterable[FoundNumber], registry: NumberRegistry, file: str, line: int | None = None
-) -> list[Problem]:
-    """Errors for found numbers that are not in the registry; `line` overrides the found line."""
-    problems = []
-    for f in found:
-        where = f.line if line is None else line
-        if f.conflict:
-            problems.append(_error(file, where, f.conflict))
-        elif f.kind == "local":
-            problems.append(
-                _error(
-                    file,
-                    where,
-                    f"{f.text!r} has no area code: write the full number as in {registry.file}",
-                )
-            )
-        elif f.digits not in registry.by_digits:
-            problems.append(
-                _error(
-                    file,
-                    where,
-                    f"{f.text!r} ({format_number(f.digits)}) is not in {registry.file}: "
-                    f"verify it and add it there, or remove it",
-                )
-            )
-    return problems
-
-
 def _menu_titles(library: Library, lang: str) -> list[Topic]:
     return [t for t in library.topics if t.menu is not None and t.titles.get(lang)]
 
@@ -230,7 +166,7 @@ def check_reply(
         )
 
     info = encode_info(reply)
-    budget = topic.segment_budget
+    budget = library.segment_budget(topic_id, lang)
     if topic_id == EMERGENCY_TOPIC:
         budget = min(budget, EMERGENCY_SEGMENT_LIMIT)
     fix = ""
@@ -253,7 +189,8 @@ def check_reply(
             )
         )
 
-    if info.encoding == "UCS-2" and lang in topic.keep_accents:
+    kept = lang in topic.keep_accents or library.language(lang).keep_accents
+    if info.encoding == "UCS-2" and kept:
         # Kept as written on purpose (keep_accents): say what it costs, not how to fix it.
         plain = encode_info(transliterate_gsm(reply)[0])
         instead = (
@@ -546,6 +483,9 @@ def check_library(library: Library, registry: NumberRegistry, today: dt.date) ->
                 report, found = check_reply(library, topic.id, lang, registry)
                 replies.append(report)
                 problems += found
+    language_reports, found = check_languages(library, registry)
+    replies += language_reports
+    problems += found
     voice = []
     for lang in library.languages:
         if library.voice_reply(lang) is not None:

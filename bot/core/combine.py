@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.core.text import tokenize
-from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
+from bot.core.tips import TipWords, tip_answer
+from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, OTHER_LANGUAGE_TOPIC, STOP_TOPIC
+
+if TYPE_CHECKING:
+    from bot.core.reader import Reader
 
 
 class RulesMatch(Protocol):
     """What combining needs of the rules' match (bot.core.matcher.Match, a frozen dataclass)."""
 
     topic: str
+    lang: str
     score: float
     keyword: str | None
 
@@ -57,8 +62,9 @@ DEFAULT_COMBINE = CombineSettings(
 
 
 def is_exact(rules: Match) -> bool:
-    """An answer nothing may override: an opt-out word or a menu number."""
-    return rules.topic == STOP_TOPIC or (
+    """An answer nothing may override: an opt-out word, a menu number, a language the library
+    lacks."""
+    return rules.topic in (STOP_TOPIC, OTHER_LANGUAGE_TOPIC) or (
         rules.score == 100 and rules.keyword is not None and rules.keyword[-1:].isdigit()
     )
 
@@ -104,3 +110,28 @@ def combine(
 
 def _percent(probability: float) -> float:
     return round(100 * probability, 1)
+
+
+def combine_all(
+    text: str,
+    rules: Match,
+    probabilities: Mapping[str, float],
+    settings: CombineSettings,
+    tips: TipWords,
+) -> Match:
+    """combine(), then someone else's trouble sent to the tip line whichever of the two placed
+    it (bot.core.tips): match() answers with this."""
+    chosen = combine(rules, probabilities, settings, text=text)
+    if chosen.topic != rules.topic:
+        tip = tip_answer(chosen.topic, tokenize(text), chosen.lang, tips)
+        if tip is not None:
+            return replace(chosen, topic=tip)
+    return chosen
+
+
+def answer(text: str, rules: Match, reader: Reader | None, tips: TipWords) -> Match:
+    """The bot's answer (match() gives it): the rules' match alone when there is no reader or it
+    is exact, else combined with the reader's scores as DEFAULT_COMBINE says."""
+    if reader is None or is_exact(rules):
+        return rules
+    return combine_all(text, rules, reader.scores(text), DEFAULT_COMBINE, tips)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.combine import combine, is_exact
+from bot.core.combine import DEFAULT_COMBINE, combine_all, is_exact
 from bot.core.matcher import Match, Matcher, match_rules
 from bot.core.reader import Example
 
@@ -61,7 +61,7 @@ def explain(text: str, matcher: Matcher, *, top: int = 3, nearest: int = 3) -> E
     chosen = (
         rules
         if is_exact(rules)
-        else combine(rules, reader.scores(text), matcher.combine, text=text)
+        else combine_all(text, rules, reader.scores(text), DEFAULT_COMBINE, matcher.tips)
     )
     return Explanation(
         text,

@@ -1,13 +1,11 @@
-"""Deciding the reply language of one message, from its function words and the keywords it hit."""
+"""The little words that carry an English or Spanish sentence: evidence of a text's language
+(bot.core.detect) and words the matcher does not read as typos of keywords (bot.core.matcher)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
-
-# Hand-written on purpose: language detectors (langdetect, lingua) guess badly on the one to five
-# words of a typical text and cost tens of megabytes; the small closed class of function words that
-# carry a sentence in each language decides short texts better, and library keywords add evidence.
+# Hand-written on purpose: language detectors guess badly on the one to five words of a typical
+# text; the small closed class of function words that carry a sentence in each language decides
+# short texts better (bot.core.detect reads py3langid's model only where these leave it open).
 # Words both languages use ("no", "me", "a", "solo") are in neither list.
 SPANISH_WORDS = frozenset(
     """
@@ -49,34 +47,3 @@ FUNCTION_WORDS = (SPANISH_WORDS | ENGLISH_WORDS) - CONTENT_MARKERS
 #: Letters and marks that English texts do not use: one of them is a vote for Spanish
 #: ("deportación" gets the Spanish reply although "deport" is an English keyword too).
 SPANISH_MARKS = frozenset("áéíóúñÁÉÍÓÚÑ¿¡")
-
-
-def has_spanish_marks(text: str) -> bool:
-    """Whether a text uses an accented vowel, ñ, ¿ or ¡ (before accents are folded away)."""
-    return not text.isascii() and not SPANISH_MARKS.isdisjoint(text)
-
-
-def detect_language(
-    words: Sequence[str],
-    hits: Iterable[Any],
-    languages: Sequence[str],
-    spanish_marks: bool = False,
-) -> str:
-    """The reply language: Spanish when the message leans Spanish, else the default (the first
-    of the library's languages).
-
-    `spanish_marks` says the text was written with accents, ñ, ¿ or ¡: one more vote for Spanish.
-    """
-    default = languages[0]
-    if len(languages) == 1:
-        return default
-    votes = dict.fromkeys(languages, 0.0)
-    if "es" in votes:
-        votes["es"] += sum(map(SPANISH_WORDS.__contains__, words)) + spanish_marks
-    if "en" in votes:
-        votes["en"] += sum(map(ENGLISH_WORDS.__contains__, words))
-    for hit in hits:
-        if hit.keyword.lang in votes:
-            votes[hit.keyword.lang] += 0.5 * len(hit.keyword.words)
-    best = max(votes, key=votes.__getitem__)  # a tie with the default goes to the default below
-    return best if votes[best] > votes[default] else default

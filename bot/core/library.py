@@ -36,6 +36,15 @@ from bot.core.bundle import (
 )
 from bot.core.danger import FAMILIES, DangerWords
 from bot.core.examples import is_examples_file, parse_examples
+from bot.core.languages import (
+    BACK_TRANSLATIONS_DIR,
+    LANGUAGE_FILE,
+    OTHER_LANGUAGE_FILE,
+    check_language_codes,
+    folded_opt_out_words,
+    load_languages,
+    opt_out_keyword_problem,
+)
 from bot.core.model import DEFAULT_SEGMENT_BUDGET, MENU_PLACEHOLDER, Library, Topic
 from bot.core.problems import LibraryError, Problem, Severity
 from bot.core.schema import (
@@ -127,8 +136,17 @@ def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
     readable = {name: body for name, body in bundle.items() if name not in unreadable}
     loading = _Loading(readable, spec, lines, unreadable)
     loading.problems = problems
+    # Each language's own file first: its opt-out words may not be keywords.
+    check_language_codes(loading.languages, lines, loading.error)
+    language_info = load_languages(
+        readable, loading.languages, loading.error, load_yaml, schema_problems
+    )
+    loading.opt_out_words = folded_opt_out_words(language_info)
     topics = [t for index, ts in enumerate(spec.topics) if (t := loading.topic(index, ts))]
     voice = loading.other_files({t.id for t in topics})
+    other_language = readable.get(OTHER_LANGUAGE_FILE, "").strip()
+    if OTHER_LANGUAGE_FILE in readable and not other_language:
+        loading.error(OTHER_LANGUAGE_FILE, 1, "the reply to texts in other languages is empty")
     loading.required_topics(topics)
     danger = _danger_words(spec.danger, loading.languages, lines, loading.error)
     tips = tip_words(
@@ -160,6 +178,9 @@ def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
         tips=tips,
         examples=examples,
         load_warnings=tuple(warnings),
+        language_info=language_info,
+        other_language=other_language,
+        default_budget=spec.segment_budget,
     )
     return library, loading.problems
 
@@ -184,6 +205,8 @@ class _Loading:
         self.seen_keywords: dict[str, dict[str, str]] = {lang: {} for lang in self.languages}
         self.menu_numbers: dict[int, str] = {}
         self.first_lines: dict[tuple[str, str], int] | None = None
+        #: the library's own opt-out words (language.yaml), which no keyword may be
+        self.opt_out_words: frozenset[str] = frozenset()
 
     def error(self, file: str, line: int, message: str) -> None:
         """Note a problem; loading goes on, so that every problem is listed at once."""
@@ -212,6 +235,7 @@ class _Loading:
             menu=ts.menu,
             titles=MappingProxyType(dict(ts.title)),
             segment_budget=ts.segment_budget or self.spec.segment_budget,
+            own_budget=ts.segment_budget is not None,
             silent=ts.silent,
             priority=ts.priority,
             escalates=ts.escalates,
@@ -291,6 +315,10 @@ class _Loading:
                     self.error(KEYWORDS_FILE, kline, f"keyword {word!r} ({lang}) is listed {where}")
                     continue
                 seen[folded] = ts.id
+                if ts.id != STOP_TOPIC:
+                    opt_out = opt_out_keyword_problem(word, self.opt_out_words)
+                    if opt_out is not None:
+                        self.error(KEYWORDS_FILE, kline, f"topic {ts.id!r}: {opt_out}")
                 kept.append(word.strip())
             by_lang[lang] = tuple(kept)
         return by_lang
@@ -336,9 +364,19 @@ class _Loading:
         bundle, languages, error = self.bundle, self.languages, self.error
         voice: dict[str, str] = {}
         for name in sorted(bundle):
-            if name in (KEYWORDS_FILE, REGISTRY_FILE) or is_examples_file(name):
-                continue
+            if name in (KEYWORDS_FILE, REGISTRY_FILE, OTHER_LANGUAGE_FILE) or is_examples_file(
+                name
+            ):
+                continue  # the registry is read by the checks, examples by bot.core.examples
+            if name.startswith(f"{BACK_TRANSLATIONS_DIR}/"):
+                continue  # checked by bot.core.back_translations
             parts = name.split("/")
+            if len(parts) == 3 and parts[0] == RESPONSES_DIR and parts[2] == LANGUAGE_FILE:
+                if parts[1] not in languages:
+                    error(
+                        name, 0, f"language file of {parts[1]!r}, which keywords.yaml does not list"
+                    )
+                continue
             if len(parts) != 3 or parts[0] != RESPONSES_DIR or not parts[2].endswith(".txt"):
                 error(
                     name,
@@ -456,7 +494,8 @@ def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -
         reply = menu.replies.get(lang)
         if reply is None:  # a library with problems, loaded for the checks only
             continue
-        titles = [t.titles[lang] for t in numbered]
+        # .get: a missing title is one of the problems of a library loaded for the checks only
+        titles = [t.titles.get(lang, "") for t in numbered]
         if is_gsm(reply):
             titles = [transliterate_gsm(title)[0] for title in titles]
         lines = "\n".join(f"{t.menu} {title}" for t, title in zip(numbered, titles, strict=True))
@@ -466,14 +505,26 @@ def _expand_menu(menu: Topic, topics: list[Topic], languages: tuple[str, ...]) -
 
 def kept_as_written(bundle: Bundle) -> frozenset[str]:
     """The reply files publish keeps as written: those of the languages a topic lists under
-    `keep_accents`. Read leniently (a keywords.yaml that does not load keeps nothing), since
-    this runs before load_library, on the files as typed."""
+    `keep_accents`, and every reply of a language whose language.yaml says `keep_accents: true`.
+    Read leniently (a file that does not load keeps nothing), since this runs before
+    load_library, on the files as typed."""
+    kept = set()
+    for name, text in bundle.items():
+        parts = name.split("/")
+        if len(parts) != 3 or parts[0] != RESPONSES_DIR or parts[2] != LANGUAGE_FILE:
+            continue
+        try:
+            spec, _lines = load_yaml(text, name)
+        except LibraryError:
+            continue
+        if isinstance(spec, dict) and spec.get("keep_accents") is True:
+            prefix = f"{RESPONSES_DIR}/{parts[1]}/"
+            kept.update(n for n in bundle if n.startswith(prefix) and n.endswith(".txt"))
     try:
         raw, _lines = load_yaml(bundle.get(KEYWORDS_FILE, ""), KEYWORDS_FILE)
     except LibraryError:
-        return frozenset()
+        return frozenset(kept)
     topics = raw.get("topics") if isinstance(raw, dict) else None
-    kept = set()
     for topic in topics if isinstance(topics, list) else []:
         if not isinstance(topic, dict) or not isinstance(topic.get("id"), str):
             continue

@@ -13,23 +13,23 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
-from bot.core.combine import DEFAULT_COMBINE, CombineSettings, combine, is_exact
+from bot.core.combine import answer
 from bot.core.common_words import is_common_word, load_common_words
 from bot.core.danger import DangerIndex, build_danger_index, read_danger
+from bot.core.detect import LanguageDetector, build_detector, detect
 from bot.core.examples_reader import library_reader
-from bot.core.language import FUNCTION_WORDS, detect_language, has_spanish_marks
+from bot.core.language import FUNCTION_WORDS
+from bot.core.languages import CARRIER_OPT_OUT_WORDS
 from bot.core.reader import Reader
 from bot.core.text import normalize, tokenize
 from bot.core.tips import TipWords, tip_answer
-from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, STOP_TOPIC
+from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, NO_LANG, OTHER_LANGUAGE_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
     from bot.core.library import Library
 
 #: Twilio's opt-out words. Only a whole message that is one of them opts out.
-OPT_OUT_WORDS = frozenset(
-    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
-)
+OPT_OUT_WORDS = CARRIER_OPT_OUT_WORDS
 
 #: Keyword words shorter than this match only exactly: "pay"/"day" are one letter apart.
 FUZZY_MIN_LENGTH = 5
@@ -147,6 +147,8 @@ class Match:
     lang: str
     score: float
     keyword: str | None = None
+    #: the text gave no sign of its language (a menu number, "ok"): `lang` is the default
+    guessed_lang: bool = False
 
 
 @dataclass(frozen=True, eq=False, slots=True)  # hashed by identity: each is built once
@@ -193,14 +195,15 @@ class Matcher:
     danger: DangerIndex
     #: texts about someone else that another topic answers (bot.core.tips)
     tips: TipWords = field(default_factory=TipWords)
-    #: the reader trained from the library's examples; None when it has none (rules alone)
-    reader: Reader | None = None
-    combine: CombineSettings = DEFAULT_COMBINE
+    reader: Reader | None = None  # trained from the library's examples; None: the rules alone
+    #: which of the library's languages a text is in (bot.core.detect)
+    detector: LanguageDetector | None = None
+    #: the library's own opt-out words (language.yaml opt_out), folded, besides Twilio's
+    opt_out_words: frozenset[str] = frozenset()
 
 
 def build_matcher(library: Library, *, reader: bool = True) -> Matcher:
-    """Normalise and index a library's keywords once, so each message costs a few lookups, and
-    train its reader (unless `reader` is False); raises ReaderError if the reader cannot be built."""
+    """Index a library's keywords once (a message then costs a few lookups); train its reader."""
     # Every index is built in its final form (tuples, not lists converted afterwards), so a
     # worker never holds two copies of it: at 10,000 keywords that raised its peak by megabytes.
     single: dict[str, tuple[_Keyword, ...]] = {}
@@ -246,6 +249,8 @@ def build_matcher(library: Library, *, reader: bool = True) -> Matcher:
         known_words={},
         danger=build_danger_index(library.danger),
         tips=library.tips,
+        detector=build_detector(library.languages, bool(library.other_language)),
+        opt_out_words=library.opt_out_words,
     )
     # Library words and function words are most of what a message's words resolve to; resolving
     # them here, from the library alone, leaves only unknown words for the request.
@@ -260,14 +265,18 @@ def _weight(words: tuple[str, ...]) -> float:
     return max(1.0, len(words) - function + 0.5 * function)
 
 
-def is_opt_out(text: str) -> bool:
-    """True when the whole message is one Twilio opt-out word, give or take spaces and punctuation."""
+def is_opt_out(text: str, extra: frozenset[str] = frozenset()) -> bool:
+    """True when the whole message is one Twilio opt-out word, or one of the library's own
+    (`extra`, folded), give or take spaces and punctuation."""
     if len(text) > _OPT_OUT_MAX_CHARS:
         return False
     if text.isascii():  # most texts: the same trim, without Unicode normalisation or a pattern
-        return text.strip(_ASCII_NOT_ALPHANUMERIC).lower() in OPT_OUT_WORDS
-    word = _OPT_OUT_TRIM.sub("", unicodedata.normalize("NFKC", text)).casefold()
-    return word in OPT_OUT_WORDS
+        word = text.strip(_ASCII_NOT_ALPHANUMERIC).lower()
+    else:
+        word = _OPT_OUT_TRIM.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    if word in OPT_OUT_WORDS:
+        return True
+    return bool(extra) and " ".join(word.split()) in extra
 
 
 def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozenset[str]]:
@@ -495,33 +504,12 @@ def _rank(
 
 def match(text: str, matcher: Matcher) -> Match:
     """Match a message to a topic and reply language: the rules, then the reader (bot.core.combine)."""
-    rules = match_rules(text, matcher)
-    reader = matcher.reader
-    if reader is None or is_exact(rules):
-        return rules
-    return combined(text, rules, reader.scores(text), matcher, matcher.combine)
-
-
-def combined(
-    text: str,
-    rules: Match,
-    probabilities: Mapping[str, float],
-    matcher: Matcher,
-    settings: CombineSettings,
-) -> Match:
-    """The rules' match and the reader's probabilities as one answer (bot.core.combine), someone
-    else's trouble sent to the tip line whichever of the two placed it (bot.core.tips)."""
-    chosen = combine(rules, probabilities, settings, text=text)
-    if chosen.topic != rules.topic:
-        tip = tip_answer(chosen.topic, tokenize(text), chosen.lang, matcher.tips)
-        if tip is not None:
-            return replace(chosen, topic=tip)
-    return chosen
+    return answer(text, match_rules(text, matcher), matcher.reader, matcher.tips)
 
 
 def match_rules(text: str, matcher: Matcher) -> Match:
     """Match a message by the rules alone: opt-outs, menu numbers, keywords, danger words."""
-    if is_opt_out(text):
+    if is_opt_out(text, matcher.opt_out_words):
         return Match(STOP_TOPIC, matcher.languages[0], EXACT, keyword=normalize(text))
     words = tokenize(text)
     resolved, guessed = [], []
@@ -540,8 +528,24 @@ def match_rules(text: str, matcher: Matcher) -> Match:
         resolved.append(word_scores)
         guessed.append(guesses)
     hits = _find_keywords(matcher, resolved, guessed)
-    lang = detect_language(words, hits, matcher.languages, spanish_marks=has_spanish_marks(text))
+    detector = matcher.detector
+    if detector is None:
+        return _topic(matcher, words, hits, matcher.languages[0])
+    detected = detect(text, words, hits, detector)
+    found = _topic(matcher, words, hits, detected.lang or detector.default)
+    if detected.lang is None:
+        # A language the library lacks: one reply in its first languages, saying how to reach an
+        # interpreter; an emergency still gets the emergency reply.
+        if found.topic == EMERGENCY_TOPIC:
+            return found
+        return Match(OTHER_LANGUAGE_TOPIC, detected.other or NO_LANG, found.score)
+    if detected.guessed:
+        return Match(found.topic, found.lang, found.score, found.keyword, guessed_lang=True)
+    return found
 
+
+def _topic(matcher: Matcher, words: list[str], hits: list[_Hit], lang: str) -> Match:
+    """The topic a text names, answered in `lang` (the language match() decided)."""
     # A menu choice ends in its number; most texts do not, and skip the pattern.
     choice = words and words[-1][-1].isdigit() and _MENU_CHOICE.match(" ".join(words))
     if choice:

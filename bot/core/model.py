@@ -10,8 +10,10 @@ from types import MappingProxyType
 from bot.core.bundle import KEYWORDS_FILE, Bundle
 from bot.core.danger import DangerWords
 from bot.core.examples import Examples
+from bot.core.languages import Language, folded_opt_out_words
 from bot.core.problems import Problem
 from bot.core.tips import TipWords
+from bot.core.topics import OTHER_LANGUAGE_TOPIC
 from bot.core.yamlfile import parse_yaml
 
 MENU_PLACEHOLDER = "{menu}"
@@ -46,6 +48,8 @@ class Topic:
     #: Languages whose reply publish keeps as written (accents and all) instead of transliterating.
     keep_accents: tuple[str, ...] = ()
     line: int = field(default=0, compare=False, repr=False)
+    #: the topic sets its own segment_budget, which then outranks a language's
+    own_budget: bool = False
 
     def all_keywords(self, lang: str) -> tuple[str, ...]:
         """Keywords and context words of one language."""
@@ -70,6 +74,14 @@ class Library:
     examples: Examples = field(default_factory=Examples, compare=False, repr=False)
     #: Warnings found while loading (examples held out and learned from), for the check to report.
     load_warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
+    #: Each language's own file (responses/<lang>/language.yaml), by code; bot.core.languages.
+    language_info: Mapping[str, Language] = field(default_factory=lambda: MappingProxyType({}))
+    #: The one reply to a text in a language the library lacks (responses/other-language.txt);
+    #: empty when the library has none, and such texts are then answered in the default language.
+    other_language: str = ""
+    #: keywords.yaml's segment_budget: a reply's budget where neither its topic nor its language
+    #: sets one
+    default_budget: int = DEFAULT_SEGMENT_BUDGET
 
     @cached_property
     def by_id(self) -> Mapping[str, Topic]:
@@ -91,11 +103,31 @@ class Library:
         return self.by_id[topic_id]
 
     def reply(self, topic_id: str, lang: str) -> str | None:
-        """The reply text for a topic in a language, or None for a silent topic."""
+        """The reply text for a topic in a language, or None for a silent topic; the
+        other-language reply for OTHER_LANGUAGE_TOPIC, whatever the language."""
+        if topic_id == OTHER_LANGUAGE_TOPIC and self.other_language:
+            return self.other_language
         topic = self.by_id[topic_id]
         if topic.silent:
             return None
         return topic.replies.get(lang) or topic.replies[self.default_language]
+
+    def language(self, lang: str) -> Language:
+        """A language's own file as loaded; a language without one has its code as name."""
+        return self.language_info.get(lang) or Language(code=lang, name=lang)
+
+    def segment_budget(self, topic_id: str, lang: str) -> int:
+        """The most SMS segments a topic's reply may take in a language: the topic's own
+        segment_budget if it sets one, else the language's, else keywords.yaml's."""
+        topic = self.by_id[topic_id]
+        if topic.own_budget:
+            return topic.segment_budget
+        return self.language(lang).segment_budget or topic.segment_budget
+
+    @cached_property
+    def opt_out_words(self) -> frozenset[str]:
+        """The extra opt-out words of every language (language.yaml opt_out), folded."""
+        return folded_opt_out_words(self.language_info)
 
     def voice_reply(self, lang: str) -> str | None:
         """The spoken message of calls in a language, or None when the library has none."""

@@ -125,9 +125,12 @@ def format_number(digits: str) -> str:
 # Separators inside a number: space, no-break space, dot, hyphens and dashes; never a newline,
 # so a menu's "1 Work" line cannot join the next line into something number-shaped.
 _SEP = r"[ \u00a0.\-\u2010\u2011\u2013]"
+# A letter or digit a number may not be glued to: any word character but those of scripts written
+# without spaces between words (Han, Kana, Hangul, Thai), where "拨打911" and "911에" are numbers.
+_GLUED = r"[^\W\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff]"
 # Not glued to a word, an amount, a decimal, a list like "24/7", or a longer digit string.
-_BEFORE = r"(?<![\w$€£¥#/+])(?<!\d[.,:/-])"
-_AFTER = r"(?![\w%/])(?![.,:/-]\d)"
+_BEFORE = rf"(?<!{_GLUED})(?<![$€£¥#/+])(?<!\d[.,:/-])"
+_AFTER = rf"(?!{_GLUED})(?![%/])(?![.,:/-]\d)"
 _AREA = r"(?:\(\d{3}\)|\d{3})"
 
 _NANP = re.compile(rf"{_BEFORE}(?P<cc>\+?1{_SEP}?)?{_AREA}{_SEP}?\d{{3}}{_SEP}?\d{{4}}{_AFTER}")
@@ -135,7 +138,7 @@ _NANP = re.compile(rf"{_BEFORE}(?P<cc>\+?1{_SEP}?)?{_AREA}{_SEP}?\d{{3}}{_SEP}?\
 _VANITY = re.compile(
     rf"{_BEFORE}(?P<cc>\+?1{_SEP}?)?{_AREA}{_SEP}"
     r"(?P<tail>[0-9A-Za-z]+(?:[.\-][0-9A-Za-z]+)*)"
-    r"(?![\w])"
+    rf"(?!{_GLUED})"
 )
 # The digits some write after a vanity number: "1-800-799-SAFE (7233)".
 _SPELLED_OUT = re.compile(r"[ \u00a0]?\((?P<digits>\+?\d[\d \u00a0.\-]*\d)\)")

@@ -22,13 +22,26 @@ _TRIPLED = tuple(letter * 3 for letter in _LETTERS)
 _LONG_TEXT = 150  # characters
 _MENU_HASH = re.compile(r"#\d+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: Characters of scripts written without spaces between words: Han (CJK ideographs) and kana.
+_UNSPACED = re.compile(
+    r"[\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+)
 
 
 def _fold_char(found: re.Match[str]) -> str:
     """One non-ASCII character as ASCII: accents dropped, emoji and other symbols blanked (anyascii
-    would spell them out as words)."""
+    would spell them out as words); a Han or kana character as a word of its own."""
     ch = found.group()
-    return " " if unicodedata.category(ch)[0] in "SC" else anyascii(ch)
+    if unicodedata.category(ch)[0] in "SC":
+        return " "
+    if _UNSPACED.match(ch):
+        # Chinese and Japanese put no spaces between words, and anyascii runs their characters
+        # together ("我需要帮助" -> "woxuyaobangzhu"), so a keyword "帮助" could never be found in
+        # a sentence. Each character is a word of its own, named by its code point: its pinyin
+        # ("gun", "you", "de") would read as English or Spanish words, danger words among them; in
+        # decimal, so no run of three letters is folded as a stretched one.
+        return f" u{ord(ch)} "
+    return anyascii(ch)
 
 
 def normalize(text: str) -> str:

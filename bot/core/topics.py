@@ -35,5 +35,8 @@ def reserved_topic_message(topic_id: str) -> str:
 #: name) and no language, one number each per day.
 SILENCED_COUNT = "(silenced)"
 AUTO_REPLY_COUNT = "(auto-reply)"
-PSEUDO_TOPICS = frozenset({SILENCED_COUNT, AUTO_REPLY_COUNT})
+#: A text in a language the library lacks: answered with responses/other-language.txt and counted
+#: under this name (not a slug, so no library topic can take it).
+OTHER_LANGUAGE_TOPIC = "(other-language)"
+PSEUDO_TOPICS = frozenset({SILENCED_COUNT, AUTO_REPLY_COUNT, OTHER_LANGUAGE_TOPIC})
 NO_LANG = "-"

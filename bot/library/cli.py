@@ -20,6 +20,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from bot.core.language_gaps import format_language_gaps, language_gaps
 from bot.core.library import Library, LibraryError, Problem, load_library
 from bot.core.tables import format_table
 from bot.library.prepare import PreparedLibrary, prepare_library
@@ -174,6 +175,9 @@ def check_command(
     else:
         _echo_header(where, prepared)
         _echo_problems(prepared, full_report=True)
+        summary = format_language_gaps(language_gaps(prepared.bundle))
+        if summary:
+            click.echo("\n" + summary)
     if not prepared.ok:
         raise SystemExit(1)
 

@@ -7,12 +7,13 @@ The one place this happens: `flask library check|publish`, `flask try --dir`, th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.core.checks import CheckReport, check_library, ordered_problems
+from bot.core.language_gaps import language_gaps
 from bot.core.library import (
     Bundle,
     Library,
@@ -124,6 +125,7 @@ class PreparedLibrary:
         data["registry"] = str(self.registry_path)
         data["digest"] = self.digest
         data["transliterated"] = changes_as_json(self.changes)
+        data["languages"] = [asdict(gaps) for gaps in language_gaps(self.bundle)]
         return data
 
 

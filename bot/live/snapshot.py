@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from bot.core.library import Library
 from bot.core.matcher import Matcher, build_matcher
+from bot.core.topics import NO_LANG, OTHER_LANGUAGE_TOPIC
 from bot.twiml import twiml_message
 
 
@@ -24,6 +25,8 @@ class Snapshot:
 
     def reply(self, topic: str, lang: str) -> bytes:
         """The TwiML for a topic in a language (the library's default language if it has no such)."""
+        if topic == OTHER_LANGUAGE_TOPIC:
+            lang = NO_LANG  # one reply, whatever language the text was in
         found = self.twiml.get((topic, lang))
         return found if found is not None else self.twiml[(topic, self.library.default_language)]
 
@@ -39,4 +42,6 @@ def build_snapshot(library: Library, revision_id: int | None, *, reader: bool = 
         for topic in library.topics
         for lang in library.languages
     }
+    if library.other_language:
+        twiml[(OTHER_LANGUAGE_TOPIC, NO_LANG)] = twiml_message(library.other_language)
     return Snapshot(revision_id, library.digest, library, matcher, MappingProxyType(twiml))

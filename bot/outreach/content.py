@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from bot.core.languages import LABEL_KEYS
 from bot.core.library import Library, Topic
 from bot.core.matcher import Match, Matcher, build_matcher, match
 from bot.core.numbers import NumberRegistry, find_numbers, normalize_number
@@ -29,7 +30,8 @@ HELP_WORDS = ("help", "ayuda", "menu", "info", "hola")
 #: A printed keyword longer than this would crowd a card's menu line.
 MAX_KEYWORD_CHARS = 16
 
-#: The fixed words around the library's own, per language.
+#: The fixed words around the library's own, per language: defaults for a library whose
+#: responses/<lang>/language.yaml has no `labels:` (the library's own come first).
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         "en": MappingProxyType(
@@ -217,8 +219,13 @@ def build_material(
                 f"the library has no {lang!r} replies (it has {list(library.languages)})"
             )
             continue
-        if lang not in LABELS:
-            problems.append(f"there are no printed labels in {lang!r} (only {sorted(LABELS)})")
+        labels = {**LABELS.get(lang, {}), **library.language(lang).labels}
+        missing = [key for key in LABEL_KEYS if key not in labels]
+        if missing:
+            problems.append(
+                f"there are no printed labels {missing} in {lang!r}: add them under labels: in "
+                f"responses/{lang}/language.yaml"
+            )
             continue
         help_word = pick_help_word(matcher, library, lang)
         if help_word is None:
@@ -244,7 +251,7 @@ def build_material(
                 continue
             lines.append(MenuLine(topic.menu or 0, topic.id, title, keyword))
         left_off = whole_menu - len(menu)
-        sides.append(Side(lang, help_word or "", tuple(lines), LABELS[lang], left_off))
+        sides.append(Side(lang, help_word or "", tuple(lines), MappingProxyType(labels), left_off))
     if problems:
         raise OutreachError(problems)
     return Material(

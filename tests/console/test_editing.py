@@ -132,3 +132,10 @@ def test_each_list_can_grow_and_shrink_leaving_the_rest_as_written(bundle):
                 loaded = load_library(after).topic(topic.id)
                 # Keys the form does not edit (escalates, accepted look-alikes) are kept.
                 assert loaded.escalates == base.topic(topic.id).escalates
+
+
+def test_deleting_a_topic_takes_its_back_translations_with_it(bundle):
+    with_back = {**bundle, "back-translations/es/housing.txt": "Housing: call 211."}
+    removed = delete_topic(with_back, "housing")
+    assert not [n for n in removed if n.endswith("/housing.txt")]
+    assert "responses/es/language.yaml" in removed  # the language's own file stays

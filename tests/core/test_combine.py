@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.combine import DEFAULT_COMBINE, CombineSettings, combine
+from bot.core.combine import CombineSettings, combine
 from bot.core.explain import explain
 from bot.core.library import load_library
 from bot.core.matcher import Match, build_matcher, match, match_rules
@@ -73,7 +73,7 @@ def test_rules_alone_when_the_reader_is_off_or_absent():
 
 def test_match_uses_the_reader_trained_from_the_librarys_examples():
     matcher = build_matcher(load_library(good()))
-    assert matcher.reader is not None and matcher.combine == DEFAULT_COMBINE
+    assert matcher.reader is not None
     text = "they still owe me three weeks"  # no keyword of the test library
     assert match_rules(text, matcher).topic == "menu"
     assert match(text, matcher).topic == "labor"

@@ -41,3 +41,10 @@ def test_stretched_letters_fold_in_long_texts_too():
     assert tokenize(f"pleeease {filler}")[0] == "please"
     assert tokenize(f"{filler} aa'a")[-1] == "a"
     assert tokenize(filler) == tokenize(filler.upper())  # nothing stretched: nothing folds
+
+
+def test_each_han_character_is_a_word_of_its_own_that_reads_as_no_latin_word():
+    assert tokenize("我需要帮助!") == ["u25105", "u38656", "u35201", "u24110", "u21161"]
+    assert tokenize("help 帮助") == ["help", "u24110", "u21161"]
+    # a keyword of two characters is a phrase, found inside a sentence without spaces
+    assert " ".join(tokenize("工资")) in " ".join(tokenize("老板不给我工资"))

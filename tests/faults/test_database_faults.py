@@ -101,6 +101,8 @@ def app(pg_cluster: Cluster) -> Iterator[Flask]:
             reload_seconds=0.1,
             rate_limit=NO_LIMIT,
             emergency_rate_limit=NO_LIMIT,
+            # One sender sends every text here, whose replies must depend on the text alone.
+            menu_language_seconds=0,
         )
     )
     yield application
@@ -196,6 +198,8 @@ def test_a_worker_started_while_the_database_is_down_answers_from_the_bundled_fi
             reload_seconds=0.1,
             rate_limit=NO_LIMIT,
             emergency_rate_limit=NO_LIMIT,
+            # One sender sends every text here, whose replies must depend on the text alone.
+            menu_language_seconds=0,
         )
     )
     try:

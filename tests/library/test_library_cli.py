@@ -382,6 +382,17 @@ def test_stats_shows_texts_silenced_by_the_rate_limit_apart_from_replies(cli_app
     }
 
 
+def test_stats_count_the_interpreter_reply_to_other_languages_as_a_reply(cli_app):
+    store = store_of(cli_app)
+    run(cli_app, "db", "upgrade")
+    today = date.today()
+    store.add_counts({(today, "housing", "en"): 1, (today, "(other-language)", "pt"): 2})
+    result = run(cli_app, "stats")
+    assert result.exit_code == 0, result.output
+    assert "(other-language)" in result.output and "pt" in result.output
+    assert "3 replies since" in result.output
+
+
 @pytest.mark.parametrize("topic", ["(other)", "silenced)", "(silenced", "(SILENCED)"])
 def test_the_count_guard_takes_only_the_one_pseudo_topic(topic):
     from bot.store.values import check_count_key

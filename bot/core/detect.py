@@ -1,0 +1,475 @@
+"""Which of the library's languages a text is in, or that it is in a language the library lacks.
+
+Evidence, strongest first:
+1. The script. Hangul, Han, Kana, Cyrillic, Arabic... name a few languages at most; a text whose
+   letters are mostly in a script no library language is written in is in a language it lacks.
+   Letters only some languages of a script use tell them apart (Ukrainian і ї є ґ, Russian
+   ы э ъ ё; Vietnamese đ ơ ư and its tone marks, which no other Latin language writes).
+2. The library's own words: the keywords a text hits, and the little words of each language
+   (FUNCTION_WORD_LISTS). A text of one or two words is decided by them alone: no statistical
+   model reads two words well.
+3. py3langid (bot.core.langid_model), restricted to the library's languages and, in a library
+   that answers languages it lacks, the commoner ones it lacks: for texts in the Latin script
+   whose language the words leave open (_model_needed), and to tell languages of one script apart.
+
+A text that gives no sign of its language (a menu number, "ok") gets the default language and
+`guessed=True`, so the webhook may answer it in the language of the reply it sent last.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from bot.core.langid_model import LangidTables, langid_tables
+from bot.core.language import ENGLISH_WORDS, SPANISH_MARKS, SPANISH_WORDS
+from bot.core.languages import base_language, writing_script
+
+#: Default evidence about languages, by language subtag; a library language without an entry
+#: has only its script, its keywords and the model. Letters that mark one language of a script:
+DISTINCTIVE_LETTERS: Mapping[str, str] = MappingProxyType(
+    {
+        "uk": "іїєґ",
+        "ru": "ыэъё",
+        "be": "ў",
+        # not ă or â, which Romanian writes too
+        "vi": "đơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịĩọỏốồổỗộớờởỡợụủũứừửữựỳỵỷỹ",
+    }
+)
+#: Function words per language subtag, as texts write them without accents: bot.core.language's
+#: for English and Spanish, and the commonest little words of the other languages written in the
+#: Latin script, less any that English or Spanish also writes or texts ("la", "do", "can", "on",
+#: "va", "pa", "pero", "sino", "ano" for "año", "u" for "you"). The words of a language the
+#: library lacks are evidence too: for the other-language reply.
+FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "en": ENGLISH_WORDS,
+        "es": SPANISH_WORDS,
+        "vi": frozenset(
+            """toi khong cua nhung cac mot duoc lam viec nguoi chung anh chi em ong ba
+            gi nao dau sao roi voi cho tien nha giup xin chao cam oi vay thi minh
+            muon biet phai bi khi""".split()
+        ),
+        "tl": frozenset(
+            """ako ikaw siya kami tayo sila ko mo niya namin natin nila ang ng mga sa po opo
+            hindi wala meron mayroon saan paano bakit kailan ito iyan iyon na ba
+            lang naman kasi dahil kung nyo ninyo kayo salamat tulungan tulong gusto
+            kailangan pwede puwede ngayon""".split()
+        ),
+        "so": frozenset(
+            """waxaan waan waxay waa ma iyo ku ka aan ayaa ayay anigu adiga isaga
+            iyada annaga idinka iyaga maxaan maxay sidee xaggee goorma yaa haa maya
+            mahadsanid fadlan igu ii iga kuma kama lama wax qof dad""".split()
+        ),
+        # Languages a library seldom has, listed so that a text in one of them is read by the
+        # model before it is answered in Spanish or English (bot.core.detect._model_needed).
+        "pt": frozenset(
+            """nao voce eu meu minha preciso ajuda obrigado obrigada estou tenho uma ao pelo
+            pela isso muito trabalho dinheiro onde estao ele ela sao tambem mais""".split()
+        ),
+        "fr": frozenset(
+            """je suis pas mon mes est une avec pour dans vous nous moi aidez merci travail
+            argent""".split()
+        ),
+        "it": frozenset(
+            """sono ho bisogno aiuto favore lavoro soldi grazie dove che della""".split()
+        ),
+        "de": frozenset(
+            """ich bin nicht mein meine brauche hilfe bitte arbeit geld und ist der
+            das""".split()
+        ),
+    }
+)
+#: Latin letters that Spanish never uses: with one of them, accents are no vote for Spanish
+#: (Portuguese ã õ ç â ê ô, French è à ù, German ä ö ü ß...).
+NOT_SPANISH_LETTERS = frozenset("ãõçâêîôûàèìòùëïäößåøæœăđơư")
+#: Languages the model is also asked about besides the library's, so that a text clearly in one
+#: of them is recognised as a language the library lacks: the commoner ones written in the Latin
+#: script (a text in another script is told by its script). Each costs a worker ~200 KB.
+OTHER_CANDIDATES = "pt fr de it nl ro pl ht id ms sw tr ca om ha yo zu".split()
+#: The model's probability for the languages the library lacks, together, that a text of enough
+#: words and no keyword of the library needs to count as written in one of them.
+OTHER_LANGUAGE_CONFIDENCE = 0.9
+#: How much of a text its script, marks and model are read from (its words all count).
+SAMPLE_CHARS = 320
+#: Keyword words of one language (and of no other) that decide a text's language without the model.
+KEYWORD_WORDS_THAT_DECIDE = 2
+#: Texts of fewer words than this are decided by the library's own words (and marks) alone.
+MODEL_MIN_WORDS = 3
+
+# Scripts by code point: (first code point, script); a code point belongs to the last range
+# starting at or before it. Only letters are counted, so punctuation ranges need no entry.
+_RANGES = (
+    (0x0000, "Latn"),
+    (0x0370, "Grek"),
+    (0x0400, "Cyrl"),
+    (0x0530, "Armn"),
+    (0x0590, "Hebr"),
+    (0x0600, "Arab"),
+    (0x0700, "Syrc"),
+    (0x0780, "Thaa"),
+    (0x0900, "Deva"),
+    (0x0980, "Beng"),
+    (0x0A00, "Guru"),
+    (0x0A80, "Gujr"),
+    (0x0B00, "Orya"),
+    (0x0B80, "Taml"),
+    (0x0C00, "Telu"),
+    (0x0C80, "Knda"),
+    (0x0D00, "Mlym"),
+    (0x0D80, "Sinh"),
+    (0x0E00, "Thai"),
+    (0x0E80, "Laoo"),
+    (0x0F00, "Tibt"),
+    (0x1000, "Mymr"),
+    (0x10A0, "Geor"),
+    (0x1100, "Hang"),
+    (0x1200, "Ethi"),
+    (0x13A0, "Cher"),
+    (0x1400, "Cans"),
+    (0x1780, "Khmr"),
+    (0x1800, "Mong"),
+    (0x1E00, "Latn"),
+    (0x1F00, "Grek"),
+    (0x2000, "Zyyy"),
+    (0x2E80, "Hani"),
+    (0x3040, "Kana"),
+    (0x3100, "Hani"),
+    (0x3130, "Hang"),
+    (0x3190, "Hani"),
+    (0xA000, "Yiii"),
+    (0xAC00, "Hang"),
+    (0xD7B0, "Zyyy"),
+    (0xF900, "Hani"),
+    (0xFB00, "Latn"),
+    (0xFB1D, "Hebr"),
+    (0xFB50, "Arab"),
+    (0xFE00, "Zyyy"),
+    (0xFF21, "Latn"),
+    (0xFF66, "Kana"),
+    (0xFFA0, "Hang"),
+    (0xFFE0, "Zyyy"),
+    (0x20000, "Hani"),
+)
+_STARTS = tuple(start for start, _ in _RANGES)
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_VIETNAMESE = frozenset(DISTINCTIVE_LETTERS["vi"])
+_NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+#: Scripts as langcodes writes a language's usual script, folded to the script of its letters.
+_SCRIPT_FAMILY = {"Hans": "Hani", "Hant": "Hani", "Jpan": "Kana", "Kore": "Hang"}
+#: A Han character says about as much as a word: counted this many times against other letters.
+_HAN_WEIGHT = 2
+#: Letters of any script but Latin count this many times: in "help 주세요" the Korean decides, as
+#: English words ("help", "ok") are written among every other script.
+_NON_LATIN_WEIGHT = 3
+
+
+def letter_script(ch: str) -> str:
+    """The script of one letter, as an ISO 15924 code (Zyyy for none we tell apart)."""
+    return _RANGES[bisect_right(_STARTS, ord(ch)) - 1][1]
+
+
+def script_counts(text: str) -> Counter[str]:
+    """How many letters of each script a text has (an ASCII text: 1 Latin letter, whatever its
+    length, as no other script is there to weigh it against)."""
+    counts: Counter[str] = Counter()
+    if text.isascii():
+        if _ASCII_LETTER.search(text):
+            counts["Latn"] = 1  # the one script: how many letters does not matter
+        return counts
+    # ASCII letters are counted in C; only the other characters one by one.
+    plain = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
+    if plain:
+        counts["Latn"] = plain
+    for ch in _NON_ASCII.findall(text):
+        if ch.isalpha():
+            counts[letter_script(ch)] += 1
+    return counts
+
+
+def _weight(script: str, letters: int) -> int:
+    """Letters of a script as evidence: those of any script but Latin count more (a Han
+    character most: it is a word)."""
+    if script == "Latn":
+        return letters
+    return letters * _NON_LATIN_WEIGHT * (_HAN_WEIGHT if script == "Hani" else 1)
+
+
+class Detected(NamedTuple):  # a NamedTuple: built for every text, at a third of a dataclass's cost
+    """A text's reply language: a library language, or None for one the library lacks; `guessed`
+    when the text gave no sign of any and the default was taken; `other` names the model's
+    guess of a language the library lacks (for the daily counts), else ""."""
+
+    lang: str | None
+    guessed: bool = False
+    other: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class LanguageDetector:
+    """What detection needs of a library's languages, worked out once when its matcher is built."""
+
+    languages: tuple[str, ...]
+    #: library language -> the script family it is written in
+    scripts: Mapping[str, str]
+    #: library language -> its language subtag (zh for zh-Hans)
+    bases: Mapping[str, str]
+    #: the library can answer a text in a language it lacks (responses/other-language.txt)
+    answers_others: bool = False
+    #: the model's tables for the library's languages and OTHER_CANDIDATES; None if unavailable
+    model: LangidTables | None = field(default=None, repr=False)
+    #: worked out once from the above (build_detector), so a text costs a few set lookups:
+    #: the library's languages written in the Latin script, in the library's order
+    latin: tuple[str, ...] = ()
+    #: the scripts the library's languages are written in
+    script_set: frozenset[str] = frozenset()
+    latin_set: frozenset[str] = frozenset()
+    #: (language, its function words) for those of them that have a list
+    function_words: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: the library's language whose subtag is es, which accents vote for; "" if none
+    spanish: str = ""
+    #: (subtag, its function words) of languages the library lacks, and all their words
+    foreign_lists: tuple[tuple[str, frozenset[str]], ...] = ()
+    foreign_words: frozenset[str] = frozenset()
+    #: the library's language subtags
+    our_bases: frozenset[str] = frozenset()
+
+    @property
+    def default(self) -> str:
+        """The library's first language."""
+        return self.languages[0]
+
+
+def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDetector:
+    """The detector for a library's languages (the model's tables are shared per process)."""
+    bases = {lang: base_language(lang) for lang in languages}
+    scripts = {lang: _family(writing_script(lang)) for lang in languages}
+    # The model leaves out those it does not know. Other languages are asked about only when the
+    # library can answer them: each language costs every text the model reads.
+    wanted = {*bases.values(), *(OTHER_CANDIDATES if answers_others else ())}
+    model = None
+    if len(languages) > 1 or answers_others:
+        try:
+            model = langid_tables(sorted(wanted))
+        except (RuntimeError, OSError, ValueError, subprocess.SubprocessError):
+            # Without the model, the script and the library's own words still decide: a bot
+            # that answers in the wrong language now and then beats one that does not answer.
+            model = None
+    latin = tuple(lang for lang in languages if scripts[lang] == "Latn")
+    ours = frozenset(bases.values())
+    foreign = tuple((b, words) for b, words in FUNCTION_WORD_LISTS.items() if b not in ours)
+    return LanguageDetector(
+        languages=tuple(languages),
+        scripts=MappingProxyType(scripts),
+        bases=MappingProxyType(bases),
+        answers_others=answers_others,
+        model=model,
+        latin=latin,
+        script_set=frozenset(scripts.values()),
+        latin_set=frozenset(latin),
+        function_words=tuple(
+            (lang, FUNCTION_WORD_LISTS[bases[lang]])
+            for lang in latin
+            if bases[lang] in FUNCTION_WORD_LISTS
+        ),
+        spanish=next((lang for lang in latin if bases[lang] == "es"), ""),
+        foreign_lists=foreign,
+        foreign_words=frozenset().union(*(words for _, words in foreign)),
+        our_bases=ours,
+    )
+
+
+def _family(script: str) -> str:
+    return _SCRIPT_FAMILY.get(script, script)
+
+
+def detect(
+    text: str, words: Sequence[str], hits: Iterable[Any], detector: LanguageDetector
+) -> Detected:
+    """The reply language of a text (see the module's docstring for the evidence and its order)."""
+    languages = detector.languages
+    # Its first characters tell a text's script and marks as well as all 1,600 would.
+    text = text[:SAMPLE_CHARS]
+    counts = script_counts(text)
+    counts.pop("Zyyy", None)
+    if not counts:
+        return Detected(detector.default, guessed=True)
+    if len(languages) == 1 and not detector.answers_others:
+        return Detected(detector.default)
+    if len(counts) == 1:  # most texts: one script
+        script = next(iter(counts))
+    else:
+        script = max(counts, key=lambda s: (_weight(s, counts[s]), s != "Latn"))
+        if script == "Hani" and counts.get("Kana"):
+            script = "Kana"  # Japanese writes Han characters among its kana
+        ours = [s for s in counts if s in detector.script_set]
+        # A script no library language uses may outweigh the others, but it takes more of its
+        # letters than of theirs to make the text another language's: "Housing 住房" is not.
+        if (
+            ours
+            and script not in detector.script_set
+            and sum(counts[s] for s in ours) >= counts[script]
+        ):
+            script = max(ours, key=lambda s: _weight(s, counts[s]))
+    if script != "Latn":
+        return _by_script(text, script, hits, detector)
+    return _latin(text, words, hits, detector)
+
+
+def _by_script(text: str, script: str, hits: Iterable[Any], detector: LanguageDetector) -> Detected:
+    """A text mostly in a script other than Latin: the library's languages written in it."""
+    candidates = [lang for lang in detector.languages if detector.scripts[lang] == script]
+    if not candidates:
+        return _other(text, detector, guess="-")
+    if len(candidates) == 1:
+        return Detected(candidates[0])
+    marked = _marked(text, candidates, detector)
+    if len(marked) == 1:
+        return Detected(marked[0])
+    votes = _keyword_votes(hits, candidates)
+    if votes and max(votes.values()) > 0:
+        return Detected(max(candidates, key=lambda lang: votes.get(lang, 0.0)))
+    ranked = _model_rank(text, candidates, detector)
+    return Detected(ranked[0] if ranked else candidates[0])
+
+
+def _latin(
+    text: str, words: Sequence[str], hits: Iterable[Any], detector: LanguageDetector
+) -> Detected:
+    """A text in the Latin script: marks, the library's words, then the model."""
+    candidates = detector.latin
+    plain = text.isascii()
+    if not plain:
+        marked = _marked(text, candidates or detector.languages, detector)
+        if marked:
+            return Detected(marked[0])
+        if not _VIETNAMESE.isdisjoint(text.lower()):
+            return _other(text, detector, "vi")  # Vietnamese, which this library lacks
+    if not candidates:
+        return _other(text, detector)
+    said = _keyword_votes(hits, detector.latin_set)
+    votes = dict(said)
+    for lang, listed in detector.function_words:
+        found = sum(map(listed.__contains__, words))
+        if found:
+            votes[lang] = votes.get(lang, 0.0) + found
+    if (
+        not plain
+        and detector.spanish
+        and not SPANISH_MARKS.isdisjoint(text)
+        and NOT_SPANISH_LETTERS.isdisjoint(text.lower())
+    ):
+        votes[detector.spanish] = votes.get(detector.spanish, 0.0) + 1
+    if len(words) >= 2 and not any(votes.values()):
+        # No word of the library's languages, but little words of another: "salamat po" to a
+        # library without Tagalog.
+        theirs = _other_function_words(words, detector)
+        if theirs is not None:
+            return _other(text, detector, theirs)
+    if _model_needed(text, words, said, votes, detector):
+        assert detector.model is not None
+        ranked = detector.model.rank(text)
+        top = ranked[0][0]
+        ours = {detector.bases[lang]: lang for lang in reversed(candidates)}
+        ours_all = detector.our_bases
+        others = sum(p for base, p in ranked if base not in ours_all)
+        if others >= OTHER_LANGUAGE_CONFIDENCE and sum(said.values()) < 1 and top not in ours_all:
+            return _other(text, detector, top)
+        for base, probability in ranked:
+            if base in ours:
+                votes[ours[base]] = votes.get(ours[base], 0.0) + 2 * probability
+    if not votes or max(votes.values()) <= 0:
+        return Detected(detector.default, guessed=True)
+    best = max(votes.values())
+    # On a tie the library's order decides: its first language is the default.
+    return Detected(next(lang for lang in candidates if votes.get(lang, 0.0) == best))
+
+
+def _other_function_words(words: Sequence[str], detector: LanguageDetector) -> str | None:
+    """A language the library lacks whose function words are two or more of the text's, if any."""
+    for base, listed in detector.foreign_lists:
+        if len(listed.intersection(words)) >= 2:
+            return base
+    return None
+
+
+def _model_needed(
+    text: str,
+    words: Sequence[str],
+    said: Mapping[str, float],
+    votes: Mapping[str, float],
+    detector: LanguageDetector,
+) -> bool:
+    """Whether the library's own words leave a text's language open, so the model must read it.
+
+    The model costs 50-250 us a text, the words nothing: it reads a text of three words or more
+    when the two likeliest languages are within a vote of each other (in a library that cannot
+    answer other languages, only when some word votes), or, in a library that answers languages
+    it lacks, when the text may be in one (a letter or a little word of another language, or
+    too few of the library's words for its length), unless two keyword words of one language
+    and none of another settle it.
+    """
+    if len(words) < MODEL_MIN_WORDS or detector.model is None:
+        return False
+    ranked = [*sorted(votes.values(), reverse=True), 0.0, 0.0]
+    if not detector.answers_others:
+        # Only the library's languages to choose from: the model is asked only when the words
+        # lean two ways. A text without any of them keeps the default, marked as a guess.
+        return 0 < ranked[0] < ranked[1] + 1
+    if ranked[0] - ranked[1] < 1:
+        return True
+    if len(said) == 1 and next(iter(said.values())) >= KEYWORD_WORDS_THAT_DECIDE * 0.5:
+        return False
+    foreign = not detector.foreign_words.isdisjoint(words)
+    return foreign or not NOT_SPANISH_LETTERS.isdisjoint(text.lower()) or ranked[0] < len(words) / 3
+
+
+def _marked(text: str, candidates: Sequence[str], detector: LanguageDetector) -> list[str]:
+    """The candidates whose distinctive letters the text uses, most letters first."""
+    unusual = "".join(_NON_ASCII.findall(text)).lower()  # every distinctive letter is non-ASCII
+    if not unusual:
+        return []
+    scored = []
+    for lang in candidates:
+        letters = DISTINCTIVE_LETTERS.get(detector.bases[lang])
+        if letters:
+            found = sum(ch in letters for ch in unusual)
+            if found:
+                scored.append((found, lang))
+    scored.sort(key=lambda pair: -pair[0])
+    return [lang for _, lang in scored]
+
+
+def _keyword_votes(hits: Iterable[Any], wanted: Collection[str]) -> dict[str, float]:
+    """Half a vote per word of each keyword the text hits, for its language (if wanted)."""
+    votes: dict[str, float] = {}
+    for hit in hits:
+        lang = hit.keyword.lang
+        if lang in wanted:
+            votes[lang] = votes.get(lang, 0.0) + 0.5 * len(hit.keyword.words)
+    return votes
+
+
+def _model_rank(text: str, candidates: Sequence[str], detector: LanguageDetector) -> list[str]:
+    """The candidates in the model's order (those it does not know left out)."""
+    if detector.model is None:
+        return []
+    by_base = {detector.bases[lang]: lang for lang in reversed(candidates)}
+    return [by_base[base] for base, _ in detector.model.rank(text) if base in by_base]
+
+
+def _other(text: str, detector: LanguageDetector, guess: str = "") -> Detected:
+    """A text in a language the library lacks: the other-language reply if the library has one,
+    else the default language, as before there was one."""
+    if not detector.answers_others:
+        return Detected(detector.default, guessed=True)
+    if not guess and detector.model is not None:
+        guess = detector.model.rank(text)[0][0]
+    return Detected(None, other=guess if guess.isascii() and guess.isalpha() else "")
