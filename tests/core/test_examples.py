@@ -98,22 +98,29 @@ def test_a_link_and_a_control_character_are_refused_at_their_line():
     ]
 
 
-def test_examples_of_an_unknown_topic_or_language_or_in_the_wrong_place_are_refused():
+def test_examples_in_the_wrong_place_are_refused():
     files = with_examples(
-        **{
-            "examples/en/nosuch.txt": "hello\n",
-            "examples/xx/labor.txt": "hello\n",
-            "examples/en/deep/labor.txt": "hello\n",
-            "examples/en/labor.csv": "hello\n",
-        }
+        **{"examples/en/deep/labor.txt": "hello\n", "examples/en/labor.csv": "hello\n"}
     )
     messages = problems_of(files)
-    assert len(messages) == 4
-    assert any(
-        "examples/en/nosuch.txt: error: examples for unknown topic 'nosuch'" in m for m in messages
+    assert len(messages) == 2
+    assert all("unexpected file among the examples" in m for m in messages)
+
+
+def test_examples_of_a_topic_or_language_the_library_lacks_are_left_out_with_a_warning():
+    files = with_examples(
+        labor_en=LABOR_EN,
+        emergency_en=EMERGENCY_EN,
+        **{"examples/en/nosuch.txt": "hello there\n", "examples/xx/labor.txt": "hola\n"},
     )
-    assert any("examples/xx/labor.txt: error: examples in language 'xx'" in m for m in messages)
-    assert sum("unexpected file among the examples" in m for m in messages) == 2
+    library = load_library(files)
+    assert {e.topic for e in library.examples.train} == {"labor", "emergency"}
+    assert sorted(str(p) for p in library.load_warnings) == [
+        "examples/en/nosuch.txt: warning: examples for topic 'nosuch', which keywords.yaml does "
+        "not have: left out",
+        "examples/xx/labor.txt: warning: examples in language 'xx', which keywords.yaml does not "
+        "list: left out",
+    ]
 
 
 def test_an_examples_file_over_its_cap_is_refused_before_it_is_read():
