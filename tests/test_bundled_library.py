@@ -32,11 +32,15 @@ def _claimed_words(lang: str) -> dict[str, set[str]]:
     return claimed
 
 
+#: The languages whose little words the matcher knows (bot/core/language.py), which is what
+#: "meaningful" means here; in the others a menu title is typed back whole (the test above), and
+#: Chinese has no spaces to find a title's words by.
+WORDED_LANGUAGES = [lang for lang in LIBRARY.languages if lang in ("en", "es")]
 MENU_WORDS = [
     (topic.id, lang, word)
     for topic in LIBRARY.topics
     if topic.menu is not None
-    for lang in LIBRARY.languages
+    for lang in WORDED_LANGUAGES
     for word in tokenize(topic.titles[lang])
     if word not in FUNCTION_WORDS and len(word) > 2  # "a", "y": no topic of their own
 ]
@@ -68,17 +72,19 @@ def test_few_title_words_are_left_to_other_topics():
     assert len(colliding) <= len(MENU_WORDS) // 5, colliding
 
 
-def test_the_menu_lists_violence_and_health_and_fits_its_budget_in_both_languages():
+def test_the_menu_lists_violence_and_health_and_fits_its_budget_in_every_language():
     from bot.core.sms import encode_info, transliterate_gsm
 
-    menu = LIBRARY.topic("menu")
     for lang in LIBRARY.languages:
         reply = LIBRARY.reply("menu", lang)
+        plain = encode_info(reply).encoding == "GSM-7"
         for topic in ("violence", "health"):
-            item = LIBRARY.topic(topic)
-            # Sent as GSM-7 look-alikes: "químicos" goes out as "quimicos"
-            assert f"{item.menu} {transliterate_gsm(item.titles[lang])[0]}" in reply
-        assert encode_info(reply).segments <= menu.segment_budget
+            title = LIBRARY.topic(topic).titles[lang]
+            # In a GSM-7 menu titles go as look-alikes ("químicos" as "quimicos"); a menu that
+            # is special characters anyway (Cyrillic, Han, Hangul) keeps them as written.
+            shown = transliterate_gsm(title)[0] if plain else title
+            assert f"{LIBRARY.topic(topic).menu} {shown}" in reply
+        assert encode_info(reply).segments <= LIBRARY.segment_budget("menu", lang)
 
 
 REPLY_NUMBERS = {

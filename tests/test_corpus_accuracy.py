@@ -4,10 +4,11 @@ tests/corpus holds texts written for this project in eleven batches, each by a w
 the library (batch-0 is the first; batch-4 and batch-5 imitate the shared dev set's style; batch-6
 brought `violence` and `health`; batch-7 is the danger held-out set, 80 emergencies and 80 hard
 non-emergencies; batch-8 the second, 70 and 70; batch-9 the third, 60 and 60; batch-10 the fourth,
-50 and 50). Each batch was first measured as it came, then
-used to widen the vocabulary; README "Matcher accuracy" gives both figures. tests/corpus-own holds emergencies
-written by the developer of issue 15 to check that the danger signals are general; they are kept
-out of the corpus figures, but every emergency among them must get the emergency reply too.
+50 and 50). Each batch was first measured as it came, then used to widen the vocabulary;
+docs/operators.md "Matcher accuracy" and docs/accuracy-history.md give both figures.
+tests/corpus-own holds emergencies written by the developer of issue 15 to check that the danger
+signals are general; they are kept out of the corpus figures, but every emergency among them must
+get the emergency reply too.
 Issue 23 split injury, evacuation, raid and discrimination into topics of their own and sent tips
 about someone else to `report`: 31 texts were relabelled to the topic that now answers them and
 11 tips accept `report` beside `labor`; top-1 measured 0.9742 before and 0.9759 after (floors kept).

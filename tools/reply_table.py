@@ -61,7 +61,9 @@ def table_rows(root: Path = ROOT) -> list[tuple[str, ...]]:
     report = check_library(library, registry, dt.date.today())
     rows = []
     for r in report.replies:
-        text = library.topic(r.topic).replies[r.lang]
+        # The other-language reply belongs to no topic: it is read from its file.
+        topic = library.by_id.get(r.topic)
+        text = topic.replies[r.lang] if topic else library.bundle[r.file]
         grade = reading_grade(text, r.lang)
         numbers = ", ".join(dict.fromkeys(n.text for n in r.numbers)) or "-"
         rows.append(

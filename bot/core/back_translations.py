@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from bot.core.languages import BACK_TRANSLATIONS_DIR, RESPONSES_DIR
+import yaml
+
+from bot.core.languages import BACK_TRANSLATIONS_DIR, LANGUAGE_FILE, RESPONSES_DIR
 from bot.core.numbers import find_numbers
+
+#: The back-translation of language.yaml's `fallback:` reply, which has no reply file of its own.
+FALLBACK_BACK_TRANSLATION = "fallback.txt"
 
 Report = Callable[[str, int, str], None]
 
@@ -34,6 +39,9 @@ def back_translation_problems(
             continue
         reply_file = f"{RESPONSES_DIR}/{lang}/{topic_file}"
         reply = bundle.get(reply_file)
+        if reply is None and topic_file == FALLBACK_BACK_TRANSLATION:
+            reply_file = f"{RESPONSES_DIR}/{lang}/{LANGUAGE_FILE} (fallback)"
+            reply = _fallback(bundle.get(f"{RESPONSES_DIR}/{lang}/{LANGUAGE_FILE}", ""))
         if reply is None:
             error(name, 0, f"back-translation of {reply_file}, which does not exist")
             continue
@@ -58,3 +66,14 @@ def back_translation_problems(
                 1,
                 f"the phone numbers differ from {reply_file} ({detail}): check the translation",
             )
+
+
+def _fallback(language_yaml: str) -> str | None:
+    """The `fallback:` of a language.yaml, or None when it has none (its own check reports a
+    language.yaml that does not load)."""
+    try:
+        spec = yaml.safe_load(language_yaml)
+    except yaml.YAMLError:
+        return None
+    value = spec.get("fallback") if isinstance(spec, dict) else None
+    return value if isinstance(value, str) and value.strip() else None

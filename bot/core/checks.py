@@ -191,21 +191,19 @@ def check_reply(
 
     kept = lang in topic.keep_accents or library.language(lang).keep_accents
     if info.encoding == "UCS-2" and kept:
-        # Kept as written on purpose (keep_accents): say what it costs, not how to fix it.
+        # Kept as written on purpose (keep_accents): say what it costs where plain letters would
+        # cost less; Cyrillic, Han, Hangul and Vietnamese's đ have no plain version to choose.
         plain = encode_info(transliterate_gsm(reply)[0])
-        instead = (
-            f"; with plain letters it would be {plain.segments}"
-            if plain.encoding == "GSM-7"
-            else ""
-        )
-        problems.append(
-            _warning(
-                file,
-                1,
-                f"keeps its accents (keep_accents: {lang}): sent as special characters, 70 to a "
-                f"message part: {info.segments} part{'s' if info.segments != 1 else ''}{instead}",
+        if plain.encoding == "GSM-7":
+            problems.append(
+                _warning(
+                    file,
+                    1,
+                    f"keeps its accents (keep_accents: {lang}): sent as special characters, 70 "
+                    f"to a message part: {info.segments} part{'s' if info.segments != 1 else ''}"
+                    f"; with plain letters it would be {plain.segments}",
+                )
             )
-        )
     elif info.encoding == "UCS-2":
         problems += _ucs2_problems(raw, info.ucs2_chars, file, titles, lang)
 

@@ -110,6 +110,19 @@ def test_a_back_translation_whose_numbers_differ_is_named():
     assert any("8883737888" in e for e in errors)
 
 
+def test_the_back_translation_of_a_languages_fallback_is_checked_against_its_fallback():
+    bundle = language_library.bundle()
+    bundle["responses/vi/language.yaml"] += 'fallback: "Gọi 1-888-373-7888, xin thông dịch viên."\n'
+    bundle["back-translations/vi/fallback.txt"] = "Call 1-888-373-7888, ask for an interpreter."
+    assert check_errors(bundle) == []
+    bundle["back-translations/vi/fallback.txt"] = "Call 911."
+    errors = check_errors(bundle)
+    assert any(
+        e.startswith("back-translations/vi/fallback.txt:1") and "language.yaml (fallback)" in e
+        for e in errors
+    )
+
+
 def test_the_other_language_reply_carries_only_verified_numbers():
     bundle = language_library.bundle()
     bundle["responses/other-language.txt"] = "Call 1-800-555-0199 for an interpreter."
