@@ -233,3 +233,9 @@ def test_a_draft_that_loses_held_out_emergencies_is_refused_and_a_worse_one_warn
     problems = compare_libraries(draft, live)
     assert [p.severity for p in problems] == ["error", "warning"]
     assert "held-out emergencies" in problems[0].message
+
+
+def test_the_same_text_for_the_same_topic_in_two_languages_is_learned_once():
+    library = load_library(good() | with_examples(labor_es=LABOR_ES + "my boss did not pay me\n"))
+    texts = [e.text for e in library.examples.train if e.topic == "labor"]
+    assert texts.count("my boss did not pay me") == 1
