@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import yaml
 
+from bot.core.examples import EXAMPLES_DIR
 from bot.core.languages import BACK_TRANSLATIONS_DIR
 from bot.core.library import KEYWORDS_FILE, RESPONSES_DIR, reply_path, voice_path
 from bot.core.topics import RESERVED_TOPIC_IDS, reserved_topic_message
@@ -426,7 +427,9 @@ def delete_topic(bundle: dict[str, str], topic_id: str) -> dict[str, str]:
         for name, text in bundle.items()
         if not (
             reply_files
-            and name.startswith((f"{RESPONSES_DIR}/", f"{BACK_TRANSLATIONS_DIR}/"))
+            and name.startswith(
+                (f"{RESPONSES_DIR}/", f"{BACK_TRANSLATIONS_DIR}/", f"{EXAMPLES_DIR}/")
+            )
             and name.endswith(f"/{topic_id}.txt")
         )
     }

@@ -10,6 +10,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
+from bot.core.examples import EXAMPLES_DIR, MAX_EXAMPLES_BYTES, is_examples_file
 from bot.core.languages import BACK_TRANSLATIONS_DIR, LANGUAGE_FILE, OTHER_LANGUAGE_FILE
 from bot.core.problems import LibraryError, Problem
 from bot.core.recordings import (
@@ -47,7 +48,9 @@ def max_bytes(name: str) -> int:
         return MAX_REGISTRY_BYTES
     if is_recording_path(name):
         return MAX_RECORDING_TEXT
-    return MAX_KEYWORDS_BYTES if name == KEYWORDS_FILE else MAX_REPLY_BYTES
+    if name == KEYWORDS_FILE:
+        return MAX_KEYWORDS_BYTES
+    return MAX_EXAMPLES_BYTES if is_examples_file(name) else MAX_REPLY_BYTES
 
 
 def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
@@ -147,6 +150,10 @@ def read_bundle(directory: str | Path) -> dict[str, str]:
     back = root / BACK_TRANSLATIONS_DIR
     if back.is_dir():
         names += [path.relative_to(root).as_posix() for path in sorted(back.glob("*/*.txt"))]
+    examples = root / EXAMPLES_DIR
+    if examples.is_dir():
+        for pattern in ("*/*.txt", "*/*/*.txt"):
+            names += [p.relative_to(root).as_posix() for p in sorted(examples.glob(pattern))]
     bundle: dict[str, str] = {}
     problems: list[Problem] = []
     for name in names:

@@ -35,6 +35,7 @@ from bot.core.bundle import (
     write_bundle,
 )
 from bot.core.danger import FAMILIES, DangerWords
+from bot.core.examples import is_examples_file, parse_examples
 from bot.core.languages import (
     BACK_TRANSLATIONS_DIR,
     LANGUAGE_FILE,
@@ -158,6 +159,15 @@ def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
         lines,
         lambda line, msg: loading.error(KEYWORDS_FILE, line, msg),
     )
+    warnings: list[Problem] = []
+    examples = parse_examples(
+        readable,
+        loading.languages,
+        frozenset(t.id for t in topics),
+        lambda file, line, message, severity: (
+            loading.problems if severity == "error" else warnings
+        ).append(Problem(file, line, message, severity)),
+    )
 
     languages = loading.languages
     topics = [_expand_menu(t, topics, languages) if t.id == MENU_TOPIC else t for t in topics]
@@ -170,6 +180,8 @@ def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
         recordings=MappingProxyType(recordings),
         danger=danger,
         tips=tips,
+        examples=examples,
+        load_warnings=tuple(warnings),
         language_info=language_info,
         other_language=other_language,
         default_budget=spec.segment_budget,
@@ -356,8 +368,10 @@ class _Loading:
         bundle, languages, error = self.bundle, self.languages, self.error
         voice: dict[str, str] = {}
         for name in sorted(bundle):
-            if name in (KEYWORDS_FILE, REGISTRY_FILE, OTHER_LANGUAGE_FILE):
-                continue  # the registry is read by the checks
+            if name in (KEYWORDS_FILE, REGISTRY_FILE, OTHER_LANGUAGE_FILE) or is_examples_file(
+                name
+            ):
+                continue  # the registry is read by the checks, examples by bot.core.examples
             if name.startswith(f"{BACK_TRANSLATIONS_DIR}/"):
                 continue  # checked by bot.core.back_translations
             if is_recording_path(name):
