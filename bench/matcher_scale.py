@@ -675,11 +675,14 @@ def generate_messages(library: Library, n: int, seed: int = 6) -> list[Message]:
     rng = random.Random(seed)
     vocab = vocabularies()
     vocabulary = build_matcher(library).vocabulary
+    # Texts are generated in the languages this module has filler words for (en, es); the
+    # bundled library's other languages are read, not written about.
     pool = [
         (t.id, lang, kw)
         for t in library.topics
         if t.id not in ("menu", "stop")
         for lang, kws in t.keywords.items()
+        if lang in vocab
         for kw in kws
     ]
     out = [Message("dev", text) for text in read_dev_messages()]
