@@ -9,10 +9,10 @@ from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.outreach.render import CARD_SAFE, CARD_W, INCH, card_origins
-from bot.outreach.typefaces import ATKINSON, choose_typeface, typeface_missing
 from bot.core.matcher import match
 from bot.core.topics import MENU_TOPIC
+from bot.outreach.render import CARD_SAFE, CARD_W, INCH, card_origins
+from bot.outreach.typefaces import ATKINSON, choose_typeface, typeface_missing
 from tests.outreach.test_outreach_commands import (  # noqa: F401  (fixtures shared)
     NUMBER,
     app,
@@ -61,7 +61,7 @@ def cards(app, tmp_path_factory):  # noqa: F811
 
 
 @pytest.mark.parametrize("lang", SCRIPT_LANGUAGES)
-def test_a_script_card_draws_its_label_in_a_font_that_has_it(cards, library, tmp_path, lang):
+def test_a_script_card_draws_its_label_in_a_font_that_has_it(cards, library, tmp_path, lang):  # noqa: F811
     _, png = cards[lang]
     word = decode_qr(png)[0].rsplit(":", 1)[1]
     label = library.language(lang).labels["text_word_to"].format(word=word)  # "Nhắn GIÚP tới"
@@ -85,7 +85,7 @@ def test_a_script_card_draws_its_label_in_a_font_that_has_it(cards, library, tmp
 
 
 @pytest.mark.parametrize("lang", SCRIPT_LANGUAGES)
-def test_a_script_cards_qr_codes_decode_to_its_help_word(cards, matcher, lang):
+def test_a_script_cards_qr_codes_decode_to_its_help_word(cards, matcher, lang):  # noqa: F811
     pdf, png = cards[lang]
     # pypdf writes a CID font's text with NULs between the characters
     first_line = PdfReader(pdf).pages[0].extract_text().replace("\x00", "").splitlines()[0]
