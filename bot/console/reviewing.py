@@ -58,6 +58,7 @@ def set_reviewed(bundle: dict[str, str], lang: str) -> dict[str, str]:
         raise EditError(f"{path} does not exist: add the language's name there first")
     rt = YAML(typ="rt")
     rt.width = 4096  # keep long prompts on their own line, as written
+    rt.preserve_quotes = True
     data = rt.load(bundle[path])
     if not isinstance(data, dict):
         raise EditError(f"{path} is not a mapping of keys: fix it in the files")
