@@ -67,6 +67,7 @@ def test_the_sheet_has_every_text_of_the_language_beside_the_first_languages(run
 def test_an_imported_sheet_writes_its_texts_into_the_library_files(run, library_copy):
     rows = _sheet(run, library_copy, "vi")
     before = (library_copy / "responses" / "vi" / "language.yaml").read_text(encoding="utf-8")
+    keywords_before = (library_copy / "keywords.yaml").read_text(encoding="utf-8")
     for row in rows:
         if row[0] == "labels.headline":
             row[3] = "Cần giúp đỡ? Nhắn tin cho chúng tôi."
@@ -88,6 +89,30 @@ def test_an_imported_sheet_writes_its_texts_into_the_library_files(run, library_
     keywords = yaml.safe_load((library_copy / "keywords.yaml").read_text(encoding="utf-8"))
     housing = next(t for t in keywords["topics"] if t["id"] == "housing")
     assert housing["title"]["vi"] == "Nhà ở" and housing["title"]["en"] == "Housing"
+    keywords_after = (library_copy / "keywords.yaml").read_text(encoding="utf-8")
+    changed = set(keywords_after.splitlines()) ^ set(keywords_before.splitlines())
+    assert len(changed) == 2 and all("title:" in line for line in changed)  # that one line
+
+
+def test_a_title_is_written_into_a_block_style_title_mapping_in_place():
+    from bot.library.translations import set_titles
+
+    text = (
+        "languages: [en, vi]\n"
+        "topics:\n"
+        "  - id: housing  # shelter\n"
+        "    title:\n"
+        "      en: Housing\n"
+        "    keywords: {en: [housing,\n"
+        "                    shelter]}\n"
+    )
+    edited = set_titles(text, "vi", {"housing": "Nhà ở: chỗ ngủ"})
+    assert edited.splitlines() == [
+        *text.splitlines()[:5],
+        '      vi: "Nhà ở: chỗ ngủ"',
+        *text.splitlines()[5:],
+    ]
+    assert yaml.safe_load(edited)["topics"][0]["title"] == {"en": "Housing", "vi": "Nhà ở: chỗ ngủ"}
 
 
 def test_a_sheet_that_fails_the_checks_writes_nothing_and_names_the_row(run, library_copy):

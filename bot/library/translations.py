@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,8 +162,6 @@ def apply_sheet(
     """
     from ruamel.yaml import YAML  # round-trip: the translator's comments and quotes are kept
 
-    from bot.console.editing import read_topics, set_topic
-
     known = {row.key: row for row in translation_rows(bundle, lang)}
     problems, seen = [], {}
     for number, key, _ in sheet:
@@ -198,14 +197,68 @@ def apply_sheet(
         rt.dump(language_yaml, written)
         out[language_path] = written.getvalue()
     if titles:
-        # The console's keywords.yaml editor: it rewrites one topic's lines, the rest as written.
-        edited = dict(out)
-        for topic in read_topics(edited):
-            if topic.id in titles:
-                topic.titles[lang] = titles[topic.id]
-                edited = set_topic(edited, topic.id, topic)
-        out[KEYWORDS_FILE] = edited[KEYWORDS_FILE]
+        out[KEYWORDS_FILE] = set_titles(out[KEYWORDS_FILE], lang, titles)
     return out, rows_of
+
+
+def _scalar(value: str) -> str:
+    """A YAML flow scalar: plain when it reads back as itself, else double-quoted."""
+    plain = value == value.strip() and not any(c in value for c in ":,{}[]#\"'&*!|>%@`")
+    if plain and value and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _as_written(value: object) -> str:
+    """A title as the file wrote it: double-quoted, single-quoted or plain."""
+    kind = type(value).__name__
+    if kind == "DoubleQuotedScalarString":
+        return json.dumps(str(value), ensure_ascii=False)
+    if kind == "SingleQuotedScalarString":
+        return "'" + str(value).replace("'", "''") + "'"
+    return _scalar(str(value))
+
+
+def set_titles(text: str, lang: str, titles: dict[str, str]) -> str:
+    """keywords.yaml with the titles of some topics in a language replaced, every other line as
+    written: ruamel.yaml finds each title's line, and only that line is rewritten (dumping the
+    whole file through ruamel would re-wrap every long keyword list)."""
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    data = rt.load(text)
+    lines = text.split("\n")
+    for topic in data.get("topics") or []:
+        tid = str(topic.get("id", ""))
+        if tid not in titles:
+            continue
+        title = topic.get("title")
+        if title is None or not hasattr(title, "lc"):
+            raise TranslationError([f"keywords.yaml: topic {tid!r} has no title: mapping"])
+        line = topic.lc.key("title")[0]
+        if title.fa.flow_style() and "}" in lines[line]:  # title: {en: Housing, es: Vivienda}
+            values = {str(k): _as_written(v) for k, v in title.items()}
+            values[lang] = _scalar(titles[tid])
+            indent = lines[line][: len(lines[line]) - len(lines[line].lstrip())]
+            pairs = ", ".join(f"{k}: {v}" for k, v in values.items())
+            lines[line] = f"{indent}title: {{{pairs}}}"
+        elif lang in title:  # block style, one language a line
+            at = title.lc.key(lang)[0]
+            lines[at] = f"{lines[at][: title.lc.key(lang)[1]]}{lang}: {_scalar(titles[tid])}"
+        else:
+            last = max(title.lc.key(k)[0] for k in title)
+            column = title.lc.key(next(iter(title)))[1]
+            lines.insert(last + 1, f"{' ' * column}{lang}: {_scalar(titles[tid])}")
+    edited = "\n".join(lines)
+    # The edit is proven: the file reads back as before but for those titles.
+    expected = yaml.safe_load(text)
+    for topic in expected.get("topics") or []:
+        if topic.get("id") in titles:
+            topic["title"][lang] = titles[topic["id"]]
+    if yaml.safe_load(edited) != expected:
+        raise TranslationError(["keywords.yaml: the titles could not be written in place"])
+    return edited
 
 
 def write_files(directory: Path, before: dict[str, str], after: dict[str, str]) -> list[str]:
