@@ -11,7 +11,7 @@ PORT ?= 5000
 # Reads .env (shell syntax) if there is one, so every command sees the same settings.
 ENV := set -a; if [ -f .env ]; then . ./.env; fi; set +a;
 
-.PHONY: run test lint check install install-dev clean fonts
+.PHONY: run test test-fast lint check install install-dev clean fonts
 
 # The fonts that print Vietnamese, Cyrillic, Chinese and Korean cards (docs/languages.md, Printing):
 # Debian's packages, installed when missing and this user may (root); otherwise it says how.
@@ -64,7 +64,7 @@ run: $(VENV)/.installed fonts
 	fi && \
 	echo "Point a Twilio number at it: Messaging webhook URL https://<your public host>/sms, HTTP POST;" && \
 	echo "start the bot with TWILIO_AUTH_TOKEN=<auth token> and PUBLIC_BASE_URL=https://<your public host>" && \
-	echo "(see README.md: Deployment and Privacy, including Twilio's message redaction)." && \
+	echo "(see docs/deploying.md: Privacy, including Twilio's message redaction)." && \
 	echo "" && \
 	if [ -z "$$TWILIO_AUTH_TOKEN" ]; then \
 		export DEV_INSECURE=true; \
@@ -78,6 +78,11 @@ run: $(VENV)/.installed fonts
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest -q -n auto
+
+# The edit loop: the whole suite but the tests marked slow (real gunicorn, nginx, fresh processes,
+# database faults), browser (Chromium) and postgres (PostgreSQL's half of the store tests).
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -q -n auto -m "not slow and not browser and not postgres"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

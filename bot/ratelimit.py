@@ -153,14 +153,18 @@ class SenderLimiter:
                 )
             return self.strategy.hit(self.replies, key)
         except Exception as exc:
-            self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
-            # The type only: a storage error's message could name the key.
-            log.warning(
-                "rate-limit storage failed (%s); replying without limits for %g s",
-                type(exc).__name__,
-                RETRY_AFTER_ERROR_SECONDS,
-            )
-            return True
+            return self._storage_failed(exc)
+
+    def _storage_failed(self, exc: Exception) -> bool:
+        """Answer without limits for a while after the storage failed (True: let it through)."""
+        self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
+        # The type only: a storage error's message could name the key.
+        log.warning(
+            "rate-limit storage failed (%s); replying without limits for %g s",
+            type(exc).__name__,
+            RETRY_AFTER_ERROR_SECONDS,
+        )
+        return True
 
     def first_delivery(self, message_sid: str) -> bool:
         """False when this MessageSid was answered within REPLAY_SECONDS: a replayed request.
@@ -170,13 +174,7 @@ class SenderLimiter:
         try:
             return self.answered.first(self.sender_key(message_sid))
         except Exception as exc:
-            self._retry_at = time.monotonic() + RETRY_AFTER_ERROR_SECONDS
-            log.warning(
-                "rate-limit storage failed (%s); replying without limits for %g s",
-                type(exc).__name__,
-                RETRY_AFTER_ERROR_SECONDS,
-            )
-            return True
+            return self._storage_failed(exc)
 
 
 class AnsweredMessages:

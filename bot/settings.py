@@ -1,4 +1,4 @@
-"""The one Settings object, read from the environment; every variable is in .env.example and README."""
+"""The one Settings object, read from the environment; docs/deploying.md lists every variable."""
 
 from __future__ import annotations
 

@@ -40,6 +40,7 @@ def test_a_bot_number_phones_can_text_is_kept(number):
     ("variable", "value"),
     [("BOT_NUMBER", "5095550100"), ("BOT_NUMBER", "+99999999999999"), ("RATE_LIMIT", "lots")],
 )
+@pytest.mark.slow  # a flask command in a fresh process, three times
 def test_a_bad_setting_stops_a_flask_command_with_one_line_and_no_traceback(
     tmp_path, variable, value
 ):
@@ -59,6 +60,7 @@ def test_a_bad_setting_stops_a_flask_command_with_one_line_and_no_traceback(
     assert repr(value) in lines[0]
 
 
+@pytest.mark.slow  # gunicorn in a fresh process
 def test_a_bad_bot_number_stops_gunicorn_with_its_line_and_no_traceback(tmp_path):
     done = subprocess.run(
         [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", "127.0.0.1:0", "wsgi:app"],

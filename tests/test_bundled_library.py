@@ -8,7 +8,7 @@ import yaml
 
 from bot.core.language import FUNCTION_WORDS
 from bot.core.library import load_library_dir
-from bot.core.matcher import build_matcher, match
+from bot.core.matcher import build_matcher, match, match_rules
 from bot.core.numbers import find_numbers, load_registry_file
 from bot.core.text import tokenize
 
@@ -195,5 +195,6 @@ def test_asking_for_a_person_gets_the_menu_that_names_the_hotline_where_a_person
     ],
 )
 def test_ordinary_texts_near_the_new_danger_words_are_not_emergencies(text):
-    # The danger families of issue 15 are phrases; their single words stay ordinary.
-    assert match(text, MATCHER).topic != "emergency"
+    # The danger families of issue 15 are phrases; their single words stay ordinary (to the
+    # rules: the reader's false alarms are measured in docs/reader.md).
+    assert match_rules(text, MATCHER).topic != "emergency"

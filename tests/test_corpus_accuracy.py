@@ -4,13 +4,22 @@ tests/corpus holds texts written for this project in eleven batches, each by a w
 the library (batch-0 is the first; batch-4 and batch-5 imitate the shared dev set's style; batch-6
 brought `violence` and `health`; batch-7 is the danger held-out set, 80 emergencies and 80 hard
 non-emergencies; batch-8 the second, 70 and 70; batch-9 the third, 60 and 60; batch-10 the fourth,
-50 and 50). Each batch was first measured as it came, then
-used to widen the vocabulary; README "Matcher accuracy" gives both figures. tests/corpus-own holds emergencies
-written by the developer of issue 15 to check that the danger signals are general; they are kept
-out of the corpus figures, but every emergency among them must get the emergency reply too.
+50 and 50). Each batch was first measured as it came, then used to widen the vocabulary;
+docs/operators.md "Matcher accuracy" and docs/accuracy-history.md give both figures.
+tests/corpus-own holds emergencies written by the developer of issue 15 to check that the danger
+signals are general; they are kept out of the corpus figures, but every emergency among them must
+get the emergency reply too.
 Issue 23 split injury, evacuation, raid and discrimination into topics of their own and sent tips
 about someone else to `report`: 31 texts were relabelled to the topic that now answers them and
 11 tips accept `report` beside `labor`; top-1 measured 0.9742 before and 0.9759 after (floors kept).
+
+Issue 21 added the learned reader (bot/core/reader.py), trained from examples/, which
+tools/examples_from_corpus.py writes from this corpus and from the newer writers' texts, holding
+out whole writers of the newer ones only (examples/heldout/). So the reader has learned every text
+measured here: these floors now say the bundled library answers its own corpus, not how it does on
+texts written blind (docs/reader.md gives those figures, measured on writers held out). With the
+reader and the rules combined as match() combines them the corpus measured 1824 texts, top-1 1.000,
+every emergency, no false emergency (bench: `python -m bench.reader_candidates`).
 """
 
 from pathlib import Path
@@ -26,7 +35,7 @@ OWN_TEXTS = sorted((ROOT / "tests" / "corpus-own").glob("*.jsonl"))
 
 # Floors sit a little under what the library measures today, so a change that makes the
 # matcher worse fails here; raise them when the library gets better.
-TOP1_FLOOR = 0.95
+TOP1_FLOOR = 0.97
 LANGUAGE_FLOOR = 0.97
 #: Corpus texts that are not emergencies but get the emergency reply: 4 before the danger signal
 #: by parts (issue: danger as a signal of its own), 3 with it; still 3 with batch-7's 80 hard

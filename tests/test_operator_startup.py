@@ -43,6 +43,7 @@ def _flask(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # three flask commands, each a fresh process
 def test_operator_commands_do_not_warn_about_the_missing_token(tmp_path):
     for args in (["db", "upgrade"], ["try", "my boss took my passport"], ["library", "history"]):
         done = _flask(tmp_path, *args)

@@ -43,6 +43,7 @@ def _flask(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str
     )
 
 
+@pytest.mark.slow  # flask, gunicorn or make in fresh processes
 def test_flask_reads_dot_env_in_the_working_directory(tmp_path):
     database = tmp_path / "from-dot-env.sqlite3"
     (tmp_path / ".env").write_text(
@@ -91,6 +92,7 @@ def test_try_answers_from_the_live_revision_says_which_and_files_on_request(
     assert "Answering from the files" in files.stderr
 
 
+@pytest.mark.slow  # flask, gunicorn or make in fresh processes
 def test_commands_run_without_secret_key_and_flask_run_stops_in_one_line(tmp_path):
     env = {
         "TWILIO_AUTH_TOKEN": "a-token",
@@ -108,6 +110,7 @@ def test_commands_run_without_secret_key_and_flask_run_stops_in_one_line(tmp_pat
     assert lines[-1].startswith("Error: SECRET_KEY must be set when TWILIO_AUTH_TOKEN is set")
 
 
+@pytest.mark.slow  # flask, gunicorn or make in fresh processes
 def test_gunicorn_stops_in_one_line_without_secret_key(tmp_path):
     gunicorn = BIN / "gunicorn"
     done = subprocess.run(
@@ -155,6 +158,7 @@ def test_without_dev_insecure_a_rate_limited_sender_is_not_logged(make_app, capl
     assert not [r for r in caplog.records if "RATE_LIMIT" in r.getMessage()]
 
 
+@pytest.mark.slow  # flask, gunicorn or make in fresh processes
 def test_make_run_names_the_console_and_how_to_add_its_first_user(tmp_path):
     if not shutil.which("make"):
         pytest.skip(

@@ -1,4 +1,4 @@
-"""Every environment variable is in .env.example and README.md, with the default the code has."""
+"""Every environment variable is in .env.example and the deployers' guide, with the code's default."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ DOCUMENTED = {f.name.upper(): f.default for f in fields(Settings)}
 ROOT = Path(__file__).resolve().parent.parent
 # An assignment, or a commented-out one ("# NAME=value"), at the start of a line.
 _ENV_LINE = re.compile(r"^(?:#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")
-_README_ROW = re.compile(r"^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|\s*([^|]*?)\s*\|")
+_GUIDE_ROW = re.compile(r"^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|\s*([^|]*?)\s*\|")
 _GUNICORN_ENV = re.compile(r"""os\.environ\.get\(\s*["']([A-Z][A-Z0-9_]*)["']""")
 
 
@@ -30,12 +30,13 @@ def _env_example() -> dict[str, str]:
     return found
 
 
-def _readme_configuration() -> dict[str, str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+def _guide_configuration() -> dict[str, str]:
+    """Variable -> its Default cell, from the Configuration table of docs/deploying.md."""
+    text = (ROOT / "docs" / "deploying.md").read_text(encoding="utf-8")
+    section = text.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
-        m = _README_ROW.match(line.strip())
+        m = _GUIDE_ROW.match(line.strip())
         if m:
             rows[m.group(1)] = m.group(2)
     return rows
@@ -61,8 +62,23 @@ def test_env_example_lists_every_variable_and_nothing_else():
     assert set(_env_example()) == _all_variables()
 
 
-def test_readme_configuration_table_lists_every_variable_and_nothing_else():
-    assert set(_readme_configuration()) == _all_variables()
+def test_the_deployers_guide_lists_every_variable_and_nothing_else():
+    assert set(_guide_configuration()) == _all_variables()
+
+
+def test_the_deployers_guide_shows_the_defaults_env_example_has():
+    listed = _env_example()
+    commented_out = {
+        m.group(1)
+        for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+        if line.startswith("#") and (m := _ENV_LINE.match(line.strip()))
+    }
+    for name, cell in _guide_configuration().items():
+        if name in commented_out:  # a default that depends on the machine (LIBRARY_DIR, BIND)
+            continue
+        shown = re.match(r"`([^`]*)`", cell)
+        value = listed[name].strip('"')
+        assert (shown.group(1) if shown else cell) == (value or "(empty)"), name
 
 
 def test_env_example_shows_the_defaults_the_code_has():

@@ -180,14 +180,15 @@ def test_every_action_url_of_a_call_resolves_to_a_route_of_the_app(call):
                     next_path = resolve(path, target)
                     assert next_path in VOICE_PATHS, (path, target)
                     queue.append(next_path)
-    assert seen == set(VOICE_PATHS)  # and every route is reached by a call
+    # and every route of the menu's two languages (keys 1 and 2) is reached by a call
+    assert seen == {p for p, r in VOICE_ROUTES.items() if r.key in (None, "1", "2")}
 
 
 def test_action_urls_are_relative_so_they_hold_behind_a_path_prefix(call):
     # Twilio calls https://example.org/hotline-bot/voice when a proxy mounts the bot there.
     action = call("/voice/language/1", Digits="1").find("Gather").get("action")
     resolved = urljoin("https://example.org/hotline-bot/voice/language/1", action)
-    assert resolved == "https://example.org/hotline-bot/voice/message/en/1"
+    assert resolved == "https://example.org/hotline-bot/voice/message/1/1"
 
 
 @pytest.mark.parametrize(
@@ -199,7 +200,7 @@ def test_a_language_key_plays_the_spoken_message_of_that_language(call, key, lan
     gather = root.find("Gather")
     assert gather is not None and gather.get("numDigits") == "1"
     assert says(gather) == [(speech, speakable(text))]
-    assert resolve("/voice/language/1", gather.get("action")) == f"/voice/message/{lang}/1"
+    assert resolve("/voice/language/1", gather.get("action")) == f"/voice/message/{key}/1"
 
 
 @pytest.mark.parametrize(
@@ -288,29 +289,30 @@ def test_a_silent_caller_who_presses_1_during_the_messages_is_put_through(call):
 
 @pytest.mark.parametrize(("lang", "speech"), [("en", "en-US"), ("es", "es-MX")])
 def test_key_1_after_the_message_dials_only_the_configured_registry_number(call, lang, speech):
-    root = call(f"/voice/message/{lang}/1", Digits="1")
+    key = {"en": "1", "es": "2"}[lang]
+    root = call(f"/voice/message/{key}/1", Digits="1")
     dial = root.find("Dial")
     assert dial is not None
     assert dial.text == f"+1{HOTLINE.digits}"
-    assert resolve(f"/voice/message/{lang}/1", dial.get("action")) == f"/voice/dialed/{lang}"
+    assert resolve(f"/voice/message/{key}/1", dial.get("action")) == f"/voice/dialed/{key}"
     assert {language for language, _ in says(root)} == {speech}
     assert len(root.findall(".//Dial")) == 1 and list(dial) == []
 
 
 @pytest.mark.parametrize("fields", [{}, {"Digits": "2"}], ids=["no-input", "wrong-key"])
 def test_no_input_or_a_wrong_key_after_the_message_repeats_it_once_then_says_goodbye(call, fields):
-    again = call("/voice/message/es/1", **fields)
+    again = call("/voice/message/2/1", **fields)
     gather = again.find("Gather")
     assert gather is not None and says(gather) == [("es-MX", speakable(VOICE_ES))]
-    assert resolve("/voice/message/es/1", gather.get("action")) == "/voice/message/es/2"
-    last = call("/voice/message/es/2", **fields)
+    assert resolve("/voice/message/2/1", gather.get("action")) == "/voice/message/2/2"
+    last = call("/voice/message/2/2", **fields)
     assert says(last) == [("es-MX", "Adiós.")]
     assert last.find("Dial") is None and last[-1].tag == "Hangup"
 
 
 @pytest.mark.parametrize("status", ["completed", "answered"])
 def test_a_connected_call_ends_when_the_hotline_call_ends_and_is_counted(call, voice_app, status):
-    root = call("/voice/dialed/en", DialCallStatus=status)
+    root = call("/voice/dialed/1", DialCallStatus=status)
     assert [e.tag for e in root] == ["Hangup"]
     assert _today_counts(voice_app) == {("connected", "en"): 1}
 
@@ -318,7 +320,7 @@ def test_a_connected_call_ends_when_the_hotline_call_ends_and_is_counted(call, v
 @pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled", ""])
 @pytest.mark.parametrize(("lang", "speech"), [("en", "en-US"), ("es", "es-MX")])
 def test_a_failed_connect_hears_the_number_slowly_twice(call, voice_app, status, lang, speech):
-    root = call(f"/voice/dialed/{lang}", DialCallStatus=status)
+    root = call(f"/voice/dialed/{ {'en': '1', 'es': '2'}[lang] }", DialCallStatus=status)
     spoken = says(root)
     slowly = spelled_slowly(HOTLINE.number)
     assert [text for _, text in spoken].count(slowly) == 2
@@ -372,7 +374,7 @@ def test_the_fixed_voice_message_carries_911_and_the_hotline_and_only_verified_n
 def test_voice_connect_number_is_a_registry_id_or_number(make_app, voice_library, value):
     app = make_app(library_dir=str(voice_library), voice_connect_number=value)
     response = as_twilio.post(
-        app.test_client(), call_params(Digits="1"), url=as_twilio.URL + "/voice/message/en/1"
+        app.test_client(), call_params(Digits="1"), url=as_twilio.URL + "/voice/message/1/1"
     )
     assert ET.fromstring(response.data).find("Dial").text == f"+1{HOTLINE.digits}"
 
@@ -409,24 +411,32 @@ def test_sms_still_works_beside_voice(voice_app):
 # --- The branch decision alone ------------------------------------------------------------------
 
 
-def test_the_path_table_names_every_step_of_a_call():
-    assert sorted(VOICE_ROUTES) == [
-        "/voice",
-        "/voice/dialed/en",
-        "/voice/dialed/es",
-        "/voice/language/1",
-        "/voice/language/2",
-        "/voice/message/en/1",
-        "/voice/message/en/2",
-        "/voice/message/es/1",
-        "/voice/message/es/2",
-    ]
+def test_the_path_table_names_every_step_of_a_call_by_menu_key():
+    assert sorted(VOICE_ROUTES) == sorted(
+        [
+            "/voice",
+            "/voice/language/1",
+            "/voice/language/2",
+            *(f"/voice/message/{key}/{n}" for key in "123456789" for n in (1, 2)),
+            *(f"/voice/dialed/{key}" for key in "123456789"),
+        ]
+    )
     assert all(route.path == path for path, route in VOICE_ROUTES.items())
 
 
 def test_without_a_spoken_message_only_a_call_already_put_through_gets_its_own_ending():
-    assert decide(Route("start"), "", "", has_message=False).kind == "fallback"
-    assert decide(Route("message", "es"), "1", "", has_message=False).kind == "fallback"
+    assert decide(Route("start"), "", "", menu_keys="").kind == "fallback"
+    assert decide(Route("message", "2"), "1", "", menu_keys="").kind == "fallback"
     # The library lost its message while this call was on the hotline: it still ends properly.
-    step = decide(Route("dialed", "es"), "", "busy", has_message=False)
-    assert (step.kind, step.lang) == ("not_connected", "es")
+    step = decide(Route("dialed", "2"), "", "busy", menu_keys="")
+    assert (step.kind, step.key) == ("not_connected", "2")
+
+
+def test_a_call_on_the_hotline_when_the_library_lost_every_message_still_hears_the_number():
+    from bot.channels.voice import Step, render
+    from bot.core.library import load_library
+
+    library = load_library(app_library.bundle())  # no voice.txt, no recording: an empty menu
+    root = ET.fromstring(render(Step("not_connected", "2"), Route("dialed", "2"), library, HOTLINE))
+    assert [text for _, text in says(root)].count(spelled_slowly(HOTLINE.number)) == 2
+    assert root[-1].tag == "Hangup"

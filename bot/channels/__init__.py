@@ -17,3 +17,5 @@ def init_app(app: Flask) -> None:
     """Serve every Twilio channel through the one endpoint."""
     rt = runtime(app)
     endpoint.init_app(app, {sms.SMS_PATH: sms.sms_channel(rt), **voice.voice_channels(rt)})
+    if rt.settings.voice:
+        app.register_blueprint(voice.recording_blueprint(rt))

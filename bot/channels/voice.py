@@ -3,15 +3,20 @@
 
 A call goes through these webhook paths, each the action of the step before:
 
-    /voice                       <Gather> "For English, press 1. Para español, oprima 2."
-    /voice/language/<try>        the spoken message (responses/<lang>/voice.txt) in a <Gather>
-    /voice/message/<lang>/<try>  key 1: <Dial> VOICE_CONNECT_NUMBER, then /voice/dialed/<lang>
-    /voice/dialed/<lang>         not put through: the number, said slowly, twice
+    /voice                       <Gather> "For English, press 1. Para español, oprima 2. ..."
+    /voice/language/<try>        the spoken message (voice.txt said, or voice.mp3|wav played)
+    /voice/message/<key>/<try>   key 1: <Dial> VOICE_CONNECT_NUMBER, then /voice/dialed/<key>
+    /voice/dialed/<key>          not put through: the number, said slowly, twice
+    GET /voice/recording/<lang>.<mp3|wav>   a library recording of the live revision, for <Play>
 
-No input or a wrong key repeats a step once (<try> 2). A caller who chooses no language then hears
-the spoken message in every language, English first (911 first, then the hotline; key 1 still puts
-them through), and only then does the call end; after the message, the call hears goodbye. Everything a
-step needs is in its path, so the path table names every step and the handler reads nothing but
+The language menu is the library's languages that Twilio can say or that have a recording, keys
+1-9 in the library's order (bot.core.call_menu); a step names its language by its menu key, so
+the path table is fixed while the languages are library data.
+
+No input or a wrong key repeats a step once (<try> 2). A caller who chooses no language then
+hears the spoken message in the first two languages of the menu (911 first, then the hotline;
+key 1 still puts them through), and only then does the call end; after the message, the call
+hears goodbye. Everything a step needs is in its path, so the path table names every step and the handler reads nothing but
 the form's Digits and DialCallStatus: never From, To or CallSid; never <Record>, never
 transcription. The branch is decided by `decide`, a plain function; `render` builds the TwiML.
 Action URLs are relative to the path Twilio called, so they hold behind any path prefix.
@@ -21,14 +26,24 @@ language.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from flask import Blueprint, Response, abort, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from bot.channels.endpoint import XML, Answer, Channel, Form
+from bot.core.call_menu import (
+    DEFAULT_SPEECH,
+    MENU_KEYS,
+    SILENT_CALLER_LANGUAGES,
+    CallLanguage,
+    Speech,
+    call_menu,
+)
 from bot.core.library import Library
 from bot.core.numbers import VerifiedNumber
 from bot.core.replies import FALLBACK_VOICE
@@ -51,20 +66,11 @@ GATHER_TIMEOUT = 6
 ANSWERED = frozenset({"completed", "answered"})
 
 
-@dataclass(frozen=True)
-class Speech:
-    """How a language is spoken: <Say>'s language and a voice that speaks it."""
-
-    language: str
-    voice: str
-
-
 # The defaults below are said only where the library's language.yaml (call:) sets nothing: the
 # library's own prompts come first (docs/languages.md).
-#: Amazon Polly voices through Twilio (<Say voice="Polly.…">); each speaks its language natively.
-SPEECH = {"en": Speech("en-US", "Polly.Joanna"), "es": Speech("es-MX", "Polly.Mia")}
-#: The key that chooses each language, and what the prompt says for it.
-LANGUAGE_KEYS = {"1": "en", "2": "es"}
+SPEECH = DEFAULT_SPEECH
+#: The path under which the bot serves the library's recordings to Twilio's <Play>.
+RECORDING_PATH = f"{VOICE_PATH}/recording"
 LANGUAGE_PROMPT = {"en": "For English, press 1.", "es": "Para español, oprima 2."}
 GOODBYE = {"en": "Goodbye.", "es": "Adiós."}
 CONNECTING = {
@@ -81,10 +87,11 @@ Stage = Literal["start", "language", "message", "dialed"]
 
 @dataclass(frozen=True)
 class Route:
-    """One step of a call as its webhook path names it: the stage, the language, the attempt."""
+    """One step of a call as its webhook path names it: the stage, the language's menu key, the
+    attempt."""
 
     stage: Stage
-    lang: str | None = None
+    key: str | None = None
     attempt: int = 1
 
     @property
@@ -95,8 +102,8 @@ class Route:
         if self.stage == "language":
             return f"{VOICE_PATH}/language/{self.attempt}"
         if self.stage == "message":
-            return f"{VOICE_PATH}/message/{self.lang}/{self.attempt}"
-        return f"{VOICE_PATH}/dialed/{self.lang}"
+            return f"{VOICE_PATH}/message/{self.key}/{self.attempt}"
+        return f"{VOICE_PATH}/dialed/{self.key}"
 
 
 #: Every step of a call by its path: the path table of the voice channel.
@@ -105,8 +112,8 @@ VOICE_ROUTES = {
     for route in (
         Route("start"),
         *(Route("language", attempt=n) for n in range(1, ATTEMPTS + 1)),
-        *(Route("message", lang, n) for lang in SPEECH for n in range(1, ATTEMPTS + 1)),
-        *(Route("dialed", lang) for lang in SPEECH),
+        *(Route("message", key, n) for key in MENU_KEYS for n in range(1, ATTEMPTS + 1)),
+        *(Route("dialed", key) for key in MENU_KEYS),
     )
 }
 VOICE_PATHS = frozenset(VOICE_ROUTES)
@@ -125,62 +132,113 @@ Kind = Literal[
 
 @dataclass(frozen=True)
 class Step:
-    """What to answer one voice webhook request with: a kind, its language, which attempt it is,
-    and the daily count it adds (if any)."""
+    """What to answer one voice webhook request with: a kind, its language's menu key, which
+    attempt it is, and the daily count it adds (if any)."""
 
     kind: Kind
-    lang: str | None = None
+    key: str | None = None
     attempt: int = 1
     count: str | None = None
 
 
-def decide(route: Route, digits: str, dial_status: str, has_message: bool) -> Step:
+def decide(route: Route, digits: str, dial_status: str, menu_keys: str) -> Step:
     """The branch of the call for one request: from the step its path names, the key pressed and
-    the outcome of <Dial>. `has_message`: the library has a spoken message (voice.txt)."""
+    the outcome of <Dial>. `menu_keys`: the keys of the call's language menu, "" when the library
+    has no spoken message (voice.txt or a recording)."""
     key = digits.strip()
-    if not has_message and route.stage != "dialed":
+    if not menu_keys and route.stage != "dialed":
         return Step("fallback")
     if route.stage == "start":
         return Step("choose_language")
     if route.stage == "language":
-        chosen = LANGUAGE_KEYS.get(key)
-        if chosen is not None:
-            return Step("message", chosen, count=CALLS_COUNT)
+        if len(key) == 1 and key in menu_keys:
+            return Step("message", key, count=CALLS_COUNT)
         if route.attempt < ATTEMPTS:
             return Step("choose_language", attempt=route.attempt + 1)
         # A silent caller may be unable to speak or press keys: nobody hangs up on them unheard.
         return Step("every_message")
-    lang = route.lang or "en"
+    chosen = route.key or MENU_KEYS[0]
     if route.stage == "message":
         if key == "1":
-            return Step("connect", lang)
+            return Step("connect", chosen)
         if route.attempt < ATTEMPTS:
-            return Step("message", lang, attempt=route.attempt + 1)
-        return Step("goodbye", lang)
+            return Step("message", chosen, attempt=route.attempt + 1)
+        return Step("goodbye", chosen)
     if dial_status.strip().lower() in ANSWERED:
-        return Step("hang_up", lang, count=CONNECTED_COUNT)
-    return Step("not_connected", lang)
+        return Step("hang_up", chosen, count=CONNECTED_COUNT)
+    return Step("not_connected", chosen)
 
 
-def _say(response: Any, text: str, lang: str, library: Library | None = None) -> None:
-    speech = SPEECH[lang]
-    call = library.language(lang).call if library is not None else None
-    response.say(
-        text,
-        language=(call and call.say_language) or speech.language,
-        voice=(call and call.voice) or speech.voice,
-    )
+def _say(response: Any, text: str, entry: CallLanguage, menu: Menu) -> None:
+    """Say a text in a language; a language Twilio cannot say (it has a recording only) is said
+    with the voice of the menu's first language that Twilio can say."""
+    spoken = entry.speech or menu.fallback_speech
+    if spoken.voice:
+        response.say(text, language=spoken.language, voice=spoken.voice)
+    else:
+        response.say(text, language=spoken.language)
 
 
-def _prompt(library: Library, lang: str, name: str, default: dict[str, str]) -> str:
-    """A call prompt of a language: the library's language.yaml `call:`, else the default."""
-    return getattr(library.language(lang).call, name) or default[lang]
+def _speak_message(response: Any, library: Library, entry: CallLanguage, current: Route) -> None:
+    """The spoken message of a language: its recording played, else its voice.txt said."""
+    if entry.recording is not None:
+        target = f"{RECORDING_PATH}/{entry.lang}.{entry.recording.extension}"
+        response.play(posixpath.relpath(target, posixpath.dirname(current.path)))
+        return
+    text = library.voice_reply(entry.lang) or dict(FALLBACK_VOICE).get(entry.lang, "")
+    _say(response, speakable(text), entry, Menu.of(library))
+
+
+def _say_prompt(
+    response: Any,
+    library: Library,
+    entry: CallLanguage,
+    menu: Menu,
+    name: str,
+    default: dict[str, str],
+) -> None:
+    """Say a call prompt of a language: its language.yaml `call:`, else the default; a language
+    with neither hears the menu's first language's prompt in that language's voice, rather than
+    another language's words in its own voice."""
+    text = getattr(library.language(entry.lang).call, name) or default.get(entry.lang)
+    if not text:
+        entry = menu.entry(None)
+        text = getattr(library.language(entry.lang).call, name) or default.get(entry.lang)
+    _say(response, text or next(iter(default.values())), entry, menu)
 
 
 def _language_prompt(library: Library, lang: str, key: str) -> str:
     """ "For English, press 1." in a language, from its language.yaml `call.choose`."""
     choose = library.language(lang).call.choose
-    return choose.format(key=key) if choose else LANGUAGE_PROMPT[lang]
+    if choose:
+        return choose.format(key=key)
+    return LANGUAGE_PROMPT.get(lang) or f"{library.language(lang).name}: {key}."
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The call's language menu of a library, by key, and the speech of its first language Twilio
+    can say (for the prompts of a language that has only a recording)."""
+
+    by_key: dict[str, CallLanguage]
+    fallback_speech: Speech
+    default_language: str
+
+    @staticmethod
+    def of(library: Library) -> Menu:
+        """The menu of a library."""
+        entries = call_menu(library)
+        spoken = next((e.speech for e in entries if e.speech is not None), SPEECH["en"])
+        return Menu({e.key: e for e in entries}, spoken, library.default_language)
+
+    def entry(self, key: str | None) -> CallLanguage:
+        """The language on a key; the first when the key is no longer in the menu (a publish
+        took its language out during the call), the default language when the menu is empty."""
+        found = self.by_key.get(key or "")
+        if found is not None:
+            return found
+        first = next(iter(self.by_key.values()), None)
+        return first or CallLanguage(key or "1", self.default_language, None, None)
 
 
 def _gather(response: Any, action: str) -> Any:
@@ -201,7 +259,8 @@ def fallback_twiml() -> bytes:
     """The fixed bilingual message (911 and the hotline), then hang up."""
     response = VoiceResponse()
     for lang, text in FALLBACK_VOICE:
-        _say(response, speakable(text), lang)
+        spoken = SPEECH[lang]
+        response.say(speakable(text), language=spoken.language, voice=spoken.voice)
     response.hangup()
     return str(response).encode("utf-8")
 
@@ -214,49 +273,48 @@ def render(step: Step, current: Route, library: Library, connect: VerifiedNumber
     """The TwiML of a step, answering a request to the `current` route."""
     if step.kind == "fallback":
         return FALLBACK_VOICE_TWIML
+    menu = Menu.of(library)
     response = VoiceResponse()
-    lang = step.lang or "en"
     if step.kind == "choose_language":
         action = _relative(Route("language", attempt=step.attempt), current)
         gather = _gather(response, action)
-        for key, prompt_lang in LANGUAGE_KEYS.items():
-            _say(gather, _language_prompt(library, prompt_lang, key), prompt_lang, library)
+        for key, entry in menu.by_key.items():
+            _say(gather, _language_prompt(library, entry.lang, key), entry, menu)
         # No key: Twilio goes on to the next verb, which asks the same action without Digits.
         response.redirect(action, method="POST")
-    elif step.kind == "message":
-        action = _relative(Route("message", lang, step.attempt), current)
-        gather = _gather(response, action)
-        text = library.voice_reply(lang) or dict(FALLBACK_VOICE)[lang]
-        _say(gather, speakable(text), lang, library)
-        response.redirect(action, method="POST")
-    elif step.kind == "every_message":
-        # Each language's message, in the order of SPEECH; key 1 during any of them connects (as
+        return str(response).encode("utf-8")
+    if step.kind == "every_message":
+        # The first languages' messages, in menu order; key 1 during any of them connects (as
         # after the last repeat of a message), and when the caller presses nothing the call ends.
-        first = next(iter(SPEECH))
-        gather = _gather(response, _relative(Route("message", first, ATTEMPTS), current))
-        for message_lang in SPEECH:
-            text = library.voice_reply(message_lang) or dict(FALLBACK_VOICE)[message_lang]
-            _say(gather, speakable(text), message_lang, library)
+        heard = list(menu.by_key.values())[:SILENT_CALLER_LANGUAGES]
+        gather = _gather(response, _relative(Route("message", heard[0].key, ATTEMPTS), current))
+        for entry in heard:
+            _speak_message(gather, library, entry, current)
         response.hangup()
+        return str(response).encode("utf-8")
+    entry = menu.entry(step.key)
+    if step.kind == "message":
+        action = _relative(Route("message", entry.key, step.attempt), current)
+        gather = _gather(response, action)
+        _speak_message(gather, library, entry, current)
+        response.redirect(action, method="POST")
     elif step.kind == "connect":
-        _say(response, _prompt(library, lang, "connecting", CONNECTING), lang, library)
+        _say_prompt(response, library, entry, menu, "connecting", CONNECTING)
         response.dial(
             f"+1{connect.digits}" if len(connect.digits) == 10 else connect.digits,
-            action=_relative(Route("dialed", lang), current),
+            action=_relative(Route("dialed", entry.key), current),
             method="POST",
         )
     elif step.kind == "not_connected":
-        _say(response, _prompt(library, lang, "not_connected", NOT_CONNECTED), lang, library)
+        _say_prompt(response, library, entry, menu, "not_connected", NOT_CONNECTED)
         slowly = spelled_slowly(connect.number)
-        _say(response, slowly, lang, library)
+        _say(response, slowly, entry, menu)
         response.pause(length=1)
-        _say(response, slowly, lang, library)
-        _say(response, _prompt(library, lang, "goodbye", GOODBYE), lang, library)
+        _say(response, slowly, entry, menu)
+        _say_prompt(response, library, entry, menu, "goodbye", GOODBYE)
         response.hangup()
     elif step.kind == "goodbye":
-        for goodbye_lang in (step.lang,) if step.lang else tuple(GOODBYE):
-            goodbye = _prompt(library, goodbye_lang, "goodbye", GOODBYE)
-            _say(response, goodbye, goodbye_lang, library)
+        _say_prompt(response, library, entry, menu, "goodbye", GOODBYE)
         response.hangup()
     else:  # hang_up: the hotline call is over
         response.hangup()
@@ -301,13 +359,44 @@ class VoiceHandler:
         """The answer to one checked POST to this step's path."""
         rt = self.rt
         library = rt.live.snapshot.library
-        step = decide(
-            self.route, form.first("Digits"), form.first("DialCallStatus"), bool(library.voice)
-        )
+        has_message = bool(library.voice or library.recordings)
+        keys = "".join(e.key for e in call_menu(library)) if has_message else ""
+        step = decide(self.route, form.first("Digits"), form.first("DialCallStatus"), keys)
         body = render(step, self.route, library, self.connect)
-        if step.count is not None and step.lang is not None and rt.settings.daily_counts:
-            rt.live.counts.add(datetime.now(UTC).date(), step.count, step.lang)
+        if step.count is not None and step.key is not None and rt.settings.daily_counts:
+            lang = Menu.of(library).entry(step.key).lang
+            rt.live.counts.add(datetime.now(UTC).date(), step.count, lang)
         return OK, body, XML
+
+
+#: How long Twilio (or a cache between) may keep a recording before asking again; a publish
+#: changes it under the same URL, and the ETag makes asking again cheap.
+RECORDING_MAX_AGE = 300
+
+
+def recording_blueprint(rt: BotRuntime) -> Blueprint:
+    """GET /voice/recording/<lang>.<mp3|wav>: a recording of the live library, for <Play>.
+
+    Only what the live revision holds is served, looked up by language code in the loaded library,
+    never by a file path, so no name reaches the file system; anything else is 404. Twilio fetches
+    <Play> media with an unsigned GET, and a recording is as public as the spoken message it says.
+    """
+    blueprint = Blueprint("voice_recordings", __name__)
+
+    @blueprint.get(f"{RECORDING_PATH}/<name>")
+    def recording(name: str) -> Response:
+        lang, _, extension = name.rpartition(".")
+        found = rt.live.snapshot.library.recordings.get(lang)
+        if found is None or found.extension != extension:
+            abort(404)
+        response = Response(found.data, mimetype=found.content_type)
+        response.set_etag(hashlib.sha256(found.data).hexdigest()[:32])
+        response.cache_control.public = True
+        response.cache_control.max_age = RECORDING_MAX_AGE
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response.make_conditional(request)
+
+    return blueprint
 
 
 def voice_channels(rt: BotRuntime) -> dict[str, Channel]:

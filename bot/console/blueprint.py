@@ -26,6 +26,7 @@ from bot.store import StoreError
 
 if TYPE_CHECKING:
     from bot.console.storage import ConsoleStore
+    from bot.core.library import Library
     from bot.settings import Settings
     from bot.store import Store
 
@@ -56,6 +57,12 @@ def library_store() -> Store:
 def settings() -> Settings:
     """The app's settings."""
     return runtime(current_app).settings
+
+
+def served_library() -> Library | None:
+    """The library this worker answers from (a draft's reader is measured against its), or None."""
+    live = runtime(current_app).live
+    return live.snapshot.library if live.started else None
 
 
 def audit(action: str, detail: str = "") -> None:

@@ -18,6 +18,7 @@ from bot.console.security import requires
 from bot.console.working import working
 from bot.core.library import LibraryError
 from bot.core.numbers import REGISTRY_FILE
+from bot.core.recordings import decode, is_recording_path
 from bot.library.publishing import export_zip, publish, rollback
 from bot.library.registry import write_deployment_registry
 from bot.store import UnknownRevision
@@ -29,6 +30,12 @@ def _diff(old: dict[str, str], new: dict[str, str], old_name: str, new_name: str
     for name in sorted(set(old) | set(new)):
         a, b = old.get(name), new.get(name)
         if a == b:
+            continue
+        if is_recording_path(name):  # its base64 is one line of megabytes: say what changed
+            sizes = [len(decode(t) or b"") if t is not None else None for t in (a, b)]
+            lines = [f"recording: {' -> '.join(f'{n:,} bytes' for n in sizes if n is not None)}"]
+            status = "added" if a is None else "removed" if b is None else "changed"
+            out.append({"file": name, "status": status, "lines": lines})
             continue
         lines = list(
             difflib.unified_diff(

@@ -10,14 +10,25 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
+from bot.core.examples import EXAMPLES_DIR, MAX_EXAMPLES_BYTES, is_examples_file
 from bot.core.languages import BACK_TRANSLATIONS_DIR, LANGUAGE_FILE, OTHER_LANGUAGE_FILE
 from bot.core.problems import LibraryError, Problem
+from bot.core.recordings import (
+    MAX_RECORDING_BYTES,
+    MAX_RECORDING_TEXT,
+    RECORDING_TYPES,
+    decode,
+    encode,
+    is_recording_path,
+)
 from bot.core.topics import VOICE_REPLY
 
 KEYWORDS_FILE = "keywords.yaml"
 RESPONSES_DIR = "responses"
 
-#: A library's source: relative file path -> file text, exactly what an operator edits.
+#: A library's source: relative file path -> file text, exactly what an operator edits. A
+#: recording (responses/<lang>/voice.mp3|wav, bot.core.recordings) is the one binary file: its
+#: bytes are held as base64 text, so that a bundle stays text and a revision stays JSON.
 Bundle = Mapping[str, str]
 
 #: Each file's cap in bytes of UTF-8, checked before any work: a reply is a few SMS segments,
@@ -35,7 +46,11 @@ def max_bytes(name: str) -> int:
     """The most bytes a library file may hold."""
     if name == REGISTRY_FILE:
         return MAX_REGISTRY_BYTES
-    return MAX_KEYWORDS_BYTES if name == KEYWORDS_FILE else MAX_REPLY_BYTES
+    if is_recording_path(name):
+        return MAX_RECORDING_TEXT
+    if name == KEYWORDS_FILE:
+        return MAX_KEYWORDS_BYTES
+    return MAX_EXAMPLES_BYTES if is_examples_file(name) else MAX_REPLY_BYTES
 
 
 def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
@@ -44,6 +59,8 @@ def too_big(name: str, size: int, limit: int | None = None) -> Problem | None:
     if size <= limit:
         return None
     what = "keywords.yaml" if name == KEYWORDS_FILE else "a file of the library"
+    if is_recording_path(name) and limit == MAX_RECORDING_TEXT:  # its base64, in a bundle
+        what, size, limit = "a recording", size * 3 // 4, MAX_RECORDING_BYTES
     return Problem(
         name,
         0,
@@ -65,7 +82,8 @@ def not_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> Problem:
 
 
 def read_file(path: Path, name: str, limit: int) -> tuple[str | None, Problem | None]:
-    """A library file's text, or the problem that stops it being read.
+    """A library file's text (a recording's bytes as base64), or the problem that stops it
+    being read.
 
     Only a plain file is read, never through a symbolic link (O_NOFOLLOW, so it cannot be swapped
     for one between a check and the read), and never more than `limit` bytes of it.
@@ -89,6 +107,8 @@ def read_file(path: Path, name: str, limit: int) -> tuple[str | None, Problem | 
     problem = too_big(name, len(data), limit)  # it grew since the fstat
     if problem is not None:
         return None, problem
+    if is_recording_path(name):
+        return encode(data), None
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -102,8 +122,9 @@ _SYMLINK = (
 
 
 def read_bundle(directory: str | Path) -> dict[str, str]:
-    """Read keywords.yaml, responses/<lang>/*.txt and language.yaml, responses/other-language.txt
-    and back-translations/<lang>/*.txt under a directory into a bundle.
+    """Read keywords.yaml, responses/<lang>/*.txt, language.yaml and voice.mp3|wav,
+    responses/other-language.txt and back-translations/<lang>/*.txt under a directory into a
+    bundle.
 
     Raises LibraryError listing every file that is a symbolic link, lies outside the directory,
     is not a plain file, is over its size cap (refused by its size, never read) or is not UTF-8.
@@ -119,11 +140,20 @@ def read_bundle(directory: str | Path) -> dict[str, str]:
             path.relative_to(root).as_posix()
             for path in sorted(responses.glob(f"*/{LANGUAGE_FILE}"))
         ]
+        for extension in RECORDING_TYPES:
+            names += [
+                path.relative_to(root).as_posix()
+                for path in sorted(responses.glob(f"*/voice.{extension}"))
+            ]
         if os.path.lexists(root / OTHER_LANGUAGE_FILE):
             names.append(OTHER_LANGUAGE_FILE)
     back = root / BACK_TRANSLATIONS_DIR
     if back.is_dir():
         names += [path.relative_to(root).as_posix() for path in sorted(back.glob("*/*.txt"))]
+    examples = root / EXAMPLES_DIR
+    if examples.is_dir():
+        for pattern in ("*/*.txt", "*/*/*.txt"):
+            names += [p.relative_to(root).as_posix() for p in sorted(examples.glob(pattern))]
     bundle: dict[str, str] = {}
     problems: list[Problem] = []
     for name in names:
@@ -136,7 +166,8 @@ def read_bundle(directory: str | Path) -> dict[str, str]:
                 Problem(name, 0, f"is outside the library folder {root}: keep the files inside it")
             )
             continue
-        text, problem = read_file(path, name, max_bytes(name))
+        limit = MAX_RECORDING_BYTES if is_recording_path(name) else max_bytes(name)
+        text, problem = read_file(path, name, limit)
         if problem is not None:
             problems.append(problem)
         elif text is not None:
@@ -182,7 +213,11 @@ def write_bundle(bundle: Bundle, directory: str | Path) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():  # replace the link itself, never write through it
             path.unlink()
-        path.write_text(text, encoding="utf-8")
+        data = decode(text) if is_recording_path(name) else None
+        if data is not None:
+            path.write_bytes(data)
+        else:
+            path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 

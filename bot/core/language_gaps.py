@@ -13,12 +13,14 @@ from typing import Any
 
 import yaml
 
+from bot.core.call_menu import MENU_KEYS, has_speech
 from bot.core.languages import (
     CALL_KEYS,
     LABEL_KEYS,
     back_translation_path,
     language_file,
 )
+from bot.core.recordings import RECORDING_TYPES, recording_path
 from bot.core.topics import RESERVED_TOPIC_IDS, STOP_TOPIC, STRUCTURAL_TOPICS
 
 KEYWORDS_FILE = "keywords.yaml"
@@ -41,6 +43,9 @@ class LanguageGaps:
     labels: tuple[str, ...]
     call: tuple[str, ...]
     topics: int
+    #: why calls do not offer this language ("" when they do): no voice and no recording, or
+    #: past the ninth key
+    not_in_call_menu: str = ""
 
     @property
     def complete(self) -> bool:
@@ -64,6 +69,7 @@ def language_gaps(bundle: Mapping[str, str]) -> tuple[LanguageGaps, ...]:
     topics = [t for t in topics if str(t["id"]) not in RESERVED_TOPIC_IDS]
     english = languages[0] if languages else ""
     found = []
+    callable_count = 0
     for lang in languages:
         info: Mapping[str, Any] = {}
         if language_file(lang) in bundle:
@@ -103,6 +109,20 @@ def language_gaps(bundle: Mapping[str, str]) -> tuple[LanguageGaps, ...]:
         )
         labels = [k for k in LABEL_KEYS if not _mapping(info.get("labels")).get(k)]
         call = [k for k in CALL_KEYS if not _mapping(info.get("call")).get(k)]
+        recorded = any(recording_path(lang, ext) in bundle for ext in RECORDING_TYPES)
+        say_language = str(_mapping(info.get("call")).get("say_language") or "")
+        if recorded:  # the recording is the language's voice
+            call = [k for k in call if k not in ("say_language", "voice")]
+        not_in_call_menu = ""
+        if not (recorded or has_speech(lang, say_language)):
+            not_in_call_menu = (
+                "no call.say_language (a Twilio voice) and no recording "
+                f"({recording_path(lang, 'mp3')} or .wav)"
+            )
+        else:
+            callable_count += 1
+            if callable_count > len(MENU_KEYS):
+                not_in_call_menu = f"calls offer the first {len(MENU_KEYS)} languages only"
         found.append(
             LanguageGaps(
                 lang=lang,
@@ -117,6 +137,7 @@ def language_gaps(bundle: Mapping[str, str]) -> tuple[LanguageGaps, ...]:
                 labels=tuple(labels),
                 call=tuple(call),
                 topics=len(answered),
+                not_in_call_menu=not_in_call_menu,
             )
         )
     return tuple(found)
@@ -150,4 +171,6 @@ def format_language_gaps(gaps: tuple[LanguageGaps, ...]) -> str:
                 out.append(f"    printed labels missing: {', '.join(g.labels)}")
             if g.call:
                 out.append(f"    call prompts missing: {', '.join(g.call)}")
+        if g.not_in_call_menu:
+            out.append(f"    not in the call menu: {g.not_in_call_menu}")
     return "\n".join(out)

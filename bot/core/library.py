@@ -35,6 +35,7 @@ from bot.core.bundle import (
     write_bundle,
 )
 from bot.core.danger import FAMILIES, DangerWords
+from bot.core.examples import is_examples_file, parse_examples
 from bot.core.languages import (
     BACK_TRANSLATIONS_DIR,
     LANGUAGE_FILE,
@@ -46,6 +47,7 @@ from bot.core.languages import (
 )
 from bot.core.model import DEFAULT_SEGMENT_BUDGET, MENU_PLACEHOLDER, Library, Topic
 from bot.core.problems import LibraryError, Problem, Severity
+from bot.core.recordings import is_recording_path, load_recordings
 from bot.core.schema import (
     MAX_DANGER_ENTRIES,
     MAX_DANGER_ENTRY_CHARS,
@@ -143,6 +145,8 @@ def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
     loading.opt_out_words = folded_opt_out_words(language_info)
     topics = [t for index, ts in enumerate(spec.topics) if (t := loading.topic(index, ts))]
     voice = loading.other_files({t.id for t in topics})
+    recordings, recording_problems = load_recordings(dict(readable), loading.languages)
+    loading.problems.extend(recording_problems)
     other_language = readable.get(OTHER_LANGUAGE_FILE, "").strip()
     if OTHER_LANGUAGE_FILE in readable and not other_language:
         loading.error(OTHER_LANGUAGE_FILE, 1, "the reply to texts in other languages is empty")
@@ -155,6 +159,15 @@ def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
         lines,
         lambda line, msg: loading.error(KEYWORDS_FILE, line, msg),
     )
+    warnings: list[Problem] = []
+    examples = parse_examples(
+        readable,
+        loading.languages,
+        frozenset(t.id for t in topics),
+        lambda file, line, message, severity: (
+            loading.problems if severity == "error" else warnings
+        ).append(Problem(file, line, message, severity)),
+    )
 
     languages = loading.languages
     topics = [_expand_menu(t, topics, languages) if t.id == MENU_TOPIC else t for t in topics]
@@ -164,8 +177,11 @@ def load_library_partly(bundle: Bundle) -> tuple[Library | None, list[Problem]]:
         bundle=MappingProxyType(readable),
         digest=bundle_digest(readable),
         voice=MappingProxyType(voice),
+        recordings=MappingProxyType(recordings),
         danger=danger,
         tips=tips,
+        examples=examples,
+        load_warnings=tuple(warnings),
         language_info=language_info,
         other_language=other_language,
         default_budget=spec.segment_budget,
@@ -352,10 +368,14 @@ class _Loading:
         bundle, languages, error = self.bundle, self.languages, self.error
         voice: dict[str, str] = {}
         for name in sorted(bundle):
-            if name in (KEYWORDS_FILE, REGISTRY_FILE, OTHER_LANGUAGE_FILE):
-                continue  # the registry is read by the checks
+            if name in (KEYWORDS_FILE, REGISTRY_FILE, OTHER_LANGUAGE_FILE) or is_examples_file(
+                name
+            ):
+                continue  # the registry is read by the checks, examples by bot.core.examples
             if name.startswith(f"{BACK_TRANSLATIONS_DIR}/"):
                 continue  # checked by bot.core.back_translations
+            if is_recording_path(name):
+                continue  # checked by bot.core.recordings
             parts = name.split("/")
             if len(parts) == 3 and parts[0] == RESPONSES_DIR and parts[2] == LANGUAGE_FILE:
                 if parts[1] not in languages:
@@ -384,7 +404,10 @@ class _Loading:
         if voice:
             # Calls offer every language, so a spoken message in one needs its translations.
             for lang in languages:
-                if lang not in voice and voice_path(lang) not in bundle:
+                recorded = any(
+                    f"{RESPONSES_DIR}/{lang}/voice.{ext}" in bundle for ext in ("mp3", "wav")
+                )
+                if lang not in voice and voice_path(lang) not in bundle and not recorded:
                     error(
                         voice_path(lang),
                         0,

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
+from bot.core.combine import answer
 from bot.core.common_words import is_common_word, load_common_words
 from bot.core.danger import DangerIndex, build_danger_index, read_danger
 from bot.core.detect import LanguageDetector, build_detector, detect
+from bot.core.examples_reader import library_reader
 from bot.core.language import FUNCTION_WORDS
 from bot.core.languages import CARRIER_OPT_OUT_WORDS
+from bot.core.reader import Reader
 from bot.core.text import normalize, tokenize
 from bot.core.tips import TipWords, tip_answer
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, NO_LANG, OTHER_LANGUAGE_TOPIC, STOP_TOPIC
@@ -192,14 +195,15 @@ class Matcher:
     danger: DangerIndex
     #: texts about someone else that another topic answers (bot.core.tips)
     tips: TipWords = field(default_factory=TipWords)
+    reader: Reader | None = None  # trained from the library's examples; None: the rules alone
     #: which of the library's languages a text is in (bot.core.detect)
     detector: LanguageDetector | None = None
     #: the library's own opt-out words (language.yaml opt_out), folded, besides Twilio's
     opt_out_words: frozenset[str] = frozenset()
 
 
-def build_matcher(library: Library) -> Matcher:
-    """Normalise and index a library's keywords once, so each message costs a few lookups."""
+def build_matcher(library: Library, *, reader: bool = True) -> Matcher:
+    """Index a library's keywords once (a message then costs a few lookups); train its reader."""
     # Every index is built in its final form (tuples, not lists converted afterwards), so a
     # worker never holds two copies of it: at 10,000 keywords that raised its peak by megabytes.
     single: dict[str, tuple[_Keyword, ...]] = {}
@@ -252,7 +256,7 @@ def build_matcher(library: Library) -> Matcher:
     # them here, from the library alone, leaves only unknown words for the request.
     known = {word: _resolve_word(matcher, word) for word in vocabulary | FUNCTION_WORDS}
     load_common_words()  # now, not on the first request that has a typo
-    return replace(matcher, known_words=known)
+    return replace(matcher, known_words=known, reader=library_reader(library) if reader else None)
 
 
 def _weight(words: tuple[str, ...]) -> float:
@@ -499,7 +503,12 @@ def _rank(
 
 
 def match(text: str, matcher: Matcher) -> Match:
-    """Match a message to a topic and reply language of the matcher's library."""
+    """Match a message to a topic and reply language: the rules, then the reader (bot.core.combine)."""
+    return answer(text, match_rules(text, matcher), matcher.reader, matcher.tips)
+
+
+def match_rules(text: str, matcher: Matcher) -> Match:
+    """Match a message by the rules alone: opt-outs, menu numbers, keywords, danger words."""
     if is_opt_out(text, matcher.opt_out_words):
         return Match(STOP_TOPIC, matcher.languages[0], EXACT, keyword=normalize(text))
     words = tokenize(text)

@@ -9,7 +9,10 @@ from types import MappingProxyType
 
 from bot.core.bundle import KEYWORDS_FILE, Bundle
 from bot.core.danger import DangerWords
+from bot.core.examples import Examples
 from bot.core.languages import Language, folded_opt_out_words
+from bot.core.problems import Problem
+from bot.core.recordings import Recording
 from bot.core.tips import TipWords
 from bot.core.topics import OTHER_LANGUAGE_TOPIC
 from bot.core.yamlfile import parse_yaml
@@ -64,10 +67,19 @@ class Library:
     digest: str = ""
     #: The spoken message of calls per language (responses/<lang>/voice.txt); empty if none.
     voice: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: The recording of the spoken message per language (responses/<lang>/voice.mp3|wav),
+    #: played instead of saying voice.txt; bot.core.recordings.
+    recordings: Mapping[str, Recording] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
     #: The danger word families (keywords.yaml `danger:`), read by bot.core.danger.
     danger: DangerWords = field(default_factory=DangerWords)
     #: Texts about someone else answered by the topic that takes tips (keywords.yaml `tips:`).
     tips: TipWords = field(default_factory=TipWords)
+    #: Example texts per topic and language (examples/), which the reader learns from.
+    examples: Examples = field(default_factory=Examples, compare=False, repr=False)
+    #: Warnings found while loading (examples held out and learned from), for the check to report.
+    load_warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
     #: Each language's own file (responses/<lang>/language.yaml), by code; bot.core.languages.
     language_info: Mapping[str, Language] = field(default_factory=lambda: MappingProxyType({}))
     #: The one reply to a text in a language the library lacks (responses/other-language.txt);

@@ -21,13 +21,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.core.language_gaps import format_language_gaps, language_gaps
-from bot.core.library import LibraryError, Problem
+from bot.core.library import Library, LibraryError, Problem, load_library
 from bot.core.tables import format_table
 from bot.library.prepare import PreparedLibrary, prepare_library
 from bot.library.publishing import export_to_directory, publish, rollback
 from bot.library.registry import REGISTRY_FILE
 from bot.runtime import runtime
-from bot.store import Store
+from bot.store import Store, StoreError
 from bot.store.cli import store_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,8 +76,18 @@ def _checked(
     """The library in a directory, prepared and checked as publish does."""
     settings = runtime(current_app).settings
     return directory, prepare_library(
-        directory, settings, numbers=numbers, transliterate=transliterate
+        directory, settings, numbers=numbers, transliterate=transliterate, live=_live_library()
     )
+
+
+def _live_library() -> Library | None:
+    """The live revision's library, which the check measures a draft's reader against; None
+    when there is none or it cannot be read (the draft is then checked alone)."""
+    try:
+        revision = _store().live_revision()
+        return None if revision is None else load_library(revision.bundle)
+    except (StoreError, LibraryError):
+        return None
 
 
 def _echo_header(directory: Path, prepared: PreparedLibrary) -> None:

@@ -24,6 +24,7 @@ from bot.core.library import (
     load_library_partly,
 )
 from bot.core.library import read_bundle as read_library_files
+from bot.core.reader_checks import with_reader_checks
 from bot.core.report import changes_as_json, report_as_json
 from bot.core.sms import Change, transliterate_library
 from bot.library.registry import (
@@ -134,8 +135,10 @@ def check_bundle(
     *,
     transliterate: bool = True,
     today: date | None = None,
+    live: Library | None = None,
 ) -> PreparedLibrary:
-    """Prepare library files (e.g. edited in the console) as publish would, and check them."""
+    """Prepare library files (e.g. edited in the console) as publish would, and check them,
+    the reader trained from their examples included (measured against `live`'s when given)."""
     prepared, changes = prepare_bundle(bundle, transliterate=transliterate)
     # What loaded is checked even when something did not, so every error shows at once.
     library, load_problems = load_library_partly(prepared)
@@ -152,6 +155,8 @@ def check_bundle(
         if load_problems:
             merged = ordered_problems([*load_problems, *report.problems])
             report = replace(report, problems=merged)
+        else:  # the reader of a library that loads whole: trained, checked, measured
+            report = with_reader_checks(report, library, live)
     return PreparedLibrary(
         bundle=prepared,
         changes=changes,
@@ -164,10 +169,11 @@ def check_bundle(
 
 
 def check_for_deployment(
-    bundle: Bundle, settings: Settings, *, today: date | None = None
+    bundle: Bundle, settings: Settings, *, today: date | None = None, live: Library | None = None
 ) -> PreparedLibrary:
-    """Check library files (e.g. the console's draft) against this deployment's registry."""
-    return check_bundle(bundle, deployment_registry_path(settings), today=today)
+    """Check library files (e.g. the console's draft) against this deployment's registry, its
+    reader against `live`'s when given."""
+    return check_bundle(bundle, deployment_registry_path(settings), today=today, live=live)
 
 
 def prepare_library(
@@ -177,6 +183,7 @@ def prepare_library(
     numbers: Path | None = None,
     transliterate: bool = True,
     today: date | None = None,
+    live: Library | None = None,
 ) -> PreparedLibrary:
     """Read the library files under a directory and prepare them as `flask library publish`
     does, against the registry registry_path_for(directory, settings, numbers) picks."""
@@ -185,6 +192,7 @@ def prepare_library(
         registry_path_for(directory, settings, numbers),
         transliterate=transliterate,
         today=today,
+        live=live,
     )
 
 

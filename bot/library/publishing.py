@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.core.library import LibraryError, load_library, read_bundle, write_bundle
+from bot.core.recordings import decode, is_recording_path
 from bot.library.prepare import PreparedLibrary
 from bot.store import Revision, Store
 
@@ -76,7 +77,9 @@ def export_zip(revision: Revision) -> bytes:
         for name, text in sorted(revision.bundle.items()):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.encode("utf-8"))  # write_bundle writes UTF-8 too
+            data = decode(text) if is_recording_path(name) else None
+            # write_bundle writes UTF-8 too, and a recording's bytes
+            archive.writestr(info, data if data is not None else text.encode("utf-8"))
     return buffer.getvalue()
 
 

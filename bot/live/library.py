@@ -8,6 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 from bot.background import BackgroundThread
+from bot.core.examples_reader import ReaderError
 from bot.core.library import load_library
 from bot.live.bootstrap import bundled_files, live_or_first_publish
 from bot.live.counts import DailyCounts
@@ -87,7 +88,11 @@ class LiveLibrary:
                     reason,
                     type(exc).__name__,
                 )
-                snapshot = build_snapshot(load_library(bundled_files(self.settings)), None)
+                bundled = load_library(bundled_files(self.settings))
+                try:
+                    snapshot = build_snapshot(bundled, None)
+                except ReaderError:  # answer by the rules alone rather than not at all
+                    snapshot = build_snapshot(bundled, None, reader=False)
                 health = Health("degraded", reason)
             self._snapshot = snapshot
             self.health = health

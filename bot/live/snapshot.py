@@ -31,9 +31,12 @@ class Snapshot:
         return found if found is not None else self.twiml[(topic, self.library.default_language)]
 
 
-def build_snapshot(library: Library, revision_id: int | None) -> Snapshot:
-    """Render every (topic, language) reply once and build the matcher, before anyone is served."""
-    matcher = build_matcher(library)  # now, not on the first message
+def build_snapshot(library: Library, revision_id: int | None, *, reader: bool = True) -> Snapshot:
+    """Render every (topic, language) reply once and build the matcher, before anyone is served.
+
+    Raises ReaderError when the library's reader cannot be trained: a reload then keeps the
+    revision it serves; `reader=False` builds the rules alone (the last resort at start)."""
+    matcher = build_matcher(library, reader=reader)  # now, not on the first message
     twiml = {
         (topic.id, lang): twiml_message(library.reply(topic.id, lang))
         for topic in library.topics

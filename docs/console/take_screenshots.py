@@ -1,4 +1,4 @@
-"""Screenshots of every console page at phone width (360 px) and desktop width, for the README.
+"""Screenshots of every console page, at phone width (360 px) and desktop width, for the guide.
 
 Run from the project folder: .venv/bin/python docs/console/take_screenshots.py
 It serves the bundled library on a temporary SQLite database with two accounts and a few days of
@@ -120,7 +120,7 @@ def _login(page, base: str) -> None:
     page.wait_for_url(base + "/console/")
 
 
-#: Long pages are cut here: the README shows what the top of each page looks like.
+#: Long pages are cut here: the guide shows what the top of each page looks like.
 MAX_HEIGHT = 1400
 
 

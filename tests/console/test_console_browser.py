@@ -4,9 +4,6 @@ from a signed POST /sms, roll back, and see an editor refused publishing."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -17,53 +14,27 @@ import pytest
 from bot import runtime
 from bot.console.storage import ConsoleStore
 from tests import app_library, as_twilio
+from tests.console.browsing import chromium, served
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
-
-
-def _ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
 
 
 @pytest.fixture
 def server(make_app, helpers) -> Iterator[str]:
-    """The real app served over HTTP on 127.0.0.1 by werkzeug, in a thread."""
-    from werkzeug.serving import make_server
-
+    """The real app served over HTTP on 127.0.0.1, with a publisher and an editor."""
     app = make_app(public_base_url="", reload_seconds=0.2)
     runtime(app).live.start()
     accounts = ConsoleStore(runtime(app).store)
     accounts.add_account("pat", helpers.PASSWORD, "publisher")
     accounts.add_account("eddie", helpers.PASSWORD, "editor")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(5)
+    with served(app) as base:
+        yield base
 
 
 @pytest.fixture
 def browser():
-    if not shutil.which(CHROMIUM):
-        if _ci():
-            pytest.fail("Chromium is missing (apt-get install -y chromium)", pytrace=False)
-        pytest.skip(
-            "no Chromium at /usr/bin/chromium: apt-get install -y chromium, then "
-            "pytest -n 0 tests/console/test_console_browser.py"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        # Root (CI, this machine) cannot use Chromium's sandbox.
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium("tests/console/test_console_browser.py") as b:
+        yield b
 
 
 def _sms(base: str, body: str) -> list[str]:

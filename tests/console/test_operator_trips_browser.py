@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,8 @@ from bot.console.storage import ConsoleStore
 from bot.core.library import write_bundle
 from bot.core.numbers import REGISTRY_FILE
 from bot.library.registry import deployment_registry_path
-from tests.console.test_console_browser import CHROMIUM, _ci, _login, _sms
+from tests.console.browsing import chromium, served
+from tests.console.test_console_browser import _login, _sms
 
 pytestmark = pytest.mark.browser
 
@@ -28,43 +28,22 @@ UNVERIFIED = "1-206-555-0143"
 
 
 @pytest.fixture
-def served(make_app, helpers) -> Iterator[tuple[str, object]]:
+def served_app(make_app, helpers) -> Iterator[tuple[str, object]]:
     """The real app over HTTP on 127.0.0.1, with a publisher, an editor and an admin."""
-    from werkzeug.serving import make_server
-
     app = make_app(public_base_url="", reload_seconds=0.2)
     runtime(app).live.start()
     accounts = ConsoleStore(runtime(app).store)
     accounts.add_account("pat", helpers.PASSWORD, "publisher")
     accounts.add_account("eddie", helpers.PASSWORD, "editor")
     accounts.add_account("ada", helpers.PASSWORD, "admin")
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}", app
-    finally:
-        httpd.shutdown()
-        thread.join(5)
+    with served(app) as base:
+        yield base, app
 
 
 @pytest.fixture
 def browser():
-    if not shutil.which(CHROMIUM):
-        if _ci():
-            pytest.fail("Chromium is missing (apt-get install -y chromium)", pytrace=False)
-        pytest.skip(
-            "no Chromium at /usr/bin/chromium: apt-get install -y chromium, then "
-            "pytest -n 0 tests/console/test_operator_trips_browser.py"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium("tests/console/test_operator_trips_browser.py") as b:
+        yield b
 
 
 def _phone(browser, **extra):
@@ -92,9 +71,9 @@ def _cli_error_count(app, bundle: dict[str, str], tmp_path: Path) -> int:
 
 
 def test_every_error_is_shown_at_once_with_one_count_and_a_save_with_errors_says_so_on_top(
-    served, browser, helpers, tmp_path
+    served_app, browser, helpers, tmp_path
 ):
-    base, app = served
+    base, app = served_app
     context, page = _phone(browser)
     _login(page, base, "pat", helpers.PASSWORD)
 
@@ -127,8 +106,8 @@ def test_every_error_is_shown_at_once_with_one_count_and_a_save_with_errors_says
     context.close()
 
 
-def test_rollback_and_discard_ask_first_and_history_keeps_the_reason(served, browser, helpers):
-    base, app = served
+def test_rollback_and_discard_ask_first_and_history_keeps_the_reason(served_app, browser, helpers):
+    base, app = served_app
     context, page = _phone(browser)
     _login(page, base, "pat", helpers.PASSWORD)
     new_reply = "Trabajo: la linea 1-888-373-7888 le ayuda hoy."
@@ -170,9 +149,9 @@ def test_rollback_and_discard_ask_first_and_history_keeps_the_reason(served, bro
 
 
 def test_admins_add_a_number_that_goes_live_with_the_draft_and_others_only_read(
-    served, browser, helpers
+    served_app, browser, helpers
 ):
-    base, app = served
+    base, app = served_app
     registry_file = deployment_registry_path(runtime(app).settings)
     context, page = _phone(browser)
     _login(page, base, "ada", helpers.PASSWORD)
@@ -235,8 +214,10 @@ def test_admins_add_a_number_that_goes_live_with_the_draft_and_others_only_read(
     context.close()
 
 
-def test_editors_are_told_who_publishes_and_the_words_are_an_operators(served, browser, helpers):
-    base, app = served
+def test_editors_are_told_who_publishes_and_the_words_are_an_operators(
+    served_app, browser, helpers
+):
+    base, app = served_app
     store = runtime(app).store
     today = datetime.now(UTC).date()
     store.add_counts({(today, "labor", "es"): 5, (today, "(silenced)", "-"): 4})
@@ -282,9 +263,9 @@ def test_editors_are_told_who_publishes_and_the_words_are_an_operators(served, b
 
 
 def test_the_counter_says_what_publishing_does_to_accents_and_a_reply_may_keep_them(
-    served, browser, helpers
+    served_app, browser, helpers
 ):
-    base, app = served
+    base, app = served_app
     context, page = _phone(browser)
     _login(page, base, "pat", helpers.PASSWORD)
     page.goto(base + "/console/topics/labor")
@@ -348,8 +329,10 @@ TARGETS = """
 """
 
 
-def test_every_button_and_standalone_link_is_at_least_44_px_on_every_page(served, browser, helpers):
-    base, _app = served
+def test_every_button_and_standalone_link_is_at_least_44_px_on_every_page(
+    served_app, browser, helpers
+):
+    base, _app = served_app
     context, page = _phone(browser)
     page.goto(base + "/console/login")
     small = [(("/console/login", *t)) for t in page.evaluate(TARGETS) if t[1] < 44]

@@ -180,6 +180,7 @@ def test_printed_spanish_speaks_to_usted_as_the_texts_do(made):
     assert backs.count("llame al 1-888-373-7888") == 10
 
 
+@pytest.mark.slow  # pages rendered by pdftoppm (and read by zbarimg) in fresh processes
 def test_the_lines_under_a_cards_qr_code_stay_apart(made, tmp_path):
     from PIL import Image
 
@@ -218,6 +219,7 @@ def test_every_keyword_and_number_printed_on_cards_and_poster_reaches_its_topic(
     assert checked == 2 * 10 * CARD_MENU_ITEMS + 2 * len(by_number)
 
 
+@pytest.mark.slow  # pages rendered by pdftoppm (and read by zbarimg) in fresh processes
 def test_every_qr_code_on_a_sheet_decodes_to_a_text_to_the_bot_with_the_menu_word(made, tmp_path):
     pdf = made / "cards.pdf"
     fronts = decode_qr(render_page(pdf, 1, 150, tmp_path / "fronts.png"))
@@ -226,6 +228,7 @@ def test_every_qr_code_on_a_sheet_decodes_to_a_text_to_the_bot_with_the_menu_wor
     assert backs == [f"SMSTO:{NUMBER}:AYUDA"] * 10
 
 
+@pytest.mark.slow  # pages rendered by pdftoppm (and read by zbarimg) in fresh processes
 def test_a_card_qr_code_is_at_least_08_in_with_its_quiet_zone_and_scans_alone(made, tmp_path):
     from PIL import Image
 
@@ -257,6 +260,7 @@ def test_a_card_qr_code_is_at_least_08_in_with_its_quiet_zone_and_scans_alone(ma
     assert decode_qr(alone) == [f"SMSTO:{NUMBER}:HELP"]
 
 
+@pytest.mark.slow  # pages rendered by pdftoppm (and read by zbarimg) in fresh processes
 def test_nothing_is_drawn_near_a_cut_line_so_nothing_is_cut(made, tmp_path):
     from PIL import Image
 
@@ -323,6 +327,7 @@ def test_poster_has_a_page_per_language_with_the_whole_menu_911_and_the_hotline(
         assert printed == {t.menu: t.titles[lang] for t in _menu(library)}
 
 
+@pytest.mark.slow  # pages rendered by pdftoppm (and read by zbarimg) in fresh processes
 def test_nothing_on_the_poster_prints_in_a_printers_unprintable_margin(made, tmp_path):
     # Office printers leave about 1/4 in of each edge blank: the ten-item menu once pushed the
     # QR caption and the safety line to 0.01 in from the bottom, where they were cut off.
@@ -343,6 +348,7 @@ def test_nothing_on_the_poster_prints_in_a_printers_unprintable_margin(made, tmp
             assert page.crop(box).getextrema()[0] > 230, f"ink in the {edge} margin, page {number}"
 
 
+@pytest.mark.slow  # pages rendered by pdftoppm (and read by zbarimg) in fresh processes
 def test_poster_qr_code_decodes_on_each_page(made, tmp_path):
     pdf = made / "poster.pdf"
     assert decode_qr(render_page(pdf, 1, 72, tmp_path / "en.png")) == [f"SMSTO:{NUMBER}:HELP"]

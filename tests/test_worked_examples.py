@@ -1,4 +1,4 @@
-"""The README's worked examples, run as written on a copy of the bundled library, stay true."""
+"""The operators' guide's worked examples, run as written on a copy of the library, stay true."""
 
 from __future__ import annotations
 
@@ -11,19 +11,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import create_app
+from bot import create_app, runtime
 from bot.core.library import load_library, read_bundle
 from bot.settings import PROJECT_ROOT, Settings
 
-README = (PROJECT_ROOT / "README.md").read_text()
+#: The worked examples are in the operators' guide (they were in the README once).
+GUIDE = (PROJECT_ROOT / "docs" / "operators.md").read_text()
 COMMAND = ".venv/bin/flask --app wsgi "
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 
 def _section(title: str) -> str:
-    start = README.index(f"### {title}\n")
-    end = README.find("\n### ", start + 1)
-    return README[start:end]
+    start = GUIDE.index(f"### {title}\n")
+    end = GUIDE.find("\n### ", start + 1)
+    return GUIDE[start:end]
 
 
 def _library_copy(tmp_path: Path) -> Path:
@@ -37,17 +38,20 @@ def _library_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def operator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Runs a README command line (`.venv/bin/flask --app wsgi ...`) in the library copy's folder."""
+def operator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
+    """Runs a guide's command line (`.venv/bin/flask --app wsgi ...`) in the library copy's folder."""
     library = _library_copy(tmp_path)
     app = create_app(
         Settings(database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", library_dir=str(library))
     )
+    # As after `make run`: the library is published and live before the operator edits it.
+    runtime(app).live.start()
+    request.addfinalizer(runtime(app).live.stop)
     runner = app.test_cli_runner()
     monkeypatch.chdir(library)
 
     def run(line: str):
-        assert line.startswith(COMMAND), f"the README should write {COMMAND!r}...: {line}"
+        assert line.startswith(COMMAND), f"the guide should write {COMMAND!r}...: {line}"
         return runner.invoke(args=shlex.split(line[len(COMMAND) :]))
 
     run.library = library
@@ -98,7 +102,7 @@ def test_the_add_a_keyword_example_gets_the_menu_before_and_its_topic_after(oper
             assert promise in result.output, f"{command} does not say {promise!r}"
 
 
-def test_the_add_a_topic_example_clashes_with_exactly_the_keywords_the_readme_names(operator):
+def test_the_add_a_topic_example_clashes_with_exactly_the_keywords_the_guide_names(operator):
     section = _section("Worked example: add a topic")
     block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
     spec = yaml.safe_load(textwrap.dedent(block))[0]

@@ -1,0 +1,137 @@
+"""Rules and reader together: what stays exact, when the rules' emergency stands, when the reader decides.
+
+The settings below were chosen by measurement on writers held out (bench/reader_candidates.py,
+docs/reader.md): the rules alone missed emergencies written without a harm word, and the
+reader alone missed some the rules' danger words catch; the rules' emergency standing unless the
+reader all but rules it out kept recall highest for the fewest false alarms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from bot.core.text import tokenize
+from bot.core.tips import TipWords, tip_answer
+from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, OTHER_LANGUAGE_TOPIC, STOP_TOPIC
+
+if TYPE_CHECKING:
+    from bot.core.reader import Reader
+
+
+class RulesMatch(Protocol):
+    """What combining needs of the rules' match (bot.core.matcher.Match, a frozen dataclass)."""
+
+    topic: str
+    lang: str
+    score: float
+    keyword: str | None
+
+
+Match = TypeVar("Match", bound=RulesMatch)
+
+
+@dataclass(frozen=True)
+class CombineSettings:
+    """How the rules' match and the reader's probabilities make one answer."""
+
+    #: False: the rules alone decide (the reader is only shown).
+    use_reader: bool = True
+    #: The rules' topic stands when the whole text is one of its keywords ("housing", "visa"),
+    #: spelled right or with a typo the rules forgive ("housng").
+    whole_text_keyword: bool = True
+    #: The reader alone makes a text an emergency at this probability of `emergency`.
+    emergency_threshold: float = 0.5
+    #: The rules' emergency stands when the reader gives `emergency` at least this (0: always;
+    #: above 1: never).
+    rules_emergency_floor: float = 0.0
+    #: Below this top probability the reader is unsure, and a topic the rules named stands.
+    rules_when_unsure: float = 0.0
+    #: A topic a keyword named stands when the reader gives it at least this (above 1: never).
+    rules_topic_floor: float = 2.0
+
+
+#: What match() uses (docs/reader.md "Combining" gives the measurements behind each figure):
+#: the rules' emergency stands unless the reader all but rules it out (below 5%), which keeps
+#: recall at 95% while dropping a third of the rules' false alarms; an unsure reader (below 40%),
+#: or one that gives the keyword's topic 20% or more, leaves the topic a keyword named.
+DEFAULT_COMBINE = CombineSettings(
+    rules_emergency_floor=0.05, rules_when_unsure=0.4, rules_topic_floor=0.2
+)
+
+
+def is_exact(rules: Match) -> bool:
+    """An answer nothing may override: an opt-out word, a menu number, a language the library
+    lacks."""
+    return rules.topic in (STOP_TOPIC, OTHER_LANGUAGE_TOPIC) or (
+        rules.score == 100 and rules.keyword is not None and rules.keyword[-1:].isdigit()
+    )
+
+
+def combine(
+    rules: Match,
+    probabilities: Mapping[str, float] | None,
+    settings: CombineSettings = DEFAULT_COMBINE,
+    *,
+    text: str,
+) -> Match:
+    """One answer from the rules' match and the reader's topic probabilities (None: no reader)."""
+    if not probabilities or not settings.use_reader or is_exact(rules):
+        return rules
+    if (
+        settings.whole_text_keyword
+        and rules.keyword is not None
+        and rules.topic not in (MENU_TOPIC, EMERGENCY_TOPIC)
+        and len(tokenize(rules.keyword)) == len(tokenize(text))
+    ):
+        return rules  # the whole text is the keyword, or a typo of it ("housng")
+    emergency = probabilities.get(EMERGENCY_TOPIC, 0.0)
+    if rules.topic == EMERGENCY_TOPIC and emergency >= settings.rules_emergency_floor:
+        return rules
+    if emergency >= settings.emergency_threshold:
+        return replace(rules, topic=EMERGENCY_TOPIC, score=_percent(emergency), keyword=None)
+    ranked = sorted(
+        (t for t in probabilities if t != EMERGENCY_TOPIC),
+        key=lambda t: (-probabilities[t], t),
+    )
+    if not ranked:
+        return rules
+    best = ranked[0]
+    if rules.topic not in (MENU_TOPIC, EMERGENCY_TOPIC) and (
+        probabilities[best] < settings.rules_when_unsure
+        or probabilities.get(rules.topic, 0.0) >= settings.rules_topic_floor
+    ):
+        return rules
+    if best == rules.topic:
+        return rules  # agreed: keep the rules' keyword as the reason
+    return replace(rules, topic=best, score=_percent(probabilities[best]), keyword=None)
+
+
+def _percent(probability: float) -> float:
+    return round(100 * probability, 1)
+
+
+def combine_all(
+    text: str,
+    rules: Match,
+    probabilities: Mapping[str, float],
+    settings: CombineSettings,
+    tips: TipWords,
+) -> Match:
+    """combine(), then someone else's trouble sent to the tip line whichever of the two placed
+    it (bot.core.tips): match() answers with this."""
+    chosen = combine(rules, probabilities, settings, text=text)
+    if chosen.topic != rules.topic:
+        tip = tip_answer(chosen.topic, tokenize(text), chosen.lang, tips)
+        if tip is not None:
+            return replace(chosen, topic=tip)
+    return chosen
+
+
+def answer(text: str, rules: Match, reader: Reader | None, tips: TipWords) -> Match:
+    """The bot's answer (match() gives it): the rules' match alone when there is no reader or it
+    is exact, else combined with the reader's scores as DEFAULT_COMBINE says."""
+    if reader is None or is_exact(rules):
+        return rules
+    return combine_all(text, rules, reader.scores(text), DEFAULT_COMBINE, tips)

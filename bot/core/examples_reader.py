@@ -1,0 +1,115 @@
+"""A library's reader: trained from its examples (cached by their digest), and which topics have none."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from bot.core.problems import Problem
+from bot.core.reader import Example, Reader, examples_digest, train_reader
+from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
+
+if TYPE_CHECKING:
+    from bot.core.library import Library
+
+
+class ReaderError(RuntimeError):
+    """The reader of a library that has examples could not be trained."""
+
+
+@dataclass(frozen=True)
+class _Training:
+    """What a training run depends on; compared and hashed by the examples' digest alone."""
+
+    digest: str
+    topics: tuple[str, ...]
+    examples: tuple[Example, ...] = field(compare=False, hash=False)
+
+
+@lru_cache(maxsize=4)  # the live library's and a draft's: a console check does not train twice
+def _trained(training: _Training) -> Reader:
+    return train_reader(training.examples, training.topics)
+
+
+def reader_topics(library: Library) -> tuple[str, ...]:
+    """The topics a reader may answer: every topic but the silent ones (opt-outs stay exact)."""
+    return tuple(t.id for t in library.topics if not t.silent and t.id != STOP_TOPIC)
+
+
+def library_reader(library: Library) -> Reader | None:
+    """The reader trained from a library's examples; None when fewer than two topics have any
+    (the rules answer alone). Raises ReaderError when training fails."""
+    allowed = set(reader_topics(library))
+    examples = tuple(e for e in library.examples.train if e.topic in allowed)
+    # Only topics with examples: a topic without any is left to its rules, and costs no weights.
+    named = {e.topic for e in examples}
+    topics = tuple(t for t in reader_topics(library) if t in named)
+    if len(topics) < 2:
+        return None
+    training = _Training(examples_digest(sorted(examples, key=_order)), topics, examples)
+    try:
+        return _trained(training)
+    except (ValueError, FloatingPointError, MemoryError) as exc:
+        raise ReaderError(f"the reader could not be trained from the examples: {exc}") from exc
+
+
+def _order(example: Example) -> tuple[str, str]:
+    return (example.topic, example.text)
+
+
+@dataclass(frozen=True)
+class ReaderScore:
+    """How a reader (with the rules) does on held-out examples."""
+
+    total: int
+    right: int
+    emergencies: int
+    emergencies_caught: int
+    false_emergencies: int
+
+    @property
+    def top1(self) -> float:
+        """Share of held-out texts given their topic."""
+        return self.right / self.total if self.total else 0.0
+
+    @property
+    def emergency_recall(self) -> float:
+        """Share of held-out emergencies given the emergency reply."""
+        return self.emergencies_caught / self.emergencies if self.emergencies else 1.0
+
+
+def score_on(heldout: Sequence[Example], answer) -> ReaderScore:
+    """Measure `answer` (text -> topic) on held-out examples."""
+    right = emergencies = caught = false = 0
+    for example in heldout:
+        topic = answer(example.text)
+        right += topic == example.topic
+        if example.topic == EMERGENCY_TOPIC:
+            emergencies += 1
+            caught += topic == EMERGENCY_TOPIC
+        elif topic == EMERGENCY_TOPIC:
+            false += 1
+    return ReaderScore(len(heldout), right, emergencies, caught, false)
+
+
+def coverage_warnings(library: Library) -> list[Problem]:
+    """Warnings for topics with no examples in a language: they work through their rules alone.
+    A library with no examples at all is not warned about: the reader is off, by choice."""
+    from bot.core.examples import examples_path
+
+    covered = library.examples.covered
+    if not covered:
+        return []  # no examples at all: a library read by its rules alone, as before the reader
+    return [
+        Problem(
+            examples_path(topic, lang),
+            0,
+            f"no {lang} examples for {topic!r}: its texts are read by the keywords alone",
+            "warning",
+        )
+        for topic in reader_topics(library)
+        for lang in library.languages
+        if lang not in covered.get(topic, frozenset())
+    ]

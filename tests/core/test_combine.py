@@ -1,0 +1,98 @@
+"""Rules and reader combined: what stays exact, when an emergency is given, and the explanation."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.combine import CombineSettings, combine
+from bot.core.explain import explain
+from bot.core.library import load_library
+from bot.core.matcher import Match, build_matcher, match, match_rules
+from tests.core.test_examples import good
+
+CALM = {"emergency": 0.02, "labor": 0.9, "housing": 0.05, "menu": 0.03}
+ALARMED = {"emergency": 0.8, "labor": 0.1, "housing": 0.05, "menu": 0.05}
+
+
+def rules(topic: str, keyword: str | None = "boss", score: float = 100.0) -> Match:
+    return Match(topic, "en", score, keyword=keyword)
+
+
+@pytest.mark.parametrize(
+    "exact",
+    [rules("stop", "stop"), rules("labor", "1"), rules("housing", "#2")],
+)
+def test_opt_outs_and_menu_numbers_stay_exact_whatever_the_reader_says(exact):
+    assert combine(exact, ALARMED, text="1") is exact
+
+
+def test_an_operators_keyword_that_is_the_whole_text_stays_exact():
+    whole = rules("housing", "shelter")
+    assert combine(whole, ALARMED | {"housing": 0.0}, text="Shelter!").topic == "housing"
+    assert combine(whole, CALM, text="shelter for my boss").topic == "labor"
+
+
+def test_the_reader_decides_a_text_the_rules_place_elsewhere():
+    got = combine(rules("housing", "rent"), CALM, text="my boss keeps my rent money")
+    assert (got.topic, got.keyword, got.score) == ("labor", None, 90.0)
+
+
+def test_agreeing_keeps_the_rules_keyword_as_the_reason():
+    got = combine(rules("labor", "boss"), CALM, text="my boss did not pay")
+    assert got == rules("labor", "boss")
+
+
+def test_the_reader_alone_gives_an_emergency_at_its_threshold():
+    settings = CombineSettings(emergency_threshold=0.5)
+    assert combine(rules("menu", None, 0.0), ALARMED, settings, text="x").topic == "emergency"
+    almost = CALM | {"emergency": 0.49, "labor": 0.5}
+    assert combine(rules("menu", None, 0.0), almost, settings, text="x").topic == "labor"
+
+
+def test_the_rules_emergency_stands_only_when_the_reader_gives_it_the_floor():
+    settings = CombineSettings(rules_emergency_floor=0.05)
+    danger = rules("emergency", "danger: ...")
+    assert combine(danger, CALM | {"emergency": 0.06}, settings, text="x").topic == "emergency"
+    assert combine(danger, CALM | {"emergency": 0.04}, settings, text="x").topic == "labor"
+
+
+def test_an_unsure_reader_leaves_the_rules_topic_standing():
+    settings = CombineSettings(rules_when_unsure=0.4)
+    unsure = {"emergency": 0.1, "labor": 0.35, "housing": 0.3, "menu": 0.25}
+    assert combine(rules("housing", "rent"), unsure, settings, text="x").topic == "housing"
+    assert combine(rules("menu", None, 0.0), unsure, settings, text="x").topic == "labor"
+
+
+def test_rules_alone_when_the_reader_is_off_or_absent():
+    assert (
+        combine(rules("housing"), CALM, CombineSettings(use_reader=False), text="x").topic
+        == "housing"
+    )
+    assert combine(rules("housing"), None, text="x").topic == "housing"
+
+
+def test_match_uses_the_reader_trained_from_the_librarys_examples():
+    matcher = build_matcher(load_library(good()))
+    assert matcher.reader is not None
+    text = "they still owe me three weeks"  # no keyword of the test library
+    assert match_rules(text, matcher).topic == "menu"
+    assert match(text, matcher).topic == "labor"
+    assert match("STOP", matcher).topic == "stop"
+    assert match("2", matcher).topic == "housing"
+
+
+def test_the_explanation_names_the_rules_hit_the_readers_top_three_and_the_nearest_examples():
+    matcher = build_matcher(load_library(good()))
+    why = explain("el patron no me paga nada", matcher)
+    assert why.chosen.topic == "labor"
+    assert why.rules.keyword == "patron"  # a keyword of the test library
+    assert why.reader_top[0][0] == "labor" and len(why.reader_top) == 3
+    assert why.nearest[0][0].text == "el patron no me paga"
+    as_dict = why.as_dict()
+    assert as_dict["decided_by"] == "both"
+    assert as_dict["nearest"][0]["file"] == "examples/es/labor.txt"
+
+
+def test_a_keyword_typed_alone_with_a_typo_stays_the_keywords_topic():
+    typo = Match("housing", "en", 88.9, keyword="housing")
+    assert combine(typo, CALM | {"housing": 0.0}, text="housng").topic == "housing"

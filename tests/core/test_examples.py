@@ -1,0 +1,241 @@
+"""Examples as library content: loaded with the library, checked by file and line, hostile files refused."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.core.examples import MAX_EXAMPLES_BYTES, MAX_PROBLEMS_PER_FILE
+from bot.core.examples_reader import ReaderError, coverage_warnings, library_reader
+from bot.core.library import LibraryError, load_library, read_bundle
+from bot.core.matcher import build_matcher, match
+from bot.core.reader_checks import compare_libraries, reader_problems
+from tests.app_library import bundle
+
+LABOR_EN = "my boss did not pay me\nthey owe me three weeks of wages\nno paycheck since june\n"
+LABOR_ES = "el patron no me paga\nme deben tres semanas\n"
+EMERGENCY_EN = (
+    "he has a gun and is coming\nthey locked us in the trailer\nhe is choking her right now\n"
+)
+EMERGENCY_ES = "tiene una pistola\nnos encerraron en el cuarto\n"
+HOUSING_EN = "where can i sleep tonight\nthe landlord threw us out\n"
+
+
+def with_examples(**files: str) -> dict[str, str]:
+    """The test library with examples files: labor_en="..." -> examples/en/labor.txt;
+    heldout__labor_en -> examples/heldout/en/labor.txt; a path with '/' is taken as it is."""
+    out = bundle()
+    for key, text in files.items():
+        if "/" in key:
+            out[key] = text
+            continue
+        held = key.startswith("heldout__")
+        topic, lang = key.removeprefix("heldout__").rsplit("_", 1)
+        out[f"examples/{'heldout/' if held else ''}{lang}/{topic}.txt"] = text
+    return out
+
+
+def good() -> dict[str, str]:
+    return with_examples(
+        labor_en=LABOR_EN,
+        labor_es=LABOR_ES,
+        emergency_en=EMERGENCY_EN,
+        emergency_es=EMERGENCY_ES,
+        housing_en=HOUSING_EN,
+    )
+
+
+def problems_of(files: dict[str, str]) -> list[str]:
+    with pytest.raises(LibraryError) as caught:
+        load_library(files)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_examples_load_with_the_library_by_topic_language_file_and_line():
+    library = load_library(good())
+    labor = [e for e in library.examples.train if e.topic == "labor" and e.lang == "es"]
+    assert [(e.text, e.file, e.line) for e in labor] == [
+        ("el patron no me paga", "examples/es/labor.txt", 1),
+        ("me deben tres semanas", "examples/es/labor.txt", 2),
+    ]
+    assert library.examples.covered["housing"] == frozenset({"en"})
+
+
+def test_comments_and_blank_lines_are_not_examples():
+    library = load_library(
+        with_examples(labor_en="# pay\n\nmy boss did not pay me\n", emergency_en="gun\n")
+    )
+    assert [e.text for e in library.examples.train if e.topic == "labor"] == [
+        "my boss did not pay me"
+    ]
+
+
+def test_the_same_text_under_two_topics_is_named_with_both_files_and_lines():
+    files = with_examples(
+        labor_en=LABOR_EN, housing_en="where can i sleep\nMy boss did NOT pay me!\n"
+    )
+    assert problems_of(files) == [
+        "examples/en/labor.txt:1: error: the same text is listed for 'housing' at "
+        "examples/en/housing.txt:2"
+    ]
+
+
+def test_a_text_twice_in_one_file_is_named_with_both_lines():
+    files = with_examples(labor_en="no pay\nsomething else\nno pay\n")
+    assert problems_of(files) == ["examples/en/labor.txt:3: error: the same text as line 1"]
+
+
+def test_a_link_and_a_control_character_are_refused_at_their_line():
+    files = with_examples(
+        labor_en="no pay\nclaim it at https://example.org/x\nsee www.pay.com\nbad\x07bell\n"
+    )
+    assert problems_of(files) == [
+        "examples/en/labor.txt:2: error: an example may not hold a link: write the text people send",
+        "examples/en/labor.txt:3: error: an example may not hold a link: write the text people send",
+        "examples/en/labor.txt:4: error: an example holds a control character",
+    ]
+
+
+def test_examples_in_the_wrong_place_are_refused():
+    files = with_examples(
+        **{"examples/en/deep/labor.txt": "hello\n", "examples/en/labor.csv": "hello\n"}
+    )
+    messages = problems_of(files)
+    assert len(messages) == 2
+    assert all("unexpected file among the examples" in m for m in messages)
+
+
+def test_examples_of_a_topic_or_language_the_library_lacks_are_left_out_with_a_warning():
+    files = with_examples(
+        labor_en=LABOR_EN,
+        emergency_en=EMERGENCY_EN,
+        **{"examples/en/nosuch.txt": "hello there\n", "examples/xx/labor.txt": "hola\n"},
+    )
+    library = load_library(files)
+    assert {e.topic for e in library.examples.train} == {"labor", "emergency"}
+    assert sorted(str(p) for p in library.load_warnings) == [
+        "examples/en/nosuch.txt: warning: examples for topic 'nosuch', which keywords.yaml does "
+        "not have: left out",
+        "examples/xx/labor.txt: warning: examples in language 'xx', which keywords.yaml does not "
+        "list: left out",
+    ]
+
+
+def test_an_examples_file_over_its_cap_is_refused_before_it_is_read():
+    huge = "no pay\n" * (MAX_EXAMPLES_BYTES // 7 + 10)
+    assert problems_of(with_examples(labor_en=huge)) == [
+        f"examples/en/labor.txt: error: the file is {len(huge.encode()):,} bytes; a file of the "
+        f"library may be at most {MAX_EXAMPLES_BYTES:,} bytes ({MAX_EXAMPLES_BYTES // 1024:,} KB): "
+        "shorten it"
+    ]
+
+
+def test_thousands_of_duplicates_are_refused_quickly_with_a_few_lines_named():
+    files = with_examples(labor_en="no pay\n" * 60_000)
+    start = time.perf_counter()
+    messages = problems_of(files)
+    assert time.perf_counter() - start < 5  # a generous bound: it takes a fraction of a second
+    assert messages == [
+        "examples/en/labor.txt: error: 59999 problems in this file, the first 5 named",
+        *(
+            f"examples/en/labor.txt:{n}: error: the same text as line 1"
+            for n in range(2, MAX_PROBLEMS_PER_FILE + 2)
+        ),
+    ]
+
+
+def test_bad_bytes_and_a_symbolic_link_among_the_examples_are_refused(tmp_path: Path):
+    for name, text in bundle().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "examples" / "en").mkdir(parents=True)
+    (tmp_path / "examples" / "en" / "labor.txt").write_bytes(b"no pay\nbad \xff byte\n")
+    outside = tmp_path.parent / "outside.txt"
+    outside.write_text("no pay\n")
+    (tmp_path / "examples" / "en" / "housing.txt").symlink_to(outside)
+    with pytest.raises(LibraryError) as caught:
+        read_bundle(tmp_path)
+    messages = [str(p) for p in caught.value.problems]
+    assert messages[0].startswith("examples/en/housing.txt: error: is a symbolic link")
+    assert messages[1].startswith("examples/en/labor.txt:2: error: byte 0xff (column 5)")
+
+
+def test_a_held_out_text_also_learned_from_is_warned_about():
+    library = load_library(
+        with_examples(
+            labor_en=LABOR_EN,
+            emergency_en=EMERGENCY_EN,
+            heldout__labor_en="no paycheck since june\n",
+        )
+    )
+    assert [str(p) for p in library.load_warnings] == [
+        "examples/heldout/en/labor.txt:1: warning: held out but also learned from "
+        "(examples/en/labor.txt:3)"
+    ]
+    assert [e.text for e in library.examples.heldout] == ["no paycheck since june"]
+
+
+def test_a_topic_without_examples_still_works_through_its_rules_and_the_check_warns():
+    library = load_library(good())
+    matcher = build_matcher(library)
+    assert match("shelter", matcher).topic == "housing"  # a keyword; no es housing examples
+    warned = [str(p) for p in coverage_warnings(library)]
+    assert (
+        "examples/es/housing.txt: warning: no es examples for 'housing': its texts are read by the keywords alone"
+        in warned
+    )
+    assert all("stop" not in w for w in warned)
+
+
+def test_a_library_without_examples_has_no_reader_and_matches_by_rules():
+    library = load_library(bundle())
+    assert library_reader(library) is None
+    assert build_matcher(library).reader is None
+    assert match("my boss took my passport", build_matcher(library)).topic == "labor"
+
+
+def test_a_reader_that_cannot_be_trained_is_an_error_of_the_check(monkeypatch):
+    import bot.core.examples_reader as examples_reader
+
+    def broken(training):
+        raise FloatingPointError("overflow")
+
+    monkeypatch.setattr(examples_reader, "_trained", broken)
+    library = load_library(good())
+    with pytest.raises(ReaderError):
+        build_matcher(library)
+    assert build_matcher(library, reader=False).reader is None
+    errors = [p for p in reader_problems(library) if p.severity == "error"]
+    assert [p.message for p in errors] == [
+        "the reader could not be trained from the examples: overflow"
+    ]
+
+
+def test_a_draft_that_loses_held_out_emergencies_is_refused_and_a_worse_one_warned():
+    heldout = {
+        "heldout__emergency_en": "he has a gun in the trailer\nthey locked us in\n",
+        "heldout__labor_en": "no pay for weeks\n",
+    }
+    live = load_library(good() | with_examples(**heldout))
+    assert compare_libraries(live, live) == []
+    # A draft whose examples call guns and locks a matter of pay.
+    draft = load_library(
+        with_examples(
+            labor_en=LABOR_EN
+            + "he has a gun\nwe are locked in the trailer\nthey locked us in the room\n",
+            emergency_en="help help\nemergency now\n",
+            housing_en=HOUSING_EN,
+            **heldout,
+        )
+    )
+    problems = compare_libraries(draft, live)
+    assert [p.severity for p in problems] == ["error", "warning"]
+    assert "held-out emergencies" in problems[0].message
+
+
+def test_the_same_text_for_the_same_topic_in_two_languages_is_learned_once():
+    library = load_library(good() | with_examples(labor_es=LABOR_ES + "my boss did not pay me\n"))
+    texts = [e.text for e in library.examples.train if e.topic == "labor"]
+    assert texts.count("my boss did not pay me") == 1

@@ -1,0 +1,126 @@
+"""The learned reader: normalisation of every script, deterministic training, scores and neighbours."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.core.reader import Example, hashed, normalize_for_reader, train_reader
+
+TRAINING = [
+    # Two topics in seven scripts and spellings: each language's texts about pay and about danger.
+    Example("my boss did not pay my wages", "labor"),
+    Example("they owe me three weeks of pay", "labor"),
+    Example("no me pagan el trabajo", "labor"),
+    Example("el patron no me paga", "labor"),
+    Example("Chủ không trả lương cho tôi", "labor"),
+    Example("Начальник не платит зарплату", "labor"),
+    Example("老板不给我工资", "labor"),
+    Example("사장이 월급을 안 줘요", "labor"),
+    Example("he has a gun and is coming for me", "emergency"),
+    Example("they locked us in and we cant get out", "emergency"),
+    Example("tiene una pistola y me va a matar", "emergency"),
+    Example("nos encerraron y no podemos salir", "emergency"),
+    Example("Anh ta có súng, cứu tôi", "emergency"),
+    Example("У него пистолет, помогите", "emergency"),
+    Example("他有枪，救命", "emergency"),
+    Example("그 사람이 총을 가지고 있어요 도와주세요", "emergency"),
+]
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return train_reader(TRAINING)
+
+
+def test_normalising_drops_accents_case_and_vietnamese_tone_marks():
+    assert normalize_for_reader("Inmigración!!") == "inmigracion"
+    assert normalize_for_reader("Tôi bị chủ giữ hộ chiếu") == "toi bi chu giu ho chieu"
+    assert normalize_for_reader("Đi đâu") == "di dau"
+
+
+def test_normalising_keeps_cyrillic_han_and_whole_hangul_syllables():
+    assert normalize_for_reader("ПАСПОРТ забрали") == "паспорт забрали"
+    assert normalize_for_reader("老板扣了我的护照") == "老板扣了我的护照"
+    assert normalize_for_reader("여권을 가져갔어요") == "여권을 가져갔어요"
+
+
+def test_stretched_letters_fold_and_apostrophes_vanish_as_people_type():
+    assert normalize_for_reader("ayudaaaa won't") == "ayuda wont"
+    assert normalize_for_reader("llamar") == "llamar"
+
+
+def test_han_texts_without_spaces_share_the_features_of_a_shared_word():
+    boss_took, my_boss = set(hashed("老板扣了")[0].tolist()), set(hashed("我的老板")[0].tolist())
+    unrelated = set(hashed("下雨了")[0].tolist())
+    assert len(boss_took & my_boss) >= 3  # 老, 板 and 老板
+    assert not boss_took & unrelated - set(hashed("了")[0].tolist())
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("the boss still did not pay me", "labor"),
+        ("el patron no paga", "labor"),
+        ("chu khong tra luong", "labor"),  # Vietnamese without its tone marks
+        ("начальник не платит", "labor"),
+        ("老板不给工资", "labor"),
+        ("사장이 월급을 안 줘", "labor"),
+        ("he has a gun", "emergency"),
+        ("tiene pistola", "emergency"),
+        ("у него пистолет", "emergency"),
+        ("他有枪", "emergency"),
+        ("총을 가지고 있어요", "emergency"),
+    ],
+)
+def test_the_reader_reads_every_script(reader, text, topic):
+    assert reader.top(text, 1)[0][0] == topic
+
+
+def test_scores_cover_every_topic_and_add_up_to_one(reader):
+    scores = reader.scores("my boss did not pay me")
+    assert set(scores) == {"labor", "emergency"}
+    assert sum(scores.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_training_is_deterministic_whatever_the_order_of_the_examples():
+    first = train_reader(TRAINING)
+    again = train_reader(list(reversed(TRAINING)))
+    assert first.digest == again.digest
+    assert np.array_equal(first.weights, again.weights)
+    assert np.array_equal(first.bias, again.bias)
+
+
+def test_other_examples_give_other_weights():
+    changed = train_reader([*TRAINING, Example("no pay for two months", "labor")])
+    assert changed.digest != train_reader(TRAINING).digest
+    assert not np.array_equal(changed.weights, train_reader(TRAINING).weights)
+
+
+def test_a_topic_without_examples_is_never_the_readers_answer():
+    reader = train_reader(TRAINING, topics=("emergency", "labor", "housing"))
+    assert reader.scores("where can i sleep tonight")["housing"] < 1e-6
+
+
+def test_examples_of_topics_the_reader_does_not_answer_are_left_out():
+    reader = train_reader(
+        [*TRAINING, Example("i want to sleep", "housing")], topics=("emergency", "labor")
+    )
+    assert {e.topic for e in reader.examples} == {"emergency", "labor"}
+
+
+def test_fewer_than_two_topics_cannot_make_a_reader():
+    with pytest.raises(ValueError, match="two topics"):
+        train_reader([e for e in TRAINING if e.topic == "labor"])
+
+
+def test_the_nearest_examples_explain_a_text(reader):
+    nearest = reader.nearest("el patron no me paga nada", 2)
+    assert nearest[0][0].text == "el patron no me paga"
+    assert nearest[0][1] > nearest[1][1]
+
+
+def test_a_hostile_text_costs_what_a_long_text_does(reader):
+    scores = reader.scores("a" * 100_000 + " pay " * 10_000)
+    assert set(scores) == {"labor", "emergency"}
+    assert reader.scores("") and reader.scores("!!! ???")

@@ -1,0 +1,40 @@
+"""A revision whose reader cannot be built never takes the bot down; a good one answers by it."""
+
+from __future__ import annotations
+
+import bot.core.examples_reader as examples_reader
+from bot import runtime
+from tests import app_library, as_twilio
+from tests.core.test_examples import good
+
+
+def _reply(app, text: str) -> list[str]:
+    response = as_twilio.post(app.test_client(), as_twilio.params(text))
+    assert response.status_code == 200
+    return as_twilio.messages(response)
+
+
+def test_a_revision_with_examples_answers_through_its_reader(make_app):
+    app = make_app()
+    text = "they still owe me three weeks"  # no keyword of the test library: the menu
+    assert _reply(app, text) == [runtime(app).live.snapshot.library.reply("menu", "en")]
+    runtime(app).store.publish(good(), published_by="test", comment="examples")
+    assert runtime(app).live.check() is True
+    assert runtime(app).live.snapshot.matcher.reader is not None
+    assert _reply(app, text) == [app_library.REPLIES["labor/en"]]
+
+
+def test_a_revision_whose_reader_cannot_be_trained_keeps_the_old_one_serving(make_app, monkeypatch):
+    app = make_app()
+    live = runtime(app).live
+    old = live.snapshot
+
+    def broken(training):
+        raise MemoryError("no room to train")
+
+    monkeypatch.setattr(examples_reader, "_trained", broken)
+    runtime(app).store.publish(good(), published_by="test", comment="examples")
+    assert live.check() is False
+    assert live.snapshot is old
+    assert _reply(app, "my boss took my passport") == [app_library.REPLIES["labor/en"]]
+    assert app.test_client().get("/healthz").json["reason"] == "library_invalid"
