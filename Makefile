@@ -11,7 +11,22 @@ PORT ?= 5000
 # Reads .env (shell syntax) if there is one, so every command sees the same settings.
 ENV := set -a; if [ -f .env ]; then . ./.env; fi; set +a;
 
-.PHONY: run test test-fast lint check install install-dev clean
+.PHONY: run test test-fast lint check install install-dev clean fonts
+
+# The fonts that print Vietnamese, Cyrillic, Chinese and Korean cards (docs/languages.md, Printing):
+# Debian's packages, installed when missing and this user may (root); otherwise it says how.
+NOTO_FILES := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+fonts:
+	@for f in $(NOTO_FILES); do [ -f $$f ] || missing=yes; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing fonts-noto-core and fonts-noto-cjk (cards and posters in every language)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-noto-cjk >/dev/null; \
+		else \
+			echo "Note: cards and posters in Vietnamese, Cyrillic, Chinese or Korean need"; \
+			echo "  sudo apt-get install fonts-noto-core fonts-noto-cjk"; \
+		fi; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +44,7 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed fonts
 	@$(ENV) \
 	$(BIN)/python -c "import sys; from bot.settings import Settings; \
 	refusal = Settings.from_env().refusal_to_serve(); sys.exit(f'Error: {refusal}' if refusal else 0)" && \

@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
         numbers,
         outreach,
         publishing,
+        reviewing,
         security,
         signin,
         stats,

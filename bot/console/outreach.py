@@ -13,6 +13,30 @@ from bot.console.security import requires
 OUTREACH_FILES = ("cards", "poster", "qr")
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The --lang values the page offers, with what each prints: the first two languages, each
+    language alone, and each other language with the default one on the backs."""
+    from bot.outreach.content import OutreachError
+    from bot.outreach.files import BOTH, published_library
+
+    try:
+        _, library = published_library(library_store())
+    except OutreachError:
+        return [(BOTH, "the library's first two languages")]
+    codes = list(library.languages)
+
+    def name(code: str) -> str:
+        info = library.language(code)
+        english = getattr(info, "english_name", "") or ""
+        return f"{info.name} ({english})" if english and english != info.name else info.name
+
+    choices = [(BOTH, " and ".join(name(c) for c in codes[:2]))]
+    choices += [(code, name(code)) for code in codes]
+    default = codes[0]
+    choices += [(f"{c},{default}", f"{name(c)}, {name(default)} on the backs") for c in codes[2:]]
+    return choices
+
+
 def _outreach_page(error: list[str] | None = None, status: int = 200) -> tuple[str, int]:
     store = library_store()
     return render_template(
@@ -20,7 +44,7 @@ def _outreach_page(error: list[str] | None = None, status: int = 200) -> tuple[s
         bot_number=settings().bot_number,
         live=store.live_revision(),
         revisions=store.history(limit=200),
-        languages=("both", "en", "es"),
+        languages=language_choices(),
         error=error,
         form=request.args,
     ), status
@@ -69,7 +93,8 @@ def outreach_download() -> Any:
             maker = make_cards if what == "cards" else make_poster
             made = maker(app_settings, store, lang=lang, revision_id=revision_id)
             label = "wallet-cards" if what == "cards" else "poster"
-            data, name = made.pdf, f"{label}-rev{made.revision}-{lang}.pdf"
+            langs = lang.replace(",", "+")  # checked against the library's codes by the maker
+            data, name = made.pdf, f"{label}-rev{made.revision}-{langs}.pdf"
             mimetype = "application/pdf"
     except OutreachError as exc:
         return _outreach_page(list(exc.problems), 422)

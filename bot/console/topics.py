@@ -17,6 +17,7 @@ from bot.console.editing import (
     set_topic,
     set_voice,
 )
+from bot.console.reviewing import language_statuses
 from bot.console.security import requires
 from bot.console.working import REQUIRED_TOPICS, edit, working
 from bot.core.library import MENU_PLACEHOLDER, voice_path
@@ -145,6 +146,7 @@ def topic(topic_id: str) -> Any:
         required=topic_id in REQUIRED_TOPICS,
         is_new=False,
         menu_placeholder=MENU_PLACEHOLDER,
+        statuses={s.code: s for s in language_statuses(current.bundle, langs)},
     ), (400 if error else 200)
 
 

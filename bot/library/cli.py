@@ -312,6 +312,84 @@ def export_command(directory: Path, revision_id: int | None, force: bool) -> Non
     click.echo(f"Wrote {len(written)} files of revision {revision.id} to {directory}")
 
 
+_lang_option = click.option("--lang", required=True, help="The language, e.g. vi.")
+_library_dir_option = click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The library folder (default: the working directory).",
+)
+
+
+def _library_language(directory: Path, lang: str) -> dict[str, str]:
+    """The library files of a folder, refused unless keywords.yaml lists the language."""
+    from bot.core.bundle import read_bundle
+    from bot.library.translations import library_languages
+
+    bundle = read_bundle(directory)
+    listed = library_languages(bundle)
+    if lang not in listed:
+        raise click.ClickException(
+            f"keywords.yaml does not list {lang!r} (it lists {', '.join(listed)});"
+            " add it under languages: first"
+        )
+    return bundle
+
+
+@library_cli.command("export-translations")
+@_lang_option
+@_library_dir_option
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="default: stdout"
+)
+@_operator_errors
+def export_translations_command(lang: str, directory: Path | None, out: Path | None) -> None:
+    """A CSV of every text LANG needs (titles, replies, menu, spoken message, fallback, call
+    prompts, printed labels) with the library's first language beside it, for a translator."""
+    from bot.library.translations import export_csv
+
+    data = export_csv(_library_language(_directory(directory), lang), lang)
+    if out is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        out.write_bytes(data)
+        click.echo(f"Wrote {out}: the texts of {lang} beside the first language's.", err=True)
+
+
+@library_cli.command("import-translations")
+@_lang_option
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_library_dir_option
+@_operator_errors
+def import_translations_command(lang: str, sheet: Path, directory: Path | None) -> None:
+    """Write a translator's CSV (from export-translations) into the library files, after the
+    checks publish runs: on any error nothing is written, and each error names its row."""
+    from bot.library.prepare import check_bundle
+    from bot.library.registry import registry_path_for
+    from bot.library.translations import TranslationError, apply_sheet, read_sheet, write_files
+
+    where = _directory(directory)
+    before = _library_language(where, lang)
+    try:
+        after, rows_of = apply_sheet(before, lang, read_sheet(sheet.read_bytes(), lang))
+    except TranslationError as exc:
+        raise click.ClickException("nothing was written:\n" + "\n".join(exc.problems)) from None
+    settings = runtime(current_app).settings
+    checked = check_bundle(after, registry_path_for(where, settings, None))
+    mine = [p for p in checked.errors if p.file in rows_of]
+    if mine or not checked.ok:
+        lines = []
+        for p in mine or checked.errors:
+            rows = ", ".join(str(n) for n in rows_of.get(p.file, []))
+            at = (
+                f"row {rows} ({p.file}" + (f":{p.line}" if p.line else "") + ")" if rows else p.file
+            )
+            lines.append(f"{at}: {p.message}")
+        raise click.ClickException("nothing was written, because:\n" + "\n".join(lines))
+    written = write_files(where, before, after)
+    click.echo(f"Wrote {len(written)} files of {lang}: {', '.join(written) or 'nothing changed'}")
+
+
 def init_app(app: Any) -> None:
     """Add the `flask library` commands to an app's CLI."""
     app.cli.add_command(library_cli)

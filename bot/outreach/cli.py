@@ -17,7 +17,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.outreach.content import OutreachError
-from bot.outreach.files import LANGUAGE_CHOICES, NoBotNumber
+from bot.outreach.files import BOTH, NoBotNumber
 from bot.runtime import runtime
 
 outreach_cli = AppGroup(
@@ -77,10 +77,10 @@ _number_option = click.option(
 )
 _lang_option = click.option(
     "--lang",
-    type=click.Choice(sorted(LANGUAGE_CHOICES)),
-    default="both",
+    default=BOTH,
     show_default=True,
-    help="Languages: both puts English on the fronts and Spanish on the backs.",
+    help="A library language (vi), or two joined by a comma (vi,en: fronts, backs); both is the"
+    " library's first two languages.",
 )
 _revision_option = click.option(
     "--revision", "revision_id", type=int, help="A published revision (default: the live one)."

@@ -148,7 +148,8 @@ def _pick_keyword(matcher: Matcher, topic: Topic, lang: str) -> str | None:
 
     Preferred: a word of the topic's title (what the reader just read), then the whole title if
     it is a keyword itself, then the operator's first one-word keyword (they list the commonest
-    first).
+    first), then any short keyword of a few words (a language such as Vietnamese writes most of
+    its words in two syllables).
     """
     keywords = _printable_keywords(topic, lang)
     title_text = topic.titles.get(lang, "")
@@ -159,7 +160,7 @@ def _pick_keyword(matcher: Matcher, topic: Topic, lang: str) -> str | None:
     single = [k for k in keywords if " " not in k]
     in_title = [k for k in single if set(tokenize(k)) <= set(title)]
     whole_title = [k for k in keywords if tokenize(k) == title]
-    for candidate in (*in_title, *whole_title, *single):
+    for candidate in dict.fromkeys((*in_title, *whole_title, *single, *keywords)):
         if candidate in in_title:
             candidate = spelled.get(tokenize(candidate)[0], candidate)
         printed = candidate.upper()  # proven as printed: upper-casing may change a word

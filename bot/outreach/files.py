@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from bot.outreach.content import Material
     from bot.store import Store
 
-#: The --lang choices and the languages each one prints, in order (front, back).
-LANGUAGE_CHOICES = {"en": ("en",), "es": ("es",), "both": ("en", "es")}
+#: The --lang value that prints the library's first two languages (front, back).
+BOTH = "both"
 QR_KINDS = ("png", "svg")
 
 
@@ -86,6 +86,23 @@ def number_registry(settings: Settings) -> NumberRegistry:
         raise OutreachError([f"the number registry {exc.path} cannot be read:\n{exc}"]) from None
 
 
+def printed_languages(library: Library, lang: str) -> tuple[str, ...]:
+    """The languages a --lang value prints, in order (front, back): "both" is the library's first
+    two, else one code or two joined by a comma ("vi,en"), each one the library has."""
+    if lang == BOTH:
+        return tuple(library.languages[:2])
+    codes = tuple(code.strip() for code in lang.split(",") if code.strip())
+    unknown = [code for code in codes if code not in library.languages]
+    if not codes or unknown or len(codes) > 2 or len(set(codes)) < len(codes):
+        raise OutreachError(
+            [
+                f"unknown languages {lang!r}: give {BOTH}, one of the library's languages"
+                f" ({', '.join(library.languages)}) or two joined by a comma, e.g. vi,en"
+            ]
+        )
+    return codes
+
+
 def _pdf(
     kind: Literal["cards", "poster"],
     settings: Settings,
@@ -97,15 +114,12 @@ def _pdf(
     from bot.outreach.content import build_material, check_printed_numbers
     from bot.outreach.render import CARD_MENU_ITEMS, render_cards, render_poster
 
-    if lang not in LANGUAGE_CHOICES:
-        raise OutreachError([f"unknown language {lang!r}: choose {', '.join(LANGUAGE_CHOICES)}"])
     number = bot_number(settings, number)
     revision, library = published_library(store, revision_id)
+    languages = printed_languages(library, lang)
     registry = number_registry(settings)
     menu_items = CARD_MENU_ITEMS if kind == "cards" else None
-    material = build_material(
-        library, registry, number, LANGUAGE_CHOICES[lang], menu_items=menu_items
-    )
+    material = build_material(library, registry, number, languages, menu_items=menu_items)
     try:
         rendered = (render_cards if kind == "cards" else render_poster)(material)
     except OutreachError:

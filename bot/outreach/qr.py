@@ -50,8 +50,12 @@ def sms_uri(number: str, body: str, scheme: Scheme = DEFAULT_SCHEME) -> str:
 
 
 def make_qr(uri: str) -> segno.QRCode:
-    """The QR code of a payload, as small as the payload allows."""
-    return segno.make_qr(uri, error=ERROR_LEVEL, boost_error=True)
+    """The QR code of a payload, as small as the payload allows; a payload beyond ASCII goes as
+    UTF-8 with an ECI header that says so. Without it segno picks Latin-1 for "GIÚP" and Shift_JIS
+    Kanji mode for "МЕНЮ", and a reader must guess the charset: zbarimg guessed "GI湷" for "GIÚP"."""
+    if uri.isascii():
+        return segno.make_qr(uri, error=ERROR_LEVEL, boost_error=True)
+    return segno.make_qr(uri, error=ERROR_LEVEL, boost_error=True, encoding="utf-8", eci=True)
 
 
 def dark_runs(code: segno.QRCode) -> list[tuple[int, int, int]]:

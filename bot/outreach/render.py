@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from fpdf import FPDF
 
 from bot.outreach.content import Material, MenuLine, OutreachError, Side
 from bot.outreach.qr import QUIET_ZONE, dark_runs, make_qr, sms_uri
+from bot.outreach.typefaces import ATKINSON, Typeface, choose_typeface, describe, missing_glyphs
 
 INCH = 72.0  # PDF points
 PAGE_W, PAGE_H = 8.5 * INCH, 11 * INCH  # US Letter
@@ -32,37 +31,38 @@ POSTER_QR = 2.5 * INCH
 POSTER_QR_GAP = 30.0
 POSTER_CAPTION = 18.0
 
-#: Atkinson Hyperlegible (Braille Institute, SIL Open Font License 1.1, fonts/OFL.txt): drawn so
-#: that look-alike characters (1 l I, 0 O) differ, which phone numbers and keywords need; it
-#: covers Spanish (á é í ó ú ü ñ ¿ ¡). Embedded in each PDF, so no font need be installed.
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "Atkinson"
-FONT_FILES = {"": "AtkinsonHyperlegible-Regular.ttf", "B": "AtkinsonHyperlegible-Bold.ttf"}
-
-
 # fpdf2 subsets the font with fontTools, which logs every table it prunes at INFO: noise in an
 # operator's terminal under the bot's LOG_LEVEL=INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
-@functools.cache
-def _covered(font_file: Path) -> frozenset[int]:
-    """The code points a font file has a glyph for (its best Unicode cmap)."""
-    from fontTools.ttLib import TTFont  # fpdf2's own dependency, which reads fonts for it
+def side_texts(side: Side, material: Material) -> list[str]:
+    """Every text a side prints in its own language: labels (filled in), titles and keywords."""
+    values = {
+        "word": side.help_word,
+        "number": material.emergency,
+        "call": material.hotline_call,
+        "text": material.hotline_text,
+    }
+    labels = [template.format(**values) for template in side.labels.values()]
+    menu = [text for item in side.menu for text in _menu_text(item)]
+    return [*labels, *menu, side.help_word, material.display_number]
 
-    with TTFont(font_file, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
 
-
-def missing_glyphs(text: str, font_file: Path) -> tuple[str, ...]:
-    """The characters of a text that a font file has no glyph for, each once, in order.
-
-    fpdf2 prints such a character as nothing (with only a warning in the log), so a title in a
-    script the font does not cover would come out blank; the glyph check asks the font used.
-    """
-    covered = _covered(font_file)
-    missing = dict.fromkeys(ch for ch in text if ord(ch) not in covered and not ch.isspace())
-    return tuple(missing)
+def side_typefaces(material: Material) -> dict[str, Typeface]:
+    """The typeface of each side, the first with all its characters; OutreachError naming, per
+    language, each text with a character no font has (it would print as an empty box)."""
+    chosen: dict[str, Typeface] = {}
+    problems: list[str] = []
+    for side in material.sides:
+        face = choose_typeface(side.lang, side_texts(side, material))
+        if isinstance(face, Typeface):
+            chosen[side.lang] = face
+        else:
+            problems.extend(p for p in face if p not in problems)
+    if problems:
+        raise OutreachError(problems)
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,14 @@ class Rendered:
 class _Sheet:
     """An FPDF in points with the embedded font, recording each string it draws."""
 
-    def __init__(self, title: str, lang: str) -> None:
+    def __init__(self, title: str, lang: str, typefaces: Iterable[Typeface]) -> None:
         pdf = FPDF(unit="pt", format="letter")
         pdf.set_auto_page_break(False)
         pdf.set_margin(0)
-        for style, name in FONT_FILES.items():
-            pdf.add_font(FONT, style, FONT_DIR / name)
+        for face in dict.fromkeys(typefaces):
+            for style, bold in (("", False), ("B", True)):
+                pdf.add_font(face.family, style, face.file(bold), collection_font_number=face.index)
+        self.face = ATKINSON
         pdf.set_title(title)
         pdf.set_creator("SMS resource bot: flask outreach")
         pdf.set_lang(lang)
@@ -91,20 +93,19 @@ class _Sheet:
         self.unprintable: dict[str, str] = {}
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        self.pdf.set_font(FONT, "B" if bold else "", size)
+        self.pdf.set_font(self.face.family, "B" if bold else "", size)
         return self.pdf.get_string_width(text)
 
     def text(self, x: float, baseline: float, text: str, size: float, bold: bool = False) -> float:
         """Draw text with its left end at x; returns where it ends."""
-        font_file = FONT_DIR / FONT_FILES["B" if bold else ""]
-        missing = missing_glyphs(text, font_file)
+        font_file = self.face.file(bold)
+        missing = missing_glyphs(text, font_file, self.face.index)
         if missing and text not in self.unprintable:
-            names = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
             self.unprintable[text] = (
                 f"{text!r} has characters the font {font_file.stem} cannot print, which would "
-                f"come out blank: {names}; write it in letters the font has"
+                f"come out blank: {describe(missing)}; write it in letters the font has"
             )
-        self.pdf.set_font(FONT, "B" if bold else "", size)
+        self.pdf.set_font(self.face.family, "B" if bold else "", size)
         self.pdf.text(x, baseline, text)
         self.texts.append(text)
         return x + self.pdf.get_string_width(text)
@@ -122,6 +123,18 @@ class _Sheet:
                     [f"{text!r} does not fit {width / INCH:.2f} in even at {smallest:g} pt"]
                 )
         return size
+
+    def fit_lines(
+        self, text: str, width: float, largest: float, smallest: float, bold=False
+    ) -> tuple[float, tuple[str, ...]]:
+        """The size and lines of a text: one line if it fits at `smallest`, else two, broken at
+        the space that best balances them (a translation is often longer than the English)."""
+        if self.width(text, smallest, bold) <= width or " " not in text:
+            return self.fit(text, width, largest, smallest, bold), (text,)
+        words = text.split(" ")
+        halves = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        lines = min(halves, key=lambda h: max(self.width(part, smallest, bold) for part in h))
+        return min(self.fit(line, width, largest, smallest, bold) for line in lines), lines
 
     def qr(self, uri: str, x: float, y: float, size: float) -> float:
         """Draw a QR code's dark modules as vector squares, its top left at (x, y); returns the
@@ -236,14 +249,13 @@ def _card(sheet: _Sheet, x: float, y: float, side: Side, material: Material, uri
     sheet.text(left, baseline, side.label("danger", number=material.emergency), 10, bold=True)
     hotline = side.label("hotline")
     numbers = side.label("hotline_numbers", call=material.hotline_call, text=material.hotline_text)
-    size = min(
-        sheet.fit(hotline, column, 7, CARD_MIN_POINTS),
-        sheet.fit(numbers, column, 7, CARD_MIN_POINTS),
-    )
-    baseline += 9
-    sheet.text(left, baseline, hotline, size)
-    baseline += size + 1.5
-    sheet.text(left, baseline, numbers, size)
+    hotline_size, hotline_lines = sheet.fit_lines(hotline, column, 7, CARD_MIN_POINTS)
+    numbers_size, numbers_lines = sheet.fit_lines(numbers, column, 7, CARD_MIN_POINTS)
+    size = min(hotline_size, numbers_size)
+    baseline += 9 - (size + 1.5)
+    for line in (*hotline_lines, *numbers_lines):
+        baseline += size + 1.5
+        sheet.text(left, baseline, line, size)
 
     # Below the QR code the card's full width holds the menu, in two columns.
     full = CARD_W - 2 * CARD_SAFE
@@ -273,9 +285,11 @@ def _card(sheet: _Sheet, x: float, y: float, side: Side, material: Material, uri
 def render_cards(material: Material) -> Rendered:
     """A Letter PDF with one sheet of ten cards per side: the first side's language on page 1,
     the second's (if any) on page 2, mirrored to print on its back."""
-    sheet = _Sheet("Wallet cards", material.sides[0].lang)
+    faces = side_typefaces(material)
+    sheet = _Sheet("Wallet cards", material.sides[0].lang, faces.values())
     for page, side in enumerate(material.sides[:2]):
         sheet.pdf.add_page()
+        sheet.face = faces[side.lang]
         uri = sms_uri(material.bot_number, side.help_word)
         for x, y in card_origins(mirrored=page == 1):
             _card(sheet, x, y, side, material, uri)
@@ -331,11 +345,17 @@ def _poster_page(sheet: _Sheet, side: Side, material: Material) -> None:
     sheet.text(right, baseline, danger, sheet.fit(danger, column, 30, 16, bold=True), bold=True)
     baseline += 40
     hotline = side.label("hotline")
-    sheet.text(right, baseline, hotline, sheet.fit(hotline, column, 20, 12))
+    size, lines = sheet.fit_lines(hotline, column, 20, 12)
+    for index, line in enumerate(lines):
+        baseline += index and size * 1.25
+        sheet.text(right, baseline, line, size)
     numbers = side.label("hotline_numbers", call=material.hotline_call, text=material.hotline_text)
     for part in numbers.split(" · "):
-        baseline += 28
-        sheet.text(right, baseline, part, sheet.fit(part, column, 22, 12, bold=True), bold=True)
+        size, lines = sheet.fit_lines(part, column, 22, 12, bold=True)
+        baseline += 28 - size * 1.25
+        for line in lines:
+            baseline += size * 1.25
+            sheet.text(right, baseline, line, size, bold=True)
     safety = side.label("safety")
     baseline = max(baseline + 44, top + POSTER_QR + POSTER_CAPTION)
     sheet.text(right, baseline, safety, sheet.fit(safety, column, 14, 9))
@@ -343,8 +363,10 @@ def _poster_page(sheet: _Sheet, side: Side, material: Material) -> None:
 
 def render_poster(material: Material) -> Rendered:
     """A Letter PDF with one poster page per language."""
-    sheet = _Sheet("Poster", material.sides[0].lang)
+    faces = side_typefaces(material)
+    sheet = _Sheet("Poster", material.sides[0].lang, faces.values())
     for side in material.sides:
         sheet.pdf.add_page()
+        sheet.face = faces[side.lang]
         _poster_page(sheet, side, material)
     return sheet.output()

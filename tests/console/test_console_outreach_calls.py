@@ -104,6 +104,22 @@ def test_the_poster_downloads_with_a_page_per_language_chosen(outreach_app, oper
         assert labor.titles[page_lang] in page
 
 
+def test_the_outreach_page_offers_every_library_language_and_prints_one(outreach_app, operator):
+    library = _library(outreach_app)
+    page = operator.get("/console/outreach").get_data(as_text=True)
+    for code in library.languages:
+        assert f'name="lang" value="{code}"' in page, code
+        assert library.language(code).name in page
+    default = library.languages[0]
+    other = library.languages[-1]
+    assert f'value="{other},{default}"' in page
+    response = operator.get(f"/console/outreach/download?file=poster&lang={other},{default}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert len(_pdf_text(response.data)) == 2
+    refused = operator.get("/console/outreach/download?file=poster&lang=xx")
+    assert refused.status_code == 422 and "unknown languages" in refused.get_data(as_text=True)
+
+
 def test_the_qr_png_decodes_to_a_text_to_the_bot_and_the_svg_draws_a_code(operator, tmp_path):
     png = operator.get("/console/outreach/download?file=qr&kind=png&body=")
     assert png.status_code == 200 and png.mimetype == "image/png"

@@ -17,10 +17,29 @@ REGULAR = FONTS / "AtkinsonHyperlegible-Regular.ttf"
 
 
 def test_the_glyph_check_names_what_a_font_lacks_and_passes_what_it_has():
-    from bot.outreach.render import missing_glyphs
+    from bot.outreach.typefaces import missing_glyphs
 
     assert missing_glyphs("¿Necesitas ayuda? Ñandú, 1-888-373-7888 · HELP", REGULAR) == ()
     assert missing_glyphs("Vivienda 住房 住", REGULAR) == ("住", "房")
+
+
+def test_each_language_gets_the_first_font_with_all_its_characters():
+    from bot.outreach.typefaces import ATKINSON, NOTO_SANS, NOTO_SANS_CJK, choose_typeface
+
+    assert choose_typeface("es", ["¿Necesita ayuda? Escríbanos."]) is ATKINSON
+    assert choose_typeface("vi", ["Nhắn GIÚP tới", "1-888-373-7888"]) is NOTO_SANS
+    assert choose_typeface("ru", ["Напишите МЕНЮ на номер"]) is NOTO_SANS
+    assert choose_typeface("zh-Hans", ["发 菜单 到", "Mandarin"]) is NOTO_SANS_CJK
+    assert choose_typeface("ko", ["메뉴 문자 보낼 번호:"]) is NOTO_SANS_CJK
+
+
+def test_a_text_no_font_has_is_named_with_its_language_and_characters():
+    from bot.outreach.typefaces import choose_typeface
+
+    problems = choose_typeface("am", ["እርዳታ HELP", "fine"])
+    assert isinstance(problems, list) and len(problems) == 1
+    assert problems[0].startswith("am: 'እርዳታ HELP' has characters no printing font has")
+    assert "U+12A5" in problems[0] and "'fine'" not in problems[0]
 
 
 @pytest.fixture
@@ -55,12 +74,11 @@ def app_with_title(tmp_path: Path):
 def test_a_title_with_characters_the_font_lacks_is_refused_naming_them(
     app_with_title, tmp_path, kind
 ):
-    app = app_with_title("Housing 住房")
+    app = app_with_title("Housing ⵜⴰⴷⴷⴰⵔⵜ")  # Tifinagh: in none of the printing fonts
     out = tmp_path / f"{kind}.pdf"
     result = app.test_cli_runner().invoke(args=["outreach", kind, "--out", str(out)])
     assert result.exit_code == 1, result.output
     assert "nothing was printed" in result.output
-    assert "'Housing 住房 · '" in result.output or "Housing 住房" in result.output
-    assert "U+4F4F" in result.output and "U+623F" in result.output
-    assert "AtkinsonHyperlegible" in result.output
+    assert "en: 'Housing ⵜⴰⴷⴷⴰⵔⵜ · ' has characters no printing font has" in result.output
+    assert "U+2D5C" in result.output and "U+2D30" in result.output
     assert not out.exists()
