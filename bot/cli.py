@@ -12,8 +12,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from bot.core.explain import Explanation, explain
 from bot.core.library import Library, LibraryError, load_library, read_bundle
-from bot.core.matcher import build_matcher, match
+from bot.core.matcher import build_matcher
 from bot.core.tables import format_table
 from bot.core.topics import AUTO_REPLY_COUNT, SILENCED_COUNT
 from bot.runtime import runtime
@@ -123,7 +124,8 @@ def try_command(
     matcher = build_matcher(library)
     texts = messages or tuple(line.rstrip("\r\n") for line in sys.stdin)
     for text in texts:
-        found = match(text, matcher)
+        why = explain(text, matcher)
+        found = why.chosen
         reply = library.reply(found.topic, found.lang)
         info = encode_info(reply or "")
         row = {
@@ -136,6 +138,7 @@ def try_command(
             "characters": info.characters,
             "encoding": info.encoding,
             "segments": info.segments if reply else 0,
+            "why": why.as_dict(),
         }
         # Output goes to the operator's terminal only, never through logging.
         if as_json:
@@ -144,6 +147,7 @@ def try_command(
         click.echo(f"text:     {text}")
         click.echo(f"topic:    {found.topic}  (score {found.score:g}, keyword {found.keyword!r})")
         click.echo(f"lang:     {found.lang}")
+        click.echo("\n".join(_why_lines(why)))
         if reply is None:
             click.echo("reply:    (none: opt-out, nothing is sent)")
         else:
@@ -155,6 +159,30 @@ def try_command(
                 f" {info.segments} segment{'s' if info.segments != 1 else ''}"
             )
         click.echo("")
+
+
+def _why_lines(why: Explanation) -> list[str]:
+    """Why a text went where it went, for an operator: the rules' hit, the reader's likeliest
+    topics and the example texts most like it."""
+    rules = why.rules
+    lines = [
+        f"decided:  by the {why.decided_by}"
+        if why.decided_by != "both"
+        else "decided:  by the rules and the reader together",
+        f"rules:    {rules.topic}"
+        + (f"  (keyword {rules.keyword!r})" if rules.keyword else "  (no keyword found)"),
+    ]
+    if why.reader_top:
+        lines.append(
+            "reader:   " + ", ".join(f"{topic} {100 * p:.0f}%" for topic, p in why.reader_top)
+        )
+    for n, (example, similarity) in enumerate(why.nearest):
+        head = "nearest:  " if n == 0 else "          "
+        lines.append(
+            f"{head}{example.text!r} ({example.topic}, {example.file}:{example.line}, "
+            f"{100 * similarity:.0f}% alike)"
+        )
+    return lines
 
 
 @click.command("eval")

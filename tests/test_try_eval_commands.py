@@ -117,3 +117,31 @@ def test_eval_names_the_line_of_a_malformed_labelled_message(runner, tmp_path, m
     monkeypatch.chdir(ROOT)
     result = runner.invoke(args=["eval", str(labelled)])
     assert result.exit_code == 1 and "bad.jsonl:2" in result.output
+
+
+def test_try_explains_the_rules_hit_the_readers_top_topics_and_the_nearest_examples(
+    runner, monkeypatch
+):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(args=["try", "my boss took my passport"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("decided:  by the") for line in lines)
+    assert any(line.startswith("rules:    labor") for line in lines)
+    reader = next(line for line in lines if line.startswith("reader:   "))
+    assert len(reader.split(",")) == 3 and "%" in reader
+    nearest = next(line for line in lines if line.startswith("nearest:  "))
+    assert "examples/" in nearest and "% alike" in nearest
+
+
+def test_try_json_carries_the_explanation(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(args=["try", "--json", "the landlord locked us out of the trailer"])
+    row = json.loads(result.stdout.splitlines()[0])
+    why = row["why"]
+    assert why["topic"] == row["topic"]
+    assert why["decided_by"] in {"rules", "reader", "both"}
+    assert len(why["reader"]) == 3
+    probabilities = [r["probability"] for r in why["reader"]]
+    assert probabilities == sorted(probabilities, reverse=True) and 0 < probabilities[0] <= 1
+    assert why["nearest"] and all(n["file"].startswith("examples/") for n in why["nearest"])
