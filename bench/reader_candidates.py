@@ -27,7 +27,7 @@ import numpy as np
 
 from bench import ROOT
 from bench.reader_data import TRAIN_DIR, Labelled, load_labelled, writer_folds
-from bot.core.combine import CombineSettings, combine_all
+from bot.core.combine import CombineSettings, combine_all, is_exact
 from bot.core.library import load_library_dir
 from bot.core.matcher import build_matcher, match_rules
 from bot.core.reader import Example, normalize_for_reader, train_reader
@@ -155,11 +155,7 @@ def ours() -> Callable:
 def exact_first(text: str, matcher) -> str | None:
     """What stays exact whatever reads the rest: an opt-out word and a menu number."""
     got = match_rules(text, matcher)
-    if got.topic == STOP_TOPIC:
-        return STOP_TOPIC
-    if got.keyword is not None and got.score == 100 and got.keyword[-1:].isdigit():
-        return got.topic  # a menu number
-    return None
+    return got.topic if is_exact(got) else None
 
 
 def table(title: str, results: list[tuple[str, dict[str, float]]]) -> str:

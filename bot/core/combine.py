@@ -27,6 +27,7 @@ class RulesMatch(Protocol):
     lang: str
     score: float
     keyword: str | None
+    exact: bool
 
 
 Match = TypeVar("Match", bound=RulesMatch)
@@ -63,10 +64,8 @@ DEFAULT_COMBINE = CombineSettings(
 
 def is_exact(rules: Match) -> bool:
     """An answer nothing may override: an opt-out word, a menu number, a language the library
-    lacks."""
-    return rules.topic in (STOP_TOPIC, OTHER_LANGUAGE_TOPIC) or (
-        rules.score == 100 and rules.keyword is not None and rules.keyword[-1:].isdigit()
-    )
+    lacks. (A keyword that ends in a number, "im 15", is not a menu number: the reader reads it.)"""
+    return rules.exact or rules.topic in (STOP_TOPIC, OTHER_LANGUAGE_TOPIC)
 
 
 def combine(

@@ -99,6 +99,12 @@ class EvalReport:
         return _rate(sum(o.match.topic == EMERGENCY_TOPIC for o in cases), len(cases))
 
     @property
+    def false_emergencies(self) -> tuple[int, int]:
+        """(non-emergency messages given the emergency reply, non-emergency messages)."""
+        calm = [o for o in self.outcomes if EMERGENCY_TOPIC not in o.case.topics]
+        return sum(o.match.topic == EMERGENCY_TOPIC for o in calm), len(calm)
+
+    @property
     def false_opt_outs(self) -> int:
         """Messages taken for an opt-out that were not one."""
         return sum(
@@ -117,6 +123,8 @@ class EvalReport:
             "top1": self.top1,
             "lang_accuracy": self.lang_accuracy,
             "emergency_recall": self.emergency_recall,
+            "false_emergencies": self.false_emergencies[0],
+            "non_emergencies": self.false_emergencies[1],
             "false_opt_outs": self.false_opt_outs,
             "per_tag": {t: {"right": r, "total": n} for t, (r, n) in self.per_tag.items()},
             "per_topic": {t: {"right": r, "total": n} for t, (r, n) in self.per_topic.items()},
@@ -166,6 +174,7 @@ def format_eval(report: EvalReport) -> str:
         f"top-1 accuracy:    {_pct(report.top1)}",
         f"reply language:    {_pct(report.lang_accuracy)}",
         f"emergency recall:  {_pct(report.emergency_recall)}",
+        "false emergencies: {} of {}".format(*report.false_emergencies),
         f"false opt-outs:    {report.false_opt_outs}",
         "",
         "per tag:",

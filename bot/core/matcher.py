@@ -149,6 +149,8 @@ class Match:
     keyword: str | None = None
     #: the text gave no sign of its language (a menu number, "ok"): `lang` is the default
     guessed_lang: bool = False
+    #: an opt-out word or a menu number: nothing may override it (bot.core.combine.is_exact)
+    exact: bool = False
 
 
 @dataclass(frozen=True, eq=False, slots=True)  # hashed by identity: each is built once
@@ -510,7 +512,7 @@ def match(text: str, matcher: Matcher) -> Match:
 def match_rules(text: str, matcher: Matcher) -> Match:
     """Match a message by the rules alone: opt-outs, menu numbers, keywords, danger words."""
     if is_opt_out(text, matcher.opt_out_words):
-        return Match(STOP_TOPIC, matcher.languages[0], EXACT, keyword=normalize(text))
+        return Match(STOP_TOPIC, matcher.languages[0], EXACT, keyword=normalize(text), exact=True)
     words = tokenize(text)
     resolved, guessed = [], []
     known = matcher.known_words
@@ -540,7 +542,7 @@ def match_rules(text: str, matcher: Matcher) -> Match:
             return found
         return Match(OTHER_LANGUAGE_TOPIC, detected.other or NO_LANG, found.score)
     if detected.guessed:
-        return Match(found.topic, found.lang, found.score, found.keyword, guessed_lang=True)
+        return replace(found, guessed_lang=True)
     return found
 
 
@@ -551,7 +553,7 @@ def _topic(matcher: Matcher, words: list[str], hits: list[_Hit], lang: str) -> M
     if choice:
         chosen_topic = matcher.menu_choices.get(int(choice.group(1)))
         if chosen_topic is not None:
-            return Match(chosen_topic, lang, EXACT, keyword=choice.group(0))
+            return Match(chosen_topic, lang, EXACT, keyword=choice.group(0), exact=True)
         return Match(MENU_TOPIC, lang, 0.0)
     danger = read_danger(words, matcher.danger)
     if not hits:

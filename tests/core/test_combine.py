@@ -20,10 +20,27 @@ def rules(topic: str, keyword: str | None = "boss", score: float = 100.0) -> Mat
 
 @pytest.mark.parametrize(
     "exact",
-    [rules("stop", "stop"), rules("labor", "1"), rules("housing", "#2")],
+    [
+        Match("stop", "en", 100.0, "stop", exact=True),
+        Match("labor", "en", 100.0, "1", exact=True),
+        Match("housing", "en", 100.0, "#2", exact=True),
+    ],
 )
 def test_opt_outs_and_menu_numbers_stay_exact_whatever_the_reader_says(exact):
     assert combine(exact, ALARMED, text="1") is exact
+
+
+def test_a_keyword_ending_in_a_number_is_not_a_menu_number_and_the_reader_still_reads():
+    age = rules("youth", "im 15")
+    text = "im 15 and the man who drove me here says i cant leave the motel"
+    assert combine(age, ALARMED | {"youth": 0.1}, text=text).topic == "emergency"
+
+
+def test_the_rules_mark_opt_outs_and_menu_numbers_exact_and_nothing_else():
+    matcher = build_matcher(load_library(good()), reader=False)
+    assert match_rules("STOP", matcher).exact
+    assert match_rules("1", matcher).exact
+    assert not match_rules("my boss took my passport", matcher).exact
 
 
 def test_an_operators_keyword_that_is_the_whole_text_stays_exact():
