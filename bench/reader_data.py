@@ -1,7 +1,7 @@
 """The labelled texts the reader benchmarks learn from and measure on, each with its writer.
 
 tests/corpus/batch-N.jsonl: one writer per batch; tests/corpus-own/<file>.jsonl: the developer of
-issue 15, one writer per file; /work/shared/dev-messages.jsonl: one writer; data/train/*.jsonl
+issue 15, one writer per file; /work/shared/dev-messages.jsonl: one writer; tests/corpus-writers/*.jsonl
 (when present): rows that name their "writer". Rows whose topics the library lacks are dropped
 with a warning.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from bench import ROOT
 
 SHARED_DEV = Path("/work/shared/dev-messages.jsonl")
-TRAIN_DIR = Path("/work/data/train")
+TRAIN_DIR = ROOT / "tests" / "corpus-writers"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Write the bundled library's example files from the labelled corpus, holding out whole writers.
 
-    .venv/bin/python -m tools.examples_from_corpus [--train-dir /work/data/train] [--dev FILE]
+    .venv/bin/python -m tools.examples_from_corpus [--train-dir DIR] [--dev FILE]
+    .venv/bin/python -m tools.examples_from_corpus --add tests/corpus-writers/ru.jsonl ...
 
 Reads tests/corpus/*.jsonl (a batch is one writer), tests/corpus-own/*.jsonl, the shared dev set and
 every <writer>.jsonl of --train-dir (rows naming their "writer"). Writes examples/<lang>/<topic>.txt
@@ -9,6 +10,10 @@ every HELDOUT_EVERY-th writer of --train-dir (by name), so the held-out texts ar
 reader never learned from. Opt-outs are left out (they stay exact); a text's first topic is its
 label; rows of topics keywords.yaml lacks are left out with a warning; a text already written
 (under any topic) is written once.
+
+--add appends the rows of new writers' files to the example files as they are, leaving every
+example already written in place (the texts of writers whose files are no longer at hand stay),
+and holds out every HELDOUT_EVERY-th of the new writers in the same way.
 """
 
 from __future__ import annotations
@@ -57,10 +62,14 @@ def read_rows(path: Path, writer: str | None) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train-dir", type=Path, default=Path("/work/data/train"))
+    parser.add_argument("--train-dir", type=Path, default=ROOT / "tests" / "corpus-writers")
     parser.add_argument("--dev", type=Path, default=Path("/work/shared/dev-messages.jsonl"))
     parser.add_argument("--out", type=Path, default=ROOT)
+    parser.add_argument("--add", type=Path, nargs="+", help="append these writers' files only")
     args = parser.parse_args(argv)
+    if args.add:
+        add_examples(args.add, args.out)
+        return
 
     library = load_library_dir(ROOT)
     topics = {t.id for t in library.topics if t.id != STOP_TOPIC}
@@ -123,6 +132,56 @@ def main(argv: list[str] | None = None) -> None:
         f"wrote {total} examples in {len(files)} files; {held_total} held out "
         f"(writers: {', '.join(sorted(heldout))})"
     )
+
+
+def _written(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def add_examples(sources: list[Path], out: Path) -> None:
+    """Append new writers' rows to the example files, each text once, whole writers held out."""
+    library = load_library_dir(ROOT)
+    topics = {t.id for t in library.topics if t.id != STOP_TOPIC}
+    rows = [row for path in sources for row in read_rows(path, None)]
+    writers = sorted({r["writer"] for r in rows})
+    heldout = set(writers[HELDOUT_EVERY - 1 :: HELDOUT_EVERY])
+    seen = {
+        normalize_for_reader(text)
+        for path in (out / EXAMPLES_DIR).rglob("*.txt")
+        for text in _written(path)
+    }
+    files: dict[str, list[str]] = defaultdict(list)
+    skipped: Counter[str] = Counter()
+    for row in rows:
+        if row["topic"] == STOP_TOPIC or row["lang"] not in library.languages:
+            skipped[f"{row['topic']}/{row['lang']}"] += 1
+            continue
+        if row["topic"] not in topics:
+            skipped[row["topic"]] += 1
+            continue
+        key = normalize_for_reader(row["text"])
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        held = row["writer"] in heldout
+        files[examples_path(row["topic"], row["lang"], heldout=held)].append(row["text"])
+    if skipped:
+        print(f"warning: left out {dict(sorted(skipped.items()))}", file=sys.stderr)
+    for name, texts in sorted(files.items()):
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file():
+            lang, topic = path.parent.name, path.stem
+            source = "writers held out from training" if "/heldout/" in name else "new writers"
+            path.write_text(HEADER.format(topic=topic, lang=lang, source=source), encoding="utf-8")
+        with path.open("a", encoding="utf-8") as appended:
+            appended.write("\n".join(texts) + "\n")
+    total = sum(len(t) for t in files.values())
+    held_total = sum(len(t) for n, t in files.items() if "/heldout/" in n)
+    print(f"added {total} examples; {held_total} held out (writers: {', '.join(sorted(heldout))})")
 
 
 if __name__ == "__main__":
