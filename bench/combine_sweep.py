@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> None:
         ]
         right = sum(g in c.topics for g, c in zip(got, cases, strict=True))
         caught = sum(
-            g == EMERGENCY_TOPIC for g, c in zip(got, cases, strict=True) if EMERGENCY_TOPIC in c.topics
+            g == EMERGENCY_TOPIC
+            for g, c in zip(got, cases, strict=True)
+            if EMERGENCY_TOPIC in c.topics
         )
         false = sum(
             g == EMERGENCY_TOPIC
