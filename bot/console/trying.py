@@ -1,5 +1,5 @@
-"""Console pages that answer as the bot would: the try panel (a text in, the reply out) and the
-reply counter's figures. Nothing typed is stored or logged."""
+"""Console pages that answer as the bot would: the try panel (a text in, the reply out, and why)
+and the reply counter's figures. Nothing typed is stored or logged."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from flask import Response, current_app, jsonify, render_template, request
 
 from bot.console.blueprint import MAX_REPLY, MAX_TEXT, bp, settings
 from bot.console.security import requires
-from bot.console.working import working
+from bot.console.working import Working, working
+from bot.core.examples_reader import ReaderError
+from bot.core.explain import Explanation, explain
 from bot.core.library import MENU_PLACEHOLDER, Library
-from bot.core.matcher import Matcher, build_matcher, match
+from bot.core.matcher import Matcher, build_matcher
 from bot.core.numbers import NumberRegistry, find_numbers
 from bot.core.sms import SmsEncoding, encode_info, is_gsm, transliterate_gsm
 from bot.library.registry import deployment_registry_path, registry_of
@@ -21,19 +23,22 @@ from bot.runtime import runtime
 
 @dataclass(frozen=True)
 class Tried:
-    """What a text would get: its topic, language, the reply as sent and its SMS cost."""
+    """What a text would get: its topic, language, the reply as sent, its SMS cost, and why."""
 
     topic: str
     lang: str
     reply: str | None
     info: SmsEncoding
+    why: Explanation
 
 
 def try_text(text: str, library: Library, matcher: Matcher | None = None) -> Tried:
-    """The reply a text gets from a library, as `flask try` shows it."""
-    found = match(text, matcher or build_matcher(library))
+    """The reply a text gets from a library and what decided it, as `flask try` shows them
+    (explain() answers as match() does: the same rules, reader and combination)."""
+    why = explain(text, matcher or build_matcher(library))
+    found = why.chosen
     reply = library.reply(found.topic, found.lang)
-    return Tried(found.topic, found.lang, reply, encode_info(reply or ""))
+    return Tried(found.topic, found.lang, reply, encode_info(reply or ""), why)
 
 
 def count(text: str, registry: NumberRegistry) -> dict[str, object]:
@@ -86,22 +91,35 @@ def count_reply() -> Response:
     return jsonify(count(text, registry))
 
 
+def _answer(text: str, source: str, current: Working) -> tuple[Tried | None, str | None]:
+    """The answer to a text from the live revision or the draft, or why there is none."""
+    if not text.strip():
+        return None, None
+    if source == "live":
+        snapshot = runtime(current_app).live.snapshot
+        return try_text(text, snapshot.library, snapshot.matcher), None
+    library = current.checked.library
+    if library is None:
+        return None, "The draft does not load; fix its errors first (see the topic list)."
+    try:
+        return try_text(text, library), None
+    except ReaderError:
+        return (
+            None,
+            "The draft's reader could not learn from its example texts (see the topic list).",
+        )
+
+
+def _page(text: str, source: str) -> str:
+    """The try panel: the text, its answer and why."""
+    result, error = _answer(text, source, working())
+    return render_template("console/try.html", source=source, text=text, result=result, error=error)
+
+
 @bp.route("/try", methods=["GET", "POST"], endpoint="try_text")
 @requires("editor")
 def try_page() -> Any:
-    """A phone-shaped panel: a text in, the reply out. Nothing typed is stored or logged."""
-    source = request.values.get("source", "draft")
-    result, text, error = None, "", None
-    if request.method == "POST":
-        text = request.form.get("text", "")[:MAX_TEXT]
-        if source == "live":
-            snapshot = runtime(current_app).live.snapshot
-            library, matcher = snapshot.library, snapshot.matcher
-        else:
-            matcher = None
-            library = working().checked.library
-            if library is None:
-                error = "The draft does not load; fix its errors first (see the topic list)."
-        if library is not None and text.strip():
-            result = try_text(text, library, matcher)
-    return render_template("console/try.html", source=source, text=text, result=result, error=error)
+    """A phone-shaped panel: a text in, the reply out, and why. Nothing typed is kept or logged."""
+    source = "live" if request.values.get("source") == "live" else "draft"
+    text = request.form.get("text", "")[:MAX_TEXT] if request.method == "POST" else ""
+    return _page(text, source)
