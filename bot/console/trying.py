@@ -1,5 +1,6 @@
 """Console pages that answer as the bot would: the try panel (a text in, the reply out, and why)
-and the reply counter's figures. Nothing typed is stored or logged."""
+and the reply counter's figures. Nothing typed is logged, and nothing typed is stored unless the
+operator adds it to the draft's example texts ("should be")."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, render_template, request
 
-from bot.console.blueprint import MAX_REPLY, MAX_TEXT, bp, settings
+from bot.console.blueprint import MAX_REPLY, MAX_TEXT, audit, bp, settings
+from bot.console.editing import EditError
+from bot.console.examples_edit import Added, AlreadyListed, add_example, added_at, teachable_topics
+from bot.console.reviewing import language_statuses
 from bot.console.security import requires
-from bot.console.working import Working, working
+from bot.console.working import Working, edit, working
 from bot.core.examples_reader import ReaderError
 from bot.core.explain import Explanation, explain
 from bot.core.library import MENU_PLACEHOLDER, Library
@@ -110,10 +114,38 @@ def _answer(text: str, source: str, current: Working) -> tuple[Tried | None, str
         )
 
 
-def _page(text: str, source: str) -> str:
-    """The try panel: the text, its answer and why."""
-    result, error = _answer(text, source, working())
-    return render_template("console/try.html", source=source, text=text, result=result, error=error)
+def _page(
+    text: str,
+    source: str,
+    *,
+    refused: str | None = None,
+    notice: str | None = None,
+    added: Added | None = None,
+    chosen: tuple[str, str] = ("", ""),
+    status: int = 200,
+) -> tuple[str, int]:
+    """The try panel: the text, its answer and why, and the "should be" control."""
+    current = working()
+    result, error = _answer(text, source, current)
+    langs = current.parsed.languages
+    topic, lang = chosen
+    if result is not None and not lang:
+        lang = result.lang
+    titles = {t.id: t.titles.get(langs[0], "") if langs else "" for t in current.parsed.topics}
+    return render_template(
+        "console/try.html",
+        source=source,
+        text=text,
+        result=result,
+        error=error,
+        refused=refused,
+        notice=notice,
+        added=added,
+        topics=[(tid, titles.get(tid, "")) for tid in teachable_topics(current.parsed.data)],
+        languages=language_statuses(current.bundle, langs),
+        chosen_topic=topic,
+        chosen_lang=lang,
+    ), status
 
 
 @bp.route("/try", methods=["GET", "POST"], endpoint="try_text")
@@ -123,3 +155,37 @@ def try_page() -> Any:
     source = "live" if request.values.get("source") == "live" else "draft"
     text = request.form.get("text", "")[:MAX_TEXT] if request.method == "POST" else ""
     return _page(text, source)
+
+
+@bp.post("/try/should-be", endpoint="should_be")
+@requires("editor")
+def should_be() -> Any:
+    """Add the typed text to the draft's example texts of the topic it should get, in the
+    language chosen, checked as the library check reads examples; then try it on the draft."""
+    # One character over the limit, so that the check says the text is too long: cut, it would
+    # be stored as a text nobody sent.
+    text = request.form.get("text", "")[: MAX_TEXT + 1]
+    source = "live" if request.form.get("source") == "live" else "draft"
+    topic = request.form.get("topic", "")[:64]
+    lang = request.form.get("lang", "")[:32]
+    where: list[Added] = []
+
+    def change(bundle: dict[str, str]) -> dict[str, str]:
+        changed = add_example(bundle, topic, lang, text)
+        where.append(added_at(changed, topic, lang))
+        return changed
+
+    try:
+        edit(working(), change)
+    except AlreadyListed as exc:
+        return _page(text, source, notice=str(exc), chosen=(topic, lang))
+    except EditError as exc:
+        return _page(text, source, refused=str(exc), chosen=(topic, lang), status=400)
+    added = where[-1]
+    # The audit trail names the file and line, never the text (it is in the draft's diff).
+    audit("draft_save", f"example text added to {added.file}:{added.line}")
+    notice = (
+        f"Added to the draft's examples of {topic}: {added.file}, line {added.line}. "
+        "Below, the draft's answer now, with the reader trained again on its examples."
+    )
+    return _page(text, "draft", notice=notice, added=added, chosen=(topic, lang))
