@@ -4,12 +4,13 @@ blueprint.py  the blueprint, its guard and error pages, and what every page shar
 working.py    the library a page works on (the draft, else the live revision), read once
 signin.py     login, logout, accounts, audit trail
 topics.py     the library at a glance, topics, the spoken message of calls, the draft
-trying.py     the try panel and the reply counter
+trying.py     the try panel (the answer, why, and "should be") and the reply counter
 publishing.py publish, history, diff, rollback, zip (rules: bot.library.publishing)
 stats.py      the daily counts as a chart and CSV
 outreach.py   cards, posters and QR codes to download
 numbers.py    the number registry: everyone sees it, admins edit it in the draft
 editing.py    reading and rewriting keywords.yaml and replies as operators edit them
+examples_edit.py  adding a text typed in the try panel to the draft's example texts
 storage.py    ConsoleStore: accounts, the draft and the audit trail in the bot's database
 security.py   sessions, roles, CSRF, login limits, headers
 cli.py        `flask users`

@@ -7,7 +7,8 @@ publishing.py (publish, history, rollback), stats.py and outreach.py. Server-ren
 script is the reply counter (static/counter.js).
 
 Nothing a texter sent is ever shown or kept here: the try panel's text lives only in the request
-that shows its answer, and the stats are the anonymous daily counts.
+that shows its answer (unless the operator who typed it adds it to the draft's example texts), and
+the stats are the anonymous daily counts.
 """
 
 from __future__ import annotations
