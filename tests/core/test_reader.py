@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -124,3 +126,23 @@ def test_a_hostile_text_costs_what_a_long_text_does(reader):
     scores = reader.scores("a" * 100_000 + " pay " * 10_000)
     assert set(scores) == {"labor", "emergency"}
     assert reader.scores("") and reader.scores("!!! ???")
+
+
+def _cosine_by_hand(reader, text):
+    mine = set(hashed(text)[0].tolist())
+    scored = []
+    for example in reader.examples:
+        theirs = set(hashed(example.text)[0].tolist())
+        if mine and theirs:
+            scored.append((len(mine & theirs) / math.sqrt(len(mine) * len(theirs)), example))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].text))
+    return [(example, round(score, 3)) for score, example in scored]
+
+
+@pytest.mark.parametrize(
+    "text", ["el patron no me paga nada", "he locked the door", "zzz", "老板不给我工资", "ok"]
+)
+def test_the_nearest_examples_are_those_sharing_most_ngrams_ties_by_text(reader, text):
+    expected = _cosine_by_hand(reader, text)
+    got = reader.nearest(text, 4)
+    assert [(e.text, s) for e, s in got] == [(e.text, s) for e, s in expected[:4]]
