@@ -19,6 +19,7 @@ bot.core.detect weighs what it says with the script, the library's words and py3
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -80,17 +81,21 @@ class LanguageModel:
         Each language's log-likelihood is divided by the square root of the text's number of
         features, as py3langid does: naive Bayes counts every n-gram of a word as news, and would
         be sure of a language after two words."""
-        wanted = [lang for lang in candidates if lang in self.column]
+        wanted = [(lang, self.column[lang]) for lang in candidates if lang in self.column]
         if not wanted:
             return {}
         index = features(text)
         if not len(index):
-            return dict.fromkeys(wanted, 1.0 / len(wanted))
-        rows = self.weights[index][:, [self.column[lang] for lang in wanted]]
-        scores = rows.sum(axis=0, dtype=np.float64) / np.sqrt(len(index))
-        scores = np.exp(scores - scores.max())
-        scores /= scores.sum()
-        return dict(zip(wanted, scores.tolist(), strict=True))
+            return dict.fromkeys((lang for lang, _ in wanted), 1.0 / len(wanted))
+        # Every language's sum at once (one gather), then plain floats: for nine numbers, numpy
+        # costs more than it saves.
+        sums = self.weights[index].sum(axis=0, dtype=np.float32).tolist()
+        scale = 1.0 / math.sqrt(len(index))
+        scores = [sums[column] * scale for _, column in wanted]
+        top = max(scores)
+        exps = [math.exp(score - top) for score in scores]
+        total = sum(exps)
+        return {lang: e / total for (lang, _), e in zip(wanted, exps, strict=True)}
 
 
 def library_texts(library: Library) -> dict[str, list[str]]:
