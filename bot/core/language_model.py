@@ -42,6 +42,8 @@ ALPHA = 0.1
 #: without the model wherever that language is a candidate): a few keywords make a poor model.
 MIN_TEXTS = 50
 
+#: Texts whose features are counted at once while learning.
+_CHUNK = 256
 # The odd constant of Fibonacci hashing: spreads a 64-bit hash before its top bits are taken.
 _SPREAD = np.uint64(0x9E3779B97F4A7C15)
 _SHIFT = np.uint64(64 - HASH_BITS)
@@ -162,10 +164,14 @@ def _trained(training: _Training) -> LanguageModel:
         if letters is not None:
             table = dict(letters)
             samples += [romanize(text, table) for text in written]
-        # One small array of every feature, counted at once (uint16 holds a bucket's index).
-        index = np.concatenate([features(text).astype(np.uint16) for text in samples])
-        counts = np.bincount(index, minlength=size).astype(np.float64)
-        del index
+        counts = np.zeros(size, dtype=np.float64)
+        # Counted a few hundred texts at a time: a worker never holds an array per text at once,
+        # which would leave its heap larger for good.
+        for first in range(0, len(samples), _CHUNK):
+            chunk = samples[first : first + _CHUNK]
+            counts += np.bincount(
+                np.concatenate([features(text) for text in chunk]), minlength=size
+            )
         weights[:, column] = np.log((counts + ALPHA) / (counts.sum() + ALPHA * size))
     return LanguageModel(
         languages=training.languages,
