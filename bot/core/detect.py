@@ -9,7 +9,7 @@ Evidence, strongest first:
    (FUNCTION_WORD_LISTS). A text of one or two words is decided by them alone when they name a
    language: no statistical model reads two words as well.
 3. The library's own language model (bot.core.language_model: naive Bayes over the reader's
-   character n-grams, learned from the library's examples and keywords per language): for texts
+   character n-grams, learned from the library's examples of each language): for texts
    in the Latin script whose language the words leave open, or that none of the library's words
    name (then only when it is sure), and to tell languages of one script apart. A language whose
    language.yaml says it is texted in Latin letters too (`romanized:`) is learned romanised as
@@ -303,7 +303,7 @@ def build_detector(
 ) -> LanguageDetector:
     """The detector for a library's languages (the model's tables are shared per process).
 
-    `texts` are the library's own texts in each language (its examples and keywords), which its
+    `texts` are the library's own texts in each language (its examples), which its
     language model learns from; `romanized` names the languages people text in Latin letters too,
     each with its own spellings of letters (language.yaml `romanized:`)."""
     bases = {lang: base_language(lang) for lang in languages}
