@@ -3,6 +3,7 @@ the library's opt-out words, and detection on the development set."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,23 @@ def test_a_text_mixing_three_scripts_gets_one_library_language():
     matcher = build_matcher(load_library(language_library.bundle()))
     found = match("help помощь 帮助", matcher)
     assert found.lang in language_library.LANGUAGES
+
+
+@pytest.fixture
+def shipped(make_app):
+    """The shipped library, whose examples teach its own language model."""
+    app = make_app(library_dir=str(Path(__file__).resolve().parent.parent))
+    runtime(app).live.start()
+    return app
+
+
+def test_the_shipped_library_answers_languages_texted_in_latin_letters_and_others(shipped):
+    client = shipped.test_client()
+    cyrillic = re.compile("[а-яіїєґ]", re.IGNORECASE)
+    # Russian and Ukrainian written in Latin letters get a reply in their language's script
+    for text in ["pomogite pozhaluysta, nas ne vypuskayut", "meni potribna dopomoha"]:
+        assert cyrillic.search(sms(client, text)), text
+    # and languages the library lacks the interpreter reply, as before
+    for text in ["preciso de ajuda por favor", "ich brauche hilfe bitte", "أحتاج مساعدة"]:
+        body = sms(client, text)
+        assert "say the name of your language" in body and "1-888-373-7888" in body

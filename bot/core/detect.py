@@ -6,11 +6,18 @@ Evidence, strongest first:
    Letters only some languages of a script use tell them apart (Ukrainian і ї є ґ, Russian
    ы э ъ ё; Vietnamese đ ơ ư and its tone marks, which no other Latin language writes).
 2. The library's own words: the keywords a text hits, and the little words of each language
-   (FUNCTION_WORD_LISTS). A text of one or two words is decided by them alone: no statistical
-   model reads two words well.
-3. py3langid (bot.core.langid_model), restricted to the library's languages and, in a library
+   (FUNCTION_WORD_LISTS). A text of one or two words is decided by them alone when they name a
+   language: no statistical model reads two words as well.
+3. The library's own language model (bot.core.language_model: naive Bayes over the reader's
+   character n-grams, learned from the library's examples of each language): for texts
+   in the Latin script whose language the words leave open, or that none of the library's words
+   name (then only when it is sure), and to tell languages of one script apart. A language whose
+   language.yaml says it is texted in Latin letters too (`romanized:`) is learned romanised as
+   well, so a Latin text may be in it ("pomogite").
+4. py3langid (bot.core.langid_model), restricted to the library's languages and, in a library
    that answers languages it lacks, the commoner ones it lacks: for texts in the Latin script
-   whose language the words leave open (_model_needed), and to tell languages of one script apart.
+   whose language the words leave open (_words_leave_open), mostly to tell a language the library
+   lacks; and to tell languages of one script apart when the library has no model of them.
 
 A text that gives no sign of its language (a menu number, "ok") gets the default language and
 `guessed=True`, so the webhook may answer it in the language of the reply it sent last.
@@ -25,11 +32,20 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.core.langid_model import LangidTables, langid_tables
 from bot.core.language import ENGLISH_WORDS, SPANISH_MARKS, SPANISH_WORDS
+from bot.core.language_model import (
+    LanguageModel,
+    library_texts,
+    romanized_languages,
+    train_language_model,
+)
 from bot.core.languages import base_language, writing_script
+
+if TYPE_CHECKING:
+    from bot.core.model import Library
 
 #: Default evidence about languages, by language subtag; a library language without an entry
 #: has only its script, its keywords and the model. Letters that mark one language of a script:
@@ -68,7 +84,7 @@ FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
             mahadsanid fadlan igu ii iga kuma kama lama wax qof dad""".split()
         ),
         # Languages a library seldom has, listed so that a text in one of them is read by the
-        # model before it is answered in Spanish or English (bot.core.detect._model_needed).
+        # model before it is answered in Spanish or English (bot.core.detect._words_leave_open).
         "pt": frozenset(
             """nao voce eu meu minha preciso ajuda obrigado obrigada estou tenho uma ao pelo
             pela isso muito trabalho dinheiro onde estao ele ela sao tambem mais""".split()
@@ -100,8 +116,21 @@ OTHER_LANGUAGE_CONFIDENCE = 0.9
 SAMPLE_CHARS = 320
 #: Keyword words of one language (and of no other) that decide a text's language without the model.
 KEYWORD_WORDS_THAT_DECIDE = 2
-#: Texts of fewer words than this are decided by the library's own words (and marks) alone.
+#: Texts of fewer words than this are decided by the library's own words (and marks) alone
+#: when those name a language.
 MODEL_MIN_WORDS = 3
+#: Votes the library's language model gives a Latin text's languages: this many times each one's
+#: probability (py3langid's weigh twice theirs; a keyword word half a vote, a little word one).
+LIBRARY_MODEL_VOTE = 3.0
+#: A text none of the library's words name goes to the language the library's model gives this
+#: probability or more, else to the default language as a guess (a word that is no keyword).
+LIBRARY_MODEL_SURE = 0.8
+#: A Latin text in a language written in another script is answered in it, though py3langid
+#: finds it in a language the library lacks, when the library's model gives it this probability:
+#: py3langid knows that language in its own script only.
+ROMANIZED_SURE = 0.9
+#: Votes py3langid gives a Latin text's languages: this many times each one's probability.
+PY3LANGID_VOTE = 2.0
 
 # Scripts by code point: (first code point, script); a code point belongs to the last range
 # starting at or before it. Only letters are counted, so punctuation ranges need no entry.
@@ -240,6 +269,15 @@ class LanguageDetector:
     foreign_words: frozenset[str] = frozenset()
     #: the library's language subtags
     our_bases: frozenset[str] = frozenset()
+    #: the library's own language model (bot.core.language_model); None without enough texts
+    library_model: LanguageModel | None = field(default=None, repr=False)
+    #: the library's languages written in another script that a Latin text may be in: its model
+    #: learned them romanised too (language.yaml `romanized:`)
+    romanized: tuple[str, ...] = ()
+    #: the languages a Latin text may be in: `latin`, then `romanized`
+    latin_candidates: tuple[str, ...] = ()
+    #: the library's model knows every one of `latin_candidates`
+    latin_modelled: bool = False
 
     @property
     def default(self) -> str:
@@ -247,10 +285,42 @@ class LanguageDetector:
         return self.languages[0]
 
 
-def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDetector:
-    """The detector for a library's languages (the model's tables are shared per process)."""
+def library_detector(library: Library) -> LanguageDetector:
+    """The detector for a library: its languages, whether it answers others, and its own texts."""
+    return build_detector(
+        library.languages,
+        bool(library.other_language),
+        library_texts(library),
+        romanized_languages(library),
+    )
+
+
+def build_detector(
+    languages: Sequence[str],
+    answers_others: bool,
+    texts: Mapping[str, Sequence[str]] | None = None,
+    romanized: Mapping[str, Mapping[str, str]] | None = None,
+) -> LanguageDetector:
+    """The detector for a library's languages (the model's tables are shared per process).
+
+    `texts` are the library's own texts in each language (its examples), which its
+    language model learns from; `romanized` names the languages people text in Latin letters too,
+    each with its own spellings of letters (language.yaml `romanized:`)."""
     bases = {lang: base_language(lang) for lang in languages}
     scripts = {lang: _family(writing_script(lang)) for lang in languages}
+    library_model = None
+    if texts and (len(languages) > 1 or answers_others):
+        library_model = train_language_model(
+            {lang: texts.get(lang, ()) for lang in languages},
+            {
+                lang: letters
+                for lang, letters in (romanized or {}).items()
+                if scripts.get(lang, "Latn") != "Latn"
+            },
+        )
+    romanized_langs = tuple(
+        lang for lang in languages if library_model is not None and lang in library_model.romanized
+    )
     # The model leaves out those it does not know. Other languages are asked about only when the
     # library can answer them: each language costs every text the model reads.
     wanted = {*bases.values(), *(OTHER_CANDIDATES if answers_others else ())}
@@ -283,6 +353,10 @@ def build_detector(languages: Sequence[str], answers_others: bool) -> LanguageDe
         foreign_lists=foreign,
         foreign_words=frozenset().union(*(words for _, words in foreign)),
         our_bases=ours,
+        library_model=library_model,
+        romanized=romanized_langs,
+        latin_candidates=(*latin, *romanized_langs),
+        latin_modelled=library_model is not None and all(lang in library_model for lang in latin),
     )
 
 
@@ -334,6 +408,12 @@ def _by_script(text: str, script: str, hits: Iterable[Any], detector: LanguageDe
     if len(marked) == 1:
         return Detected(marked[0])
     votes = _keyword_votes(hits, candidates)
+    library_model = detector.library_model
+    if library_model is not None and all(lang in library_model for lang in candidates):
+        # One vote shared by the model's probabilities: it knows how the library's writers text
+        # each language ("не платять"), and costs less than py3langid.
+        for lang, probability in library_model.probabilities(text, candidates).items():
+            votes[lang] = votes.get(lang, 0.0) + probability
     if votes and max(votes.values()) > 0:
         return Detected(max(candidates, key=lambda lang: votes.get(lang, 0.0)))
     ranked = _model_rank(text, candidates, detector)
@@ -343,21 +423,33 @@ def _by_script(text: str, script: str, hits: Iterable[Any], detector: LanguageDe
 def _latin(
     text: str, words: Sequence[str], hits: Iterable[Any], detector: LanguageDetector
 ) -> Detected:
-    """A text in the Latin script: marks, the library's words, then the model."""
-    candidates = detector.latin
+    """A text in the Latin script: marks, the library's words, then the models."""
     plain = text.isascii()
     if not plain:
-        marked = _marked(text, candidates or detector.languages, detector)
+        marked = _marked(text, detector.latin or detector.languages, detector)
         if marked:
             return Detected(marked[0])
         if not _VIETNAMESE.isdisjoint(text.lower()):
             return _other(text, detector, "vi")  # Vietnamese, which this library lacks
-    if not candidates:
+    if not detector.latin:
         return _other(text, detector)
+    candidates = detector.latin_candidates
+    hits = tuple(hits)
     said = _keyword_votes(hits, detector.latin_set)
     votes = dict(said)
+    if detector.romanized:
+        # Keywords of a language written in another script, found in Latin letters ("pomogite"
+        # for "помогите": the matcher reads every text romanised), those written in that script
+        # only (a loanword such as "T visa" says nothing). They vote, but are not `said`, which
+        # keeps a text from another language's reply: "zabrali mi paszport" is Polish.
+        romanized = (hit for hit in hits if not hit.keyword.text.isascii())
+        for lang, vote in _keyword_votes(romanized, detector.romanized).items():
+            votes[lang] = votes.get(lang, 0.0) + vote
+    # A little word inside a keyword the text hits is that keyword's ("i" of "i caawi").
+    inside = {i for hit in hits for i in range(hit.first, hit.last + 1)}
+    counted = [word for i, word in enumerate(words) if i not in inside] if inside else words
     for lang, listed in detector.function_words:
-        found = sum(map(listed.__contains__, words))
+        found = sum(map(listed.__contains__, counted))
         if found:
             votes[lang] = votes.get(lang, 0.0) + found
     if (
@@ -373,23 +465,50 @@ def _latin(
         theirs = _other_function_words(words, detector)
         if theirs is not None:
             return _other(text, detector, theirs)
-    if _model_needed(text, words, said, votes, detector):
-        assert detector.model is not None
+    leave_open = _words_leave_open(text, words, said, votes, detector)
+    modelled: Mapping[str, float] = {}
+    if detector.latin_modelled and words and (leave_open or not any(votes.values())):
+        assert detector.library_model is not None
+        modelled = detector.library_model.probabilities(text, candidates)
+        if any(votes.values()):
+            for lang, probability in modelled.items():
+                votes[lang] = votes.get(lang, 0.0) + LIBRARY_MODEL_VOTE * probability
+        else:  # no word of the library names a language: the model alone, if it is sure
+            top = max(modelled, key=modelled.__getitem__)
+            if modelled[top] >= LIBRARY_MODEL_SURE:
+                votes[top] = LIBRARY_MODEL_VOTE * modelled[top]
+    if leave_open and detector.model is not None:
         ranked = detector.model.rank(text)
         top = ranked[0][0]
-        ours = {detector.bases[lang]: lang for lang in reversed(candidates)}
+        ours = {detector.bases[lang]: lang for lang in reversed(detector.latin)}
         ours_all = detector.our_bases
         others = sum(p for base, p in ranked if base not in ours_all)
-        if others >= OTHER_LANGUAGE_CONFIDENCE and sum(said.values()) < 1 and top not in ours_all:
+        if (
+            others >= OTHER_LANGUAGE_CONFIDENCE
+            and sum(said.values()) < 1
+            and top not in ours_all
+            and not _romanized_lead(votes, modelled, detector)
+        ):
             return _other(text, detector, top)
         for base, probability in ranked:
             if base in ours:
-                votes[ours[base]] = votes.get(ours[base], 0.0) + 2 * probability
+                votes[ours[base]] = votes.get(ours[base], 0.0) + PY3LANGID_VOTE * probability
     if not votes or max(votes.values()) <= 0:
         return Detected(detector.default, guessed=True)
     best = max(votes.values())
     # On a tie the library's order decides: its first language is the default.
     return Detected(next(lang for lang in candidates if votes.get(lang, 0.0) == best))
+
+
+def _romanized_lead(
+    votes: Mapping[str, float], modelled: Mapping[str, float], detector: LanguageDetector
+) -> bool:
+    """Whether a Latin text is in a language written in another script: it leads the votes, and
+    the library's model is sure of it."""
+    if not detector.romanized or not votes:
+        return False
+    best = max(votes, key=votes.__getitem__)
+    return best in detector.romanized and modelled.get(best, 0.0) >= ROMANIZED_SURE
 
 
 def _other_function_words(words: Sequence[str], detector: LanguageDetector) -> str | None:
@@ -400,23 +519,23 @@ def _other_function_words(words: Sequence[str], detector: LanguageDetector) -> s
     return None
 
 
-def _model_needed(
+def _words_leave_open(
     text: str,
     words: Sequence[str],
     said: Mapping[str, float],
     votes: Mapping[str, float],
     detector: LanguageDetector,
 ) -> bool:
-    """Whether the library's own words leave a text's language open, so the model must read it.
+    """Whether the library's own words leave a text's language open, so the models must read it.
 
-    The model costs 50-250 us a text, the words nothing: it reads a text of three words or more
+    The models cost 50-250 us a text, the words nothing: they read a text of three words or more
     when the two likeliest languages are within a vote of each other (in a library that cannot
     answer other languages, only when some word votes), or, in a library that answers languages
     it lacks, when the text may be in one (a letter or a little word of another language, or
     too few of the library's words for its length), unless two keyword words of one language
     and none of another settle it.
     """
-    if len(words) < MODEL_MIN_WORDS or detector.model is None:
+    if len(words) < MODEL_MIN_WORDS:
         return False
     ranked = [*sorted(votes.values(), reverse=True), 0.0, 0.0]
     if not detector.answers_others:

@@ -58,6 +58,8 @@ PLACEHOLDERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 #: Longest text of any one field of language.yaml: these are prompts and labels, not replies.
 MAX_FIELD_CHARS = 400
 MAX_OPT_OUT_WORDS = 20
+#: Letters a language.yaml may spell its own way in Latin letters (`romanized:`): an alphabet.
+MAX_ROMANIZED_LETTERS = 80
 
 
 def language_file(lang: str) -> str:
@@ -130,6 +132,10 @@ class Language:
     opt_out: tuple[str, ...] = ()
     call: CallPrompts = field(default_factory=CallPrompts)
     labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: people text this language in Latin letters too, so detection learns it romanised
+    #: (bot.core.language_model): letters of its script -> how they write them where that
+    #: differs from anyascii's table for the script; None: it is not texted in Latin letters
+    romanized: Mapping[str, str] | None = None
     line: int = field(default=0, compare=False, repr=False)
 
 
@@ -170,6 +176,7 @@ class _LanguageSpec(BaseModel):
     opt_out: list[str] = Field(default_factory=list, max_length=MAX_OPT_OUT_WORDS)
     call: _CallSpec = Field(default_factory=_CallSpec)
     labels: _LabelsSpec = Field(default_factory=_LabelsSpec)
+    romanized: bool | dict[str, str] = False
 
 
 Report = Callable[[str, int, str], None]
@@ -238,8 +245,34 @@ def load_languages(
             opt_out=tuple(opt_out),
             call=CallPrompts(**spec.call.model_dump()),
             labels=MappingProxyType({k: v for k, v in spec.labels.model_dump().items() if v}),
+            romanized=_romanized(spec.romanized, file, lines, error),
             line=1,
         )
+    return MappingProxyType(found)
+
+
+def _romanized(
+    value: bool | dict[str, str], file: str, lines: Lines, error: Report
+) -> Mapping[str, str] | None:
+    """language.yaml's `romanized:` checked: `true`, or a table whose keys are single letters of a
+    script other than Latin and whose values are up to four plain Latin letters (or none, for a
+    letter people leave out); None for `false` or no entry."""
+    if value is False:
+        return None
+    if value is True:
+        return MappingProxyType({})
+    if len(value) > MAX_ROMANIZED_LETTERS:
+        error(file, lines.of(("romanized",)), f"romanized: at most {MAX_ROMANIZED_LETTERS} letters")
+        return None
+    found = {}
+    for letter, latin in value.items():
+        where = lines.of(("romanized", letter))
+        if len(letter) != 1 or not letter.isalpha() or letter.isascii():
+            error(file, where, f"romanized: {letter!r} is not one letter of a script but Latin")
+        elif len(latin) > 4 or not (latin.isascii() and (latin.isalpha() or not latin)):
+            error(file, where, f"romanized: {letter!r} must be up to 4 plain Latin letters")
+        else:
+            found[letter.lower()] = latin.lower()
     return MappingProxyType(found)
 
 

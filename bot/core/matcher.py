@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from bot.core.combine import answer
 from bot.core.common_words import is_common_word, load_common_words
 from bot.core.danger import DangerIndex, build_danger_index, read_danger
-from bot.core.detect import LanguageDetector, build_detector, detect
+from bot.core.detect import LanguageDetector, detect, library_detector
 from bot.core.examples_reader import library_reader
 from bot.core.language import FUNCTION_WORDS
 from bot.core.languages import CARRIER_OPT_OUT_WORDS
@@ -251,7 +251,7 @@ def build_matcher(library: Library, *, reader: bool = True) -> Matcher:
         known_words={},
         danger=build_danger_index(library.danger),
         tips=library.tips,
-        detector=build_detector(library.languages, bool(library.other_language)),
+        detector=library_detector(library),
         opt_out_words=library.opt_out_words,
     )
     # Library words and function words are most of what a message's words resolve to; resolving

@@ -1,13 +1,17 @@
-"""Which language a text is in: script, the library's words, then py3langid's model."""
+"""Which language a text is in: script, the library's words, the library's own model, then
+py3langid's."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from bot.core.detect import detect, script_counts
+from bot.core.detect import build_detector, detect, script_counts
 from bot.core.langid_model import langid_tables
-from bot.core.library import load_library
+from bot.core.language_model import MIN_TEXTS
+from bot.core.library import load_library, load_library_dir
 from bot.core.matcher import build_matcher, match
 from bot.core.text import tokenize
 from bot.core.topics import OTHER_LANGUAGE_TOPIC
@@ -15,6 +19,8 @@ from tests import language_library
 
 NINE = build_matcher(load_library(language_library.bundle()))
 EN_ES = build_matcher(load_library(language_library.bundle(["en", "es"])))
+#: The shipped library: its examples teach its own language model (the test library has none).
+BUNDLED = build_matcher(load_library_dir(Path(__file__).resolve().parents[2]), reader=False)
 
 
 def lang_of(text, matcher=NINE):
@@ -130,3 +136,71 @@ def test_little_words_of_a_language_the_library_lacks_get_the_interpreter_reply(
 @pytest.mark.parametrize("text", ["help", "tulong", "3"])
 def test_one_word_no_library_knows_is_not_taken_for_another_language(text):
     assert lang_of(text, EN_ES) == "en"
+
+
+# The texts below were written for these tests, not taken from the sets detection is measured on.
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("pomogite pozhaluysta", "ru"),
+        ("mne nuzhna pomoshch", "ru"),
+        ("rabotodatel ne platit uzhe dva mesyatsa", "ru"),
+        ("u menya zabrali pasport", "ru"),
+        ("muzh menya b'et, chto delat", "ru"),
+        ("zdravstvuyte mne nuzhen advokat", "ru"),
+        ("spasibo", "ru"),
+        ("dopomozhit bud laska", "uk"),
+        ("meni potribna dopomoha", "uk"),
+        ("robotodavets ne platyt vzhe dva misyatsi", "uk"),
+        ("cholovik mene b'ye, shcho robyty", "uk"),
+        ("nas trymayut na fermi i ne vidpuskayut", "uk"),
+        ("diakuyu", "uk"),
+    ],
+)
+def test_russian_and_ukrainian_written_in_latin_letters_get_their_language(text, lang):
+    assert lang_of(text, BUNDLED) == lang
+
+
+@pytest.mark.parametrize("text", ["caawimo", "i caawiya", "i caawi fadlan", "maxaan sameeyaa"])
+def test_short_somali_texts_get_somali(text):
+    assert lang_of(text, BUNDLED) == "so"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("нам не платять", "uk"), ("нам не платят", "ru")])
+def test_russian_and_ukrainian_without_their_own_letters_are_told_apart(text, lang):
+    assert lang_of(text, BUNDLED) == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich brauche hilfe mein chef zahlt nicht",  # German
+        "preciso de ajuda meu patrão não paga",  # Portuguese
+        "أحتاج مساعدة من فضلك",  # Arabic
+        "j'ai besoin d'aide mon patron ne me paie pas",  # French
+        "potrzebuje pomocy szef mi nie placi",  # Polish, a Latin-script language near Russian
+        "zabrali mi paszport i nie moge wyjsc",  # Polish: "zabrali paszport" is near a keyword
+        "yardima ihtiyacim var patronum maasimi odemiyor",  # Turkish
+    ],
+)
+def test_languages_the_shipped_library_lacks_still_get_the_interpreter_reply(text):
+    assert lang_of(text, BUNDLED) == "other"
+
+
+@pytest.mark.parametrize("text", ["menu pls", "report", "hello", "help me"])
+def test_english_keywords_the_other_languages_share_stay_english(text):
+    assert lang_of(text, BUNDLED) == "en"
+
+
+def test_without_texts_of_every_latin_language_the_librarys_model_is_not_asked():
+    texts = {
+        "en": [f"my boss {i} does not pay" for i in range(MIN_TEXTS)],
+        "es": [f"mi patron {i} no me paga" for i in range(MIN_TEXTS)],
+        "tl": ["hindi ako binabayaran"],
+    }
+    detector = build_detector(["en", "es", "tl"], True, texts)
+    assert detector.library_model is not None and "tl" not in detector.library_model
+    assert not detector.latin_modelled  # its guesses would leave Tagalog out
+    assert build_detector(["en", "es"], True, texts).latin_modelled

@@ -151,3 +151,32 @@ def test_the_check_summary_names_each_languages_gaps():
     text = format_language_gaps(tuple(gaps.values()))
     assert "ko (한국어, not reviewed by a native speaker): INCOMPLETE" in text
     assert "replies missing (1 of 4): housing" in text
+
+
+def test_a_language_texted_in_latin_letters_too_says_so_with_its_own_letters():
+    bundle = language_library.bundle()
+    bundle["responses/ru/language.yaml"] += "romanized: true\n"
+    bundle["responses/uk/language.yaml"] += "romanized:\n  Г: h\n  и: y\n  ь: ''\n"
+    library = load_library(bundle)
+    assert library.language("ru").romanized == {}
+    assert library.language("uk").romanized == {"г": "h", "и": "y", "ь": ""}
+    assert library.language("ko").romanized is None  # not said: not texted in Latin letters
+
+
+@pytest.mark.parametrize(
+    ("table", "wrong"),
+    [
+        ("  g: h\n", "'g'"),  # a Latin letter
+        ("  жж: zh\n", "'жж'"),  # two letters
+        ("  ж: ж\n", "'ж'"),  # not spelt in Latin letters
+        ("  ж: zhzhz\n", "'ж'"),  # too long
+    ],
+)
+def test_a_romanized_letter_that_is_not_one_letter_spelt_in_latin_is_refused(table, wrong):
+    bundle = language_library.bundle()
+    bundle["responses/uk/language.yaml"] += "romanized:\n" + table
+    problems = problems_of(bundle)
+    assert any(
+        p.startswith("responses/uk/language.yaml:") and "romanized" in p and wrong in p
+        for p in problems
+    ), problems
