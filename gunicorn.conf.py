@@ -69,12 +69,27 @@ def when_ready(server):
 
 def post_worker_init(worker):
     """Load the live library and start the reload thread before this worker takes a request."""
+    import threading
+
     from bot import runtime
 
+    # Loading trains the library's reader (seconds, more on a loaded machine); the arbiter kills a
+    # worker silent for `timeout` seconds, booting or not, so the worker says it is alive meanwhile.
+    loaded = threading.Event()
+
+    def heartbeat() -> None:
+        while not loaded.wait(1.0):
+            worker.notify()
+
+    beating = threading.Thread(target=heartbeat, name="boot-heartbeat", daemon=True)
+    beating.start()
     try:
         runtime(worker.wsgi).start_worker()  # the reload thread, and the purge's sweeper if on
     except Exception as exc:  # the worker still answers, with the fallback reply
         worker.log.error("library not loaded at worker start (%s)", type(exc).__name__)
+    finally:
+        loaded.set()
+        beating.join()
 
 
 def worker_exit(server, worker):

@@ -148,6 +148,10 @@ class Server:
                 self.proc.wait(timeout=10)
 
 
+#: How long a server may take to answer /healthz ok after it is started.
+STARTUP_SECONDS = 180
+
+
 def start_server(
     name: str,
     app: str,
@@ -173,7 +177,9 @@ def start_server(
             stderr=subprocess.STDOUT if access_log else out,
         )
     server = Server(name, port, proc, log)
-    deadline = time.monotonic() + 60
+    # A first start publishes the bundled library, training its reader on nine languages'
+    # examples (about 15 s on a quiet 2-core machine, several times that on a loaded one).
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"{name} exited ({proc.returncode}):\n{server.log_tail()}")
@@ -189,7 +195,9 @@ def start_server(
             pass
         time.sleep(0.2)
     server.stop()
-    raise SystemExit(f"{name} did not answer /healthz ok within 60 s:\n{server.log_tail()}")
+    raise SystemExit(
+        f"{name} did not answer /healthz ok within {STARTUP_SECONDS} s:\n{server.log_tail()}"
+    )
 
 
 def gunicorn_settings(env: dict[str, str]) -> str:
