@@ -239,3 +239,20 @@ def test_the_same_text_for_the_same_topic_in_two_languages_is_learned_once():
     library = load_library(good() | with_examples(labor_es=LABOR_ES + "my boss did not pay me\n"))
     texts = [e.text for e in library.examples.train if e.topic == "labor"]
     assert texts.count("my boss did not pay me") == 1
+
+
+def test_a_reader_is_kept_while_in_use_or_the_last_trained_never_more():
+    import gc
+    import weakref
+
+    first = library_reader(load_library(good()))
+    assert library_reader(load_library(good())) is first  # the check, then going live: once
+    gone = weakref.ref(first)
+    del first
+    other = library_reader(load_library(with_examples(labor_en=LABOR_EN, housing_en=HOUSING_EN)))
+    gc.collect()
+    assert gone() is None  # neither in use nor the last trained: its weights are freed
+    assert (
+        library_reader(load_library(with_examples(labor_en=LABOR_EN, housing_en=HOUSING_EN)))
+        is other
+    )
