@@ -110,7 +110,9 @@ def hashed(text: str, idf: np.ndarray | None = None) -> tuple[np.ndarray, np.nda
     hashes = feature_hashes(text)
     if not len(hashes):
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-    index = np.unique(((hashes * _SPREAD) >> _SHIFT).astype(np.intp))
+    # np.unique's result, sorted and each once; np.unique itself imports numpy.ma (1.2 MB).
+    index = np.sort(((hashes * _SPREAD) >> _SHIFT).astype(np.intp))
+    index = index[np.concatenate(([True], index[1:] != index[:-1]))]
     if idf is None:
         return index, np.full(len(index), 1.0 / np.sqrt(len(index)), dtype=np.float32)
     values = idf[index]
