@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import wraps
 from typing import TYPE_CHECKING
 
 from bot.core import reader_training
 from bot.core.problems import Problem
-from bot.core.reader import Example, Reader, examples_digest
+from bot.core.reader import Example, Reader, examples_digest, select_examples
 from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
@@ -42,16 +42,28 @@ def _reused(train: Callable[[_Training], Reader]) -> Callable[[_Training], Reade
 
     @wraps(train)
     def cached(training: _Training) -> Reader:
+        key = (training.digest, training.topics)
         with lock:
-            found = alive.get((training.digest, training.topics))
-        if found is None:
+            found = alive.get(key)
+        if found is not None and not _holds(training.examples, found):
+            # The same examples loaded again (the check's library, then the live one): the
+            # weights are shared, the examples are this library's, so one copy stays in memory.
+            kept = select_examples(training.examples, training.topics)[0]
+            found = replace(found, examples=tuple(kept))
+        elif found is None:
             found = train(training)
-            with lock:
-                alive[(training.digest, training.topics)] = found
-                last[:] = [found]
+        with lock:
+            alive[key] = found
+            last[:] = [found]
         return found
 
     return cached
+
+
+def _holds(examples: Sequence[Example], reader: Reader) -> bool:
+    """True when the reader's examples are these very objects (not equal copies)."""
+    first = reader.examples[0] if reader.examples else None
+    return first is None or any(e is first for e in examples)
 
 
 @_reused
