@@ -78,8 +78,10 @@ class LiveLibrary:
             if self._snapshot is not None:
                 return
             try:
-                revision = live_or_first_publish(self.store, self.settings)
-                snapshot = build_snapshot(load_library(revision.bundle), revision.id)
+                revision, library = live_or_first_publish(self.store, self.settings)
+                if library is None:
+                    library = load_library(revision.bundle)
+                snapshot = build_snapshot(library, revision.id)
                 health = OK
             except Exception as exc:
                 reason = reason_for(exc)
