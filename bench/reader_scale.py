@@ -35,14 +35,15 @@ def child_prepare() -> dict:
     return {"seconds": seconds, "ok": prepared.ok}
 
 
-def scaled_bundle() -> dict[str, str]:
-    """The generated 10,000-keyword bundle with the shipped examples under its topics."""
+def scaled_bundle(keywords: int = 10_000, topics: int = 200) -> dict[str, str]:
+    """The generated bundle (10,000 keywords by default) with the shipped examples under its
+    topics; bench.throughput --examples uses it too."""
     import yaml
 
     from bench.matcher_scale import generate_bundle
     from bot.core.library import read_bundle
 
-    bundle = generate_bundle(10_000, 200)
+    bundle = generate_bundle(keywords, topics)
     topics = [t["id"] for t in yaml.safe_load(bundle["keywords.yaml"])["topics"]]
     structural = {"emergency", "menu"}
     ordinary = [t for t in topics if t not in ("emergency", "menu", "stop")]

@@ -20,6 +20,7 @@ both cost the same for A and B.
     .venv/bin/python -m bench.throughput                       # 6 rounds x 10 s per server
     .venv/bin/python -m bench.throughput --rounds 2 --seconds 5
     .venv/bin/python -m bench.throughput --profile 10          # + py-spy on the bot for 10 s
+    .venv/bin/python -m bench.throughput --examples            # + the shipped examples: the reader reads
 
 Loopback only; every load run is bounded in time (--seconds) and count (--max-requests).
 Prints figures only; the 0.85x target is reported as PASS/FAIL, never asserted.
@@ -498,6 +499,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="cap per load run")
     parser.add_argument("--keywords", type=int, default=1000)
+    parser.add_argument(
+        "--examples",
+        action="store_true",
+        help="lay the shipped examples over the generated library, so the bot reads with its reader",
+    )
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--profile", type=float, default=0.0, help="py-spy seconds on the bot")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, profile)")
@@ -526,7 +532,12 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="bot-bench-throughput-"))
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("BIND", "PORT"))}
-    bundle = generate_bundle(args.keywords, SIZES.get(args.keywords, 60))
+    if args.examples:
+        from bench.reader_scale import scaled_bundle
+
+        bundle = scaled_bundle(args.keywords, SIZES.get(args.keywords, 60))
+    else:
+        bundle = generate_bundle(args.keywords, SIZES.get(args.keywords, 60))
     library = load_library(bundle)
     write_bundle(bundle, tmp / "library")
     bot_env = dict(
@@ -573,7 +584,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"machine: {os.cpu_count()} cpus, load average {_loadavg()}")
         print(f"gunicorn.conf.py (both servers): {gunicorn_settings(base_env)}")
-        print(f"bot library: {args.keywords} keywords; {published}")
+        with_examples = f", {len(library.examples.train)} examples" if args.examples else ""
+        print(f"bot library: {args.keywords} keywords{with_examples}; {published}")
         if args.bot_env:
             print(f"bot environment overrides: {' '.join(args.bot_env)}")
         print(

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from bot.console.blueprint import audit, bp, settings
 from bot.console.security import requires
 from bot.console.working import edit, working
 from bot.core.numbers import REGISTRY_FILE, RegistryError, load_registry
 from bot.library.registry import registry_text
+
+if TYPE_CHECKING:  # ruamel is imported by an edit only: 1 MB a worker need not hold to serve
+    from ruamel.yaml import YAML
 
 FIELDS = ("id", "number", "what", "source", "verified")
 #: Longest value of a field typed in the form (the registry's own entries are far shorter).
@@ -35,6 +35,8 @@ class NumberEditError(ValueError):
 def _yaml() -> YAML:
     # ruamel keeps the file's comments and layout: an admin's edit changes one entry, not the
     # file's look (PyYAML would drop every comment).
+    from ruamel.yaml import YAML
+
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -51,6 +53,9 @@ def set_number(text: str, entry: dict[str, str]) -> str:
         raise NumberEditError("the date it was checked must be a date like 2026-11-24") from None
     if verified > dt.date.today():
         raise NumberEditError("the date it was checked cannot be after today")
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
     yaml = _yaml()
     try:
         data = yaml.load(text) if text.strip() else None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import wraps
 from typing import TYPE_CHECKING
 
+from bot.core import reader_training
 from bot.core.problems import Problem
-from bot.core.reader import Example, Reader, examples_digest, train_reader
+from bot.core.reader import Example, Reader, examples_digest, select_examples
 from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
@@ -28,9 +31,45 @@ class _Training:
     examples: tuple[Example, ...] = field(compare=False, hash=False)
 
 
-@lru_cache(maxsize=4)  # the live library's and a draft's: a console check does not train twice
+def _reused(train: Callable[[_Training], Reader]) -> Callable[[_Training], Reader]:
+    """Readers by the digest of their examples: the last one trained is kept (the check of a
+    library and its going live, or a console check and the publish after it, train once), and
+    any other while something still holds it (the live snapshot's), never one nothing uses:
+    each costs 2**HASH_BITS x topics half-precision weights (2.6 MB with 20 topics)."""
+    lock = threading.Lock()
+    alive: weakref.WeakValueDictionary[tuple, Reader] = weakref.WeakValueDictionary()
+    last: list[Reader] = []
+
+    @wraps(train)
+    def cached(training: _Training) -> Reader:
+        key = (training.digest, training.topics)
+        with lock:
+            found = alive.get(key)
+        if found is not None and not _holds(training.examples, found):
+            # The same examples loaded again (the check's library, then the live one): the
+            # weights are shared, the examples are this library's, so one copy stays in memory.
+            kept = select_examples(training.examples, training.topics)[0]
+            found = replace(found, examples=tuple(kept))
+        elif found is None:
+            found = train(training)
+        with lock:
+            alive[key] = found
+            last[:] = [found]
+        return found
+
+    return cached
+
+
+def _holds(examples: Sequence[Example], reader: Reader) -> bool:
+    """True when the reader's examples are these very objects (not equal copies)."""
+    first = reader.examples[0] if reader.examples else None
+    return first is None or any(e is first for e in examples)
+
+
+@_reused
 def _trained(training: _Training) -> Reader:
-    return train_reader(training.examples, training.topics)
+    # In a child process: a serving worker never holds training's peak (bot.core.reader_training).
+    return reader_training.train(training.examples, training.topics)
 
 
 def reader_topics(library: Library) -> tuple[str, ...]:
@@ -51,7 +90,7 @@ def library_reader(library: Library) -> Reader | None:
     training = _Training(examples_digest(sorted(examples, key=_order)), topics, examples)
     try:
         return _trained(training)
-    except (ValueError, FloatingPointError, MemoryError) as exc:
+    except (ValueError, FloatingPointError, MemoryError, RuntimeError) as exc:
         raise ReaderError(f"the reader could not be trained from the examples: {exc}") from exc
 
 

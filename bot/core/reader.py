@@ -111,14 +111,16 @@ def hashed(text: str, idf: np.ndarray | None = None) -> tuple[np.ndarray, np.nda
     hashes = feature_hashes(text)
     if not len(hashes):
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-    index = np.unique(((hashes * _SPREAD) >> _SHIFT).astype(np.intp))
+    # np.unique's result, sorted and each once; np.unique itself imports numpy.ma (1.2 MB).
+    index = np.sort(((hashes * _SPREAD) >> _SHIFT).astype(np.intp))
+    index = index[np.concatenate(([True], index[1:] != index[:-1]))]
     if idf is None:
         return index, np.full(len(index), 1.0 / np.sqrt(len(index)), dtype=np.float32)
     values = idf[index]
     return index, values / np.float32(np.sqrt(values @ values))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands in every worker: no __dict__ each
 class Example:
     """One labelled example text: the topic it is about, its language, and where it is written."""
 
@@ -210,15 +212,52 @@ def train_reader(examples: Iterable[Example], topics: Sequence[str] | None = Non
 
     `topics` are the topics it may answer (default: those the examples name); examples of other
     topics are left out. Raises ValueError when fewer than two topics have examples."""
-    chosen = sorted(
-        {(e.topic, normalize_for_reader(e.text), e.text): e for e in examples}.items()
-    )  # one of each text per topic, in a fixed order whatever order they came in
+    kept, order, present = select_examples(examples, topics)
+    weights, bias, idf = fit_reader(kept, order, present)
+    release_freed_memory()
+    return trained_reader(kept, order, weights, bias, idf)
+
+
+def select_examples(
+    examples: Iterable[Example], topics: Sequence[str] | None = None
+) -> tuple[list[Example], tuple[str, ...], list[int]]:
+    """What a training run learns from: each text once per topic, in a fixed order whatever order
+    they came in, the topics it answers (their order) and the positions of those with examples.
+    Raises ValueError when fewer than two topics have examples."""
+    chosen = sorted({(e.topic, normalize_for_reader(e.text), e.text): e for e in examples}.items())
     allowed = set(topics) if topics is not None else None
     kept = [e for (_, norm, _), e in chosen if norm and (allowed is None or e.topic in allowed)]
     labels = sorted({e.topic for e in kept})
     if len(labels) < 2:
         raise ValueError("a reader needs examples of at least two topics")
     order = tuple(topics) if topics is not None else tuple(labels)
+    position = {t: i for i, t in enumerate(order)}
+    return kept, order, sorted(position[t] for t in labels)
+
+
+def trained_reader(
+    kept: Sequence[Example],
+    order: tuple[str, ...],
+    weights: np.ndarray,
+    bias: np.ndarray,
+    idf: np.ndarray | None,
+) -> Reader:
+    """The Reader of a training run's weights (fit_reader's, here or in a child process)."""
+    return Reader(
+        topics=order,
+        weights=weights,
+        bias=bias,
+        idf=idf,
+        digest=examples_digest(kept),
+        examples=tuple(kept),
+    )
+
+
+def fit_reader(
+    kept: Sequence[Example], order: Sequence[str], present: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The weights (float16), biases (float32) and idf (float32, or None) learned from
+    select_examples' examples: deterministic, bit for bit."""
     position = {t: i for i, t in enumerate(order)}
     # Every text's features in one array (as a sparse matrix's rows are), never an array per
     # text: thousands of small arrays left the heap of a serving worker tens of MB larger.
@@ -237,18 +276,8 @@ def train_reader(examples: Iterable[Example], topics: Sequence[str] | None = Non
     # A text's values are worked out batch by batch from these, not held for every text at once.
     scale = (1 / np.sqrt(squares)).astype(np.float32)
     y = np.array([position[e.topic] for e in kept], dtype=np.int64)
-    weights, bias = _fit(
-        all_index, idf, scale, lengths, y, len(order), present=sorted(position[t] for t in labels)
-    )
-    _release_freed_memory()
-    return Reader(
-        topics=order,
-        weights=weights,
-        bias=bias,
-        idf=idf,
-        digest=examples_digest(kept),
-        examples=tuple(kept),
-    )
+    weights, bias = _fit(all_index, idf, scale, lengths, y, len(order), present=present)
+    return weights, bias, idf
 
 
 def _fit(
@@ -314,7 +343,7 @@ def _fit(
     return average_w, average_b.astype(np.float32)
 
 
-def _release_freed_memory() -> None:
+def release_freed_memory() -> None:
     """Hand the memory training freed back to the system (glibc keeps it otherwise, and a
     serving worker would carry it for its whole life); a no-op where there is no glibc."""
     with contextlib.suppress(OSError, AttributeError):

@@ -28,13 +28,17 @@ def compare_libraries(draft: Library, live: Library | None) -> list[Problem]:
     heldout = [e for e in draft.examples.heldout if e.topic in reader_topics(draft)]
     if not heldout:
         return problems
+    if live is None:  # nothing to compare with (a first start): no matcher to build and score
+        try:
+            library_reader(draft)
+        except ReaderError as exc:
+            return [Problem("examples", 0, str(exc))]
+        return problems
     try:
         draft_matcher = build_matcher(draft)
     except ReaderError as exc:
         return [Problem("examples", 0, str(exc))]
     mine = score_on(heldout, lambda text: match(text, draft_matcher).topic)
-    if live is None:
-        return problems
     try:
         live_matcher = build_matcher(live)
     except ReaderError:

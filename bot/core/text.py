@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
+import anyascii as _anyascii
 from anyascii import anyascii
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -41,7 +43,22 @@ def _fold_char(found: re.Match[str]) -> str:
         # ("gun", "you", "de") would read as English or Spanish words, danger words among them; in
         # decimal, so no run of three letters is folded as a stretched one.
         return f" u{ord(ch)} "
-    return anyascii(ch)
+    return _ascii_of(ch)
+
+
+#: anyascii's cache of the 256-character blocks it has read (pinned in requirements.txt).
+_ANYASCII_BLOCKS = getattr(_anyascii, "_blocks", None)
+
+
+@lru_cache(maxsize=4096)
+def _ascii_of(ch: str) -> str:
+    """anyascii's spelling of one character, remembered for the characters met. anyascii keeps
+    every block it read, all 256 spellings of it, for the life of the process: a library of
+    nine languages (Hangul alone spans 44 blocks) left 2.5 MB of them in every worker."""
+    folded = anyascii(ch)
+    if isinstance(_ANYASCII_BLOCKS, dict):
+        _ANYASCII_BLOCKS.clear()
+    return folded
 
 
 def normalize(text: str) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.background import BackgroundThread
 from bot.core.examples_reader import ReaderError
 from bot.core.library import load_library
+from bot.core.reader import release_freed_memory
 from bot.live.bootstrap import bundled_files, live_or_first_publish
 from bot.live.counts import DailyCounts
 from bot.live.health import OK, Health, current_health, degraded_by, reason_for
@@ -78,8 +79,10 @@ class LiveLibrary:
             if self._snapshot is not None:
                 return
             try:
-                revision = live_or_first_publish(self.store, self.settings)
-                snapshot = build_snapshot(load_library(revision.bundle), revision.id)
+                revision, library = live_or_first_publish(self.store, self.settings)
+                if library is None:
+                    library = load_library(revision.bundle)
+                snapshot = build_snapshot(library, revision.id)
                 health = OK
             except Exception as exc:
                 reason = reason_for(exc)
@@ -118,6 +121,8 @@ class LiveLibrary:
             if snapshot is None:
                 return False
             self._snapshot = snapshot
+            del snapshot
+            release_freed_memory()  # the old snapshot's heap (3 MB with the bundled library)
             return True
         except Exception as exc:
             self.health = degraded_by(exc)

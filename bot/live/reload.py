@@ -30,8 +30,9 @@ class Reloader:
         """The snapshot of a newly live revision (None: keep serving `current`) and the health to
         report; a store failure raises."""
         live_id = live_revision_id(self.store)
+        library = None
         if live_id is None:
-            revision = publish_bundled(self.store, self.settings)
+            revision, library = publish_bundled(self.store, self.settings)
         elif live_id == current.revision_id:
             return None, OK
         elif live_id == self.failed_revision:
@@ -39,7 +40,9 @@ class Reloader:
         else:
             revision = self.store.get_revision(live_id)
         try:
-            snapshot = build_snapshot(load_library(revision.bundle), revision.id)
+            if library is None:
+                library = load_library(revision.bundle)
+            snapshot = build_snapshot(library, revision.id)
         except Exception as exc:
             # A published revision that does not load here: keep answering from the one we have.
             self.failed_revision = revision.id

@@ -239,3 +239,29 @@ def test_the_same_text_for_the_same_topic_in_two_languages_is_learned_once():
     library = load_library(good() | with_examples(labor_es=LABOR_ES + "my boss did not pay me\n"))
     texts = [e.text for e in library.examples.train if e.topic == "labor"]
     assert texts.count("my boss did not pay me") == 1
+
+
+def test_a_reader_is_kept_while_in_use_or_the_last_trained_never_more():
+    import gc
+    import weakref
+
+    library = load_library(good())
+    first = library_reader(library)
+    assert library_reader(library) is first  # the check, then going live: trained once
+    assert library_reader(load_library(good())).weights is first.weights
+    gone = weakref.ref(first)
+    del first, library
+    smaller = with_examples(labor_en=LABOR_EN, housing_en=HOUSING_EN)
+    other = library_reader(load_library(smaller))
+    gc.collect()
+    assert gone() is None  # neither in use nor the last trained: its weights are freed
+    assert library_reader(load_library(smaller)).weights is other.weights
+
+
+def test_a_reader_found_again_holds_the_examples_of_the_library_that_asks():
+    checked, live = load_library(good()), load_library(good())
+    first, again = library_reader(checked), library_reader(live)
+    assert again.weights is first.weights
+    assert again.examples == first.examples
+    own = {id(e) for e in live.examples.train}
+    assert all(id(e) in own for e in again.examples)  # one copy of the texts in memory

@@ -350,3 +350,20 @@ def test_a_parsed_file_is_freed_when_the_load_is_done_without_waiting_for_the_co
         assert gone() is None  # no reference cycle keeps it (and the file's values) alive
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    "bundle",
+    [
+        {},
+        {"keywords.yaml": ""},
+        {"b/c.txt": 'q\\"\n\t\x00\x1f\u2028 😀 ñ 老', 'a"b': "\x7f", "examples/en/x.txt": "é"},
+    ],
+)
+def test_the_digest_is_the_sha256_of_the_bundle_as_compact_sorted_json(bundle):
+    import hashlib
+    import json
+
+    whole = json.dumps(dict(sorted(bundle.items())), ensure_ascii=False, separators=(",", ":"))
+    assert bundle_digest(bundle) == hashlib.sha256(whole.encode("utf-8")).hexdigest()
+    # the digest of published revisions: computed file by file, it must never change

@@ -146,3 +146,31 @@ def test_the_nearest_examples_are_those_sharing_most_ngrams_ties_by_text(reader,
     expected = _cosine_by_hand(reader, text)
     got = reader.nearest(text, 4)
     assert [(e.text, s) for e, s in got] == [(e.text, s) for e, s in expected[:4]]
+
+
+def _same_reader(a, b) -> None:
+    assert (a.topics, a.digest, a.examples) == (b.topics, b.digest, b.examples)
+    for name in ("weights", "bias", "idf"):
+        mine, theirs = getattr(a, name), getattr(b, name)
+        assert mine.dtype == theirs.dtype and mine.tobytes() == theirs.tobytes(), name
+
+
+def test_a_reader_trained_in_a_child_process_has_the_same_weights_bit_for_bit(monkeypatch):
+    from bot.core import reader_training
+
+    monkeypatch.setattr(reader_training, "CHILD_MIN_EXAMPLES", 0)
+    topics = ("emergency", "housing", "labor")
+    _same_reader(reader_training.train(TRAINING, topics), train_reader(TRAINING, topics))
+
+
+def test_a_child_that_fails_is_an_error_and_one_that_cannot_start_trains_here(monkeypatch):
+    from bot.core import reader_training
+
+    monkeypatch.setattr(reader_training, "CHILD_MIN_EXAMPLES", 0)
+    monkeypatch.setattr(reader_training.sys, "executable", "/bin/false")
+    with pytest.raises(RuntimeError, match="training failed"):
+        reader_training.train(TRAINING)
+    monkeypatch.setattr(reader_training.sys, "executable", "/nonexistent/python")
+    _same_reader(reader_training.train(TRAINING), train_reader(TRAINING))
+    with pytest.raises(ValueError, match="two topics"):
+        reader_training.train([e for e in TRAINING if e.topic == "labor"])
