@@ -60,6 +60,35 @@ def read_rows(path: Path, writer: str | None) -> list[dict]:
     return rows
 
 
+def deal_rows(
+    rows: list[dict],
+    topics: set[str],
+    heldout: set[str],
+    seen: set[str],
+    languages: tuple[str, ...],
+    default: str | None = None,
+) -> tuple[dict[str, list[str]], Counter[str]]:
+    """Each row's text under its example file (held out by writer), each text once (`seen` grows);
+    a language the library lacks goes to `default`, or is left out and counted when there is none.
+    Opt-outs are left out; rows of topics the library lacks are counted."""
+    files: dict[str, list[str]] = defaultdict(list)
+    skipped: Counter[str] = Counter()
+    for row in rows:
+        if row["topic"] == STOP_TOPIC:
+            continue
+        lang = row["lang"] if row["lang"] in languages else default
+        if row["topic"] not in topics or lang is None:
+            skipped[row["topic"] if lang else f"{row['topic']}/{row['lang']}"] += 1
+            continue
+        key = normalize_for_reader(row["text"])
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        held = row["writer"] in heldout
+        files[examples_path(row["topic"], lang, heldout=held)].append(row["text"])
+    return files, skipped
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-dir", type=Path, default=ROOT / "tests" / "corpus-writers")
@@ -89,22 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     heldout = set(HELDOUT_WRITERS) | set(sorted(set(newer))[HELDOUT_EVERY - 1 :: HELDOUT_EVERY])
 
     files: dict[str, list[str]] = defaultdict(list)
-    seen: set[str] = set()
-    skipped: Counter[str] = Counter()
-    default = library.default_language
-    for row in rows:
-        if row["topic"] == STOP_TOPIC:
-            continue
-        if row["topic"] not in topics:
-            skipped[row["topic"]] += 1
-            continue
-        key = normalize_for_reader(row["text"])
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        lang = row["lang"] if row["lang"] in library.languages else default
-        held = row["writer"] in heldout
-        files[examples_path(row["topic"], lang, heldout=held)].append(row["text"])
+    files, skipped = deal_rows(
+        rows, topics, heldout, set(), library.languages, default=library.default_language
+    )
     if skipped:
         print(
             "warning: left out rows of topics the library lacks: "
@@ -153,21 +169,7 @@ def add_examples(sources: list[Path], out: Path) -> None:
         for path in (out / EXAMPLES_DIR).rglob("*.txt")
         for text in _written(path)
     }
-    files: dict[str, list[str]] = defaultdict(list)
-    skipped: Counter[str] = Counter()
-    for row in rows:
-        if row["topic"] == STOP_TOPIC or row["lang"] not in library.languages:
-            skipped[f"{row['topic']}/{row['lang']}"] += 1
-            continue
-        if row["topic"] not in topics:
-            skipped[row["topic"]] += 1
-            continue
-        key = normalize_for_reader(row["text"])
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        held = row["writer"] in heldout
-        files[examples_path(row["topic"], row["lang"], heldout=held)].append(row["text"])
+    files, skipped = deal_rows(rows, topics, heldout, seen, library.languages)
     if skipped:
         print(f"warning: left out {dict(sorted(skipped.items()))}", file=sys.stderr)
     for name, texts in sorted(files.items()):
