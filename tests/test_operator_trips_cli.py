@@ -39,7 +39,7 @@ def _flask(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str
         env=_env(**env),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=240,
     )
 
 
@@ -174,7 +174,7 @@ def test_make_run_names_the_console_and_how_to_add_its_first_user(tmp_path):
         env=_env(DATABASE_URL=database),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=240,
     )
     assert done.returncode == 0, done.stderr
     banner = done.stdout
@@ -189,7 +189,7 @@ def test_make_run_names_the_console_and_how_to_add_its_first_user(tmp_path):
         env=_env(DATABASE_URL=database, TWILIO_AUTH_TOKEN="a-token"),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=240,
     )
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert refused.stderr.startswith("Error: SECRET_KEY must be set")

@@ -126,7 +126,8 @@ def matches_per_hash_seed() -> list[list[list[object]]]:
     ]
     outputs = []
     for process in processes:
-        stdout, _ = process.communicate(json.dumps(SEED_TEXTS), timeout=60)
+        # Each process trains the bundled reader (about 12 s quiet, minutes on a loaded machine).
+        stdout, _ = process.communicate(json.dumps(SEED_TEXTS), timeout=240)
         assert process.returncode == 0
         outputs.append(json.loads(stdout))
     return outputs
