@@ -29,7 +29,7 @@ def test_a_revision_whose_reader_cannot_be_trained_keeps_the_old_one_serving(mak
     live = runtime(app).live
     old = live.snapshot
 
-    def broken(training):
+    def broken(training, saved=None):
         raise MemoryError("no room to train")
 
     monkeypatch.setattr(examples_reader, "_trained", broken)
@@ -38,3 +38,45 @@ def test_a_revision_whose_reader_cannot_be_trained_keeps_the_old_one_serving(mak
     assert live.snapshot is old
     assert _reply(app, "my boss took my passport") == [app_library.REPLIES["labor/en"]]
     assert app.test_client().get("/healthz").json["reason"] == "library_invalid"
+
+
+def test_a_published_reader_is_kept_and_another_worker_loads_it_without_training(
+    make_app, monkeypatch
+):
+    from bot.core import reader_training
+    from bot.library.prepare import check_bundle
+    from bot.library.publishing import publish
+    from bot.library.registry import deployment_registry_path
+
+    first = make_app()
+    runtime(first).live.start()  # migrates and publishes the test library
+    store = runtime(first).store
+    prepared = check_bundle(good(), deployment_registry_path(runtime(first).settings))
+    assert publish(store, prepared, by="test", comment="examples").outcome == "published"
+    examples_reader._trained.cache_clear()  # the next worker is another process
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a worker trained the reader that publishing kept")
+
+    monkeypatch.setattr(reader_training, "train", no_training)
+    second = make_app()  # the same database
+    live = runtime(second).live
+    live.start()
+    assert live.snapshot.matcher.reader is not None
+    assert _reply(second, "they still owe me three weeks") == [app_library.REPLIES["labor/en"]]
+
+
+def test_a_worker_whose_store_lost_the_reader_trains_it_and_keeps_it_again(make_app):
+    from bot.store.models import reader_weights
+
+    app = make_app()
+    runtime(app).live.start()
+    store = runtime(app).store
+    store.publish(good(), published_by="test", comment="examples")
+    with store.engine.begin() as conn:
+        conn.execute(reader_weights.delete())
+    examples_reader._trained.cache_clear()
+    assert runtime(app).live.check() is True
+    assert runtime(app).live.snapshot.matcher.reader is not None
+    with store.engine.connect() as conn:
+        assert conn.execute(reader_weights.select()).first() is not None

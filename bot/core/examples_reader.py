@@ -7,11 +7,12 @@ import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import wraps
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.core import reader_training
 from bot.core.problems import Problem
 from bot.core.reader import Example, Reader, examples_digest, select_examples
+from bot.core.saved_reader import reader_bytes, reader_from_bytes, saved_reader_key
 from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
 
 if TYPE_CHECKING:
@@ -20,6 +21,17 @@ if TYPE_CHECKING:
 
 class ReaderError(RuntimeError):
     """The reader of a library that has examples could not be trained."""
+
+
+class SavedReaders(Protocol):
+    """Where trained readers are kept between processes (the store, which every instance
+    reads): a worker loads the reader publishing trained instead of training it again."""
+
+    def saved_reader(self, key: str) -> bytes | None:
+        """The bytes kept under a key, or None (none kept, or the store cannot be read)."""
+
+    def keep_reader(self, key: str, data: Callable[[], bytes]) -> None:
+        """Keep data() under a key unless something is kept there already; never raises."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +43,9 @@ class _Training:
     examples: tuple[Example, ...] = field(compare=False, hash=False)
 
 
-def _reused(train: Callable[[_Training], Reader]) -> Callable[[_Training], Reader]:
+def _reused(
+    train: Callable[[_Training], Reader],
+) -> Callable[[_Training, SavedReaders | None], Reader]:
     """Readers by the digest of their examples: the last one trained is kept (the check of a
     library and its going live, or a console check and the publish after it, train once), and
     any other while something still holds it (the live snapshot's), never one nothing uses:
@@ -41,7 +55,7 @@ def _reused(train: Callable[[_Training], Reader]) -> Callable[[_Training], Reade
     last: list[Reader] = []
 
     @wraps(train)
-    def cached(training: _Training) -> Reader:
+    def cached(training: _Training, saved: SavedReaders | None = None) -> Reader:
         key = (training.digest, training.topics)
         with lock:
             found = alive.get(key)
@@ -51,12 +65,24 @@ def _reused(train: Callable[[_Training], Reader]) -> Callable[[_Training], Reade
             kept = select_examples(training.examples, training.topics)[0]
             found = replace(found, examples=tuple(kept))
         elif found is None:
-            found = train(training)
+            found = _load_saved(training, saved) if saved is not None else None
+            if found is None:
+                found = train(training)
+        if saved is not None:
+            saved_key = _saved_key(training)
+            saved.keep_reader(saved_key, lambda: reader_bytes(found, saved_key))
         with lock:
             alive[key] = found
             last[:] = [found]
         return found
 
+    def cache_clear() -> None:
+        """Forget every reader (as a worker that just started has none), like functools' caches."""
+        with lock:
+            alive.clear()
+            last.clear()
+
+    cached.cache_clear = cache_clear  # type: ignore[attr-defined]
     return cached
 
 
@@ -64,6 +90,20 @@ def _holds(examples: Sequence[Example], reader: Reader) -> bool:
     """True when the reader's examples are these very objects (not equal copies)."""
     first = reader.examples[0] if reader.examples else None
     return first is None or any(e is first for e in examples)
+
+
+def _saved_key(training: _Training) -> str:
+    return saved_reader_key(training.digest, training.topics)
+
+
+def _load_saved(training: _Training, saved: SavedReaders) -> Reader | None:
+    """The reader kept for these examples, or None (none kept, or not usable: train instead)."""
+    key = _saved_key(training)
+    data = saved.saved_reader(key)
+    if data is None:
+        return None
+    kept, order, _ = select_examples(training.examples, training.topics)
+    return reader_from_bytes(data, key, kept, order)
 
 
 @_reused
@@ -77,9 +117,11 @@ def reader_topics(library: Library) -> tuple[str, ...]:
     return tuple(t.id for t in library.topics if not t.silent and t.id != STOP_TOPIC)
 
 
-def library_reader(library: Library) -> Reader | None:
+def library_reader(library: Library, saved: SavedReaders | None = None) -> Reader | None:
     """The reader trained from a library's examples; None when fewer than two topics have any
-    (the rules answer alone). Raises ReaderError when training fails."""
+    (the rules answer alone). With `saved`, the one kept there for the same examples is loaded
+    instead of trained, and one trained here is kept there. Raises ReaderError when training
+    fails."""
     allowed = set(reader_topics(library))
     examples = tuple(e for e in library.examples.train if e.topic in allowed)
     # Only topics with examples: a topic without any is left to its rules, and costs no weights.
@@ -89,7 +131,7 @@ def library_reader(library: Library) -> Reader | None:
         return None
     training = _Training(examples_digest(sorted(examples, key=_order)), topics, examples)
     try:
-        return _trained(training)
+        return _trained(training, saved)
     except (ValueError, FloatingPointError, MemoryError, RuntimeError) as exc:
         raise ReaderError(f"the reader could not be trained from the examples: {exc}") from exc
 

@@ -20,6 +20,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -83,23 +84,68 @@ def _fit_in_child(
         except BrokenPipeError:  # it failed before reading: its stderr says why
             pass
         del request
-        arrays: dict[str, np.ndarray | None] = {}
-        header_line = child.stdout.readline()
-        complete = bool(header_line)
-        if complete:
-            header = json.loads(header_line)
-            for name in SECTIONS:
-                spec = header["sections"][name]
-                arrays[name] = None if spec is None else _read_array(child.stdout, spec)
-                complete = complete and (spec is None or arrays[name] is not None)
+        arrays = read_arrays(child.stdout)
         errors = child.stderr.read()
-        if child.wait() != 0 or not complete:
+        if child.wait() != 0 or arrays is None:
             raise RuntimeError(
                 "the reader's training failed: " + errors.decode("utf-8", "replace")[-500:]
             )
-    weights, bias, idf = (arrays[name] for name in SECTIONS)
-    assert weights is not None and bias is not None
+    return arrays
+
+
+def write_arrays(
+    out: BinaryIO, arrays: tuple[np.ndarray, np.ndarray, np.ndarray | None], **header: object
+) -> None:
+    """Write a reader's arrays (weights, bias, idf) as a JSON header line and their bytes,
+    little-endian: the child's answer, and the weights a store keeps. `header` adds fields."""
+    named = dict(zip(SECTIONS, arrays, strict=True))
+    little = {
+        "weights": named["weights"].astype("<f2", copy=False),
+        "bias": named["bias"].astype("<f4", copy=False),
+        "idf": None if named["idf"] is None else named["idf"].astype("<f4", copy=False),
+    }
+    sections = {
+        name: None if a is None else {"dtype": a.dtype.str, "shape": list(a.shape)}
+        for name, a in little.items()
+    }
+    out.write(json.dumps({**header, "sections": sections}).encode() + b"\n")
+    for name in SECTIONS:
+        if little[name] is not None:
+            out.write(np.ascontiguousarray(little[name]).tobytes())
+    out.flush()
+
+
+def read_arrays(stream: BinaryIO) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """The arrays write_arrays wrote, or None when the stream ends early or is not such a
+    stream."""
+    header = read_header(stream)
+    if header is None:
+        return None
+    arrays: list[np.ndarray | None] = []
+    for name in SECTIONS:
+        spec = header["sections"].get(name)
+        if spec is None:
+            arrays.append(None)
+            continue
+        array = _read_array(stream, spec)
+        if array is None:
+            return None
+        arrays.append(array)
+    weights, bias, idf = arrays
+    if weights is None or bias is None:
+        return None
     return weights, bias, idf
+
+
+def read_header(stream: BinaryIO) -> dict | None:
+    """The JSON header line of write_arrays' stream; None when it is not one."""
+    try:
+        header = json.loads(stream.readline())
+    except ValueError:
+        return None
+    if not isinstance(header, dict) or not isinstance(header.get("sections"), dict):
+        return None
+    return header
 
 
 def _read_array(stream, spec: dict) -> np.ndarray | None:
@@ -123,22 +169,8 @@ def main() -> None:
     order = tuple(request["topics"])
     kept = [Example(text, order[label]) for label, text in request["examples"]]
     del request["examples"]
-    weights, bias, idf = fit_reader(kept, order, request["present"])
-    arrays = {
-        "weights": weights.astype("<f2", copy=False),
-        "bias": bias.astype("<f4", copy=False),
-        "idf": None if idf is None else idf.astype("<f4", copy=False),
-    }
-    sections = {
-        name: None if a is None else {"dtype": a.dtype.str, "shape": list(a.shape)}
-        for name, a in arrays.items()
-    }
-    out = sys.stdout.buffer
-    out.write(json.dumps({"sections": sections}).encode() + b"\n")
-    for name in SECTIONS:
-        if arrays[name] is not None:
-            out.write(np.ascontiguousarray(arrays[name]).tobytes())
-    out.flush()
+    arrays = fit_reader(kept, order, request["present"])
+    write_arrays(sys.stdout.buffer, arrays)
 
 
 if __name__ == "__main__":

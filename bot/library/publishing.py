@@ -6,6 +6,7 @@ functions and only word what they return.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from collections.abc import Mapping
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bot.core.examples_reader import ReaderError, library_reader
 from bot.core.library import LibraryError, load_library, read_bundle, write_bundle
 from bot.core.recordings import decode, is_recording_path
 from bot.library.prepare import PreparedLibrary
-from bot.store import Revision, Store
+from bot.store import Revision, Store, StoredReaders
 
 Outcome = Literal["published", "rolled back", "already live"]
 
@@ -50,7 +52,19 @@ def publish(store: Store, prepared: PreparedLibrary, *, by: str, comment: str) -
     revision = store.publish(prepared.bundle, published_by=by, comment=comment)
     if revision.id == before:  # someone published the same content meanwhile
         return WentLive("already live", revision, before)
+    keep_reader(store, prepared)
     return WentLive("published", revision, before)
+
+
+def keep_reader(store: Store, prepared: PreparedLibrary) -> None:
+    """Keep the reader the check trained in the store, so that workers load it rather than
+    train it again when the revision goes live; never raises (they would train it then)."""
+    if prepared.library is None:
+        return
+    # A reader that cannot be trained was reported by the check; a worker then trains it (or
+    # keeps its revision), so publishing never fails here.
+    with contextlib.suppress(ReaderError):
+        library_reader(prepared.library, StoredReaders(store))
 
 
 def rollback(store: Store, revision_id: int, *, force: bool = False) -> WentLive:

@@ -16,6 +16,7 @@ from bot.live.counts import DailyCounts
 from bot.live.health import OK, Health, current_health, degraded_by, reason_for
 from bot.live.reload import Reloader
 from bot.live.snapshot import Snapshot, build_snapshot
+from bot.store.readers import StoredReaders
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -47,7 +48,8 @@ class LiveLibrary:
         self.last_check: float | None = None
         self.background = BackgroundThread("bot-live-reload", self._run, self._forget_parent)
         self._snapshot: Snapshot | None = None
-        self._reloader = Reloader(settings, store)
+        self.readers = StoredReaders(store)
+        self._reloader = Reloader(settings, store, self.readers)
         self._start_lock = threading.Lock()
         self._check_lock = threading.Lock()
 
@@ -82,7 +84,7 @@ class LiveLibrary:
                 revision, library = live_or_first_publish(self.store, self.settings)
                 if library is None:
                     library = load_library(revision.bundle)
-                snapshot = build_snapshot(library, revision.id)
+                snapshot = build_snapshot(library, revision.id, saved=self.readers)
                 health = OK
             except Exception as exc:
                 reason = reason_for(exc)

@@ -11,6 +11,7 @@ from bot.live.health import LIBRARY_INVALID, OK, Health
 from bot.live.snapshot import Snapshot, build_snapshot
 
 if TYPE_CHECKING:
+    from bot.core.examples_reader import SavedReaders
     from bot.settings import Settings
     from bot.store import Store
 
@@ -21,9 +22,10 @@ class Reloader:
     """Finds the snapshot to serve next; remembers a revision that did not load, so that it is
     not loaded again on every poll."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, readers: SavedReaders) -> None:
         self.settings = settings
         self.store = store
+        self.readers = readers
         self.failed_revision: int | None = None
 
     def poll(self, current: Snapshot) -> tuple[Snapshot | None, Health]:
@@ -42,7 +44,7 @@ class Reloader:
         try:
             if library is None:
                 library = load_library(revision.bundle)
-            snapshot = build_snapshot(library, revision.id)
+            snapshot = build_snapshot(library, revision.id, saved=self.readers)
         except Exception as exc:
             # A published revision that does not load here: keep answering from the one we have.
             self.failed_revision = revision.id

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from bot.core.examples_reader import SavedReaders, library_reader
 from bot.core.library import Library
 from bot.core.matcher import Matcher, build_matcher
 from bot.core.reader import release_freed_memory
@@ -32,12 +33,21 @@ class Snapshot:
         return found if found is not None else self.twiml[(topic, self.library.default_language)]
 
 
-def build_snapshot(library: Library, revision_id: int | None, *, reader: bool = True) -> Snapshot:
-    """Render every (topic, language) reply once and build the matcher, before anyone is served.
+def build_snapshot(
+    library: Library,
+    revision_id: int | None,
+    *,
+    reader: bool = True,
+    saved: SavedReaders | None = None,
+) -> Snapshot:
+    """Render every (topic, language) reply once and build the matcher, before anyone is served;
+    its reader is the one `saved` keeps for the library's examples when there is one.
 
     Raises ReaderError when the library's reader cannot be trained: a reload then keeps the
     revision it serves; `reader=False` builds the rules alone (the last resort at start)."""
-    matcher = build_matcher(library, reader=reader)  # now, not on the first message
+    matcher = build_matcher(library, reader=False)  # now, not on the first message
+    if reader:  # the one `saved` keeps for these examples, else trained (and kept there)
+        matcher = replace(matcher, reader=library_reader(library, saved))
     twiml = {
         (topic.id, lang): twiml_message(library.reply(topic.id, lang))
         for topic in library.topics

@@ -4,7 +4,8 @@ live pointer and anonymous daily counts).
 engine.py     the engine, and database failures as StoreErrors
 database.py   Database: public read/write transactions and upserts, for every repository
 schema.py     Alembic migrations (scripts in migrations/), run in code
-repository.py Store: revisions, the live pointer, daily counts
+repository.py Store: revisions, the live pointer, trained readers, daily counts
+readers.py    StoredReaders: the Store as the place workers load trained readers from
 values.py     the plain values Store returns
 models.py     the tables
 cli.py        `flask db`, and store_errors for commands
@@ -29,6 +30,7 @@ from bot.store.engine import (
     normalize_url,
     sqlite_url,
 )
+from bot.store.readers import StoredReaders
 from bot.store.repository import Store
 from bot.store.values import CountRow, Revision, RevisionSummary
 
@@ -44,6 +46,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "StoredReaders",
     "UnknownRevision",
     "database_url_for",
     "normalize_url",

@@ -1,7 +1,8 @@
 """The database schema: published library revisions, the live pointer and anonymous daily counts.
 
 Privacy rule: no table holds a sender number, a message body or a message id. The only things
-kept are the published library (operator-written text) and per-day counts per topic and language.
+kept are the published library (operator-written text), the reader trained from its example
+texts, and per-day counts per topic and language.
 tests/store checks the exact set of columns so a new one cannot slip in unnoticed.
 """
 
@@ -15,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -68,4 +70,19 @@ daily_count = Table(
     Column("topic", String(TOPIC_MAX), primary_key=True),
     Column("lang", String(LANG_MAX), primary_key=True),
     Column("count", Integer, nullable=False),
+)
+
+#: How many trained readers are kept: the newest ones (a revision whose reader was dropped trains
+#: it again when it goes live, and keeps it again).
+READERS_KEPT = 8
+
+#: A reader trained from a library's example texts (bot/core/saved_reader.py: its arrays, about
+#: 3 MB), under a key of those examples, the topics and the reader's settings, so that workers
+#: load it rather than train it. Library content: it is learned from operator-written examples.
+reader_weights = Table(
+    "reader_weights",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )

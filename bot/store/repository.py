@@ -12,13 +12,19 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, literal_column, select
+from sqlalchemy import Connection, Engine, delete, insert, literal_column, select
 from sqlalchemy.engine import URL
 
 from bot.core.library import bundle_digest
 from bot.store.database import Database
 from bot.store.engine import StoreError, UnknownRevision, safe_url
-from bot.store.models import daily_count, library_revision, live_revision
+from bot.store.models import (
+    READERS_KEPT,
+    daily_count,
+    library_revision,
+    live_revision,
+    reader_weights,
+)
 from bot.store.values import CountRow, Revision, RevisionSummary, check_count_key
 
 
@@ -186,6 +192,34 @@ class Store:
             .values(id=1, revision_id=revision_id)
             .on_conflict_do_update(index_elements=["id"], set_={"revision_id": revision_id})
         )
+
+    # -- trained readers --
+
+    def saved_reader(self, key: str) -> bytes | None:
+        """The trained reader's bytes kept under a key (bot/core/saved_reader.py), or None."""
+        t = reader_weights
+        with self.database.read() as conn:
+            data = conn.scalar(select(t.c.data).where(t.c.key == key))
+        return bytes(data) if data is not None else None
+
+    def has_saved_reader(self, key: str) -> bool:
+        """True when a trained reader is kept under a key (its bytes are not read)."""
+        t = reader_weights
+        with self.database.read() as conn:
+            return conn.scalar(select(t.c.key).where(t.c.key == key)) is not None
+
+    def save_reader(self, key: str, data: bytes) -> None:
+        """Keep a trained reader's bytes under a key, unless some are kept there already (another
+        worker trained the same examples first); only the READERS_KEPT newest are kept."""
+        t = reader_weights
+        with self.database.write() as conn:
+            conn.execute(
+                self.database.upsert(t)
+                .values(key=key, saved_at=datetime.now(UTC), data=data)
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            newest = select(t.c.key).order_by(t.c.saved_at.desc(), t.c.key).limit(READERS_KEPT)
+            conn.execute(delete(t).where(t.c.key.not_in(newest.scalar_subquery())))
 
     # -- counts --
 

@@ -199,7 +199,7 @@ def test_a_library_without_examples_has_no_reader_and_matches_by_rules():
 def test_a_reader_that_cannot_be_trained_is_an_error_of_the_check(monkeypatch):
     import bot.core.examples_reader as examples_reader
 
-    def broken(training):
+    def broken(training, saved=None):
         raise FloatingPointError("overflow")
 
     monkeypatch.setattr(examples_reader, "_trained", broken)

@@ -14,6 +14,7 @@ from bot import create_app, runtime
 from bot.core.library import read_bundle
 from bot.settings import Settings
 from bot.store import Store
+from tests.store.test_store_schema import HEAD
 
 KEYWORDS = """\
 languages: [en, es]
@@ -349,8 +350,8 @@ def test_db_upgrade_and_stats(cli_app):
     store = store_of(cli_app)
     result = run(cli_app, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert "0003" in result.output
-    assert run(cli_app, "db", "current").output.strip() == "0003"
+    assert HEAD in result.output
+    assert run(cli_app, "db", "current").output.strip() == HEAD
 
     assert "No counts" in run(cli_app, "stats").output
     today = date.today()

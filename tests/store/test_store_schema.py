@@ -31,10 +31,11 @@ EXPECTED_COLUMNS = {
     "console_draft": {"id", "base_revision_id", "content", "updated_at", "updated_by"},
     "console_audit": {"id", "at", "actor", "action", "detail"},
     "console_login_refusal": {"day", "account", "reason", "count"},
+    "reader_weights": {"key", "saved_at", "data"},
 }
 
 #: The newest migration.
-HEAD = "0003"
+HEAD = "0004"
 
 #: Words a column holding message data would be named after.
 FORBIDDEN = ("phone", "number", "sender", "from", "to_", "body", "message", "sid", "msisdn", "text")

@@ -1,0 +1,60 @@
+"""Trained readers kept in the store: saved once per key, read back whole, only the newest kept."""
+
+from __future__ import annotations
+
+from bot.store import StoredReaders, StoreError
+from bot.store.models import READERS_KEPT
+
+
+def test_a_saved_reader_is_read_back_byte_for_byte(store):
+    data = bytes(range(256)) * 1000
+    assert store.saved_reader("k1") is None
+    assert not store.has_saved_reader("k1")
+    store.save_reader("k1", data)
+    assert store.saved_reader("k1") == data
+    assert store.has_saved_reader("k1")
+
+
+def test_saving_a_key_again_keeps_the_first_bytes(store):
+    store.save_reader("k1", b"first")
+    store.save_reader("k1", b"second")  # another worker trained the same examples meanwhile
+    assert store.saved_reader("k1") == b"first"
+
+
+def test_only_the_newest_readers_are_kept(store):
+    for i in range(READERS_KEPT + 3):
+        store.save_reader(f"key{i:02d}", f"reader {i}".encode())
+    kept = [i for i in range(READERS_KEPT + 3) if store.has_saved_reader(f"key{i:02d}")]
+    assert kept == list(range(3, READERS_KEPT + 3))
+
+
+def test_stored_readers_keep_once_and_never_ask_again(store):
+    readers = StoredReaders(store)
+    made = []
+
+    def data() -> bytes:
+        made.append(1)
+        return b"weights"
+
+    readers.keep_reader("k", data)
+    readers.keep_reader("k", data)
+    assert made == [1]
+    assert readers.saved_reader("k") == b"weights"
+    assert StoredReaders(store).saved_reader("missing") is None
+
+
+class _BrokenStore:
+    def saved_reader(self, key):
+        raise StoreError("database down")
+
+    has_saved_reader = saved_reader
+
+    def save_reader(self, key, data):
+        raise StoreError("database down")
+
+
+def test_a_store_that_fails_means_training_not_an_error(caplog):
+    readers = StoredReaders(_BrokenStore())
+    assert readers.saved_reader("k") is None
+    readers.keep_reader("k", lambda: b"weights")  # logged, not raised
+    assert "could not" in caplog.text and "database down" not in caplog.text
