@@ -316,22 +316,27 @@ def _fit(
             values = np.repeat(scale[docs], sizes)
             if idf is not None:
                 values *= idf[index]
-            logits = np.add.reduceat(values[:, None] * w[index], offsets, axis=0) + b + absent
+            # The batch as a dense matrix over the features it touches (texts x features): two
+            # small matrix products do what sums over every feature of every text did, 1.7 times
+            # faster on the shipped examples, as accurate on the blind sets (docs/reader.md).
+            # Not np.unique, which imports numpy.ma.
+            by_feature = np.argsort(index, kind="stable")
+            starts_here = np.r_[True, index[by_feature][1:] != index[by_feature][:-1]]
+            touched = index[by_feature][starts_here]
+            column = np.empty(len(index), dtype=np.intp)
+            column[by_feature] = np.cumsum(starts_here) - 1
+            x = np.zeros((len(docs), len(touched)), dtype=np.float32)
+            x[np.repeat(np.arange(len(docs)), sizes), column] = values
+            batch_w = w[touched]
+            logits = x @ batch_w + b + absent
             logits -= logits.max(axis=1, keepdims=True)
             p = np.exp(logits)
             p /= p.sum(axis=1, keepdims=True)
             p[np.arange(len(docs)), y[docs]] -= 1.0
-            step = values[:, None] * p[np.repeat(np.arange(len(docs)), sizes)].astype(np.float32)
-            # Sum the steps of a feature shared by several texts, then apply each sum once (sorting
-            # and np.add.reduceat: np.add.at does the same ten times slower).
-            by_feature = np.argsort(index, kind="stable")
-            index = index[by_feature]
-            first_of = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-            touched = index[first_of]
-            gradient = np.add.reduceat(step[by_feature], first_of, axis=0)
+            gradient = x.T @ p.astype(np.float32)
             if L2:  # shrink the weights a step touches: no feature grows sure of itself alone
-                gradient += np.float32(L2) * w[touched]
-            w[touched] -= rate * gradient
+                gradient += np.float32(L2) * batch_w
+            w[touched] = batch_w - rate * gradient
             b -= rate * p.sum(axis=0)
         if epoch >= EPOCHS // 2:
             average_w += w
