@@ -54,14 +54,14 @@ class CombineSettings:
 
 
 #: What match() uses (docs/reader.md "Combining" gives the measurements behind each figure):
-#: the rules' emergency stands unless the reader all but rules it out (below 15%: an everyday
-#: "me pego", "se esta muriendo la bateria"); the reader alone gives the emergency reply from 45%;
-#: an unsure reader (below 40%), or one that gives the keyword's topic 20% or more, leaves the
-#: topic a keyword named. With round three's examples, on six sets it never learned (1,050 texts),
-#: this caught 2 fewer of 255 emergencies than (5%, 40%) and gave 9 fewer of 795 false alarms.
+#: the rules' emergency stands unless the reader all but rules it out (below 5%: a floor of 15%
+#: dropped "my boyfriend ... wont let me leave the house", which the reader put at 9%); the
+#: reader alone gives the emergency reply from 45% (40% gave 6 more false alarms of 795 on six
+#: unlearned sets for the same recall); an unsure reader (below 40%), or one that gives the
+#: keyword's topic 20% or more, leaves the topic a keyword named.
 DEFAULT_COMBINE = CombineSettings(
     emergency_threshold=0.45,
-    rules_emergency_floor=0.15,
+    rules_emergency_floor=0.05,
     rules_when_unsure=0.4,
     rules_topic_floor=0.2,
 )

@@ -381,13 +381,17 @@ def detect(
         script = next(iter(counts))
     else:
         script = max(counts, key=lambda s: (_weight(s, counts[s]), s != "Latn"))
-        if script == "Hani" and counts.get("Kana"):
-            script = "Kana"  # Japanese writes Han characters among its kana
+        # Japanese writes Han characters among its kana, and Chinese never writes kana: the kana
+        # decide, however few ("残業代が出ません" is not Chinese).
+        kana_among_han = script == "Hani" and counts.get("Kana", 0) > 0
+        if kana_among_han:
+            script = "Kana"
         ours = [s for s in counts if s in detector.script_set]
         # A script no library language uses may outweigh the others, but it takes more of its
         # letters than of theirs to make the text another language's: "Housing 住房" is not.
         if (
             ours
+            and not kana_among_han
             and script not in detector.script_set
             and sum(counts[s] for s in ours) >= counts[script]
         ):

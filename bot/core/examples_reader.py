@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import wraps
 from typing import TYPE_CHECKING, Protocol
 
 from bot.core import reader_training
+from bot.core.language_model import romanize, romanized_languages
 from bot.core.problems import Problem
 from bot.core.reader import Example, Reader, examples_digest, select_examples
 from bot.core.saved_reader import reader_bytes, reader_from_bytes, saved_reader_key
@@ -124,6 +125,7 @@ def library_reader(library: Library, saved: SavedReaders | None = None) -> Reade
     fails."""
     allowed = set(reader_topics(library))
     examples = tuple(e for e in library.examples.train if e.topic in allowed)
+    examples += romanized_twins(examples, romanized_languages(library))
     # Only topics with examples: a topic without any is left to its rules, and costs no weights.
     named = {e.topic for e in examples}
     topics = tuple(t for t in reader_topics(library) if t in named)
@@ -134,6 +136,19 @@ def library_reader(library: Library, saved: SavedReaders | None = None) -> Reade
         return _trained(training, saved)
     except (ValueError, FloatingPointError, MemoryError, RuntimeError) as exc:
         raise ReaderError(f"the reader could not be trained from the examples: {exc}") from exc
+
+
+def romanized_twins(
+    examples: Sequence[Example], romanized: Mapping[str, Mapping[str, str]]
+) -> tuple[Example, ...]:
+    """Each example of a language people also text in Latin letters (language.yaml
+    `romanized:`), romanised: the reader learns "pomogite" from "помогите". A twin's language
+    is tagged -Latn (BCP 47's script subtag) and it keeps its source's file and line."""
+    return tuple(
+        Example(twin, e.topic, f"{e.lang}-Latn", e.file, e.line)
+        for e in examples
+        if e.lang in romanized and (twin := romanize(e.text, romanized[e.lang])) != e.text
+    )
 
 
 def _order(example: Example) -> tuple[str, str]:

@@ -88,6 +88,14 @@ def test_texts_in_languages_the_library_lacks_get_the_interpreter_reply(text):
     assert lang_of(text, EN_ES) == "other"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["残業代が出ません。一日14時間働いています", "社長に会社の寮から出るなと言われた"],
+)
+def test_japanese_with_as_many_han_as_kana_is_not_taken_for_chinese(text):
+    assert lang_of(text) == "other"
+
+
 def test_without_an_other_language_reply_such_texts_get_the_default_language():
     matcher = build_matcher(
         load_library(language_library.bundle(["en", "es"], other_language=False))
