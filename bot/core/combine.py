@@ -91,7 +91,9 @@ def combine(
     ):
         return rules  # the whole text is the keyword, or a typo of it ("housng")
     emergency = probabilities.get(EMERGENCY_TOPIC, 0.0)
-    if rules.topic == EMERGENCY_TOPIC and emergency >= settings.rules_emergency_floor:
+    if rules.topic == EMERGENCY_TOPIC and (
+        emergency >= settings.rules_emergency_floor or _says_only(rules, text)
+    ):
         return rules
     if emergency >= settings.emergency_threshold:
         return replace(rules, topic=EMERGENCY_TOPIC, score=_percent(emergency), keyword=None)
@@ -110,6 +112,16 @@ def combine(
     if best == rules.topic:
         return rules  # agreed: keep the rules' keyword as the reason
     return replace(rules, topic=best, score=_percent(probabilities[best]), keyword=None)
+
+
+def _says_only(rules: Match, text: str) -> bool:
+    """Whether a keyword of two words or more is the whole text but for one word at most ("im
+    scared for my life"): the text says nothing else the reader could read otherwise."""
+    if rules.keyword is None:
+        return False
+    keyword, words = tokenize(rules.keyword), tokenize(text)
+    # Words the text has: not a description of danger by its parts, not a typo's other spelling.
+    return len(keyword) >= 2 and len(words) - len(keyword) <= 1 and set(keyword) <= set(words)
 
 
 def _percent(probability: float) -> float:

@@ -73,6 +73,28 @@ def test_the_rules_emergency_stands_only_when_the_reader_gives_it_the_floor():
     assert combine(danger, CALM | {"emergency": 0.04}, settings, text="x").topic == "labor"
 
 
+@pytest.mark.parametrize(
+    ("text", "stands"),
+    [
+        ("im scared for my life", True),  # the keyword and one word more
+        ("scared for my life", True),
+        ("im so scared for my life here", False),  # more to read: the reader may overrule
+        ("scared", False),  # a keyword of one word stays under the floor's rule
+    ],
+)
+def test_an_emergency_keyword_that_is_all_the_text_says_stands_whatever_the_reader(text, stands):
+    settings = CombineSettings(rules_emergency_floor=0.05)
+    keyword = "scared" if text == "scared" else "scared for my life"
+    found = combine(rules("emergency", keyword), CALM, settings, text=text)
+    assert (found.topic == "emergency") is stands
+
+
+def test_a_description_of_danger_by_its_parts_is_not_a_keyword_the_text_is_made_of():
+    settings = CombineSettings(rules_emergency_floor=0.05)
+    parts = rules("emergency", "danger: someone is held (confinement 'encerrar', target 'mi')")
+    assert combine(parts, CALM, settings, text="me encerraron").topic == "labor"
+
+
 def test_an_unsure_reader_leaves_the_rules_topic_standing():
     settings = CombineSettings(rules_when_unsure=0.4)
     unsure = {"emergency": 0.1, "labor": 0.35, "housing": 0.3, "menu": 0.25}
