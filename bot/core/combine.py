@@ -56,11 +56,12 @@ class CombineSettings:
 #: What match() uses (docs/reader.md "Combining" gives the measurements behind each figure):
 #: the rules' emergency stands unless the reader all but rules it out (below 5%: a floor of 15%
 #: dropped "my boyfriend ... wont let me leave the house", which the reader put at 9%); the
-#: reader alone gives the emergency reply from 45% (40% gave 6 more false alarms of 795 on six
-#: unlearned sets for the same recall); an unsure reader (below 40%), or one that gives the
-#: keyword's topic 20% or more, leaves the topic a keyword named.
+#: reader alone gives the emergency reply from 50% (on nine seen blind sets, 1,555 texts, 45%
+#: caught 1 more of 358 emergencies for 6 more false alarms of 1,197, 60% 3 fewer for 4 fewer);
+#: an unsure reader (below 40%), or one that gives the keyword's topic 20% or more, leaves the
+#: topic a keyword named.
 DEFAULT_COMBINE = CombineSettings(
-    emergency_threshold=0.45,
+    emergency_threshold=0.5,
     rules_emergency_floor=0.05,
     rules_when_unsure=0.4,
     rules_topic_floor=0.2,
