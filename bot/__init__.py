@@ -3,6 +3,8 @@ Twilio channels together."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from bot.runtime import BackgroundJobs, BotRuntime, runtime
@@ -35,10 +37,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     privacy.init_app(app, settings)  # first: every later step may log
     app_store = store.Store(store.database_url_for(app, settings))
+    # Trained readers, kept in the database and in the instance folder (bot/store/readers.py).
+    readers = store.StoredReaders(app_store, Path(app.instance_path) / "readers")
     app.extensions["bot"] = BotRuntime(
         settings=settings,
         store=app_store,
-        live=live.LiveLibrary(settings, app_store),
+        readers=readers,
+        live=live.LiveLibrary(settings, app_store, readers),
         limiter=ratelimit.limiter_for(settings),
         validator=RequestValidator(settings.twilio_auth_token),
     )

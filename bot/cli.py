@@ -121,7 +121,7 @@ def try_command(
     library, source = _live_or_files(directory, files, live)
     # With --json, stdout holds only the JSON lines; the source goes to stderr.
     click.echo(source, err=as_json)
-    matcher = build_matcher(library)
+    matcher = build_matcher(library, saved=runtime(current_app).readers)
     texts = messages or tuple(line.rstrip("\r\n") for line in sys.stdin)
     for text in texts:
         why = explain(text, matcher)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.purge.purger import Purger
     from bot.settings import Settings
     from bot.store import Store
+    from bot.store.readers import StoredReaders
 
 
 class ReplyLimiter(Protocol):
@@ -48,6 +49,8 @@ class BotRuntime:
 
     settings: Settings
     store: Store
+    #: trained readers kept in the database and the instance folder: loaded, not trained again
+    readers: StoredReaders
     live: LiveLibrary
     limiter: ReplyLimiter
     #: twilio's RequestValidator for the auth token, built once (unused while the token is empty)

@@ -80,3 +80,25 @@ def test_a_worker_whose_store_lost_the_reader_trains_it_and_keeps_it_again(make_
     assert runtime(app).live.snapshot.matcher.reader is not None
     with store.engine.connect() as conn:
         assert conn.execute(reader_weights.select()).first() is not None
+
+
+def test_a_check_on_the_command_line_keeps_the_reader_for_the_next_command(
+    make_app, tmp_path, monkeypatch
+):
+    from bot.core import reader_training
+
+    drafts = app_library.write_library(tmp_path / "drafts", good())
+    checked = make_app().test_cli_runner().invoke(args=["library", "check", str(drafts)])
+    assert checked.exit_code == 0, checked.output
+    examples_reader._trained.cache_clear()  # the next command is another process
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the next command trained the reader the check kept")
+
+    monkeypatch.setattr(reader_training, "train", no_training)
+    other = make_app(database_url=f"sqlite:///{tmp_path / 'another.sqlite3'}")
+    tried = other.test_cli_runner().invoke(
+        args=["try", "--json", "--files", "--dir", str(drafts), "they still owe me three weeks"]
+    )
+    assert tried.exit_code == 0, tried.output
+    assert '"topic": "labor"' in tried.stdout

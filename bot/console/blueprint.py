@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from bot.console.storage import ConsoleStore
     from bot.core.library import Library
     from bot.settings import Settings
-    from bot.store import Store
+    from bot.store import Store, StoredReaders
 
 bp = Blueprint(
     "console",
@@ -58,6 +58,11 @@ def library_store() -> Store:
 def settings() -> Settings:
     """The app's settings."""
     return runtime(current_app).settings
+
+
+def kept_readers() -> StoredReaders:
+    """Where trained readers are kept: a draft's check loads its reader rather than train it."""
+    return runtime(current_app).readers
 
 
 def served_library() -> Library | None:

@@ -15,7 +15,13 @@ from typing import Any
 
 from flask import abort, g
 
-from bot.console.blueprint import console_store, library_store, served_library, settings
+from bot.console.blueprint import (
+    console_store,
+    kept_readers,
+    library_store,
+    served_library,
+    settings,
+)
 from bot.console.editing import TopicFields, languages, locator, parse_keywords, read_topics
 from bot.console.storage import Draft
 from bot.core.library import KEYWORDS_FILE, STRUCTURAL_TOPICS
@@ -111,7 +117,9 @@ class Working:
     @cached_property
     def checked(self) -> PreparedLibrary:
         """The bundle prepared and checked exactly as publish would."""
-        return check_for_deployment(self.bundle, settings(), live=served_library())
+        return check_for_deployment(
+            self.bundle, settings(), live=served_library(), saved=kept_readers()
+        )
 
     @cached_property
     def prepared(self) -> Parsed:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -17,9 +16,9 @@ from bot.core.combine import answer
 from bot.core.common_words import is_common_word, load_common_words
 from bot.core.danger import DangerIndex, build_danger_index, read_danger
 from bot.core.detect import LanguageDetector, detect, library_detector
-from bot.core.examples_reader import library_reader
+from bot.core.examples_reader import SavedReaders, library_reader
 from bot.core.language import FUNCTION_WORDS
-from bot.core.languages import CARRIER_OPT_OUT_WORDS
+from bot.core.opt_out import is_opt_out
 from bot.core.reader import Reader
 from bot.core.text import normalize, tokenize
 from bot.core.tips import TipWords, tip_answer
@@ -28,8 +27,6 @@ from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, NO_LANG, OTHER_LANGUAGE
 if TYPE_CHECKING:
     from bot.core.library import Library
 
-#: Twilio's opt-out words. Only a whole message that is one of them opts out.
-OPT_OUT_WORDS = CARRIER_OPT_OUT_WORDS
 
 #: Keyword words shorter than this match only exactly: "pay"/"day" are one letter apart.
 FUZZY_MIN_LENGTH = 5
@@ -48,10 +45,6 @@ CONTEXT_WEIGHT = 0.5
 _MENU_CHOICE = re.compile(
     r"^(?:#|no|num|number|numero|option|opcion|opt|choice|op)?\s*#?\s*(\d{1,2})$"
 )
-_OPT_OUT_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
-_ASCII_NOT_ALPHANUMERIC = "".join(c for c in map(chr, range(128)) if not c.isalnum())
-#: Longer than any opt-out word with generous spaces and punctuation around it: not an opt-out.
-_OPT_OUT_MAX_CHARS = 64
 
 
 def fuzzy_threshold(length: int) -> float | None:
@@ -204,8 +197,11 @@ class Matcher:
     opt_out_words: frozenset[str] = frozenset()
 
 
-def build_matcher(library: Library, *, reader: bool = True) -> Matcher:
-    """Index a library's keywords once (a message then costs a few lookups); train its reader."""
+def build_matcher(
+    library: Library, *, reader: bool = True, saved: SavedReaders | None = None
+) -> Matcher:
+    """Index a library's keywords once (a message then costs a few lookups); train its reader,
+    or load the one `saved` keeps for its examples."""
     # Every index is built in its final form (tuples, not lists converted afterwards), so a
     # worker never holds two copies of it: at 10,000 keywords that raised its peak by megabytes.
     single: dict[str, tuple[_Keyword, ...]] = {}
@@ -258,27 +254,14 @@ def build_matcher(library: Library, *, reader: bool = True) -> Matcher:
     # them here, from the library alone, leaves only unknown words for the request.
     known = {word: _resolve_word(matcher, word) for word in vocabulary | FUNCTION_WORDS}
     load_common_words()  # now, not on the first request that has a typo
-    return replace(matcher, known_words=known, reader=library_reader(library) if reader else None)
+    learned = library_reader(library, saved) if reader else None
+    return replace(matcher, known_words=known, reader=learned)
 
 
 def _weight(words: tuple[str, ...]) -> float:
     """A keyword counts once per content word and half per function word: phrases say more."""
     function = sum(w in FUNCTION_WORDS for w in words)
     return max(1.0, len(words) - function + 0.5 * function)
-
-
-def is_opt_out(text: str, extra: frozenset[str] = frozenset()) -> bool:
-    """True when the whole message is one Twilio opt-out word, or one of the library's own
-    (`extra`, folded), give or take spaces and punctuation."""
-    if len(text) > _OPT_OUT_MAX_CHARS:
-        return False
-    if text.isascii():  # most texts: the same trim, without Unicode normalisation or a pattern
-        word = text.strip(_ASCII_NOT_ALPHANUMERIC).lower()
-    else:
-        word = _OPT_OUT_TRIM.sub("", unicodedata.normalize("NFKC", text)).casefold()
-    if word in OPT_OUT_WORDS:
-        return True
-    return bool(extra) and " ".join(word.split()) in extra
 
 
 def _resolve_word(matcher: Matcher, word: str) -> tuple[dict[str, float], frozenset[str]]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.examples_reader import (
     ReaderError,
+    SavedReaders,
     coverage_warnings,
     library_reader,
     reader_topics,
@@ -20,9 +21,12 @@ if TYPE_CHECKING:
     from bot.core.library import Library
 
 
-def compare_libraries(draft: Library, live: Library | None) -> list[Problem]:
+def compare_libraries(
+    draft: Library, live: Library | None, saved: SavedReaders | None = None
+) -> list[Problem]:
     """The check of a draft's reader against the live library's, on the draft's held-out
-    examples: a warning when it places fewer right, an error when it catches fewer emergencies."""
+    examples: a warning when it places fewer right, an error when it catches fewer emergencies.
+    Readers `saved` keeps are loaded, not trained."""
 
     problems: list[Problem] = []
     heldout = [e for e in draft.examples.heldout if e.topic in reader_topics(draft)]
@@ -30,17 +34,17 @@ def compare_libraries(draft: Library, live: Library | None) -> list[Problem]:
         return problems
     if live is None:  # nothing to compare with (a first start): no matcher to build and score
         try:
-            library_reader(draft)
+            library_reader(draft, saved)
         except ReaderError as exc:
             return [Problem("examples", 0, str(exc))]
         return problems
     try:
-        draft_matcher = build_matcher(draft)
+        draft_matcher = build_matcher(draft, saved=saved)
     except ReaderError as exc:
         return [Problem("examples", 0, str(exc))]
     mine = score_on(heldout, lambda text: match(text, draft_matcher).topic)
     try:
-        live_matcher = build_matcher(live)
+        live_matcher = build_matcher(live, saved=saved)
     except ReaderError:
         return problems  # nothing good to compare with
     theirs = score_on(heldout, lambda text: match(text, live_matcher).topic)
@@ -67,21 +71,28 @@ def compare_libraries(draft: Library, live: Library | None) -> list[Problem]:
     return problems
 
 
-def reader_problems(library: Library, live: Library | None = None) -> list[Problem]:
+def reader_problems(
+    library: Library, live: Library | None = None, saved: SavedReaders | None = None
+) -> list[Problem]:
     """What the check says about a library's examples and reader: warnings found loading them,
     topics without examples, a reader that cannot be trained, and the comparison with `live`."""
 
     problems = [*library.load_warnings, *coverage_warnings(library)]
     try:
-        library_reader(library)
+        library_reader(library, saved)
     except ReaderError as exc:
         return [*problems, Problem("examples", 0, str(exc))]
-    return problems + compare_libraries(library, live)
+    return problems + compare_libraries(library, live, saved)
 
 
-def with_reader_checks(report: CheckReport, library: Library, live: Library | None) -> CheckReport:
+def with_reader_checks(
+    report: CheckReport,
+    library: Library,
+    live: Library | None,
+    saved: SavedReaders | None = None,
+) -> CheckReport:
     """A check report with reader_problems added, errors first as check_library orders them."""
-    extra = reader_problems(library, live)
+    extra = reader_problems(library, live, saved)
     if not extra:
         return report
     problems = sorted(

@@ -76,7 +76,12 @@ def _checked(
     """The library in a directory, prepared and checked as publish does."""
     settings = runtime(current_app).settings
     return directory, prepare_library(
-        directory, settings, numbers=numbers, transliterate=transliterate, live=_live_library()
+        directory,
+        settings,
+        numbers=numbers,
+        transliterate=transliterate,
+        live=_live_library(),
+        saved=runtime(current_app).readers,
     )
 
 

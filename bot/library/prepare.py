@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.checks import CheckReport, check_library, ordered_problems
+from bot.core.examples_reader import SavedReaders
 from bot.core.language_gaps import language_gaps
 from bot.core.library import (
     Bundle,
@@ -136,9 +137,11 @@ def check_bundle(
     transliterate: bool = True,
     today: date | None = None,
     live: Library | None = None,
+    saved: SavedReaders | None = None,
 ) -> PreparedLibrary:
     """Prepare library files (e.g. edited in the console) as publish would, and check them,
-    the reader trained from their examples included (measured against `live`'s when given)."""
+    the reader trained from their examples included (measured against `live`'s when given;
+    loaded instead of trained when `saved` keeps one for the same examples)."""
     prepared, changes = prepare_bundle(bundle, transliterate=transliterate)
     # What loaded is checked even when something did not, so every error shows at once.
     library, load_problems = load_library_partly(prepared)
@@ -156,7 +159,7 @@ def check_bundle(
             merged = ordered_problems([*load_problems, *report.problems])
             report = replace(report, problems=merged)
         else:  # the reader of a library that loads whole: trained, checked, measured
-            report = with_reader_checks(report, library, live)
+            report = with_reader_checks(report, library, live, saved)
     return PreparedLibrary(
         bundle=prepared,
         changes=changes,
@@ -169,11 +172,18 @@ def check_bundle(
 
 
 def check_for_deployment(
-    bundle: Bundle, settings: Settings, *, today: date | None = None, live: Library | None = None
+    bundle: Bundle,
+    settings: Settings,
+    *,
+    today: date | None = None,
+    live: Library | None = None,
+    saved: SavedReaders | None = None,
 ) -> PreparedLibrary:
     """Check library files (e.g. the console's draft) against this deployment's registry, its
     reader against `live`'s when given."""
-    return check_bundle(bundle, deployment_registry_path(settings), today=today, live=live)
+    return check_bundle(
+        bundle, deployment_registry_path(settings), today=today, live=live, saved=saved
+    )
 
 
 def prepare_library(
@@ -184,6 +194,7 @@ def prepare_library(
     transliterate: bool = True,
     today: date | None = None,
     live: Library | None = None,
+    saved: SavedReaders | None = None,
 ) -> PreparedLibrary:
     """Read the library files under a directory and prepare them as `flask library publish`
     does, against the registry registry_path_for(directory, settings, numbers) picks."""
@@ -193,12 +204,15 @@ def prepare_library(
         transliterate=transliterate,
         today=today,
         live=live,
+        saved=saved,
     )
 
 
-def publishable_bundle(directory: str | Path, settings: Settings | None = None) -> dict[str, str]:
+def publishable_bundle(
+    directory: str | Path, settings: Settings | None = None, saved: SavedReaders | None = None
+) -> dict[str, str]:
     """The files under a directory as publish would publish them; raises what publish would
     refuse them for (see PreparedLibrary.raise_for_errors)."""
-    prepared = prepare_library(directory, settings)
+    prepared = prepare_library(directory, settings, saved=saved)
     prepared.raise_for_errors()
     return prepared.bundle

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.store.engine import NotMigrated
 
 if TYPE_CHECKING:
+    from bot.core.examples_reader import SavedReaders
     from bot.core.library import Library
     from bot.settings import Settings
     from bot.store import Revision, Store
@@ -19,13 +20,13 @@ AUTO_PUBLISHER = "auto"
 AUTO_COMMENT = "bundled library, first start"
 
 
-def bundled_files(settings: Settings) -> dict[str, str]:
+def bundled_files(settings: Settings, saved: SavedReaders | None = None) -> dict[str, str]:
     """The bundled library files (LIBRARY_DIR) as publish prepares them; raises what publish
     would refuse them for."""
     # Imported here: the checks are needed on a first start only, not in every worker.
     from bot.library.prepare import publishable_bundle
 
-    return publishable_bundle(settings.library_dir, settings)
+    return publishable_bundle(settings.library_dir, settings, saved)
 
 
 def live_revision_id(store: Store) -> int | None:
@@ -38,7 +39,9 @@ def live_revision_id(store: Store) -> int | None:
         return store.live_revision_id()
 
 
-def live_or_first_publish(store: Store, settings: Settings) -> tuple[Revision, Library | None]:
+def live_or_first_publish(
+    store: Store, settings: Settings, saved: SavedReaders | None = None
+) -> tuple[Revision, Library | None]:
     """The live revision; on an empty database, migrate it and publish the bundled library, and
     then the library its check loaded too (see publish_bundled)."""
     try:
@@ -46,17 +49,19 @@ def live_or_first_publish(store: Store, settings: Settings) -> tuple[Revision, L
     except NotMigrated:
         store.migrate()  # only then: Alembic is imported to migrate, and stays in memory
         revision = store.live_revision()
-    return publish_bundled(store, settings) if revision is None else (revision, None)
+    return publish_bundled(store, settings, saved) if revision is None else (revision, None)
 
 
-def publish_bundled(store: Store, settings: Settings) -> tuple[Revision, Library | None]:
+def publish_bundled(
+    store: Store, settings: Settings, saved: SavedReaders | None = None
+) -> tuple[Revision, Library | None]:
     """Publish the bundled library unless another worker got there first; the live revision, and
     the library the check loaded when that is what went live (None: load revision.bundle).
     Loading the same files a second time left a worker's heap 1.3 MB larger for good."""
     # Imported here: the checks are needed on a first start only, not in every worker.
     from bot.library.prepare import prepare_library
 
-    prepared = prepare_library(settings.library_dir, settings)
+    prepared = prepare_library(settings.library_dir, settings, saved=saved)
     prepared.raise_for_errors()
     revision = store.publish_if_empty(
         prepared.bundle, published_by=AUTO_PUBLISHER, comment=AUTO_COMMENT

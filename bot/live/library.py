@@ -19,6 +19,7 @@ from bot.live.snapshot import Snapshot, build_snapshot
 from bot.store.readers import StoredReaders
 
 if TYPE_CHECKING:
+    from bot.core.examples_reader import SavedReaders
     from bot.settings import Settings
     from bot.store import Store
 
@@ -40,7 +41,7 @@ class LiveLibrary:
     counts (counts) and the health words (health).
     """
 
-    def __init__(self, settings: Settings, store: Store):
+    def __init__(self, settings: Settings, store: Store, readers: SavedReaders | None = None):
         self.settings = settings
         self.store = store
         self.counts = DailyCounts()
@@ -48,7 +49,7 @@ class LiveLibrary:
         self.last_check: float | None = None
         self.background = BackgroundThread("bot-live-reload", self._run, self._forget_parent)
         self._snapshot: Snapshot | None = None
-        self.readers = StoredReaders(store)
+        self.readers = readers if readers is not None else StoredReaders(store)
         self._reloader = Reloader(settings, store, self.readers)
         self._start_lock = threading.Lock()
         self._check_lock = threading.Lock()
@@ -81,7 +82,7 @@ class LiveLibrary:
             if self._snapshot is not None:
                 return
             try:
-                revision, library = live_or_first_publish(self.store, self.settings)
+                revision, library = live_or_first_publish(self.store, self.settings, self.readers)
                 if library is None:
                     library = load_library(revision.bundle)
                 snapshot = build_snapshot(library, revision.id, saved=self.readers)
@@ -93,9 +94,9 @@ class LiveLibrary:
                     reason,
                     type(exc).__name__,
                 )
-                bundled = load_library(bundled_files(self.settings))
+                bundled = load_library(bundled_files(self.settings, self.readers))
                 try:
-                    snapshot = build_snapshot(bundled, None)
+                    snapshot = build_snapshot(bundled, None, saved=self.readers)
                 except ReaderError:  # answer by the rules alone rather than not at all
                     snapshot = build_snapshot(bundled, None, reader=False)
                 health = Health("degraded", reason)

@@ -34,7 +34,7 @@ class Reloader:
         live_id = live_revision_id(self.store)
         library = None
         if live_id is None:
-            revision, library = publish_bundled(self.store, self.settings)
+            revision, library = publish_bundled(self.store, self.settings, self.readers)
         elif live_id == current.revision_id:
             return None, OK
         elif live_id == self.failed_revision:

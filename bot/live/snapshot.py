@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 
-from bot.core.examples_reader import SavedReaders, library_reader
+from bot.core.examples_reader import SavedReaders
 from bot.core.library import Library
 from bot.core.matcher import Matcher, build_matcher
 from bot.core.reader import release_freed_memory
@@ -45,9 +45,7 @@ def build_snapshot(
 
     Raises ReaderError when the library's reader cannot be trained: a reload then keeps the
     revision it serves; `reader=False` builds the rules alone (the last resort at start)."""
-    matcher = build_matcher(library, reader=False)  # now, not on the first message
-    if reader:  # the one `saved` keeps for these examples, else trained (and kept there)
-        matcher = replace(matcher, reader=library_reader(library, saved))
+    matcher = build_matcher(library, reader=reader, saved=saved)  # now, not on the first message
     twiml = {
         (topic.id, lang): twiml_message(library.reply(topic.id, lang))
         for topic in library.topics

@@ -3,7 +3,8 @@
 import pytest
 
 from bot.core.library import load_library
-from bot.core.matcher import OPT_OUT_WORDS, build_matcher, is_opt_out, match
+from bot.core.matcher import build_matcher, match
+from bot.core.opt_out import OPT_OUT_WORDS, is_opt_out
 
 KEYWORDS = """
 languages: [en, es]

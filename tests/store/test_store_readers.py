@@ -58,3 +58,43 @@ def test_a_store_that_fails_means_training_not_an_error(caplog):
     assert readers.saved_reader("k") is None
     readers.keep_reader("k", lambda: b"weights")  # logged, not raised
     assert "could not" in caplog.text and "database down" not in caplog.text
+
+
+def test_a_folder_keeps_readers_for_commands_that_check_files_before_any_database(tmp_path):
+    folder = tmp_path / "readers"
+    key = "ab" * 32
+    StoredReaders(None, folder).keep_reader(key, lambda: b"weights")
+    assert (folder / f"{key}.reader").read_bytes() == b"weights"
+    assert not list(folder.glob("*.partial"))  # written whole, then renamed
+    assert StoredReaders(None, folder).saved_reader(key) == b"weights"  # another process
+    assert StoredReaders(None, folder).saved_reader("cd" * 32) is None
+
+
+def test_the_database_is_read_first_and_both_keep_what_one_lacks(store, tmp_path):
+    folder = tmp_path / "readers"
+    key = "ef" * 32
+    store.save_reader(key, b"from the database")
+    readers = StoredReaders(store, folder)
+    assert readers.saved_reader(key) == b"from the database"
+    readers.keep_reader(key, lambda: b"from the database")
+    assert (folder / f"{key}.reader").read_bytes() == b"from the database"
+
+
+def test_only_the_newest_reader_files_are_kept(tmp_path):
+    import os
+
+    folder = tmp_path / "readers"
+    keys = [f"{i:064x}" for i in range(READERS_KEPT + 2)]
+    for age, key in enumerate(reversed(keys)):
+        StoredReaders(None, folder).keep_reader(key, lambda: b"w")
+        os.utime(folder / f"{key}.reader", (1_000_000 - age, 1_000_000 - age))
+    StoredReaders(None, folder).keep_reader("f" * 64, lambda: b"w")
+    kept = {p.stem for p in folder.glob("*.reader")}
+    assert len(kept) == READERS_KEPT and "f" * 64 in kept
+
+
+def test_a_key_that_is_not_a_digest_never_names_a_file(tmp_path):
+    folder = tmp_path / "readers"
+    StoredReaders(None, folder).keep_reader("../../etc/passwd", lambda: b"w")
+    assert not folder.exists() or not any(folder.iterdir())
+    assert StoredReaders(None, folder).saved_reader("../../etc/passwd") is None
