@@ -101,35 +101,44 @@ def test_the_matcher_answers_every_text_with_a_library_topic_deterministically(t
 #: Near-misses of every keyword: where two keywords tie, set order could pick between them.
 SEED_TEXTS = [text for kw in KEYWORDS for text in (kw[:-1], f"{kw}s")]
 MATCH_SCRIPT = """
-import json, sys
+import json, os, sys
+from pathlib import Path
 from bot.core.library import load_library_dir
 from bot.core.matcher import build_matcher, match
 from bot.settings import PROJECT_ROOT
-matcher = build_matcher(load_library_dir(PROJECT_ROOT))
+from bot.store.readers import StoredReaders
+kept = StoredReaders(None, Path(os.environ["KEPT_READERS"]))
+matcher = build_matcher(load_library_dir(PROJECT_ROOT), saved=kept)
 print(json.dumps([list(vars(match(t, matcher)).values()) for t in json.load(sys.stdin)]))
 """
 
 
 @pytest.fixture(scope="module")
-def matches_per_hash_seed() -> list[list[list[object]]]:
-    """Every SEED_TEXTS match from two processes whose string hashes (so set orders) differ."""
-    processes = [
-        subprocess.Popen(
+def matches_per_hash_seed(tmp_path_factory: pytest.TempPathFactory) -> list[list[list[object]]]:
+    """Every SEED_TEXTS match from two processes whose string hashes (so set orders) differ. The
+    first trains the bundled reader and keeps it in a folder, the second loads it from there: the
+    rules are what set orders could change (training is the same bit for bit anywhere, as
+    tests/core/test_reader.py holds), and two trainings took minutes on a loaded machine."""
+    folder = tmp_path_factory.mktemp("kept-readers")
+    outputs = []
+    for seed in ("1", "2"):
+        process = subprocess.run(
             [sys.executable, "-c", MATCH_SCRIPT],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
+            input=json.dumps(SEED_TEXTS),
+            capture_output=True,
             text=True,
             cwd=PROJECT_ROOT,
-            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(PROJECT_ROOT)},
+            env={
+                **os.environ,
+                "PYTHONHASHSEED": seed,
+                "PYTHONPATH": str(PROJECT_ROOT),
+                "KEPT_READERS": str(folder),
+            },
+            timeout=240,
         )
-        for seed in ("1", "2")
-    ]
-    outputs = []
-    for process in processes:
-        # Each process trains the bundled reader (about 12 s quiet, minutes on a loaded machine).
-        stdout, _ = process.communicate(json.dumps(SEED_TEXTS), timeout=240)
-        assert process.returncode == 0
-        outputs.append(json.loads(stdout))
+        assert process.returncode == 0, process.stderr[-2000:]
+        outputs.append(json.loads(process.stdout))
+    assert len(list(folder.glob("*.reader"))) == 1  # the second process loaded the first's
     return outputs
 
 

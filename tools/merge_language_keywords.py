@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from bot.console.editing import _flow_list  # the console's own layout, so its edits stay small
-from bot.core.matcher import is_opt_out
+from bot.core.opt_out import is_opt_out
 
 KEYWORDS = Path(__file__).resolve().parent.parent / "keywords.yaml"
 
