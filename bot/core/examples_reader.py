@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Protocol
 from bot.core import reader_training
 from bot.core.language_model import romanize, romanized_languages
 from bot.core.problems import Problem
-from bot.core.reader import Example, Reader, examples_digest, select_examples
+from bot.core.reader import (
+    TWIN_SUFFIX,
+    Example,
+    Reader,
+    examples_digest,
+    select_examples,
+    shown_examples,
+)
 from bot.core.saved_reader import reader_bytes, reader_from_bytes, saved_reader_key
 from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
 
@@ -64,7 +71,7 @@ def _reused(
             # The same examples loaded again (the check's library, then the live one): the
             # weights are shared, the examples are this library's, so one copy stays in memory.
             kept = select_examples(training.examples, training.topics)[0]
-            found = replace(found, examples=tuple(kept))
+            found = replace(found, examples=shown_examples(kept))
         elif found is None:
             found = _load_saved(training, saved) if saved is not None else None
             if found is None:
@@ -145,7 +152,7 @@ def romanized_twins(
     `romanized:`), romanised: the reader learns "pomogite" from "помогите". A twin's language
     is tagged -Latn (BCP 47's script subtag) and it keeps its source's file and line."""
     return tuple(
-        Example(twin, e.topic, f"{e.lang}-Latn", e.file, e.line)
+        Example(twin, e.topic, f"{e.lang}{TWIN_SUFFIX}", e.file, e.line)
         for e in examples
         if e.lang in romanized and (twin := romanize(e.text, romanized[e.lang])) != e.text
     )

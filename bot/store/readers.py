@@ -40,10 +40,12 @@ class StoredReaders:
         self._lock = threading.Lock()
 
     def saved_reader(self, key: str) -> bytes | None:
-        """The reader's bytes kept under a key; None when none are or nothing can say."""
-        data = self._from_store(key)
+        """The reader's bytes kept under a key; None when none are or nothing can say. The
+        folder first: a local file, where the database's copy fills SQLite's page cache (2 MB
+        that a worker kept) or crosses the network; the same key holds the same bytes in both."""
+        data = self._from_folder(key)
         if data is None:
-            data = self._from_folder(key)
+            data = self._from_store(key)
         return data
 
     def keep_reader(self, key: str, data: Callable[[], bytes]) -> None:

@@ -42,3 +42,12 @@ def test_a_reader_with_twins_reads_the_language_in_latin_letters():
     without = train_reader(examples)
     assert with_twins.top(text, 1)[0][0] == "labor"
     assert with_twins.scores(text)["labor"] > without.scores(text)["labor"]
+
+
+def test_twins_teach_the_reader_but_are_never_shown_as_nearest_examples():
+    examples = _examples()
+    reader = train_reader([*examples, *romanized_twins(examples, {"ru": {}})])
+    assert {e.lang for e in reader.examples} == {"en", "es", "ru"}
+    nearest = reader.nearest("nachalnik ne platit zarplatu", k=3)
+    assert all(example.lang == "ru" or example.text.isascii() for example, _ in nearest)
+    assert not any(example.lang.endswith("-Latn") for example, _ in nearest)

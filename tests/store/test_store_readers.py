@@ -70,14 +70,19 @@ def test_a_folder_keeps_readers_for_commands_that_check_files_before_any_databas
     assert StoredReaders(None, folder).saved_reader("cd" * 32) is None
 
 
-def test_the_database_is_read_first_and_both_keep_what_one_lacks(store, tmp_path):
+def test_the_folder_is_read_first_then_the_database_and_both_keep_what_one_lacks(store, tmp_path):
     folder = tmp_path / "readers"
     key = "ef" * 32
     store.save_reader(key, b"from the database")
     readers = StoredReaders(store, folder)
-    assert readers.saved_reader(key) == b"from the database"
+    assert readers.saved_reader(key) == b"from the database"  # no file yet
     readers.keep_reader(key, lambda: b"from the database")
     assert (folder / f"{key}.reader").read_bytes() == b"from the database"
+    other = "12" * 32
+    StoredReaders(None, folder).keep_reader(other, lambda: b"from the folder")
+    assert StoredReaders(store, folder).saved_reader(other) == b"from the folder"
+    StoredReaders(store, folder).keep_reader(other, lambda: b"from the folder")
+    assert store.saved_reader(other) == b"from the folder"
 
 
 def test_only_the_newest_reader_files_are_kept(tmp_path):
