@@ -112,6 +112,13 @@ OTHER_CANDIDATES = "pt fr de it nl ro pl ht id ms sw tr ca om ha yo zu".split()
 #: The model's probability for the languages the library lacks, together, that a text of enough
 #: words and no keyword of the library needs to count as written in one of them.
 OTHER_LANGUAGE_CONFIDENCE = 0.9
+#: A text of FOREIGN_MIN_WORDS words or more that the model gives a language the library lacks
+#: this probability is in that language though a keyword of the library is among its words, if
+#: they are few: "patron", "restaurant" and "passeport" are French too.
+FOREIGN_SURE = 0.99
+FOREIGN_MIN_WORDS = 4
+#: ...few: fewer keyword votes than one for every this many words of the text.
+FOREIGN_WORDS_PER_KEYWORD = 4
 #: How much of a text its script, marks and model are read from (its words all count).
 SAMPLE_CHARS = 320
 #: Keyword words of one language (and of no other) that decide a text's language without the model.
@@ -487,9 +494,17 @@ def _latin(
         ours = {detector.bases[lang]: lang for lang in reversed(detector.latin)}
         ours_all = detector.our_bases
         others = sum(p for base, p in ranked if base not in ours_all)
+        keywords = sum(said.values())
         if (
             others >= OTHER_LANGUAGE_CONFIDENCE
-            and sum(said.values()) < 1
+            and (
+                keywords < 1
+                or (
+                    ranked[0][1] >= FOREIGN_SURE
+                    and len(words) >= FOREIGN_MIN_WORDS
+                    and keywords * FOREIGN_WORDS_PER_KEYWORD < len(words)
+                )
+            )
             and top not in ours_all
             and not _romanized_lead(votes, modelled, detector)
         ):

@@ -96,6 +96,26 @@ def test_japanese_with_as_many_han_as_kana_is_not_taken_for_chinese(text):
     assert lang_of(text) == "other"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mon patron ne me paie plus depuis trois mois au restaurant",  # "patron", "restaurant"
+        "Mijn baas in het restaurant betaalt me al drie maanden niet",
+    ],
+)
+def test_a_sentence_the_model_is_sure_of_is_another_language_though_a_keyword_is_in_it(text):
+    assert lang_of(text, BUNDLED) == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mi patron no me paga desde hace tres meses", "my boss at the restaurant has not paid me"],
+)
+def test_a_library_language_with_the_same_keywords_stays_itself(text):
+    assert lang_of(text, BUNDLED) in ("es", "en")
+    assert lang_of(text, BUNDLED) == ("es" if text.startswith("mi") else "en")
+
+
 def test_without_an_other_language_reply_such_texts_get_the_default_language():
     matcher = build_matcher(
         load_library(language_library.bundle(["en", "es"], other_language=False))
