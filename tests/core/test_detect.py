@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from bot.core.detect import build_detector, detect, script_counts
+from bot.core.detect import build_detector, detect
 from bot.core.langid_model import langid_tables
 from bot.core.language_model import MIN_TEXTS
 from bot.core.library import load_library, load_library_dir
 from bot.core.matcher import build_matcher, match
+from bot.core.scripts import script_counts
 from bot.core.text import tokenize
 from bot.core.topics import OTHER_LANGUAGE_TOPIC
 from tests import language_library
