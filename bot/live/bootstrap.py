@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.store.engine import NotMigrated
@@ -40,16 +41,28 @@ def live_revision_id(store: Store) -> int | None:
 
 
 def live_or_first_publish(
-    store: Store, settings: Settings, saved: SavedReaders | None = None
+    store: Store,
+    settings: Settings,
+    saved: SavedReaders | None = None,
+    *,
+    aside: Callable[[], bool] | None = None,
 ) -> tuple[Revision, Library | None]:
     """The live revision; on an empty database, migrate it and publish the bundled library, and
-    then the library its check loaded too (see publish_bundled)."""
+    then the library its check loaded too (see publish_bundled). `aside` may publish it
+    elsewhere first (bot.live.first_publish: a child process, so that this worker never holds
+    the check's peak); True when it did, False to publish here."""
     try:
         revision = store.live_revision()
     except NotMigrated:
         store.migrate()  # only then: Alembic is imported to migrate, and stays in memory
         revision = store.live_revision()
-    return publish_bundled(store, settings, saved) if revision is None else (revision, None)
+    if revision is not None:
+        return revision, None
+    if aside is not None and aside():
+        revision = store.live_revision()
+        if revision is not None:
+            return revision, None
+    return publish_bundled(store, settings, saved)
 
 
 def publish_bundled(

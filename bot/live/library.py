@@ -13,6 +13,7 @@ from bot.core.library import load_library
 from bot.core.reader import release_freed_memory
 from bot.live.bootstrap import bundled_files, live_or_first_publish
 from bot.live.counts import DailyCounts
+from bot.live.first_publish import publish_aside
 from bot.live.health import OK, Health, current_health, degraded_by, reason_for
 from bot.live.reload import Reloader
 from bot.live.snapshot import Snapshot, build_snapshot
@@ -82,7 +83,9 @@ class LiveLibrary:
             if self._snapshot is not None:
                 return
             try:
-                revision, library = live_or_first_publish(self.store, self.settings, self.readers)
+                revision, library = live_or_first_publish(
+                    self.store, self.settings, self.readers, aside=self._publish_aside
+                )
                 if library is None:
                     library = load_library(revision.bundle)
                 snapshot = build_snapshot(library, revision.id, saved=self.readers)
@@ -108,6 +111,10 @@ class LiveLibrary:
                 snapshot.revision_id,
                 snapshot.digest[:12],
             )
+
+    def _publish_aside(self) -> bool:
+        """The first start's publish of a large library, in a child process (first_publish)."""
+        return publish_aside(self.store, self.settings, getattr(self.readers, "folder", None))
 
     def check(self) -> bool:
         """Look once for a newly published revision and swap it in; True if the library changed.
