@@ -37,8 +37,10 @@ from bot.core.reader import (
 CHILD_MIN_EXAMPLES = 500
 #: The folder that holds the `bot` package, from which the child runs this module.
 _CODE_ROOT = Path(__file__).resolve().parents[2]
-#: The arrays a trained reader keeps, in the order the child writes them.
+#: The arrays a trained reader keeps, in the order the child writes them, and their types
+#: (little-endian): half-precision weights, single-precision biases and idf.
 SECTIONS = ("weights", "bias", "idf")
+DTYPES = {"weights": "<f2", "bias": "<f4", "idf": "<f4"}
 
 
 def train(examples: Iterable[Example], topics: Sequence[str] | None = None) -> Reader:
@@ -98,11 +100,9 @@ def write_arrays(
 ) -> None:
     """Write a reader's arrays (weights, bias, idf) as a JSON header line and their bytes,
     little-endian: the child's answer, and the weights a store keeps. `header` adds fields."""
-    named = dict(zip(SECTIONS, arrays, strict=True))
     little = {
-        "weights": named["weights"].astype("<f2", copy=False),
-        "bias": named["bias"].astype("<f4", copy=False),
-        "idf": None if named["idf"] is None else named["idf"].astype("<f4", copy=False),
+        name: None if a is None else a.astype(DTYPES[name], copy=False)
+        for name, a in zip(SECTIONS, arrays, strict=True)
     }
     sections = {
         name: None if a is None else {"dtype": a.dtype.str, "shape": list(a.shape)}
@@ -118,7 +118,7 @@ def write_arrays(
 def read_arrays(stream: BinaryIO) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
     """The arrays write_arrays wrote, or None when the stream ends early or is not such a
     stream."""
-    header = read_header(stream)
+    header = _read_header(stream)
     if header is None:
         return None
     arrays: list[np.ndarray | None] = []
@@ -137,7 +137,7 @@ def read_arrays(stream: BinaryIO) -> tuple[np.ndarray, np.ndarray, np.ndarray | 
     return weights, bias, idf
 
 
-def read_header(stream: BinaryIO) -> dict | None:
+def _read_header(stream: BinaryIO) -> dict | None:
     """The JSON header line of write_arrays' stream; None when it is not one."""
     try:
         header = json.loads(stream.readline())

@@ -16,11 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.core.reader import HASH_BITS, Example, Reader, trained_reader
-from bot.core.reader_training import SECTIONS, write_arrays
+from bot.core.reader_training import DTYPES, SECTIONS, write_arrays
 
 #: Bumped when the bytes' layout changes: older rows are then never read, only replaced.
 FORMAT = 1
-_DTYPES = {"weights": "<f2", "bias": "<f4", "idf": "<f4"}
 
 
 def saved_reader_key(digest: str, topics: Sequence[str]) -> str:
@@ -62,15 +61,15 @@ def reader_from_bytes(
         if spec is None and name == "idf":
             arrays.append(None)
             continue
-        if not isinstance(spec, dict) or spec.get("dtype") != _DTYPES[name]:
+        if not isinstance(spec, dict) or spec.get("dtype") != DTYPES[name]:
             return None
         if spec.get("shape") != expected[name]:
             return None
         count = int(np.prod(expected[name]))
-        size = count * np.dtype(_DTYPES[name]).itemsize
+        size = count * np.dtype(DTYPES[name]).itemsize
         if offset + size > len(data):
             return None
-        array = np.frombuffer(data, dtype=_DTYPES[name], count=count, offset=offset)
+        array = np.frombuffer(data, dtype=DTYPES[name], count=count, offset=offset)
         arrays.append(array.reshape(expected[name]))
         offset += size
     if offset != len(data):

@@ -20,7 +20,6 @@ from bot.live.snapshot import Snapshot, build_snapshot
 from bot.store.readers import StoredReaders
 
 if TYPE_CHECKING:
-    from bot.core.examples_reader import SavedReaders
     from bot.settings import Settings
     from bot.store import Store
 
@@ -42,7 +41,7 @@ class LiveLibrary:
     counts (counts) and the health words (health).
     """
 
-    def __init__(self, settings: Settings, store: Store, readers: SavedReaders | None = None):
+    def __init__(self, settings: Settings, store: Store, readers: StoredReaders | None = None):
         self.settings = settings
         self.store = store
         self.counts = DailyCounts()
@@ -114,7 +113,7 @@ class LiveLibrary:
 
     def _publish_aside(self) -> bool:
         """The first start's publish of a large library, in a child process (first_publish)."""
-        return publish_aside(self.store, self.settings, getattr(self.readers, "folder", None))
+        return publish_aside(self.store, self.settings, self.readers.folder)
 
     def check(self) -> bool:
         """Look once for a newly published revision and swap it in; True if the library changed.

@@ -9,6 +9,7 @@ a library from going live: the reader is then trained here, as before readers we
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -132,7 +133,11 @@ class StoredReaders:
 
 
 def _prune(folder: Path) -> None:
-    """Only the READERS_KEPT newest reader files stay."""
-    files = sorted(folder.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in files[READERS_KEPT:]:
+    """Only the READERS_KEPT newest reader files stay (one another process removes meanwhile
+    is simply gone)."""
+    aged = []
+    for path in folder.glob(f"*{SUFFIX}"):
+        with contextlib.suppress(FileNotFoundError):
+            aged.append((path.stat().st_mtime, path))
+    for _, stale in sorted(aged, reverse=True)[READERS_KEPT:]:
         stale.unlink(missing_ok=True)
