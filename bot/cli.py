@@ -199,7 +199,7 @@ def eval_command(file, as_json: bool, directory: str | None, live: bool) -> None
         cases = read_labelled(file, source=file.name)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    report = evaluate(cases, library)
+    report = evaluate(cases, library, runtime(current_app).readers)
     click.echo(
         json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
         if as_json

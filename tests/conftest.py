@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import PROJECT_ROOT
 from tests import app_library, as_twilio
+from tests.bundled import KEPT_READERS_FOLDER
 
 # --- Database fixtures (bot.store) ------------------------------------------------------------
 #
@@ -125,22 +127,50 @@ def library_dir(tmp_path: Path) -> Path:
     return app_library.write_library(tmp_path / "library", app_library.bundle())
 
 
+@pytest.fixture(scope="session")
+def bundled_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file in which the bundled library went live as a first start publishes it, made
+    once per test process. An app of make_app on the bundled library starts from a copy of it:
+    the first start's check and publish of nine languages (seconds) are tested where they are
+    the subject (tests/test_first_publish.py, tests/live), not paid again by every page test."""
+    from bot.live.bootstrap import live_or_first_publish
+    from bot.settings import Settings
+    from bot.store import Store, StoredReaders
+
+    path = tmp_path_factory.mktemp("bundled") / "bot.sqlite3"
+    store = Store(f"sqlite:///{path}")
+    try:
+        readers = StoredReaders(store, KEPT_READERS_FOLDER)
+        live_or_first_publish(store, Settings(library_dir=str(PROJECT_ROOT)), readers)
+    finally:
+        store.dispose()
+    return path
+
+
 @pytest.fixture
-def make_app(tmp_path: Path, library_dir: Path) -> Iterator[object]:
-    """A factory of real apps on the test library; settings may be overridden by keyword."""
+def make_app(tmp_path: Path, library_dir: Path, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A factory of real apps on the test library; settings may be overridden by keyword. An app
+    on the bundled library (library_dir=PROJECT_ROOT) with the default database starts with the
+    bundled library live (bundled_database)."""
     import logging
+    import shutil
 
     from bot import create_app, runtime
     from bot.settings import Settings
 
     made = []
     root_level = logging.getLogger().level
+    database = tmp_path / "db" / "bot.sqlite3"
 
     def factory(**overrides: object):
+        bundled = str(overrides.get("library_dir")) == str(PROJECT_ROOT)
+        if bundled and "database_url" not in overrides and not database.exists():
+            database.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(request.getfixturevalue("bundled_database"), database)
         values: dict[str, object] = {
             "twilio_auth_token": as_twilio.TOKEN,
             "secret_key": TEST_SECRET_KEY,
-            "database_url": f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}",
+            "database_url": f"sqlite:///{database}",
             "public_base_url": as_twilio.URL,
             "library_dir": str(library_dir),
             "reload_seconds": 3600.0,

@@ -11,10 +11,11 @@ from bot.core.library import load_library_dir
 from bot.core.matcher import build_matcher, match, match_rules
 from bot.core.numbers import find_numbers, load_registry_file
 from bot.core.text import tokenize
+from tests.bundled import kept_readers
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = load_library_dir(ROOT)
-MATCHER = build_matcher(LIBRARY)
+MATCHER = build_matcher(LIBRARY, saved=kept_readers())
 REGISTRY = load_registry_file(ROOT / "numbers.yaml")
 VERIFIED = Path(
     os.environ.get("VERIFIED_NUMBERS", ROOT.parent / "shared" / "verified-numbers.yaml")

@@ -28,6 +28,7 @@ import pytest
 
 from bot.core.evaluate import evaluate, read_labelled
 from bot.core.library import load_library_dir
+from tests.bundled import kept_readers
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.jsonl"))
@@ -51,7 +52,7 @@ def report():
     for path in CORPUS:
         with path.open(encoding="utf-8") as lines:
             cases += read_labelled(lines, source=str(path))
-    return evaluate(cases, load_library_dir(ROOT))
+    return evaluate(cases, load_library_dir(ROOT), kept_readers())
 
 
 def test_the_corpus_is_large_enough_to_mean_something(report):
@@ -88,7 +89,7 @@ def test_every_emergency_among_the_developers_own_texts_gets_the_emergency_reply
     for path in OWN_TEXTS:
         with path.open(encoding="utf-8") as lines:
             cases += read_labelled(lines, source=str(path))
-    own = evaluate(cases, load_library_dir(ROOT))
+    own = evaluate(cases, load_library_dir(ROOT), kept_readers())
     assert own.total >= 90
     assert own.emergency_recall == 1.0, "\n".join(o.case.text for o in own.misses)
 
@@ -98,7 +99,7 @@ def test_the_hard_non_emergencies_of_the_danger_set_stay_out_of_the_emergency_re
     me", "mi jefe me va a matar si llego tarde" must not alarm anyone."""
     with (ROOT / "tests" / "corpus-own" / "danger-a.jsonl").open(encoding="utf-8") as lines:
         cases = read_labelled(lines)
-    outcomes = evaluate(cases, load_library_dir(ROOT)).outcomes
+    outcomes = evaluate(cases, load_library_dir(ROOT), kept_readers()).outcomes
     calm = [o for o in outcomes if "emergency" not in o.case.topics]
     assert len(calm) == 40
     assert [o.case.text for o in calm if o.match.topic == "emergency"] == []

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.core.examples_reader import SavedReaders
 from bot.core.library import Library
 from bot.core.matcher import Match, build_matcher, match
 from bot.core.topics import EMERGENCY_TOPIC, STOP_TOPIC
@@ -143,9 +144,12 @@ class EvalReport:
         }
 
 
-def evaluate(cases: Iterable[LabelledMessage], library: Library) -> EvalReport:
-    """Run every labelled message through the matcher and tally the figures."""
-    matcher = build_matcher(library)
+def evaluate(
+    cases: Iterable[LabelledMessage], library: Library, saved: SavedReaders | None = None
+) -> EvalReport:
+    """Run every labelled message through the matcher and tally the figures; with `saved`, the
+    reader kept there for the library's examples is loaded rather than trained."""
+    matcher = build_matcher(library, saved=saved)
     outcomes = tuple(Outcome(case, match(case.text, matcher)) for case in cases)
     per_tag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.store.engine import StoreError
+from bot.store.engine import NotMigrated, StoreError
 from bot.store.models import READERS_KEPT
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ class StoredReaders:
             return None
         try:
             return self.store.saved_reader(key)
+        except NotMigrated:
+            return None  # a database before its first start or `flask db upgrade`: none kept yet
         except StoreError as exc:
             log.warning("could not read the saved reader (%s)", type(exc).__name__)
             return None
@@ -85,6 +87,8 @@ class StoredReaders:
             if not self.store.has_saved_reader(key):
                 self.store.save_reader(key, data())
             return True
+        except NotMigrated:
+            return False  # no tables yet: the folder keeps it, and the first publish here
         except StoreError as exc:
             log.warning("could not save the trained reader (%s)", type(exc).__name__)
             return False

@@ -27,6 +27,7 @@ from bot.core.matcher import build_matcher, match
 from bot.library.prepare import publishable_bundle
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store import Store, StoreError
+from tests.bundled import kept_readers
 
 if TYPE_CHECKING:
     from tests.faults.conftest import Cluster
@@ -69,7 +70,7 @@ def _is_twiml(body: bytes) -> bool:
 
 def _second_revision() -> dict[str, str]:
     """The bundled library with one more line in the English labor reply."""
-    bundle = publishable_bundle(str(PROJECT_ROOT))
+    bundle = publishable_bundle(str(PROJECT_ROOT), saved=kept_readers())
     bundle[reply_path("labor", "en")] += f"\n{MARKER}"
     return bundle
 
@@ -139,7 +140,7 @@ def test_replies_come_from_memory_while_the_database_is_down_and_a_newer_revisio
     live = runtime(app).live
     live.start()
     client = app.test_client()
-    bundle = publishable_bundle(str(PROJECT_ROOT))
+    bundle = publishable_bundle(str(PROJECT_ROOT), saved=kept_readers())
     texts, labor_text = _texts(bundle)
     before = {text: _post(client, text) for text in texts}
     assert all(status == 200 and _is_twiml(body) for status, body in before.values())
@@ -204,7 +205,7 @@ def test_a_worker_started_while_the_database_is_down_answers_from_the_bundled_fi
     )
     try:
         client = app.test_client()
-        texts, _ = _texts(publishable_bundle(str(PROJECT_ROOT)))
+        texts, _ = _texts(publishable_bundle(str(PROJECT_ROOT), saved=kept_readers()))
         during = {text: _post(client, text) for text in texts}
         assert all(status == 200 and _is_twiml(body) for status, body in during.values())
         health = client.get("/healthz").json
@@ -233,7 +234,7 @@ def store(pg_cluster: Cluster) -> Iterator[Store]:
     """A migrated store on a fresh database of the throwaway cluster, with one revision live."""
     db = Store(pg_cluster.create_database())
     db.migrate()
-    db.publish(publishable_bundle(str(PROJECT_ROOT)), published_by="test", comment="first")
+    db.publish(publishable_bundle(str(PROJECT_ROOT), saved=kept_readers()), published_by="test", comment="first")
     yield db
     db.dispose()
 

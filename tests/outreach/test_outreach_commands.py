@@ -26,6 +26,7 @@ from bot.outreach.qr import make_qr
 from bot.outreach.render import CARD_H, CARD_MENU_ITEMS, CARD_W, COLUMNS, INCH, card_origins
 from bot.runtime import runtime
 from bot.settings import PROJECT_ROOT, Settings
+from tests.bundled import kept_readers
 from tests.modules import loaded_by_a_new_worker
 
 NUMBER = "+15095550100"
@@ -84,7 +85,7 @@ def app(tmp_path_factory):
     )
     store = runtime(app).store
     store.migrate()
-    store.publish(publishable_bundle(PROJECT_ROOT), published_by="tests", comment="outreach")
+    store.publish(publishable_bundle(PROJECT_ROOT, saved=kept_readers()), published_by="tests", comment="outreach")
     yield app
     store.dispose()
 

@@ -10,6 +10,7 @@ from bot import create_app
 from bot.core.library import KEYWORDS_FILE
 from bot.runtime import runtime
 from bot.settings import PROJECT_ROOT, Settings
+from tests.bundled import kept_readers
 from tests.outreach.test_outreach_commands import NUMBER, publishable_bundle
 
 FONTS = PROJECT_ROOT / "bot" / "outreach" / "fonts"
@@ -48,7 +49,7 @@ def app_with_title(tmp_path: Path):
     made = []
 
     def factory(title: str):
-        bundle = dict(publishable_bundle(PROJECT_ROOT))
+        bundle = dict(publishable_bundle(PROJECT_ROOT, saved=kept_readers()))
         bundle[KEYWORDS_FILE] = bundle[KEYWORDS_FILE].replace(
             "title: {en: Housing,", f"title: {{en: '{title}',"
         )

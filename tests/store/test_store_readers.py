@@ -103,3 +103,18 @@ def test_a_key_that_is_not_a_digest_never_names_a_file(tmp_path):
     StoredReaders(None, folder).keep_reader("../../etc/passwd", lambda: b"w")
     assert not folder.exists() or not any(folder.iterdir())
     assert StoredReaders(None, folder).saved_reader("../../etc/passwd") is None
+
+
+def test_a_database_without_tables_yet_keeps_nothing_and_says_nothing(tmp_path, caplog):
+    # Before the first start or `flask db upgrade`: no warning on every `flask try` or check.
+    from bot.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    try:
+        kept = StoredReaders(store, tmp_path / "readers")
+        kept.keep_reader("abc123", lambda: b"weights")
+        assert kept.saved_reader("abc123") == b"weights"  # from the folder
+        assert StoredReaders(store).saved_reader("abc123") is None
+    finally:
+        store.dispose()
+    assert caplog.records == []
