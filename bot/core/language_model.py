@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ import numpy as np
 from anyascii import anyascii
 
 from bot.core.reader import feature_hashes
+from bot.core.text import tokenize
 
 if TYPE_CHECKING:
     from bot.core.model import Library
@@ -180,3 +182,27 @@ def _trained(training: _Training) -> LanguageModel:
         ),
         column={lang: i for i, lang in enumerate(training.languages)},
     )
+
+
+def own_spellings(library: Library) -> dict[str, Mapping[str, str]]:
+    """The languages whose language.yaml spells some letters its own way in Latin letters
+    (`romanized: {г: h, и: y}`): their keywords are also matched as so romanised."""
+    return {lang: letters for lang, letters in romanized_languages(library).items() if letters}
+
+
+def keyword_spellings(
+    keywords: Iterable[str], letters: Mapping[str, str] | None
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Each keyword with its words as the matcher reads them (interned, so each distinct word is
+    stored once however many keywords use it), and again as its language romanises it when that
+    differs from the matcher's own folding: "pryvit" (Ukrainian и as y) beside "privit" for
+    "привіт"."""
+    for text in keywords:
+        words = tuple(sys.intern(w) for w in tokenize(text))
+        if not words:
+            continue
+        yield text, words
+        if letters:
+            own = tuple(sys.intern(w) for w in tokenize(romanize(text, letters)))
+            if own and own != words:
+                yield text, own

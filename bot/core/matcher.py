@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from bot.core.danger import DangerIndex, build_danger_index, read_danger
 from bot.core.detect import LanguageDetector, detect, library_detector
 from bot.core.examples_reader import SavedReaders, library_reader
 from bot.core.language import FUNCTION_WORDS
+from bot.core.language_model import keyword_spellings, own_spellings
 from bot.core.opt_out import is_opt_out
 from bot.core.reader import Reader
 from bot.core.text import normalize, tokenize
@@ -208,14 +208,11 @@ def build_matcher(
     phrases: dict[str, dict[str, tuple[_Keyword, ...]]] = {}
     vocabulary: set[str] = set()
     weights: dict[float, float] = {}  # one float object per distinct weight, not per keyword
+    spellings = own_spellings(library)
     for topic in library.topics:
         for strength, lists in ((1.0, topic.keywords), (CONTEXT_WEIGHT, topic.context)):
             for lang, keywords in lists.items():
-                for text in keywords:
-                    # Interned, so each distinct word is stored once however many keywords use it.
-                    words = tuple(sys.intern(w) for w in tokenize(text))
-                    if not words:
-                        continue
+                for text, words in keyword_spellings(keywords, spellings.get(lang)):
                     weight = strength * _weight(words)
                     weight = weights.setdefault(weight, weight)
                     kw = _Keyword(topic.id, lang, text, words, weight, context=strength < 1)

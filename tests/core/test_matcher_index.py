@@ -26,7 +26,7 @@ from bot.core.matcher import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-MATCHER = build_matcher(load_library_dir(ROOT))
+MATCHER = build_matcher(load_library_dir(ROOT), reader=False)  # the indexes are the rules'
 VOCABULARY = sorted(MATCHER.vocabulary)
 KEYWORDS = [
     *(kw for kws in MATCHER.single.values() for kw in kws),

@@ -51,3 +51,15 @@ def test_twins_teach_the_reader_but_are_never_shown_as_nearest_examples():
     nearest = reader.nearest("nachalnik ne platit zarplatu", k=3)
     assert all(example.lang == "ru" or example.text.isascii() for example, _ in nearest)
     assert not any(example.lang.endswith("-Latn") for example, _ in nearest)
+
+
+def test_a_keyword_also_matches_as_its_language_spells_it_in_latin_letters():
+    # Ukrainian's language.yaml spells и as y: "pryvit" is "привіт", as anyascii's "privit" is.
+    from bot.core.library import load_library_dir
+    from bot.core.matcher import build_matcher, match_rules
+    from bot.settings import PROJECT_ROOT
+
+    matcher = build_matcher(load_library_dir(PROJECT_ROOT), reader=False)
+    for text in ("pryvit", "privit", "привіт"):
+        found = match_rules(text, matcher)
+        assert (found.topic, found.lang, found.keyword) == ("menu", "uk", "привіт"), text
