@@ -12,6 +12,7 @@ import bot.live.bootstrap as bootstrap
 import bot.live.first_publish as first_publish
 from bot import runtime
 from bot.live.first_publish import CHILD_MIN_EXAMPLE_BYTES, examples_bytes
+from bot.store.engine import NotMigrated
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,13 +24,16 @@ def test_the_bundled_library_is_large_and_the_test_library_is_not(library_dir):
 
 @pytest.mark.slow  # a child process checks and publishes the bundled library
 def test_a_large_library_is_published_by_a_child_and_the_worker_only_loads_it(
-    make_app, monkeypatch
+    make_app, monkeypatch, tmp_path
 ):
     def not_here(*args, **kwargs):
         raise AssertionError("the worker checked and published the library itself")
 
     monkeypatch.setattr(bootstrap, "publish_bundled", not_here)
-    app = make_app(library_dir=str(ROOT))
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"  # not the tests' bundled_database
+    app = make_app(library_dir=str(ROOT), database_url=empty)
+    with pytest.raises(NotMigrated):  # a first start: not even tables yet
+        runtime(app).store.live_revision_id()
     live = runtime(app).live
     live.start()
     assert live.snapshot.revision_id is not None
