@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.combine import DEFAULT_COMBINE, combine_all, is_exact
+from bot.core.combine import answer, is_exact
 from bot.core.matcher import Match, Matcher, match_rules
 from bot.core.reader import Example
 
@@ -58,11 +58,7 @@ def explain(text: str, matcher: Matcher, *, top: int = 3, nearest: int = 3) -> E
     reader = matcher.reader
     if reader is None:
         return Explanation(text, rules, rules)
-    chosen = (
-        rules
-        if is_exact(rules)
-        else combine_all(text, rules, reader.scores(text), DEFAULT_COMBINE, matcher.tips)
-    )
+    chosen = answer(text, rules, reader, matcher.tips, matcher.languages[0])
     return Explanation(
         text,
         chosen,

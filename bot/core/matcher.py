@@ -486,7 +486,8 @@ def _rank(
 
 def match(text: str, matcher: Matcher) -> Match:
     """Match a message to a topic and reply language: the rules, then the reader (bot.core.combine)."""
-    return answer(text, match_rules(text, matcher), matcher.reader, matcher.tips)
+    rules = match_rules(text, matcher)
+    return answer(text, rules, matcher.reader, matcher.tips, matcher.languages[0])
 
 
 def match_rules(text: str, matcher: Matcher) -> Match:

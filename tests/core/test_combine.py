@@ -135,3 +135,32 @@ def test_the_explanation_names_the_rules_hit_the_readers_top_three_and_the_neare
 def test_a_keyword_typed_alone_with_a_typo_stays_the_keywords_topic():
     typo = Match("housing", "en", 88.9, keyword="housing")
     assert combine(typo, CALM | {"housing": 0.0}, text="housng").topic == "housing"
+
+
+class _Sure:
+    """A reader that reads every text as it is told to."""
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self._scores = scores
+
+    def scores(self, text: str) -> dict[str, float]:
+        return self._scores
+
+
+@pytest.mark.parametrize(
+    ("emergency", "topic", "lang"),
+    [(0.95, "emergency", "en"), (0.8, "emergency", "en"), (0.6, "(other-language)", "ht")],
+)
+def test_a_text_in_a_language_the_library_lacks_gets_the_emergency_reply_when_the_reader_is_sure(
+    emergency, topic, lang
+):
+    # Pinyin taken for Haitian Creole: "wo men 4 ge ren bei suo zai dian li ..."
+    from bot.core.combine import OTHER_LANGUAGE_EMERGENCY, answer
+    from bot.core.topics import OTHER_LANGUAGE_TOPIC
+
+    assert OTHER_LANGUAGE_TOPIC == "(other-language)" and OTHER_LANGUAGE_EMERGENCY == 0.8
+    other = Match(OTHER_LANGUAGE_TOPIC, "ht", 0.0)
+    scores = {"emergency": emergency, "menu": 1 - emergency}
+    found = answer("wo men bei suo zai dian li", other, _Sure(scores), {}, "en")
+    assert (found.topic, found.lang) == (topic, lang)
+    assert found.guessed_lang is (topic == "emergency")  # the sender's last language may answer
