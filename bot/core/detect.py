@@ -482,10 +482,16 @@ def _words_leave_open(
         return 0 < ranked[0] < ranked[1] + 1
     if ranked[0] - ranked[1] < 1:
         return True
+    foreign = not detector.foreign_words.isdisjoint(words) or not NOT_SPANISH_LETTERS.isdisjoint(
+        text.lower()
+    )
+    if foreign and len(words) >= FOREIGN_MIN_WORDS:
+        # Before two keyword words may settle it: "o patrao nao paga as horas extras ... faço" is
+        # Portuguese, "les agents de l'immigration ... chez moi" French (FOREIGN_SURE decides).
+        return True
     if len(said) == 1 and next(iter(said.values())) >= KEYWORD_WORDS_THAT_DECIDE * 0.5:
         return False
-    foreign = not detector.foreign_words.isdisjoint(words)
-    return foreign or not NOT_SPANISH_LETTERS.isdisjoint(text.lower()) or ranked[0] < len(words) / 3
+    return foreign or ranked[0] < len(words) / 3
 
 
 def _marked(text: str, candidates: Sequence[str], detector: LanguageDetector) -> list[str]:

@@ -102,6 +102,9 @@ def test_japanese_with_as_many_han_as_kana_is_not_taken_for_chinese(text):
     [
         "Mon patron ne me paie plus depuis trois mois au restaurant",  # "patron", "restaurant"
         "Mijn baas in het restaurant betaalt me al drie maanden niet",
+        # Two keyword words of Spanish or English, which alone would settle the language:
+        "o patrao nao paga as horas extras faz dois meses, nao sei o que faço",
+        "les agents de l'immigration sont passés chez nous ce matin, on fait quoi",
     ],
 )
 def test_a_sentence_the_model_is_sure_of_is_another_language_though_a_keyword_is_in_it(text):
