@@ -344,3 +344,20 @@ def test_any_first_request_starts_the_reload_thread_from_the_outermost_layer(mak
     assert not runtime(app).live.background.alive()
     assert app.test_client().get("/healthz").status_code == 200  # a Flask path, not /sms
     assert runtime(app).live.background.alive()
+
+
+def test_a_second_app_on_the_same_revision_shares_its_snapshot_and_a_rollback_reuses_it(make_app):
+    from bot.live.snapshot import revision_snapshot
+
+    first = make_app()
+    runtime(first).live.start()
+    second = make_app()  # the same database: the same revision
+    runtime(second).live.start()
+    one, two = runtime(first).live.snapshot, runtime(second).live.snapshot
+    assert one.matcher is two.matcher and one.library is two.library
+    # The same files published again as a new revision: shared, under its own id.
+    store = runtime(first).store
+    again = store.get_revision(one.revision_id)
+    renamed = type(again)(**{**vars(again), "id": again.id + 1})
+    shared = revision_snapshot(renamed)
+    assert shared.revision_id == again.id + 1 and shared.matcher is one.matcher

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bot.core.examples_reader as examples_reader
 from bot import runtime
+from bot.live.snapshot import forget_built_snapshots
 from tests import app_library, as_twilio
 from tests.core.test_examples import good
 
@@ -54,6 +55,7 @@ def test_a_published_reader_is_kept_and_another_worker_loads_it_without_training
     prepared = check_bundle(good(), deployment_registry_path(runtime(first).settings))
     assert publish(store, prepared, by="test", comment="examples").outcome == "published"
     examples_reader._trained.cache_clear()  # the next worker is another process
+    forget_built_snapshots()
 
     def no_training(*args, **kwargs):
         raise AssertionError("a worker trained the reader that publishing kept")
@@ -75,7 +77,8 @@ def test_a_worker_whose_store_lost_the_reader_trains_it_and_keeps_it_again(make_
     store.publish(good(), published_by="test", comment="examples")
     with store.engine.begin() as conn:
         conn.execute(reader_weights.delete())
-    examples_reader._trained.cache_clear()
+    examples_reader._trained.cache_clear()  # as in a worker that starts now
+    forget_built_snapshots()
     assert runtime(app).live.check() is True
     assert runtime(app).live.snapshot.matcher.reader is not None
     with store.engine.connect() as conn:

@@ -16,7 +16,7 @@ from bot.live.counts import DailyCounts
 from bot.live.first_publish import publish_aside
 from bot.live.health import OK, Health, current_health, degraded_by, reason_for
 from bot.live.reload import Reloader
-from bot.live.snapshot import Snapshot, build_snapshot
+from bot.live.snapshot import Snapshot, build_snapshot, revision_snapshot
 from bot.store.readers import StoredReaders
 
 if TYPE_CHECKING:
@@ -85,9 +85,7 @@ class LiveLibrary:
                 revision, library = live_or_first_publish(
                     self.store, self.settings, self.readers, aside=self._publish_aside
                 )
-                if library is None:
-                    library = load_library(revision.bundle)
-                snapshot = build_snapshot(library, revision.id, saved=self.readers)
+                snapshot = revision_snapshot(revision, library, self.readers)
                 health = OK
             except Exception as exc:
                 reason = reason_for(exc)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.core.library import load_library
 from bot.live.bootstrap import live_revision_id, publish_bundled
 from bot.live.health import LIBRARY_INVALID, OK, Health
-from bot.live.snapshot import Snapshot, build_snapshot
+from bot.live.snapshot import Snapshot, revision_snapshot
 
 if TYPE_CHECKING:
     from bot.core.examples_reader import SavedReaders
@@ -42,9 +41,7 @@ class Reloader:
         else:
             revision = self.store.get_revision(live_id)
         try:
-            if library is None:
-                library = load_library(revision.bundle)
-            snapshot = build_snapshot(library, revision.id, saved=self.readers)
+            snapshot = revision_snapshot(revision, library, self.readers)
         except Exception as exc:
             # A published revision that does not load here: keep answering from the one we have.
             self.failed_revision = revision.id

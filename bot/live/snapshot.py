@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from bot.core.examples_reader import SavedReaders
-from bot.core.library import Library
+from bot.core.library import Library, load_library
 from bot.core.matcher import Matcher, build_matcher
 from bot.core.reader import release_freed_memory
 from bot.core.topics import NO_LANG, OTHER_LANGUAGE_TOPIC
 from bot.twiml import twiml_message
+
+if TYPE_CHECKING:
+    from bot.store import Revision
 
 
 @dataclass(frozen=True)
@@ -57,3 +63,54 @@ def build_snapshot(
     # worker's whole life (2 MB with the bundled library).
     release_freed_memory()
     return Snapshot(revision_id, library.digest, library, matcher, MappingProxyType(twiml))
+
+
+class _Built:
+    """Snapshots by their files' digest: a second app, or a revision that publishes the files of
+    an earlier one again (a rollback), shares what the first built (seconds of loading, indexing
+    and the reader) instead of holding a copy. Weak, as examples_reader keeps its readers: the
+    last one built is kept, any other only while a LiveLibrary still serves it, so a worker holds
+    no more than it serves."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.alive: weakref.WeakValueDictionary[str, Snapshot] = weakref.WeakValueDictionary()
+        self.last: list[Snapshot] = []
+
+    def get(self, digest: str) -> Snapshot | None:
+        with self.lock:
+            return self.alive.get(digest)
+
+    def keep(self, snapshot: Snapshot) -> None:
+        with self.lock:
+            self.alive[snapshot.digest] = snapshot
+            self.last[:] = [snapshot]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.alive.clear()
+            self.last.clear()
+
+
+_BUILT = _Built()
+
+
+def revision_snapshot(
+    revision: Revision, library: Library | None = None, saved: SavedReaders | None = None
+) -> Snapshot:
+    """The snapshot of a published revision (`library`: its files already loaded): built, or
+    shared with one built from the same files in this process. Raises as build_snapshot does."""
+    found = _BUILT.get(revision.digest)
+    if found is None:
+        if library is None:
+            library = load_library(revision.bundle)
+        found = build_snapshot(library, revision.id, saved=saved)
+        if found.digest != revision.digest:
+            return found  # a bundle stored under another digest: never shared
+        _BUILT.keep(found)
+    return found if found.revision_id == revision.id else replace(found, revision_id=revision.id)
+
+
+def forget_built_snapshots() -> None:
+    """Forget every snapshot built (as a process that just started has none)."""
+    _BUILT.clear()
