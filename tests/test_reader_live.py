@@ -34,6 +34,7 @@ def test_a_revision_whose_reader_cannot_be_trained_keeps_the_old_one_serving(mak
         raise MemoryError("no room to train")
 
     monkeypatch.setattr(examples_reader, "_trained", broken)
+    forget_built_snapshots()  # a process that has not built these files before
     runtime(app).store.publish(good(), published_by="test", comment="examples")
     assert live.check() is False
     assert live.snapshot is old
