@@ -332,6 +332,9 @@ def _by_script(text: str, script: str, hits: Iterable[Any], detector: LanguageDe
     candidates = [lang for lang in detector.languages if detector.scripts[lang] == script]
     if not candidates:
         return _other(text, detector, guess="-")
+    lacking = _lacking_letters(text, detector)
+    if lacking:
+        return _other(text, detector, lacking)  # "на будоўлі": Belarusian, not Ukrainian
     if len(candidates) == 1:
         return Detected(candidates[0])
     marked = _marked(text, candidates, detector)
@@ -508,6 +511,18 @@ def _marked(text: str, candidates: Sequence[str], detector: LanguageDetector) ->
                 scored.append((found, lang))
     scored.sort(key=lambda pair: -pair[0])
     return [lang for _, lang in scored]
+
+
+def _lacking_letters(text: str, detector: LanguageDetector) -> str:
+    """The language the library lacks whose distinctive letters the text uses ("" if none, or if
+    the library has no other-language reply)."""
+    if not detector.answers_others:
+        return ""
+    lowered = text.lower()
+    for base, letters in DISTINCTIVE_LETTERS.items():
+        if base not in detector.our_bases and not frozenset(letters).isdisjoint(lowered):
+            return base
+    return ""
 
 
 def _keyword_votes(hits: Iterable[Any], wanted: Collection[str]) -> dict[str, float]:

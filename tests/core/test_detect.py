@@ -236,3 +236,11 @@ def test_without_texts_of_every_latin_language_the_librarys_model_is_not_asked()
     assert detector.library_model is not None and "tl" not in detector.library_model
     assert not detector.latin_modelled  # its guesses would leave Tagalog out
     assert build_detector(["en", "es"], True, texts).latin_modelled
+
+
+@pytest.mark.parametrize(
+    "text", ["Дапамажыце, гаспадар забраў мой пашпарт", "Мы працуем у садзе ўжо тры тыдні без грошай"]
+)
+def test_belarusian_with_its_own_letter_is_another_language_not_ukrainian_or_russian(text):
+    # ў is written by no language of the library: the other-language reply, not Ukrainian.
+    assert lang_of(text, BUNDLED) == "other"
