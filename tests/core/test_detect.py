@@ -239,7 +239,8 @@ def test_without_texts_of_every_latin_language_the_librarys_model_is_not_asked()
 
 
 @pytest.mark.parametrize(
-    "text", ["Дапамажыце, гаспадар забраў мой пашпарт", "Мы працуем у садзе ўжо тры тыдні без грошай"]
+    "text",
+    ["Дапамажыце, гаспадар забраў мой пашпарт", "Мы працуем у садзе ўжо тры тыдні без грошай"],
 )
 def test_belarusian_with_its_own_letter_is_another_language_not_ukrainian_or_russian(text):
     # ў is written by no language of the library: the other-language reply, not Ukrainian.

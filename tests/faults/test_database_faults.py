@@ -234,7 +234,11 @@ def store(pg_cluster: Cluster) -> Iterator[Store]:
     """A migrated store on a fresh database of the throwaway cluster, with one revision live."""
     db = Store(pg_cluster.create_database())
     db.migrate()
-    db.publish(publishable_bundle(str(PROJECT_ROOT), saved=kept_readers()), published_by="test", comment="first")
+    db.publish(
+        publishable_bundle(str(PROJECT_ROOT), saved=kept_readers()),
+        published_by="test",
+        comment="first",
+    )
     yield db
     db.dispose()
 

@@ -85,7 +85,11 @@ def app(tmp_path_factory):
     )
     store = runtime(app).store
     store.migrate()
-    store.publish(publishable_bundle(PROJECT_ROOT, saved=kept_readers()), published_by="tests", comment="outreach")
+    store.publish(
+        publishable_bundle(PROJECT_ROOT, saved=kept_readers()),
+        published_by="tests",
+        comment="outreach",
+    )
     yield app
     store.dispose()
 
