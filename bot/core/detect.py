@@ -551,3 +551,15 @@ def _other(text: str, detector: LanguageDetector, guess: str = "") -> Detected:
     if not guess and detector.model is not None:
         guess = detector.model.rank(text)[0][0]
     return Detected(None, other=guess if guess.isascii() and guess.isalpha() else "")
+
+
+def closest_language(text: str, detector: LanguageDetector | None, default: str) -> str:
+    """Of the library's languages, the one its own model finds a text closest to (romanised
+    ones too: pinyin is nearest Chinese), for a reply that must go out though the text reads as
+    another language; `default` without a model or when it is unsure (below 50%)."""
+    model = detector.library_model if detector is not None else None
+    if model is None:
+        return default
+    scored = model.probabilities(text, detector.languages)
+    best = max(scored, key=scored.__getitem__, default=None)
+    return best if best is not None and scored[best] >= 0.5 else default

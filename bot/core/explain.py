@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.combine import answer, is_exact
-from bot.core.matcher import Match, Matcher, match_rules
+from bot.core.combine import is_exact
+from bot.core.matcher import Match, Matcher, answer_for, match_rules
 from bot.core.reader import Example
 
 
@@ -27,7 +27,7 @@ class Explanation:
     @property
     def decided_by(self) -> str:
         """'rules', 'reader' or 'both' (they agreed): which one gave the answer."""
-        if not self.reader_top or is_exact(self.rules):
+        if not self.reader_top or (is_exact(self.rules) and self.chosen.topic == self.rules.topic):
             return "rules"
         if self.chosen.topic == self.rules.topic:
             return "both" if self.reader_top[0][0] == self.chosen.topic else "rules"
@@ -58,7 +58,7 @@ def explain(text: str, matcher: Matcher, *, top: int = 3, nearest: int = 3) -> E
     reader = matcher.reader
     if reader is None:
         return Explanation(text, rules, rules)
-    chosen = answer(text, rules, reader, matcher.tips, matcher.languages[0])
+    chosen = answer_for(text, rules, matcher)
     return Explanation(
         text,
         chosen,

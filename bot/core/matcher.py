@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from bot.core.combine import answer
 from bot.core.common_words import is_common_word, load_common_words
 from bot.core.danger import DangerIndex, build_danger_index, read_danger
-from bot.core.detect import LanguageDetector, detect, library_detector
+from bot.core.detect import LanguageDetector, closest_language, detect, library_detector
 from bot.core.examples_reader import SavedReaders, library_reader
 from bot.core.language import FUNCTION_WORDS
 from bot.core.language_model import keyword_spellings, own_spellings
@@ -486,8 +486,16 @@ def _rank(
 
 def match(text: str, matcher: Matcher) -> Match:
     """Match a message to a topic and reply language: the rules, then the reader (bot.core.combine)."""
-    rules = match_rules(text, matcher)
-    return answer(text, rules, matcher.reader, matcher.tips, matcher.languages[0])
+    return answer_for(text, match_rules(text, matcher), matcher)
+
+
+def answer_for(text: str, rules: Match, matcher: Matcher) -> Match:
+    """The bot's answer from the rules' match (bot.core.combine.answer); an emergency in a
+    language the library lacks is answered in the library's language closest to it."""
+    found = answer(text, rules, matcher.reader, matcher.tips, matcher.languages[0])
+    if rules.topic == OTHER_LANGUAGE_TOPIC and found.topic == EMERGENCY_TOPIC:
+        found = replace(found, lang=closest_language(text, matcher.detector, found.lang))
+    return found
 
 
 def match_rules(text: str, matcher: Matcher) -> Match:
