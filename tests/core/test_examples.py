@@ -265,3 +265,17 @@ def test_a_reader_found_again_holds_the_examples_of_the_library_that_asks():
     assert again.examples == first.examples
     own = {id(e) for e in live.examples.train}
     assert all(id(e) in own for e in again.examples)  # one copy of the texts in memory
+
+
+def test_the_same_examples_loaded_again_are_shared_and_their_problems_said_again():
+    from bot.core.library import load_library_partly
+
+    files = good() | {"examples/en/labor.txt": LABOR_EN + "see www.example.com\n"}
+    first, first_problems = load_library_partly(files)
+    again, again_problems = load_library_partly(dict(files))
+    assert first is not None and again is not None
+    assert again.examples is first.examples  # parsed once, held once
+    assert [p for p in again_problems if "link" in p.message]
+    assert again_problems == first_problems
+    other, _ = load_library_partly(good())
+    assert other is not None and other.examples is not first.examples
