@@ -88,10 +88,12 @@ def combine(
     if (
         settings.whole_text_keyword
         and rules.keyword is not None
-        and rules.topic not in (MENU_TOPIC, EMERGENCY_TOPIC)
+        and rules.topic != EMERGENCY_TOPIC
         and len(tokenize(rules.keyword)) == len(tokenize(text))
     ):
-        return rules  # the whole text is the keyword, or a typo of it ("housng")
+        # The whole text is the keyword, or a typo of it ("housng"); "HELP" and "ayuda" too, the
+        # words printed on the cards: the reader once read "help" alone as disaster (36%).
+        return rules
     emergency = probabilities.get(EMERGENCY_TOPIC, 0.0)
     if rules.topic == EMERGENCY_TOPIC and (
         emergency >= settings.rules_emergency_floor or _says_only(rules, text)
