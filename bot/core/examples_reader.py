@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import wraps
 from typing import TYPE_CHECKING, Protocol
 
 from bot.core import reader_training
+from bot.core.kept import KeptWhileUsed
 from bot.core.language_model import romanize, romanized_languages
 from bot.core.problems import Problem
 from bot.core.reader import (
@@ -58,15 +57,12 @@ def _reused(
     library and its going live, or a console check and the publish after it, train once), and
     any other while something still holds it (the live snapshot's), never one nothing uses:
     each costs 2**HASH_BITS x topics half-precision weights (2.6 MB with 20 topics)."""
-    lock = threading.Lock()
-    alive: weakref.WeakValueDictionary[tuple, Reader] = weakref.WeakValueDictionary()
-    last: list[Reader] = []
+    readers: KeptWhileUsed[tuple[str, tuple[str, ...]], Reader] = KeptWhileUsed()
 
     @wraps(train)
     def cached(training: _Training, saved: SavedReaders | None = None) -> Reader:
         key = (training.digest, training.topics)
-        with lock:
-            found = alive.get(key)
+        found = readers.get(key)
         if found is not None and not _holds(training.examples, found):
             # The same examples loaded again (the check's library, then the live one): the
             # weights are shared, the examples are this library's, so one copy stays in memory.
@@ -79,18 +75,11 @@ def _reused(
         if saved is not None:
             saved_key = _saved_key(training)
             saved.keep_reader(saved_key, lambda: reader_bytes(found, saved_key))
-        with lock:
-            alive[key] = found
-            last[:] = [found]
+        readers.keep(key, found)
         return found
 
-    def cache_clear() -> None:
-        """Forget every reader (as a worker that just started has none), like functools' caches."""
-        with lock:
-            alive.clear()
-            last.clear()
-
-    cached.cache_clear = cache_clear  # type: ignore[attr-defined]
+    # Forget every reader (as a worker that just started has none), like functools' caches.
+    cached.cache_clear = readers.clear  # type: ignore[attr-defined]
     return cached
 
 

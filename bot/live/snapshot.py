@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from bot.core.examples_reader import SavedReaders
+from bot.core.kept import KeptWhileUsed
 from bot.core.library import Library, load_library
 from bot.core.matcher import Matcher, build_matcher
 from bot.core.reader import release_freed_memory
@@ -65,34 +64,11 @@ def build_snapshot(
     return Snapshot(revision_id, library.digest, library, matcher, MappingProxyType(twiml))
 
 
-class _Built:
-    """Snapshots by their files' digest: a second app, or a revision that publishes the files of
-    an earlier one again (a rollback), shares what the first built (seconds of loading, indexing
-    and the reader) instead of holding a copy. Weak, as examples_reader keeps its readers: the
-    last one built is kept, any other only while a LiveLibrary still serves it, so a worker holds
-    no more than it serves."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.alive: weakref.WeakValueDictionary[str, Snapshot] = weakref.WeakValueDictionary()
-        self.last: list[Snapshot] = []
-
-    def get(self, digest: str) -> Snapshot | None:
-        with self.lock:
-            return self.alive.get(digest)
-
-    def keep(self, snapshot: Snapshot) -> None:
-        with self.lock:
-            self.alive[snapshot.digest] = snapshot
-            self.last[:] = [snapshot]
-
-    def clear(self) -> None:
-        with self.lock:
-            self.alive.clear()
-            self.last.clear()
-
-
-_BUILT = _Built()
+#: Snapshots by their files' digest: a second app, or a revision that publishes the files of an
+#: earlier one again (a rollback), shares what the first built (seconds of loading, indexing and
+#: the reader) instead of holding a copy; weak, as examples_reader keeps its readers, so a worker
+#: holds no more than it serves.
+_BUILT: KeptWhileUsed[str, Snapshot] = KeptWhileUsed()
 
 
 def revision_snapshot(
@@ -107,7 +83,7 @@ def revision_snapshot(
         found = build_snapshot(library, revision.id, saved=saved)
         if found.digest != revision.digest:
             return found  # a bundle stored under another digest: never shared
-        _BUILT.keep(found)
+        _BUILT.keep(found.digest, found)
     return found if found.revision_id == revision.id else replace(found, revision_id=revision.id)
 
 
