@@ -195,6 +195,8 @@ class LanguageDetector:
     foreign_words: frozenset[str] = frozenset()
     #: the library's language subtags
     our_bases: frozenset[str] = frozenset()
+    #: (subtag, its distinctive letters) of languages the library lacks, if it answers others
+    lacking_letters: tuple[tuple[str, frozenset[str]], ...] = ()
     #: the library's own language model (bot.core.language_model); None without enough texts
     library_model: LanguageModel | None = field(default=None, repr=False)
     #: the library's languages written in another script that a Latin text may be in: its model
@@ -279,6 +281,11 @@ def build_detector(
         foreign_lists=foreign,
         foreign_words=frozenset().union(*(words for _, words in foreign)),
         our_bases=ours,
+        lacking_letters=tuple(
+            (base, frozenset(letters))
+            for base, letters in DISTINCTIVE_LETTERS.items()
+            if base not in ours and answers_others
+        ),
         library_model=library_model,
         romanized=romanized_langs,
         latin_candidates=(*latin, *romanized_langs),
@@ -516,13 +523,12 @@ def _marked(text: str, candidates: Sequence[str], detector: LanguageDetector) ->
 def _lacking_letters(text: str, detector: LanguageDetector) -> str:
     """The language the library lacks whose distinctive letters the text uses ("" if none, or if
     the library has no other-language reply)."""
-    if not detector.answers_others:
+    if not detector.lacking_letters:
         return ""
     lowered = text.lower()
-    for base, letters in DISTINCTIVE_LETTERS.items():
-        if base not in detector.our_bases and not frozenset(letters).isdisjoint(lowered):
-            return base
-    return ""
+    return next(
+        (base for base, letters in detector.lacking_letters if not letters.isdisjoint(lowered)), ""
+    )
 
 
 def _keyword_votes(hits: Iterable[Any], wanted: Collection[str]) -> dict[str, float]:
