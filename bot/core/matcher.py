@@ -20,7 +20,7 @@ from bot.core.language import FUNCTION_WORDS
 from bot.core.language_model import keyword_spellings, own_spellings
 from bot.core.opt_out import is_opt_out
 from bot.core.reader import Reader
-from bot.core.text import normalize, tokenize
+from bot.core.text import normalize, release_transliteration_tables, tokenize
 from bot.core.tips import TipWords, tip_answer
 from bot.core.topics import EMERGENCY_TOPIC, MENU_TOPIC, NO_LANG, OTHER_LANGUAGE_TOPIC, STOP_TOPIC
 
@@ -252,6 +252,7 @@ def build_matcher(
     known = {word: _resolve_word(matcher, word) for word in vocabulary | FUNCTION_WORDS}
     load_common_words()  # now, not on the first request that has a typo
     learned = library_reader(library, saved) if reader else None
+    release_transliteration_tables()
     return replace(matcher, known_words=known, reader=learned)
 
 

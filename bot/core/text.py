@@ -61,6 +61,14 @@ def _ascii_of(ch: str) -> str:
     return folded
 
 
+def release_transliteration_tables() -> None:
+    """Forget the blocks anyascii read while a library was built (its romanised examples and
+    keyword spellings): 2.8 MB with nine languages' examples, which no text a worker answers
+    needs (_ascii_of remembers the few characters it meets)."""
+    if isinstance(_ANYASCII_BLOCKS, dict):
+        _ANYASCII_BLOCKS.clear()
+
+
 def normalize(text: str) -> str:
     """Fold text to lower-case ASCII words split by single spaces: 'Inmigración!' -> 'inmigracion'."""
     return " ".join(_fold(text).translate(_BLANK_NON_WORD).split())

@@ -235,6 +235,31 @@ def test_a_draft_that_loses_held_out_emergencies_is_refused_and_a_worse_one_warn
     assert "held-out emergencies" in problems[0].message
 
 
+def test_a_library_checked_again_is_measured_once_and_an_edited_one_again(monkeypatch):
+    from bot.core import reader_checks
+
+    heldout = {
+        "heldout__emergency_en": "he pulled a knife in the bunkhouse\n",
+        "heldout__labor_en": "the crew boss kept our last two checks\n",
+    }
+    live = load_library(good() | with_examples(**heldout))
+    draft_files = good() | with_examples(**heldout, housing_en=HOUSING_EN + "no place tonight\n")
+    built: list[str] = []
+    real = reader_checks.build_matcher
+    monkeypatch.setattr(
+        reader_checks,
+        "build_matcher",
+        lambda library, **kw: built.append(library.digest) or real(library, **kw),
+    )
+    first = compare_libraries(load_library(draft_files), live)
+    assert sorted(built) == sorted([load_library(draft_files).digest, live.digest])
+    assert compare_libraries(load_library(draft_files), live) == first
+    assert len(built) == 2  # the console's next page: neither measured again
+    edited = load_library(draft_files | {"responses/en/housing.txt": "Housing: call 211 now."})
+    compare_libraries(edited, live)
+    assert built[2:] == [edited.digest]  # only the edited draft; the live one is remembered
+
+
 def test_the_same_text_for_the_same_topic_in_two_languages_is_learned_once():
     library = load_library(good() | with_examples(labor_es=LABOR_ES + "my boss did not pay me\n"))
     texts = [e.text for e in library.examples.train if e.topic == "labor"]
