@@ -41,7 +41,7 @@ def test_the_cut_down_tables_score_as_py3langid_does(text):
     theirs = reference.rank(text)
     assert [c for c, _ in ours[:3]] == [c for c, _ in theirs[:3]]
     for (_, p), (_, q) in zip(ours, theirs, strict=True):
-        assert p == pytest.approx(q, abs=1e-5)
+        assert p == pytest.approx(q, abs=0.01)  # its weights kept as bytes, not half floats
 
 
 @pytest.mark.parametrize(
