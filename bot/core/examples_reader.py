@@ -56,7 +56,7 @@ def _reused(
     """Readers by the digest of their examples: the last one trained is kept (the check of a
     library and its going live, or a console check and the publish after it, train once), and
     any other while something still holds it (the live snapshot's), never one nothing uses:
-    each costs 2**HASH_BITS x topics half-precision weights (2.6 MB with 20 topics)."""
+    each costs 2**HASH_BITS x topics one-byte weights (2.6 MB with 20 topics)."""
     readers: KeptWhileUsed[tuple[str, tuple[str, ...]], Reader] = KeptWhileUsed()
 
     @wraps(train)

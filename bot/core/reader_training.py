@@ -3,8 +3,8 @@
 Training holds every example's features, float32 weights and their running average, and leaves
 the heap of the process that ran it fragmented: in a worker that cost about 13 MB at its peak
 and 8 MB for its whole life (bench/memory.py). The child runs the same code as train_reader and
-sends back only what the reader keeps, the half-precision weights, the biases and the idf
-(about 3 MB), so the weights are the same bit for bit (tests/core/test_reader.py holds them
+sends back only what the reader keeps, the weights as bytes with their scale, the biases and
+the idf (about 3 MB), so the weights are the same bit for bit (tests/core/test_reader.py holds them
 equal). The child gets the examples' topics and texts, library content, never a message.
 
     python -m bot.core.reader_training < examples.json > weights   # what the worker runs
@@ -38,9 +38,11 @@ CHILD_MIN_EXAMPLES = 500
 #: The folder that holds the `bot` package, from which the child runs this module.
 _CODE_ROOT = Path(__file__).resolve().parents[2]
 #: The arrays a trained reader keeps, in the order the child writes them, and their types
-#: (little-endian): half-precision weights, single-precision biases and idf.
-SECTIONS = ("weights", "bias", "idf")
-DTYPES = {"weights": "<f2", "bias": "<f4", "idf": "<f4"}
+#: (little-endian): weights as signed bytes, single-precision scale, biases and idf.
+SECTIONS = ("weights", "scale", "bias", "idf")
+DTYPES = {"weights": "|i1", "scale": "<f4", "bias": "<f4", "idf": "<f4"}
+#: The arrays of a trained reader: weights, scale, bias, idf (None: every feature alike).
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]
 
 
 def train(examples: Iterable[Example], topics: Sequence[str] | None = None) -> Reader:
@@ -49,9 +51,9 @@ def train(examples: Iterable[Example], topics: Sequence[str] | None = None) -> R
     RuntimeError when the child fails."""
     kept, order, present = select_examples(examples, topics)
     if len(kept) < CHILD_MIN_EXAMPLES:
-        weights, bias, idf = fit_reader(kept, order, present)
+        arrays = fit_reader(kept, order, present)
         release_freed_memory()
-        return trained_reader(kept, order, weights, bias, idf)
+        return trained_reader(kept, order, *arrays)
     try:
         arrays = _fit_in_child(kept, order, present)
     except OSError:  # no child process here (a sandbox, no interpreter path): train here
@@ -60,9 +62,7 @@ def train(examples: Iterable[Example], topics: Sequence[str] | None = None) -> R
     return trained_reader(kept, order, *arrays)
 
 
-def _fit_in_child(
-    kept: Sequence[Example], order: Sequence[str], present: list[int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _fit_in_child(kept: Sequence[Example], order: Sequence[str], present: list[int]) -> Arrays:
     position = {t: i for i, t in enumerate(order)}
     request = json.dumps(
         {
@@ -95,10 +95,8 @@ def _fit_in_child(
     return arrays
 
 
-def write_arrays(
-    out: BinaryIO, arrays: tuple[np.ndarray, np.ndarray, np.ndarray | None], **header: object
-) -> None:
-    """Write a reader's arrays (weights, bias, idf) as a JSON header line and their bytes,
+def write_arrays(out: BinaryIO, arrays: Arrays, **header: object) -> None:
+    """Write a reader's arrays (weights, scale, bias, idf) as a JSON header line and their bytes,
     little-endian: the child's answer, and the weights a store keeps. `header` adds fields."""
     little = {
         name: None if a is None else a.astype(DTYPES[name], copy=False)
@@ -115,7 +113,7 @@ def write_arrays(
     out.flush()
 
 
-def read_arrays(stream: BinaryIO) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+def read_arrays(stream: BinaryIO) -> Arrays | None:
     """The arrays write_arrays wrote, or None when the stream ends early or is not such a
     stream."""
     header = _read_header(stream)
@@ -131,10 +129,10 @@ def read_arrays(stream: BinaryIO) -> tuple[np.ndarray, np.ndarray, np.ndarray | 
         if array is None:
             return None
         arrays.append(array)
-    weights, bias, idf = arrays
-    if weights is None or bias is None:
+    weights, scale, bias, idf = arrays
+    if weights is None or scale is None or bias is None:
         return None
-    return weights, bias, idf
+    return weights, scale, bias, idf
 
 
 def _read_header(stream: BinaryIO) -> dict | None:

@@ -19,7 +19,7 @@ from bot.core.reader import HASH_BITS, Example, Reader, trained_reader
 from bot.core.reader_training import DTYPES, SECTIONS, write_arrays
 
 #: Bumped when the bytes' layout changes: older rows are then never read, only replaced.
-FORMAT = 1
+FORMAT = 2  # 2: weights as bytes with a scale per topic, 2**17 rows
 
 
 def saved_reader_key(digest: str, topics: Sequence[str]) -> str:
@@ -31,7 +31,8 @@ def saved_reader_key(digest: str, topics: Sequence[str]) -> str:
 def reader_bytes(reader: Reader, key: str) -> bytes:
     """A trained reader's arrays and what they were trained for, as bytes (about 3 MB)."""
     out = io.BytesIO()
-    write_arrays(out, (reader.weights, reader.bias, reader.idf), format=FORMAT, key=key)
+    arrays = (reader.weights, reader.scale, reader.bias, reader.idf)
+    write_arrays(out, arrays, format=FORMAT, key=key)
     return out.getvalue()
 
 
@@ -50,6 +51,7 @@ def reader_from_bytes(
         return None
     expected = {
         "weights": [1 << HASH_BITS, len(topics)],
+        "scale": [len(topics)],
         "bias": [len(topics)],
         "idf": [1 << HASH_BITS],
     }
@@ -74,6 +76,6 @@ def reader_from_bytes(
         offset += size
     if offset != len(data):
         return None
-    weights, bias, idf = arrays
-    assert weights is not None and bias is not None
-    return trained_reader(kept, topics, weights, bias, idf)
+    weights, scale, bias, idf = arrays
+    assert weights is not None and scale is not None and bias is not None
+    return trained_reader(kept, topics, weights, scale, bias, idf)

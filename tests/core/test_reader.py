@@ -93,6 +93,29 @@ def test_training_is_deterministic_whatever_the_order_of_the_examples():
     assert np.array_equal(first.bias, again.bias)
 
 
+def test_weights_are_kept_as_bytes_scaled_per_topic_and_read_as_the_unrounded_ones():
+    from bot.core.reader import QUANTUM, quantize
+
+    rng = np.random.default_rng(7)
+    weights = rng.normal(0, 0.3, size=(512, 3)).astype(np.float32)
+    weights[:, 2] = 0.0  # a topic without examples has no weights at all
+    exact = weights.copy()
+    kept, scale = quantize(weights)
+    assert kept.dtype == np.int8 and scale.dtype == np.float32
+    assert np.abs(kept[:, :2]).max(axis=0).tolist() == [QUANTUM, QUANTUM]
+    assert not kept[:, 2].any() and scale[2] == 1.0
+    # A text's sum over its features, as probabilities() forms it, moves by a rounding step at most.
+    values = np.full(40, 1 / math.sqrt(40), dtype=np.float32)
+    rows = rng.choice(512, 40, replace=False)
+    drift = np.abs(values @ kept[rows] * scale - values @ exact[rows])
+    assert (drift <= scale * math.sqrt(40) / 2).all()
+
+
+def test_a_trained_reader_keeps_one_byte_a_weight(reader):
+    assert reader.weights.dtype == np.int8
+    assert reader.scale.shape == (len(reader.topics),)
+
+
 def test_other_examples_give_other_weights():
     changed = train_reader([*TRAINING, Example("no pay for two months", "labor")])
     assert changed.digest != train_reader(TRAINING).digest
