@@ -57,12 +57,12 @@ class CombineSettings:
 #: What match() uses (docs/reader.md "Combining" gives the measurements behind each figure):
 #: the rules' emergency stands unless the reader all but rules it out (below 5%: a floor of 15%
 #: dropped "my boyfriend ... wont let me leave the house", which the reader put at 9%); the
-#: reader alone gives the emergency reply from 35% (on fifteen blind sets, 2,565 texts, after
-#: round five's contrast pairs: 35% caught 97.2% of 564 emergencies for 82 false alarms of 2,001,
-#: 50% 95.6% for 70); an unsure reader (below 40%), or one that gives the keyword's topic 20% or
-#: more, leaves the topic a keyword named.
+#: reader alone gives the emergency reply from 40% (on eighteen blind sets, 3,070 texts, with
+#: round six's examples: 40% caught 96.9% of 667 emergencies for 75 false alarms of 2,403, 35%
+#: 97.0% for 85, 50% 95.2% for 63); an unsure reader (below 40%), or one that gives the keyword's
+#: topic 20% or more, leaves the topic a keyword named.
 DEFAULT_COMBINE = CombineSettings(
-    emergency_threshold=0.35,
+    emergency_threshold=0.4,
     rules_emergency_floor=0.05,
     rules_when_unsure=0.4,
     rules_topic_floor=0.2,
