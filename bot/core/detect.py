@@ -397,6 +397,7 @@ def _latin(
         and detector.spanish
         and not SPANISH_MARKS.isdisjoint(text)
         and NOT_SPANISH_LETTERS.isdisjoint(text.lower())
+        and not _marks_spelled_by_keywords(text, hits, detector.spanish)
     ):
         votes[detector.spanish] = votes.get(detector.spanish, 0.0) + 1
     if len(words) >= 2 and not any(votes.values()):
@@ -446,6 +447,14 @@ def _latin(
     best = max(votes.values())
     # On a tie the library's order decides: its first language is the default.
     return Detected(next(lang for lang in candidates if votes.get(lang, 0.0) == best))
+
+
+def _marks_spelled_by_keywords(text: str, hits: Sequence[Any], spanish: str) -> bool:
+    """Whether every accented letter Spanish also writes is one that a keyword of another of the
+    library's languages the text holds is spelled with: "giúp" is a Vietnamese keyword, and
+    its ú says nothing of Spanish."""
+    spelled = {ch for hit in hits if hit.keyword.lang != spanish for ch in hit.keyword.text.lower()}
+    return bool(spelled) and (SPANISH_MARKS & set(text.lower())) <= spelled
 
 
 def _romanized_lead(

@@ -245,3 +245,13 @@ def test_without_texts_of_every_latin_language_the_librarys_model_is_not_asked()
 def test_belarusian_with_its_own_letter_is_another_language_not_ukrainian_or_russian(text):
     # ў is written by no language of the library: the other-language reply, not Ukrainian.
     assert lang_of(text, BUNDLED) == "other"
+
+
+@pytest.mark.parametrize("text", ["giúp", "giúp em", "Giúp tôi"])
+def test_an_accent_that_a_vietnamese_keyword_is_spelled_with_does_not_vote_spanish(text):
+    assert lang_of(text, BUNDLED) == "vi"
+
+
+@pytest.mark.parametrize("text", ["ayúdame", "el patrón no me pagó", "café"])
+def test_an_accent_no_keyword_of_another_language_spells_still_votes_spanish(text):
+    assert lang_of(text, BUNDLED) == "es"
