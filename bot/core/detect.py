@@ -101,6 +101,18 @@ FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
         ),
     }
 )
+#: The commonest little words of languages people also text in Latin letters (language.yaml
+#: `romanized:`), as they type them: toneless pinyin, joined or not. Only words no library
+#: language's list above has, and that English and Spanish texts do not use ("de", "le", "ni",
+#: "ma", "ba", "na", "you" and "he" are left out). They vote as the Latin languages' words do.
+ROMANIZED_FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "zh": frozenset(
+            """wo women tamen nimen wode nide tade shi zai zhe zhege nage shenme zenme
+            zenmeban weishenme keyi xiang yao dou jiu meiyou bu xiexie gei hen hao""".split()
+        ),
+    }
+)
 #: Latin letters that Spanish never uses: with one of them, accents are no vote for Spanish
 #: (Portuguese ã õ ç â ê ô, French è à ù, German ä ö ü ß...).
 NOT_SPANISH_LETTERS = frozenset("ãõçâêîôûàèìòùëïäößåøæœăđơư")
@@ -272,10 +284,17 @@ def build_detector(
         latin=latin,
         script_set=frozenset(scripts.values()),
         latin_set=frozenset(latin),
-        function_words=tuple(
-            (lang, FUNCTION_WORD_LISTS[bases[lang]])
-            for lang in latin
-            if bases[lang] in FUNCTION_WORD_LISTS
+        function_words=(
+            *(
+                (lang, FUNCTION_WORD_LISTS[bases[lang]])
+                for lang in latin
+                if bases[lang] in FUNCTION_WORD_LISTS
+            ),
+            *(
+                (lang, ROMANIZED_FUNCTION_WORD_LISTS[bases[lang]])
+                for lang in romanized_langs
+                if bases[lang] in ROMANIZED_FUNCTION_WORD_LISTS
+            ),
         ),
         spanish=next((lang for lang in latin if bases[lang] == "es"), ""),
         foreign_lists=foreign,

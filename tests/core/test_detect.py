@@ -255,3 +255,14 @@ def test_an_accent_that_a_vietnamese_keyword_is_spelled_with_does_not_vote_spani
 @pytest.mark.parametrize("text", ["ayúdame", "el patrón no me pagó", "café"])
 def test_an_accent_no_keyword_of_another_language_spells_still_votes_spanish(text):
     assert lang_of(text, BUNDLED) == "es"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qu nian da huo ba wo men de fang zi shao le, xian zai zen me ban",
+        "wo xiang bao gao yi ge ren, ke yi ni ming ma",
+    ],
+)
+def test_pinyin_without_tones_is_read_as_chinese_by_its_little_words(text):
+    assert lang_of(text, BUNDLED) == "zh-Hans"
