@@ -111,6 +111,17 @@ ROMANIZED_FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
             """wo women tamen nimen wode nide tade shi zai zhe zhege nage shenme zenme
             zenmeban weishenme keyi xiang yao dou jiu meiyou bu xiexie gei hen hao""".split()
         ),
+        # Russian and Ukrainian as typed without a Cyrillic keyboard; "ya", "na", "i", "eto"
+        # (Tagalog's "here") and other short ones are left out.
+        "ru": frozenset(
+            """menya mne chto shto kak ona oni potom tozhe uzhe esli kogda gde pochemu zdes
+            ochen nado nuzhno mozhno nelzya spasibo pozhaluysta pozhalujsta privet seychas
+            sejchas tolko""".split()
+        ),
+        "uk": frozenset(
+            """mene meni tse shcho yak vona vin vony potim tezh vzhe yakshcho koly chomu duzhe
+            treba mozhna dyakuyu pryvit zaraz tsei tsii tsya tilky""".split()
+        ),
     }
 )
 #: Latin letters that Spanish never uses: with one of them, accents are no vote for Spanish

@@ -266,3 +266,11 @@ def test_an_accent_no_keyword_of_another_language_spells_still_votes_spanish(tex
 )
 def test_pinyin_without_tones_is_read_as_chinese_by_its_little_words(text):
     assert lang_of(text, BUNDLED) == "zh-Hans"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("telefon sadyatsya, potom napishu", "ru"), ("telefon sidaye, potim napyshu", "uk")],
+)
+def test_russian_and_ukrainian_in_latin_letters_are_read_by_their_little_words(text, lang):
+    assert lang_of(text, BUNDLED) == lang
