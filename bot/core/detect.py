@@ -122,6 +122,12 @@ ROMANIZED_FUNCTION_WORD_LISTS: Mapping[str, frozenset[str]] = MappingProxyType(
             """mene meni tse shcho yak vona vin vony potim tezh vzhe yakshcho koly chomu duzhe
             treba mozhna dyakuyu pryvit zaraz tsei tsii tsya tilky""".split()
         ),
+        # Korean romanised as people type it (Revised Romanisation, roughly).
+        "ko": frozenset(
+            """jom juseyo dowa dowajuseyo gamsahamnida gamsahaeyo annyeong annyeonghaseyo
+            haseyo eotteoke eottoke eodi mwo isseoyo eopseoyo haeyo dwaeyo jeoneun naneun
+            jega nega geuraeseo geunde hajiman jigeum ajik neomu""".split()
+        ),
     }
 )
 #: Latin letters that Spanish never uses: with one of them, accents are no vote for Spanish
