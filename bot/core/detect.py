@@ -177,6 +177,7 @@ def library_detector(library: Library) -> LanguageDetector:
         bool(library.other_language),
         library_texts(library),
         romanized_languages(library),
+        {lang: info.little_words for lang, info in library.language_info.items()},
     )
 
 
@@ -185,12 +186,14 @@ def build_detector(
     answers_others: bool,
     texts: Mapping[str, Sequence[str]] | None = None,
     romanized: Mapping[str, Mapping[str, str]] | None = None,
+    little_words: Mapping[str, frozenset[str]] | None = None,
 ) -> LanguageDetector:
     """The detector for a library's languages (the model's tables are shared per process).
 
     `texts` are the library's own texts in each language (its examples), which its
     language model learns from; `romanized` names the languages people text in Latin letters too,
-    each with its own spellings of letters (language.yaml `romanized:`)."""
+    each with its own spellings of letters (language.yaml `romanized:`); `little_words` are each
+    language's own little words (language.yaml `little_words:`), counted beside the defaults."""
     bases = {lang: base_language(lang) for lang in languages}
     scripts = {lang: _family(writing_script(lang)) for lang in languages}
     library_model = None
@@ -218,6 +221,7 @@ def build_detector(
             # that answers in the wrong language now and then beats one that does not answer.
             model = None
     latin = tuple(lang for lang in languages if scripts[lang] == "Latn")
+    own_words = little_words or {}
     ours = frozenset(bases.values())
     foreign = tuple((b, words) for b, words in FUNCTION_WORD_LISTS.items() if b not in ours)
     return LanguageDetector(
@@ -229,17 +233,13 @@ def build_detector(
         latin=latin,
         script_set=frozenset(scripts.values()),
         latin_set=frozenset(latin),
-        function_words=(
-            *(
-                (lang, FUNCTION_WORD_LISTS[bases[lang]])
-                for lang in latin
-                if bases[lang] in FUNCTION_WORD_LISTS
-            ),
-            *(
-                (lang, ROMANIZED_FUNCTION_WORD_LISTS[bases[lang]])
-                for lang in romanized_langs
-                if bases[lang] in ROMANIZED_FUNCTION_WORD_LISTS
-            ),
+        function_words=tuple(
+            (lang, listed)
+            for lang, defaults in (
+                *((lang, FUNCTION_WORD_LISTS) for lang in latin),
+                *((lang, ROMANIZED_FUNCTION_WORD_LISTS) for lang in romanized_langs),
+            )
+            if (listed := defaults.get(bases[lang], frozenset()) | own_words.get(lang, frozenset()))
         ),
         spanish=next((lang for lang in latin if bases[lang] == "es"), ""),
         foreign_lists=foreign,

@@ -16,6 +16,7 @@ from typing import Any
 import langcodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.core.text import normalize
 from bot.core.yamlfile import Lines
 
 RESPONSES_DIR = "responses"
@@ -60,6 +61,8 @@ MAX_FIELD_CHARS = 400
 MAX_OPT_OUT_WORDS = 20
 #: Letters a language.yaml may spell its own way in Latin letters (`romanized:`): an alphabet.
 MAX_ROMANIZED_LETTERS = 80
+#: A language's own little words (`little_words:`): its commonest ones are enough.
+MAX_LITTLE_WORDS = 100
 
 
 def language_file(lang: str) -> str:
@@ -136,6 +139,10 @@ class Language:
     #: (bot.core.language_model): letters of its script -> how they write them where that
     #: differs from anyascii's table for the script; None: it is not texted in Latin letters
     romanized: Mapping[str, str] | None = None
+    #: the commonest little words of the language as texts write them, folded as the matcher
+    #: folds words: each in a text in Latin letters is a vote for it (bot.core.detect), beside
+    #: the defaults of bot.core.little_words
+    little_words: frozenset[str] = frozenset()
     line: int = field(default=0, compare=False, repr=False)
 
 
@@ -177,6 +184,7 @@ class _LanguageSpec(BaseModel):
     call: _CallSpec = Field(default_factory=_CallSpec)
     labels: _LabelsSpec = Field(default_factory=_LabelsSpec)
     romanized: bool | dict[str, str] = False
+    little_words: list[str] = Field(default_factory=list, max_length=MAX_LITTLE_WORDS)
 
 
 Report = Callable[[str, int, str], None]
@@ -246,9 +254,22 @@ def load_languages(
             call=CallPrompts(**spec.call.model_dump()),
             labels=MappingProxyType({k: v for k, v in spec.labels.model_dump().items() if v}),
             romanized=_romanized(spec.romanized, file, lines, error),
+            little_words=_little_words(spec.little_words, file, lines, error),
             line=1,
         )
     return MappingProxyType(found)
+
+
+def _little_words(words: list[str], file: str, lines: Lines, error: Report) -> frozenset[str]:
+    """language.yaml's `little_words:` checked: each one word, folded as texts are."""
+    found = set()
+    for k, word in enumerate(words):
+        folded = normalize(word)
+        if not folded or " " in folded or len(folded) > 20:
+            error(file, lines.of(("little_words", k)), f"little_words: {word!r} is not one word")
+        else:
+            found.add(folded)
+    return frozenset(found)
 
 
 def _romanized(

@@ -180,3 +180,26 @@ def test_a_romanized_letter_that_is_not_one_letter_spelt_in_latin_is_refused(tab
         p.startswith("responses/uk/language.yaml:") and "romanized" in p and wrong in p
         for p in problems
     ), problems
+
+
+def test_a_languages_own_little_words_are_folded_and_vote_for_it():
+    from bot.core.matcher import build_matcher, match
+
+    text = "musta"
+    bundle = language_library.bundle()
+    before = match(text, build_matcher(load_library(bundle), reader=False)).lang
+    bundle["responses/tl/language.yaml"] += "little_words: [Musta, kumustá]\n"
+    library = load_library(bundle)
+    assert library.language("tl").little_words == {"musta", "kumusta"}
+    assert before != "tl"
+    assert match(text, build_matcher(library, reader=False)).lang == "tl"
+
+
+@pytest.mark.parametrize("word", ["two words", "!!", ""])
+def test_a_little_word_that_is_not_one_word_is_refused_at_its_line(word):
+    bundle = language_library.bundle()
+    bundle["responses/tl/language.yaml"] += f"little_words: [ok, '{word}']\n"
+    problems = problems_of(bundle)
+    assert any(
+        p.startswith("responses/tl/language.yaml:") and "little_words" in p for p in problems
+    ), problems
