@@ -164,7 +164,6 @@ class Reader:
     def probabilities(self, text: str) -> np.ndarray:
         """The topics' probabilities for a text, in the order of `topics`."""
         index, values = hashed(text, self.idf)
-        # Bytes widen to float32 in one step; float16 rows took twice as long to convert.
         logits = (values @ self.weights[index]) * self.scale + self.bias
         logits = logits - logits.max()
         exp = np.exp(logits)
